@@ -1,0 +1,187 @@
+//! Activity (SPEC §4): week-to-date goals, attainment, streaks.
+
+use super::{iso_date, num, Days, Light};
+use crate::config::Config;
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GoalPeriod {
+    Daily,
+    Weekly,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GoalProgress {
+    pub activity: String,
+    pub period: GoalPeriod,
+    #[serde(serialize_with = "num")]
+    pub target: f64,
+    #[serde(serialize_with = "num")]
+    pub expected: f64,
+    #[serde(serialize_with = "num")]
+    pub done: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Streak {
+    pub current: Option<usize>,
+    pub longest: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityFigures {
+    #[serde(serialize_with = "iso_date")]
+    pub week_start: NaiveDate,
+    pub elapsed_workdays: usize,
+    pub attainment: Option<f64>,
+    pub goals: Vec<GoalProgress>,
+    pub streak: Streak,
+}
+
+impl ActivityFigures {
+    pub fn light(&self) -> Light {
+        match self.attainment {
+            None => Light::Na,
+            Some(a) if a >= 1.0 => Light::Green,
+            Some(a) if a >= 0.8 => Light::Amber,
+            Some(_) => Light::Red,
+        }
+    }
+}
+
+pub fn analyse(days: &Days, config: &Config) -> ActivityFigures {
+    let week_start = days.week_start();
+    let elapsed = days.elapsed_workdays(week_start).count();
+    let per_week = config.workdays.per_week();
+    let done_this_week = |activity: &str| -> f64 {
+        days.days.range(week_start..=days.as_of).map(|(_, day)| day.count(activity) as f64).sum()
+    };
+    let mut goals = Vec::new();
+    for (activity, &target) in &config.goals.daily {
+        goals.push(GoalProgress {
+            activity: activity.clone(),
+            period: GoalPeriod::Daily,
+            target,
+            expected: target * elapsed as f64,
+            done: done_this_week(activity),
+        });
+    }
+    for (activity, &target) in &config.goals.weekly {
+        let expected = if per_week == 0 { 0.0 } else { target * elapsed as f64 / per_week as f64 };
+        goals.push(GoalProgress {
+            activity: activity.clone(),
+            period: GoalPeriod::Weekly,
+            target,
+            expected,
+            done: done_this_week(activity),
+        });
+    }
+    let attainment = super::mean(
+        goals.iter().filter(|g| g.expected > 0.0).map(|g| (g.done / g.expected).min(1.0)),
+    );
+    ActivityFigures { week_start, elapsed_workdays: elapsed, attainment, goals, streak: streak(days, config) }
+}
+
+/// Whether a day met every daily goal.
+pub fn meets_goals(days: &Days, config: &Config, date: NaiveDate) -> bool {
+    config.goals.daily.iter().all(|(activity, &target)| {
+        days.get(date).map_or(0.0, |d| d.count(activity) as f64) >= target
+    })
+}
+
+fn streak(days: &Days, config: &Config) -> Streak {
+    if config.goals.daily.is_empty() {
+        return Streak { current: None, longest: None };
+    }
+    let (mut run, mut longest) = (0, 0);
+    let start = days.first.unwrap_or(days.as_of + Duration::days(1));
+    for date in days.elapsed_workdays(start) {
+        if meets_goals(days, config, date) {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    Streak { current: Some(run), longest: Some(longest) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::test_support::*;
+
+    const GOALS: &str = "goals:\n  daily: {calls: 10, emails: 5}\n  weekly: {meetings: 5}\n";
+
+    fn figures(files: &[(String, String)], as_of: &str, yaml: &str) -> ActivityFigures {
+        let c = config(yaml);
+        let j = journal_of(&c, files, as_of);
+        analyse(&Days::new(&j, &c), &c)
+    }
+
+    #[test]
+    fn week_to_date_expected_and_done() {
+        // Mon..Wed of the week of 2026-11-23, plus Saturday work before it.
+        let files = [
+            fm("2026-11-21", "activity: {calls: 50}"),
+            fm("2026-11-23", "activity: {calls: 12, emails: 5, meetings: 2}"),
+            fm("2026-11-24", "activity: {calls: 8, emails: 6}"),
+            fm("2026-11-25", "activity: {calls: 10, emails: 5, meetings: 1}"),
+        ];
+        // As of Thursday without a note: Mon..Wed elapsed.
+        let f = figures(&files, "2026-11-26", GOALS);
+        assert_eq!(f.week_start, d("2026-11-23"));
+        assert_eq!(f.elapsed_workdays, 3);
+        let g: Vec<_> = f.goals.iter().map(|g| (g.activity.as_str(), g.expected, g.done)).collect();
+        assert_eq!(g, vec![("calls", 30.0, 30.0), ("emails", 15.0, 16.0), ("meetings", 3.0, 3.0)]);
+        assert_eq!(f.attainment, Some(1.0));
+        assert_eq!(f.light(), Light::Green);
+        // Mon and Wed met every daily goal; Tue missed calls.
+        assert_eq!(f.streak, Streak { current: Some(1), longest: Some(1) });
+    }
+
+    #[test]
+    fn attainment_is_capped_per_goal_and_skips_zero_expected() {
+        let files = [fm("2026-11-23", "activity: {calls: 20, emails: 1}")];
+        let f = figures(&files, "2026-11-23", GOALS);
+        // calls min(1, 20/10) = 1, emails 1/5, meetings 0/1.
+        assert!((f.attainment.unwrap() - (1.0 + 0.2 + 0.0) / 3.0).abs() < 1e-12);
+        assert_eq!(f.light(), Light::Red);
+        // As of Monday with no note yet this week: nothing expected.
+        let files = [fm("2026-11-20", "activity: {calls: 20}")];
+        let f = figures(&files, "2026-11-23", GOALS);
+        assert_eq!(f.elapsed_workdays, 0);
+        assert_eq!(f.attainment, None);
+        assert_eq!(f.light(), Light::Na);
+    }
+
+    #[test]
+    fn streaks_skip_weekends_and_break_on_missing_days() {
+        let ok = "activity: {calls: 10, emails: 5}";
+        let files = [
+            fm("2026-11-12", ok),
+            fm("2026-11-13", ok),
+            // Weekend: skipped, neither breaking nor extending.
+            fm("2026-11-16", ok),
+            fm("2026-11-17", ok),
+            // 18th missing: breaks.
+            fm("2026-11-19", ok),
+            fm("2026-11-20", ok),
+        ];
+        let f = figures(&files, "2026-11-21", GOALS);
+        assert_eq!(f.streak, Streak { current: Some(2), longest: Some(4) });
+        // Without daily goals: null; with goals and no notes: 0.
+        assert_eq!(figures(&files, "2026-11-21", "").streak, Streak { current: None, longest: None });
+        assert_eq!(figures(&[], "2026-11-21", GOALS).streak, Streak { current: Some(0), longest: Some(0) });
+    }
+
+    #[test]
+    fn weekly_goals_prorate_over_workdays() {
+        let files = [fm("2026-11-23", "activity: {meetings: 1}"), fm("2026-11-24", "activity: {meetings: 1}")];
+        let f = figures(&files, "2026-11-24", "goals: {weekly: {meetings: 8}}\nworkdays: [mon, tue, wed, thu]\n");
+        assert_eq!(f.goals[0].expected, 4.0);
+        assert_eq!(f.attainment, Some(0.5));
+    }
+}

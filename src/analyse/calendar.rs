@@ -1,0 +1,135 @@
+//! Days, weeks and workdays: the calendar every area counts in.
+
+use crate::config::{Config, Workdays};
+use crate::journal::Journal;
+use chrono::{Datelike, Duration, NaiveDate};
+use std::collections::BTreeMap;
+
+/// What one calendar day of the journal holds, summed over its notes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Day {
+    /// Activity name → count, summed over the day's notes.
+    pub activity: BTreeMap<String, u64>,
+    /// Whether any note of the day has an activity entry.
+    pub has_activity: bool,
+    /// Mean mood of the day's notes that have one.
+    pub mood: Option<f64>,
+    pub energy: Option<f64>,
+    /// Indexes into the journal's notes.
+    pub notes: Vec<usize>,
+}
+
+impl Day {
+    pub fn total_activity(&self) -> u64 {
+        self.activity.values().sum()
+    }
+    pub fn count(&self, activity: &str) -> u64 {
+        self.activity.get(activity).copied().unwrap_or(0)
+    }
+}
+
+/// The journal's days (only days that have notes), with the as-of date and
+/// the facts about elapsed workdays that several areas share.
+#[derive(Debug, Clone)]
+pub struct Days {
+    pub as_of: NaiveDate,
+    pub days: BTreeMap<NaiveDate, Day>,
+    pub workdays: Workdays,
+    /// The first note's date.
+    pub first: Option<NaiveDate>,
+}
+
+impl Days {
+    pub fn new(journal: &Journal, config: &Config) -> Days {
+        let mut days: BTreeMap<NaiveDate, Day> = BTreeMap::new();
+        let mut moods: BTreeMap<NaiveDate, (f64, usize, f64, usize)> = BTreeMap::new();
+        for (i, note) in journal.notes.iter().enumerate() {
+            let day = days.entry(note.date).or_default();
+            day.notes.push(i);
+            for (name, count) in &note.activity {
+                *day.activity.entry(name.clone()).or_default() += count;
+                day.has_activity = true;
+            }
+            let m = moods.entry(note.date).or_default();
+            if let Some(mood) = note.mood {
+                m.0 += mood;
+                m.1 += 1;
+            }
+            if let Some(energy) = note.energy {
+                m.2 += energy;
+                m.3 += 1;
+            }
+        }
+        for (date, (mood, n, energy, e)) in moods {
+            let day = days.get_mut(&date).expect("every mood date has a day");
+            day.mood = (n > 0).then(|| mood / n as f64);
+            day.energy = (e > 0).then(|| energy / e as f64);
+        }
+        Days { as_of: journal.as_of, first: journal.first_date(), days, workdays: config.workdays }
+    }
+
+    pub fn get(&self, date: NaiveDate) -> Option<&Day> {
+        self.days.get(&date)
+    }
+
+    /// The elapsed workdays in `[from, as_of]` (SPEC §4): configured
+    /// workdays on or after the first note's date, and the as-of date itself
+    /// only once some note is dated on it.
+    pub fn elapsed_workdays(&self, from: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
+        let start = self.first.map_or(self.as_of + Duration::days(1), |f| f.max(from));
+        let end = if self.days.contains_key(&self.as_of) { self.as_of } else { self.as_of - Duration::days(1) };
+        start.iter_days().take_while(move |d| *d <= end).filter(|d| self.workdays.contains(d.weekday()))
+    }
+
+    /// Monday of the as-of date's ISO week.
+    pub fn week_start(&self) -> NaiveDate {
+        week_start(self.as_of)
+    }
+}
+
+/// Monday of `d`'s ISO week.
+pub fn week_start(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::test_support::*;
+
+    #[test]
+    fn today_counts_once_it_has_a_note() {
+        let c = Config::default();
+        // First note Wednesday 2026-11-25; as of Friday the 27th.
+        let files = [fm("2026-11-25", "mood: 3")];
+        let j = journal_of(&c, &files, "2026-11-27");
+        let days = Days::new(&j, &c);
+        assert_eq!(days.elapsed_workdays(d("2026-11-23")).collect::<Vec<_>>(), vec![d("2026-11-25"), d("2026-11-26")]);
+        let files = [fm("2026-11-25", "mood: 3"), fm("2026-11-27", "mood: 3")];
+        let j = journal_of(&c, &files, "2026-11-27");
+        assert_eq!(Days::new(&j, &c).elapsed_workdays(d("2026-11-23")).count(), 3);
+    }
+
+    #[test]
+    fn several_notes_a_day_add_up_and_average() {
+        let c = Config::default();
+        let files = [
+            ("2026-11-25.md".to_string(), "---\nmood: 2\nactivity: {calls: 3}\n---\n".to_string()),
+            ("2026-11-25-meeting.md".to_string(), "---\nmood: 5\nactivity: {calls: 4, meetings: 1}\n---\n".to_string()),
+            ("2026-11-25-x.md".to_string(), "no front matter\n".to_string()),
+        ];
+        let j = journal_of(&c, &files, "2026-11-27");
+        let days = Days::new(&j, &c);
+        let day = days.get(d("2026-11-25")).unwrap();
+        assert_eq!(day.count("calls"), 7);
+        assert_eq!(day.total_activity(), 8);
+        assert_eq!(day.mood, Some(3.5));
+        assert_eq!(day.notes.len(), 3);
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        assert_eq!(week_start(d("2026-11-29")), d("2026-11-23"));
+        assert_eq!(week_start(d("2026-11-23")), d("2026-11-23"));
+    }
+}

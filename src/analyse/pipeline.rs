@@ -1,0 +1,222 @@
+//! Pipeline (SPEC §4): open and weighted value, quota coverage, hygiene
+//! (stale, slipped, no next step), win rate and cycle time.
+
+use super::{iso_date_opt, num, num_opt, Light};
+use crate::config::{Config, Outcome, Period};
+use crate::journal::{Deal, Journal};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PipelineFigures {
+    pub open_deals: usize,
+    #[serde(serialize_with = "num")]
+    pub open_amount: f64,
+    #[serde(serialize_with = "num")]
+    pub weighted: f64,
+    #[serde(serialize_with = "num_opt")]
+    pub quota: Option<f64>,
+    #[serde(serialize_with = "iso_date_opt")]
+    pub period_start: Option<NaiveDate>,
+    #[serde(serialize_with = "iso_date_opt")]
+    pub period_end: Option<NaiveDate>,
+    #[serde(serialize_with = "num_opt")]
+    pub won_in_period: Option<f64>,
+    #[serde(serialize_with = "num_opt")]
+    pub remaining: Option<f64>,
+    pub coverage: Option<f64>,
+    pub stale: usize,
+    pub slipped: usize,
+    pub no_next_step: usize,
+    pub win_rate: Option<f64>,
+    pub avg_cycle_days: Option<f64>,
+}
+
+impl PipelineFigures {
+    pub fn light(&self, config: &Config) -> Light {
+        let target = config.pipeline.coverage_target;
+        match self.remaining {
+            None => {
+                if self.stale == 0 && self.no_next_step == 0 {
+                    Light::Green
+                } else {
+                    Light::Amber
+                }
+            }
+            Some(remaining) => {
+                let covered = remaining == 0.0 || self.coverage.is_some_and(|c| c >= target);
+                if covered && self.no_next_step == 0 {
+                    Light::Green
+                } else if self.coverage.is_some_and(|c| c < target * 2.0 / 3.0) {
+                    Light::Red
+                } else {
+                    Light::Amber
+                }
+            }
+        }
+    }
+}
+
+/// The calendar month, quarter or year containing `d`.
+pub fn period(d: NaiveDate, period: Period) -> (NaiveDate, NaiveDate) {
+    let (start_month, months) = match period {
+        Period::Month => (d.month(), 1),
+        Period::Quarter => ((d.month() - 1) / 3 * 3 + 1, 3),
+        Period::Year => (1, 12),
+    };
+    let start = NaiveDate::from_ymd_opt(d.year(), start_month, 1).expect("first of a month");
+    let next = start.checked_add_months(chrono::Months::new(months)).expect("dates far from the end of time");
+    (start, next - Duration::days(1))
+}
+
+/// Which lists an open deal is on, as of `d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hygiene {
+    pub stale: bool,
+    pub slipped: bool,
+    pub no_next_step: bool,
+}
+
+pub fn hygiene(deal: &Deal, journal: &Journal, config: &Config) -> Hygiene {
+    let d = journal.as_of;
+    Hygiene {
+        stale: deal.last_touched(&journal.notes) < d - Duration::days(config.pipeline.stale_after_days),
+        slipped: deal.close.is_some_and(|c| c < d),
+        no_next_step: deal.next.as_deref().is_none_or(|n| n.trim().is_empty()),
+    }
+}
+
+pub fn analyse(journal: &Journal, config: &Config) -> PipelineFigures {
+    let d = journal.as_of;
+    let open: Vec<&Deal> = journal.deals.iter().filter(|deal| deal.is_open(config)).collect();
+    let amount = |deal: &Deal| deal.amount.unwrap_or(0.0);
+    let open_amount = open.iter().map(|deal| amount(deal)).sum();
+    let weighted = open.iter().map(|deal| amount(deal) * config.pipeline.stage(deal.stage).probability).sum();
+    let hygiene: Vec<Hygiene> = open.iter().map(|deal| hygiene(deal, journal, config)).collect();
+
+    let (mut quota, mut period_start, mut period_end, mut won_in_period, mut remaining, mut coverage) =
+        (None, None, None, None, None, None);
+    if let Some(q) = &config.quota {
+        let (start, end) = period(d, q.period);
+        let won: f64 = journal
+            .deals
+            .iter()
+            .filter(|deal| matches!(deal.closed(config), Some((Outcome::Won, on)) if on >= start && on <= d))
+            .map(amount)
+            .sum();
+        let left = (q.amount - won).max(0.0);
+        let closing: f64 = open.iter().filter(|deal| deal.close.is_some_and(|c| c <= end)).map(|deal| amount(deal)).sum();
+        quota = Some(q.amount);
+        period_start = Some(start);
+        period_end = Some(end);
+        won_in_period = Some(won);
+        remaining = Some(left);
+        coverage = (left > 0.0).then(|| closing / left);
+    }
+
+    let window_start = d - Duration::days(config.pipeline.win_rate_days - 1);
+    let closed_in_window: Vec<(Outcome, NaiveDate, &Deal)> = journal
+        .deals
+        .iter()
+        .filter_map(|deal| deal.closed(config).map(|(o, on)| (o, on, deal)))
+        .filter(|(_, on, _)| *on >= window_start && *on <= d)
+        .collect();
+    let won: Vec<_> = closed_in_window.iter().filter(|(o, _, _)| *o == Outcome::Won).collect();
+    let win_rate = (!closed_in_window.is_empty()).then(|| won.len() as f64 / closed_in_window.len() as f64);
+    let avg_cycle_days = super::mean(won.iter().map(|(_, on, deal)| (*on - deal.first_mention()).num_days() as f64));
+
+    PipelineFigures {
+        open_deals: open.len(),
+        open_amount,
+        weighted,
+        quota,
+        period_start,
+        period_end,
+        won_in_period,
+        remaining,
+        coverage,
+        stale: hygiene.iter().filter(|h| h.stale).count(),
+        slipped: hygiene.iter().filter(|h| h.slipped).count(),
+        no_next_step: hygiene.iter().filter(|h| h.no_next_step).count(),
+        win_rate,
+        avg_cycle_days,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::test_support::*;
+
+    const QUOTA: &str = "quota: {amount: 100000, period: quarter}\n";
+
+    fn figures(files: &[(String, String)], as_of: &str, yaml: &str) -> (PipelineFigures, Config) {
+        let c = config(yaml);
+        (analyse(&journal_of(&c, files, as_of), &c), c)
+    }
+
+    fn story() -> Vec<(String, String)> {
+        vec![
+            fm(
+                "2026-09-01",
+                "deals:\n  - {name: Old Won, stage: lead, amount: 10000}\n  - {name: Lost One, stage: qualified, amount: 5000}",
+            ),
+            fm(
+                "2026-10-01",
+                "deals:\n  - {name: Acme, stage: proposal, amount: 40000, close: 2026-12-15, next: Call}\n  - {name: Beta, stage: lead, amount: 20000, close: 2026-10-20}\n  - {name: Gamma, stage: negotiation, amount: 30000, close: 2027-01-15, next: Sign}\n  - {id: old-won, stage: won}",
+            ),
+            fm("2026-10-11", "deals:\n  - {name: Delta, stage: qualified, close: 2026-11-30, next: Demo}\n  - {id: lost-one, stage: lost}"),
+            fm("2026-11-05", "deals:\n  - {name: Won Big, stage: negotiation, amount: 25000}"),
+            fm("2026-11-20", "deals:\n  - {id: won-big, stage: won}\n  - {id: acme, next: Pricing}"),
+        ]
+    }
+
+    #[test]
+    fn open_weighted_and_quota() {
+        let (f, c) = figures(&story(), "2026-11-27", QUOTA);
+        assert_eq!(f.open_deals, 4); // Acme, Beta, Gamma, Delta
+        assert_eq!(f.open_amount, 90000.0);
+        assert!((f.weighted - (40000.0 * 0.5 + 20000.0 * 0.1 + 30000.0 * 0.75)).abs() < 1e-9);
+        assert_eq!((f.period_start, f.period_end), (Some(d("2026-10-01")), Some(d("2026-12-31"))));
+        // Old Won was won on 2026-10-01, Won Big on 2026-11-20.
+        assert_eq!(f.won_in_period, Some(35000.0));
+        assert_eq!(f.remaining, Some(65000.0));
+        // Closing by period end: Acme 40000, Beta 20000 (slipped), Delta 0.
+        assert!((f.coverage.unwrap() - 60000.0 / 65000.0).abs() < 1e-12);
+        // Stale: Beta, Gamma, Delta (untouched since before 11-13); Beta
+        // slipped and has no next step.
+        assert_eq!((f.stale, f.slipped, f.no_next_step), (3, 1, 1));
+        // Closed in the last 365 days: Old Won, Lost One, Won Big.
+        assert!((f.win_rate.unwrap() - 2.0 / 3.0).abs() < 1e-12);
+        // Cycles: Old Won 2026-09-01 → 10-01 = 30; Won Big 11-05 → 11-20 = 15.
+        assert_eq!(f.avg_cycle_days, Some(22.5));
+        assert_eq!(f.light(&c), Light::Red);
+    }
+
+    #[test]
+    fn without_a_quota() {
+        let (f, c) = figures(&story(), "2026-11-27", "");
+        assert_eq!((f.quota, f.period_start, f.won_in_period, f.remaining, f.coverage), (None, None, None, None, None));
+        assert_eq!(f.light(&c), Light::Amber);
+        let (f, c) = figures(&story()[..1], "2026-09-02", "");
+        assert_eq!(f.light(&c), Light::Amber); // no next steps
+        assert_eq!(f.win_rate, None);
+        assert_eq!(f.avg_cycle_days, None);
+    }
+
+    #[test]
+    fn quota_met_is_green_without_coverage() {
+        let (f, c) = figures(&story(), "2026-11-27", "quota: {amount: 30000, period: quarter}\n");
+        assert_eq!(f.remaining, Some(0.0));
+        assert_eq!(f.coverage, None);
+        assert_eq!(f.light(&c), Light::Amber); // Beta has no next step
+    }
+
+    #[test]
+    fn periods() {
+        assert_eq!(period(d("2026-02-14"), Period::Month), (d("2026-02-01"), d("2026-02-28")));
+        assert_eq!(period(d("2026-12-31"), Period::Quarter), (d("2026-10-01"), d("2026-12-31")));
+        assert_eq!(period(d("2026-05-01"), Period::Quarter), (d("2026-04-01"), d("2026-06-30")));
+        assert_eq!(period(d("2026-05-01"), Period::Year), (d("2026-01-01"), d("2026-12-31")));
+    }
+}

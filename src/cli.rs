@@ -1,0 +1,148 @@
+//! The command line (SPEC §5). clap stays in this module: each command is
+//! turned into a call of the library, and every outcome into an exit code
+//! in one place ([`run`]).
+
+use crate::analyse::summary;
+use crate::diagnostic::Tally;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::text::parse_date;
+use crate::workspace::Workspace;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "saleslog",
+    version,
+    about = "Plain-text daily notes in, the reports a self-managed salesperson needs out.",
+    after_help = "Examples:\n  saleslog report sample-journal\n  saleslog check --format json\n  saleslog --today 2026-11-27 serve sample-journal --open"
+)]
+pub struct Cli {
+    /// The report date (YYYY-MM-DD); default: today's local date.
+    #[arg(long, global = true, value_parser = parse_today, value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn parse_today(s: &str) -> std::result::Result<NaiveDate, String> {
+    parse_date(s).ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate every note: each problem with file:line:column, what is
+    /// wrong and how to fix it. Exits 1 when there are errors.
+    #[command(after_help = "Examples:\n  saleslog check\n  saleslog check ~/journal --format json")]
+    Check {
+        /// The journal folder.
+        #[arg(default_value = ".")]
+        journal: PathBuf,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
+    /// The five boxes and their figures, in the terminal or as JSON.
+    #[command(after_help = "Examples:\n  saleslog report\n  saleslog --today 2026-11-27 report sample-journal --format json")]
+    Report {
+        /// The journal folder.
+        #[arg(default_value = ".")]
+        journal: PathBuf,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+}
+
+/// Parse the command line, run the command, and map the outcome to the
+/// exit codes of SPEC §5: 0 success, 1 problems in the notes, 2 usage,
+/// configuration or I/O errors.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli) {
+        Ok(code) => code,
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Error::Config(problems)) => {
+            let text = output::diagnostics_human(
+                &problems,
+                |_| None,
+                anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never,
+            );
+            let mut err = anstream::stderr();
+            let _ = write!(err, "{text}");
+            let _ = writeln!(err, "saleslog: saleslog.yaml has {} problem(s); fix them and run again", problems.len());
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            let _ = writeln!(anstream::stderr(), "saleslog: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn today(cli_today: Option<NaiveDate>) -> NaiveDate {
+    cli_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+fn stdout_write(text: &str) -> Result<()> {
+    let mut out = anstream::stdout();
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("<stdout>", e))
+}
+
+fn execute(cli: Cli) -> Result<ExitCode> {
+    let as_of = today(cli.today);
+    match cli.command {
+        Command::Check { journal, format } => check(&journal, format, as_of),
+        Command::Report { journal, format } => report(&journal, format, as_of),
+    }
+}
+
+fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCode> {
+    let ws = Workspace::load(journal)?;
+    let diagnostics = ws.diagnostics(as_of);
+    let tally = Tally::of(&diagnostics);
+    match format {
+        CheckFormat::Json => {
+            let json = serde_json::to_string_pretty(&diagnostics).expect("diagnostics serialize");
+            stdout_write(&format!("{json}\n"))?;
+        }
+        CheckFormat::Human => {
+            let styled = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+            let source = |rel: &str| ws.sources.get(rel).and_then(|s| std::fs::read_to_string(&s.path).ok());
+            let text = output::diagnostics_human(&diagnostics, source, styled);
+            let notes = ws.sources.values().filter(|s| s.note.is_some()).count();
+            stdout_write(&format!("{text}{}\n", output::tally_line(tally, notes)))?;
+        }
+    }
+    Ok(if tally.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<ExitCode> {
+    let ws = Workspace::load(journal)?;
+    let figures = ws.figures(as_of);
+    match format {
+        ReportFormat::Json => {
+            let json = serde_json::to_string_pretty(&figures).expect("figures serialize");
+            stdout_write(&format!("{json}\n"))?;
+        }
+        ReportFormat::Text => {
+            let boxes = summary::summarize(&figures, &ws.config);
+            stdout_write(&output::report_text(&figures, &boxes, &ws.config.name))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,527 @@
+//! `saleslog.yaml`: the journal's configuration (SPEC §3).
+//!
+//! Every key is optional and merges with the defaults; a `stages` list
+//! replaces the default list whole. Unlike a note, a bad configuration stops
+//! the run (exit 2): figures computed with a mistyped goal would look right
+//! and be wrong, which is worse than no report.
+
+use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::text::did_you_mean;
+use crate::yaml::{self, Key, Node, Value};
+use chrono::Weekday;
+use std::collections::BTreeMap;
+
+pub const FILE_NAME: &str = "saleslog.yaml";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub name: String,
+    pub currency: String,
+    /// Output folder, relative to the journal unless absolute.
+    pub output: String,
+    pub workdays: Workdays,
+    pub activities: Vec<String>,
+    pub goals: Goals,
+    pub attitude: Attitude,
+    pub commitments: CommitmentSettings,
+    pub quota: Option<Quota>,
+    pub pipeline: PipelineSettings,
+}
+
+/// The configured working days of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workdays([bool; 7]);
+
+impl Workdays {
+    pub fn contains(&self, day: Weekday) -> bool {
+        self.0[day.num_days_from_monday() as usize]
+    }
+    pub fn per_week(&self) -> usize {
+        self.0.iter().filter(|d| **d).count()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = Weekday> + '_ {
+        WEEK.iter().copied().filter(|d| self.contains(*d))
+    }
+}
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Goals {
+    /// Activity name → target per workday, in name order.
+    pub daily: BTreeMap<String, f64>,
+    /// Activity name → target per week, in name order.
+    pub weekly: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attitude {
+    pub scale: f64,
+    pub green_at: f64,
+    pub red_below: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitmentSettings {
+    pub window_days: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Month,
+    Quarter,
+    Year,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quota {
+    pub amount: f64,
+    pub period: Period,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PipelineSettings {
+    pub coverage_target: f64,
+    pub stale_after_days: i64,
+    pub win_rate_days: i64,
+    pub stages: Vec<Stage>,
+}
+
+/// How a closed stage ends a deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Won,
+    Lost,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    pub name: String,
+    pub probability: f64,
+    pub closed: Option<Outcome>,
+}
+
+/// An index into [`PipelineSettings::stages`]; only made for stages that exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StageId(pub usize);
+
+impl PipelineSettings {
+    pub fn stage(&self, id: StageId) -> &Stage {
+        &self.stages[id.0]
+    }
+    pub fn find_stage(&self, name: &str) -> Option<StageId> {
+        self.stages.iter().position(|s| s.name == name).map(StageId)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let stage = |name: &str, probability: f64, closed: Option<Outcome>| Stage {
+            name: name.to_string(),
+            probability,
+            closed,
+        };
+        Config {
+            name: String::new(),
+            currency: "USD".to_string(),
+            output: "_site".to_string(),
+            workdays: Workdays([true, true, true, true, true, false, false]),
+            activities: Vec::new(),
+            goals: Goals::default(),
+            attitude: Attitude { scale: 5.0, green_at: 3.5, red_below: 2.5 },
+            commitments: CommitmentSettings { window_days: 30 },
+            quota: None,
+            pipeline: PipelineSettings {
+                coverage_target: 3.0,
+                stale_after_days: 14,
+                win_rate_days: 365,
+                stages: vec![
+                    stage("lead", 0.10, None),
+                    stage("qualified", 0.25, None),
+                    stage("proposal", 0.50, None),
+                    stage("negotiation", 0.75, None),
+                    stage("won", 1.0, Some(Outcome::Won)),
+                    stage("lost", 0.0, Some(Outcome::Lost)),
+                ],
+            },
+        }
+    }
+}
+
+/// Read a configuration file's text. Problems come back all at once, so a
+/// user fixes them in one go.
+pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let mut reader = Reader { problems: Vec::new() };
+    let mut config = Config::default();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match yaml::parse(text, 1) {
+        Err(e) => {
+            reader.problems.push(Diagnostic::error(FILE_NAME, e.pos, Code::ConfigSyntax, e.message));
+        }
+        Ok(None) => {}
+        Ok(Some(root)) => reader.read_root(&root, &mut config),
+    }
+    if reader.problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(reader.problems)
+    }
+}
+
+struct Reader {
+    problems: Vec<Diagnostic>,
+}
+
+impl Reader {
+    fn invalid(&mut self, pos: Pos, message: String) {
+        self.problems.push(Diagnostic::error(FILE_NAME, pos, Code::ConfigInvalid, message));
+    }
+
+    /// The entries of a mapping, reporting unknown keys; `None` (and a
+    /// problem) when the node is not a mapping. Null is an empty mapping.
+    fn mapping<'a>(&mut self, node: &'a Node, what: &str, known: &[&str]) -> Option<&'a [(Key, Node)]> {
+        match &node.value {
+            Value::Map(entries) => {
+                for (key, _) in entries {
+                    if !known.contains(&key.name.as_str()) {
+                        let mut d = Diagnostic::error(
+                            FILE_NAME,
+                            key.pos,
+                            Code::ConfigUnknownKey,
+                            format!("unknown key `{}` in {what}", key.name),
+                        );
+                        d = match did_you_mean(&key.name, known.iter().copied()) {
+                            Some(s) => d.with_hint(s),
+                            None => d.with_hint(format!("known keys: {}", known.join(", "))),
+                        };
+                        self.problems.push(d);
+                    }
+                }
+                Some(entries)
+            }
+            Value::Null => Some(&[]),
+            _ => {
+                self.invalid(node.pos, format!("{what} must be a mapping, not {}", node.kind()));
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, node: &Node, key: &str, min: f64, max: f64) -> Option<f64> {
+        match node.as_f64() {
+            Some(v) if v.is_finite() && v >= min && v <= max => Some(v),
+            Some(v) => {
+                self.invalid(node.pos, format!("`{key}` must be between {min} and {max}, not {v}"));
+                None
+            }
+            None => {
+                self.invalid(node.pos, format!("`{key}` must be a number, not {}", node.kind()));
+                None
+            }
+        }
+    }
+
+    fn whole(&mut self, node: &Node, key: &str, min: i64) -> Option<i64> {
+        match node.value {
+            Value::Int(v) if v >= min => Some(v),
+            _ => {
+                self.invalid(node.pos, format!("`{key}` must be a whole number >= {min}, not {}", node.display()));
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, node: &Node, key: &str) -> Option<String> {
+        match &node.value {
+            Value::Null => Some(String::new()),
+            _ => match node.scalar_text() {
+                Some(s) => Some(s),
+                None => {
+                    self.invalid(node.pos, format!("`{key}` must be text, not {}", node.kind()));
+                    None
+                }
+            },
+        }
+    }
+
+    fn read_root(&mut self, root: &Node, config: &mut Config) {
+        const KEYS: &[&str] = &[
+            "name", "currency", "output", "workdays", "activities", "goals", "attitude", "commitments", "quota",
+            "pipeline",
+        ];
+        let Some(entries) = self.mapping(root, "saleslog.yaml", KEYS) else { return };
+        for (key, node) in entries {
+            match key.name.as_str() {
+                "name" => config.name = self.text(node, "name").unwrap_or_default(),
+                "currency" => {
+                    if let Some(c) = self.text(node, "currency").filter(|c| !c.is_empty()) {
+                        config.currency = c;
+                    }
+                }
+                "output" => match self.text(node, "output") {
+                    Some(o) if !o.trim().is_empty() => config.output = o,
+                    Some(_) => self.invalid(node.pos, "`output` must name a folder".into()),
+                    None => {}
+                },
+                "workdays" => self.read_workdays(node, config),
+                "activities" => config.activities = self.names(node, "activities"),
+                "goals" => self.read_goals(node, config),
+                "attitude" => self.read_attitude(node, config),
+                "commitments" => {
+                    for (key, node) in self.mapping(node, "commitments", &["window_days"]).unwrap_or_default() {
+                        if key.name == "window_days" {
+                            if let Some(v) = self.whole(node, "window_days", 1) {
+                                config.commitments.window_days = v;
+                            }
+                        }
+                    }
+                }
+                "quota" => self.read_quota(node, config),
+                "pipeline" => self.read_pipeline(node, config),
+                _ => {}
+            }
+        }
+    }
+
+    fn names(&mut self, node: &Node, key: &str) -> Vec<String> {
+        match &node.value {
+            Value::Null => Vec::new(),
+            Value::Seq(items) => items.iter().filter_map(|n| self.text(n, key)).filter(|s| !s.is_empty()).collect(),
+            _ => {
+                self.invalid(node.pos, format!("`{key}` must be a list, not {}", node.kind()));
+                Vec::new()
+            }
+        }
+    }
+
+    fn read_workdays(&mut self, node: &Node, config: &mut Config) {
+        let mut days = [false; 7];
+        let Value::Seq(items) = &node.value else {
+            self.invalid(node.pos, format!("`workdays` must be a list such as [mon, tue, wed, thu, fri], not {}", node.kind()));
+            return;
+        };
+        for item in items {
+            let name = item.scalar_text().unwrap_or_default().to_lowercase();
+            match DAY_NAMES.iter().position(|d| name == *d || (name.len() > 3 && WEEK_FULL[DAY_NAMES.iter().position(|x| x == d).unwrap_or(0)] == name)) {
+                Some(i) => days[i] = true,
+                None => {
+                    let mut d = Diagnostic::error(
+                        FILE_NAME,
+                        item.pos,
+                        Code::ConfigInvalid,
+                        format!("`{}` is not a day of the week", item.display()),
+                    );
+                    d = d.with_hint("use mon, tue, wed, thu, fri, sat, sun");
+                    self.problems.push(d);
+                }
+            }
+        }
+        config.workdays = Workdays(days);
+    }
+
+    fn read_goals(&mut self, node: &Node, config: &mut Config) {
+        for (key, node) in self.mapping(node, "goals", &["daily", "weekly"]).unwrap_or_default() {
+            let what = format!("goals.{}", key.name);
+            let mut targets = BTreeMap::new();
+            if let Value::Map(entries) = &node.value {
+                for (activity, target) in entries {
+                    if let Some(t) = self.number(target, &format!("{what}.{}", activity.name), 0.0, f64::MAX) {
+                        targets.insert(activity.name.clone(), t);
+                    }
+                }
+            } else if !node.is_null() {
+                self.invalid(node.pos, format!("`{what}` must map activity names to targets, e.g. {{calls: 20}}"));
+            }
+            match key.name.as_str() {
+                "daily" => config.goals.daily = targets,
+                "weekly" => config.goals.weekly = targets,
+                _ => {}
+            }
+        }
+    }
+
+    fn read_attitude(&mut self, node: &Node, config: &mut Config) {
+        for (key, node) in self.mapping(node, "attitude", &["scale", "green_at", "red_below"]).unwrap_or_default() {
+            let a = &mut config.attitude;
+            match key.name.as_str() {
+                "scale" => {
+                    if let Some(v) = self.number(node, "attitude.scale", 1.0, 1000.0) {
+                        a.scale = v;
+                    }
+                }
+                "green_at" => {
+                    if let Some(v) = self.number(node, "attitude.green_at", f64::MIN, f64::MAX) {
+                        a.green_at = v;
+                    }
+                }
+                "red_below" => {
+                    if let Some(v) = self.number(node, "attitude.red_below", f64::MIN, f64::MAX) {
+                        a.red_below = v;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn read_quota(&mut self, node: &Node, config: &mut Config) {
+        if node.is_null() {
+            config.quota = None;
+            return;
+        }
+        let Some(entries) = self.mapping(node, "quota", &["amount", "period"]) else { return };
+        let mut amount = None;
+        let mut period = Period::Quarter;
+        for (key, node) in entries {
+            match key.name.as_str() {
+                "amount" => amount = self.number(node, "quota.amount", 0.0, f64::MAX),
+                "period" => match node.as_str() {
+                    Some("month") => period = Period::Month,
+                    Some("quarter") => period = Period::Quarter,
+                    Some("year") => period = Period::Year,
+                    _ => self.invalid(node.pos, format!("`quota.period` must be month, quarter or year, not `{}`", node.display())),
+                },
+                _ => {}
+            }
+        }
+        match amount {
+            Some(amount) => config.quota = Some(Quota { amount, period }),
+            None if !entries.iter().any(|(k, _)| k.name == "amount") => {
+                self.invalid(node.pos, "`quota` needs an `amount`, e.g. {amount: 300000, period: quarter}".into());
+            }
+            None => {}
+        }
+    }
+
+    fn read_pipeline(&mut self, node: &Node, config: &mut Config) {
+        const KEYS: &[&str] = &["coverage_target", "stale_after_days", "win_rate_days", "stages"];
+        for (key, node) in self.mapping(node, "pipeline", KEYS).unwrap_or_default() {
+            let p = &mut config.pipeline;
+            match key.name.as_str() {
+                "coverage_target" => {
+                    if let Some(v) = self.number(node, "pipeline.coverage_target", 0.0, f64::MAX) {
+                        p.coverage_target = v;
+                    }
+                }
+                "stale_after_days" => {
+                    if let Some(v) = self.whole(node, "pipeline.stale_after_days", 0) {
+                        p.stale_after_days = v;
+                    }
+                }
+                "win_rate_days" => {
+                    if let Some(v) = self.whole(node, "pipeline.win_rate_days", 1) {
+                        p.win_rate_days = v;
+                    }
+                }
+                "stages" => {
+                    if let Some(stages) = self.read_stages(node) {
+                        config.pipeline.stages = stages;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn read_stages(&mut self, node: &Node) -> Option<Vec<Stage>> {
+        let Value::Seq(items) = &node.value else {
+            self.invalid(node.pos, format!("`pipeline.stages` must be a list, not {}", node.kind()));
+            return None;
+        };
+        let mut stages: Vec<Stage> = Vec::new();
+        for item in items {
+            let entries = self.mapping(item, "a stage", &["name", "probability", "closed"])?;
+            let mut stage = Stage { name: String::new(), probability: 0.0, closed: None };
+            for (key, node) in entries {
+                match key.name.as_str() {
+                    "name" => stage.name = self.text(node, "name").unwrap_or_default(),
+                    "probability" => stage.probability = self.number(node, "probability", 0.0, 1.0).unwrap_or(0.0),
+                    "closed" => match node.as_str() {
+                        Some("won") => stage.closed = Some(Outcome::Won),
+                        Some("lost") => stage.closed = Some(Outcome::Lost),
+                        _ if node.is_null() => {}
+                        _ => self.invalid(node.pos, format!("`closed` must be `won` or `lost`, not `{}`", node.display())),
+                    },
+                    _ => {}
+                }
+            }
+            if stage.name.is_empty() {
+                self.invalid(item.pos, "every stage needs a `name`".into());
+            } else if stages.iter().any(|s| s.name == stage.name) {
+                self.invalid(item.pos, format!("stage `{}` is listed twice", stage.name));
+            } else {
+                stages.push(stage);
+            }
+        }
+        if stages.is_empty() {
+            self.invalid(node.pos, "`pipeline.stages` must list at least one stage".into());
+            return None;
+        }
+        Some(stages)
+    }
+}
+
+const WEEK_FULL: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+        assert_eq!(parse("# nothing\n").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn partial_mappings_merge_with_defaults() {
+        let c = parse("attitude: {scale: 10}\ngoals:\n  daily: {calls: 20}\n").unwrap();
+        assert_eq!(c.attitude.scale, 10.0);
+        assert_eq!(c.attitude.green_at, 3.5);
+        assert_eq!(c.goals.daily.get("calls"), Some(&20.0));
+        assert!(c.goals.weekly.is_empty());
+        assert_eq!(c.pipeline.stages.len(), 6);
+    }
+
+    #[test]
+    fn stages_replace_the_whole_list() {
+        let c = parse("pipeline:\n  stages:\n    - {name: open, probability: 0.5}\n    - {name: done, probability: 1, closed: won}\n").unwrap();
+        assert_eq!(c.pipeline.stages.len(), 2);
+        assert_eq!(c.pipeline.stages[1].closed, Some(Outcome::Won));
+        assert_eq!(c.pipeline.coverage_target, 3.0);
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_line_and_suggestion() {
+        let e = parse("name: Alex\nqouta: {amount: 10}\n").unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].code, Code::ConfigUnknownKey);
+        assert_eq!(e[0].line, 2);
+        assert_eq!(e[0].hint.as_deref(), Some("did you mean `quota`?"));
+    }
+
+    #[test]
+    fn wrong_types_are_errors() {
+        let e = parse("commitments: {window_days: soon}\nquota: {amount: 1000, period: week}\n").unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert!(e.iter().all(|d| d.code == Code::ConfigInvalid));
+    }
+
+    #[test]
+    fn quota_and_workdays() {
+        let c = parse("quota: {amount: 300000, period: month}\nworkdays: [mon, tue, sat]\n").unwrap();
+        assert_eq!(c.quota, Some(Quota { amount: 300000.0, period: Period::Month }));
+        assert_eq!(c.workdays.per_week(), 3);
+        assert!(c.workdays.contains(Weekday::Sat));
+        assert!(!c.workdays.contains(Weekday::Fri));
+    }
+}

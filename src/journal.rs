@@ -1,0 +1,521 @@
+//! The journal model: notes folded, in (date, path) order, into deals and
+//! commitments with their histories (SPEC §2).
+//!
+//! A journal is always built for an as-of date: only notes dated on or
+//! before it exist, so every figure computed from it is the figure as of
+//! that date. Building is cheap (no I/O, no parsing), which lets `serve`
+//! rebuild it from the cached notes after every save.
+
+use crate::config::{Config, Outcome, StageId};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::note::{CommitmentItem, DealMention, Field, Mark, Note, StageField};
+use crate::text::slug;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The journal as of a date: its notes, deals and commitments.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    pub as_of: NaiveDate,
+    /// Notes dated <= `as_of`, in (date, path) order.
+    pub notes: Vec<Arc<Note>>,
+    /// Deals in order of first mention.
+    pub deals: Vec<Deal>,
+    /// Commitments in the order they were made.
+    pub commitments: Vec<Commitment>,
+    /// Problems that only show across notes (unknown commitment ids,
+    /// incomplete first mentions of deals).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A change of stage: the deal entered `stage` in the note dated `date`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageChange {
+    pub date: NaiveDate,
+    pub stage: StageId,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deal {
+    pub id: String,
+    pub name: String,
+    pub stage: StageId,
+    pub amount: Option<f64>,
+    pub close: Option<NaiveDate>,
+    pub next: Option<String>,
+    pub contact: Option<String>,
+    pub source: Option<String>,
+    pub reason: Option<String>,
+    /// Every change of stage, the first mention included.
+    pub history: Vec<StageChange>,
+    /// Indexes into [`Journal::notes`] of the notes that mention it, in order.
+    pub mentions: Vec<usize>,
+    /// Every expected close date it had, with the date it was set.
+    pub close_history: Vec<(NaiveDate, Option<NaiveDate>)>,
+}
+
+impl Deal {
+    pub fn first_mention(&self) -> NaiveDate {
+        self.history[0].date
+    }
+    /// The date of the latest note that mentions it.
+    pub fn last_touched(&self, notes: &[Arc<Note>]) -> NaiveDate {
+        self.mentions.last().map_or(self.first_mention(), |&i| notes[i].date)
+    }
+    /// How the deal ended and when, if it is closed.
+    pub fn closed(&self, config: &Config) -> Option<(Outcome, NaiveDate)> {
+        let outcome = config.pipeline.stage(self.stage).closed?;
+        Some((outcome, self.history.last().map_or(self.first_mention(), |c| c.date)))
+    }
+    pub fn is_open(&self, config: &Config) -> bool {
+        config.pipeline.stage(self.stage).closed.is_none()
+    }
+    /// How many times its expected close date moved later.
+    pub fn close_pushed(&self) -> usize {
+        self.close_history
+            .windows(2)
+            .filter(|w| matches!((w[0].1, w[1].1), (Some(a), Some(b)) if b > a))
+            .count()
+    }
+}
+
+/// Where a commitment was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    FrontMatter,
+    Task,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commitment {
+    pub id: String,
+    pub what: String,
+    pub to: Option<String>,
+    pub made_on: NaiveDate,
+    /// Index into [`Journal::notes`] of the note that made it.
+    pub note: usize,
+    pub origin: Origin,
+    /// The due date shown and used for `overdue`.
+    pub due: Option<NaiveDate>,
+    /// The due date that counts for on-time judgement: a reschedule made
+    /// after the commitment was already late does not move it.
+    pub counting_due: Option<NaiveDate>,
+    /// The due date it was made with.
+    pub original_due: Option<NaiveDate>,
+    pub done: Option<NaiveDate>,
+    pub dropped: Option<NaiveDate>,
+    pub remark: Option<String>,
+    /// Indexes of the notes that updated it.
+    pub updates: Vec<usize>,
+}
+
+/// A commitment's status as of a date (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Overdue,
+    Open,
+    Done,
+    Dropped,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Overdue => "overdue",
+            Status::Open => "open",
+            Status::Done => "done",
+            Status::Dropped => "dropped",
+        }
+    }
+}
+
+impl Commitment {
+    pub fn status(&self, d: NaiveDate) -> Status {
+        if self.done.is_some_and(|x| x <= d) {
+            Status::Done
+        } else if self.dropped.is_some_and(|x| x <= d) {
+            Status::Dropped
+        } else if self.due.is_some_and(|x| x < d) {
+            Status::Overdue
+        } else {
+            Status::Open
+        }
+    }
+
+    /// Done on or before the due date that counts.
+    pub fn kept_on_time(&self, d: NaiveDate) -> bool {
+        match (self.done, self.counting_due) {
+            (Some(done), Some(due)) => done <= d && done <= due,
+            _ => false,
+        }
+    }
+
+    /// Whether it was ever given a different due date.
+    pub fn rescheduled(&self) -> bool {
+        self.due != self.original_due
+    }
+
+    fn reschedule(&mut self, new_due: NaiveDate, on: NaiveDate) {
+        if self.due == Some(new_due) {
+            return;
+        }
+        // Renegotiated in time (or given its first due date): the new date
+        // counts. Already late: the old one keeps counting.
+        if self.counting_due.is_none_or(|counting| on <= counting) {
+            self.counting_due = Some(new_due);
+        }
+        self.due = Some(new_due);
+        if self.original_due.is_none() {
+            self.original_due = Some(new_due);
+        }
+    }
+}
+
+impl Journal {
+    /// Fold `notes` (all of the journal's, in any order) as of `as_of`.
+    pub fn build(notes: &[Arc<Note>], as_of: NaiveDate) -> Journal {
+        let mut notes: Vec<Arc<Note>> = notes.iter().filter(|n| n.date <= as_of).cloned().collect();
+        notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
+        let mut folder = Folder {
+            journal: Journal { as_of, notes: Vec::new(), deals: Vec::new(), commitments: Vec::new(), diagnostics: Vec::new() },
+            deal_index: HashMap::new(),
+            commitment_index: HashMap::new(),
+        };
+        for (i, note) in notes.iter().enumerate() {
+            folder.fold(i, note);
+        }
+        folder.journal.notes = notes;
+        folder.journal
+    }
+
+    pub fn deal(&self, id: &str) -> Option<&Deal> {
+        self.deals.iter().find(|d| d.id == id)
+    }
+
+    pub fn commitment(&self, id: &str) -> Option<&Commitment> {
+        self.commitments.iter().find(|c| c.id == id)
+    }
+
+    pub fn first_date(&self) -> Option<NaiveDate> {
+        self.notes.first().map(|n| n.date)
+    }
+
+    pub fn last_date(&self) -> Option<NaiveDate> {
+        self.notes.last().map(|n| n.date)
+    }
+}
+
+struct Folder {
+    journal: Journal,
+    deal_index: HashMap<String, usize>,
+    commitment_index: HashMap<String, usize>,
+}
+
+impl Folder {
+    fn fold(&mut self, index: usize, note: &Note) {
+        for mention in &note.deals {
+            self.deal(index, note, mention);
+        }
+        for item in &note.commitments {
+            self.commitment(index, note, item);
+        }
+        for task in &note.tasks {
+            let id = format!("{}-{}", note.date, slug(&task.text));
+            let done = task.checked.then(|| task.done.unwrap_or(note.date));
+            match self.commitment_index.get(&id) {
+                Some(&c) => {
+                    let c = &mut self.journal.commitments[c];
+                    if let Some(due) = task.due {
+                        c.reschedule(due, note.date);
+                    }
+                    if done.is_some() {
+                        c.done = done;
+                    }
+                    c.updates.push(index);
+                }
+                None => {
+                    self.commitment_index.insert(id.clone(), self.journal.commitments.len());
+                    self.journal.commitments.push(Commitment {
+                        id,
+                        what: task.text.clone(),
+                        to: None,
+                        made_on: note.date,
+                        note: index,
+                        origin: Origin::Task,
+                        due: task.due,
+                        counting_due: task.due,
+                        original_due: task.due,
+                        done,
+                        dropped: None,
+                        remark: None,
+                        updates: Vec::new(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn deal(&mut self, index: usize, note: &Note, m: &DealMention) {
+        let date = note.date;
+        let Some(&i) = self.deal_index.get(&m.id) else {
+            // A first mention: it must name the deal and give a valid stage.
+            let stage = match m.stage {
+                StageField::Set(s) => Some(s),
+                StageField::Invalid => return, // already reported
+                StageField::Absent => None,
+            };
+            let (Some(name), Some(stage)) = (m.name.clone(), stage) else {
+                let missing = match (&m.name, stage) {
+                    (None, None) => "`name` and `stage`",
+                    (None, _) => "`name`",
+                    _ => "`stage`",
+                };
+                self.journal.diagnostics.push(
+                    Diagnostic::error(
+                        &note.path,
+                        m.pos,
+                        Code::DealFirstMention,
+                        format!("first mention of deal `{}` must give {missing}", m.id),
+                    )
+                    .with_hint("add the missing fields; until then the deal does not exist"),
+                );
+                return;
+            };
+            let mut deal = Deal {
+                id: m.id.clone(),
+                name,
+                stage,
+                amount: None,
+                close: None,
+                next: None,
+                contact: None,
+                source: None,
+                reason: None,
+                history: vec![StageChange { date, stage }],
+                mentions: vec![index],
+                close_history: Vec::new(),
+            };
+            apply_fields(&mut deal, m, date);
+            self.deal_index.insert(m.id.clone(), self.journal.deals.len());
+            self.journal.deals.push(deal);
+            return;
+        };
+        let deal = &mut self.journal.deals[i];
+        if let Some(name) = &m.name {
+            deal.name = name.clone();
+        }
+        if let StageField::Set(stage) = m.stage {
+            if stage != deal.stage {
+                deal.stage = stage;
+                deal.history.push(StageChange { date, stage });
+            }
+        }
+        apply_fields(deal, m, date);
+        if deal.mentions.last() != Some(&index) {
+            deal.mentions.push(index);
+        }
+    }
+
+    fn commitment(&mut self, index: usize, note: &Note, item: &CommitmentItem) {
+        let date = note.date;
+        let mark = |m: Mark| match m {
+            Mark::On(d) => Some(d),
+            Mark::Cleared => None,
+        };
+        if let Some(&c) = self.commitment_index.get(&item.id) {
+            let c = &mut self.journal.commitments[c];
+            if let Some(what) = &item.what {
+                c.what = what.clone();
+            }
+            if let Some(to) = &item.to {
+                c.to = Some(to.clone());
+            }
+            if let Some(due) = item.due {
+                c.reschedule(due, date);
+            }
+            if let Some(done) = item.done {
+                c.done = mark(done);
+            }
+            if let Some(dropped) = item.dropped {
+                c.dropped = mark(dropped);
+            }
+            if let Some(remark) = &item.note {
+                c.remark = Some(remark.clone());
+            }
+            c.updates.push(index);
+            return;
+        }
+        let Some(what) = item.what.clone() else {
+            self.journal.diagnostics.push(
+                Diagnostic::error(
+                    &note.path,
+                    item.pos,
+                    Code::UnknownCommitment,
+                    format!("update to unknown commitment `{}`", item.id),
+                )
+                .with_hint("check the id against the note that made the commitment, or add `what:` to make a new one"),
+            );
+            return;
+        };
+        self.commitment_index.insert(item.id.clone(), self.journal.commitments.len());
+        self.journal.commitments.push(Commitment {
+            id: item.id.clone(),
+            what,
+            to: item.to.clone(),
+            made_on: date,
+            note: index,
+            origin: Origin::FrontMatter,
+            due: item.due,
+            counting_due: item.due,
+            original_due: item.due,
+            done: item.done.and_then(mark),
+            dropped: item.dropped.and_then(mark),
+            remark: item.note.clone(),
+            updates: Vec::new(),
+        });
+    }
+}
+
+fn apply_fields(deal: &mut Deal, m: &DealMention, date: NaiveDate) {
+    fn apply<T: Clone>(slot: &mut Option<T>, field: &Field<T>) {
+        match field {
+            Field::Keep => {}
+            Field::Clear => *slot = None,
+            Field::Set(v) => *slot = Some(v.clone()),
+        }
+    }
+    apply(&mut deal.amount, &m.amount);
+    let before = deal.close;
+    apply(&mut deal.close, &m.close);
+    if deal.close != before || (deal.close_history.is_empty() && deal.close.is_some()) {
+        deal.close_history.push((date, deal.close));
+    }
+    apply(&mut deal.next, &m.next);
+    apply(&mut deal.contact, &m.contact);
+    apply(&mut deal.source, &m.source);
+    apply(&mut deal.reason, &m.reason);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note;
+    use crate::text::parse_date;
+
+    pub(crate) fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    /// Notes from (file name, text) pairs with the default configuration.
+    pub(crate) fn notes(files: &[(&str, &str)]) -> Vec<Arc<Note>> {
+        let config = Config::default();
+        files.iter().filter_map(|(rel, text)| note::parse(rel, text, &config).note.map(Arc::new)).collect()
+    }
+
+    fn journal(files: &[(&str, &str)], as_of: &str) -> Journal {
+        Journal::build(&notes(files), d(as_of))
+    }
+
+    #[test]
+    fn deals_update_and_keep_their_stage_history() {
+        let j = journal(
+            &[
+                ("2026-11-02.md", "---\ndeals:\n  - name: Acme Corp\n    stage: lead\n    amount: 1000\n    next: call\n---\n"),
+                ("2026-11-05.md", "---\ndeals:\n  - id: acme-corp\n    stage: lead\n    amount: 2000\n---\n"),
+                ("2026-11-09.md", "---\ndeals:\n  - name: ACME corp\n    stage: won\n    next: ''\n---\n"),
+                ("2026-11-20.md", "---\ndeals:\n  - id: acme-corp\n    stage: negotiation\n    amount: null\n---\n"),
+            ],
+            "2026-11-30",
+        );
+        let deal = &j.deals[0];
+        assert_eq!(deal.name, "ACME corp");
+        assert_eq!(deal.amount, None);
+        assert_eq!(deal.next, None);
+        assert_eq!(
+            deal.history.iter().map(|c| (c.date, c.stage.0)).collect::<Vec<_>>(),
+            vec![(d("2026-11-02"), 0), (d("2026-11-09"), 4), (d("2026-11-20"), 3)]
+        );
+        assert!(deal.is_open(&Config::default()));
+        assert_eq!(deal.last_touched(&j.notes), d("2026-11-20"));
+        // As of the 10th it is won, on the 9th.
+        let j = journal(
+            &[
+                ("2026-11-02.md", "---\ndeals:\n  - name: Acme Corp\n    stage: lead\n---\n"),
+                ("2026-11-09.md", "---\ndeals:\n  - id: acme-corp\n    stage: won\n---\n"),
+                ("2026-11-20.md", "---\ndeals:\n  - id: acme-corp\n    stage: negotiation\n---\n"),
+            ],
+            "2026-11-10",
+        );
+        assert_eq!(j.deals[0].closed(&Config::default()), Some((Outcome::Won, d("2026-11-09"))));
+    }
+
+    #[test]
+    fn an_incomplete_first_mention_creates_nothing() {
+        let j = journal(
+            &[
+                ("2026-11-02.md", "---\ndeals:\n  - name: Acme\n---\n"),
+                ("2026-11-03.md", "---\ndeals:\n  - name: Acme\n    stage: Lead\n---\n"),
+                ("2026-11-04.md", "---\ndeals:\n  - name: Acme\n    stage: qualified\n---\n"),
+            ],
+            "2026-11-30",
+        );
+        assert_eq!(j.diagnostics.len(), 1);
+        assert_eq!(j.diagnostics[0].code, Code::DealFirstMention);
+        assert_eq!(j.deals[0].first_mention(), d("2026-11-04"));
+    }
+
+    #[test]
+    fn an_unknown_stage_on_update_keeps_the_stage_but_applies_the_rest() {
+        let files = [
+            ("2026-11-02.md", "---\ndeals:\n  - name: Acme\n    stage: lead\n---\n"),
+            ("2026-11-03.md", "---\ndeals:\n  - name: Acme\n    stage: wonn\n    amount: 5\n---\n"),
+        ];
+        let j = journal(&files, "2026-11-30");
+        assert_eq!(j.deals[0].stage, StageId(0));
+        assert_eq!(j.deals[0].amount, Some(5.0));
+        assert_eq!(j.deals[0].mentions.len(), 2);
+    }
+
+    #[test]
+    fn commitments_update_reschedule_and_drop() {
+        let files = [
+            ("2026-11-02.md", "---\ncommitments:\n  - id: a\n    what: A\n    due: 2026-11-10\n  - id: b\n    what: B\n    due: 2026-11-05\n  - {id: c, what: C, due: 2026-11-06}\n---\n"),
+            // a: renegotiated in time; b: rescheduled when already late.
+            ("2026-11-08.md", "---\ncommitments:\n  - {id: a, due: 2026-11-20}\n  - {id: b, due: 2026-11-12}\n  - {id: c, dropped: true}\n  - {id: zzz, done: true}\n---\n"),
+        ];
+        let j = journal(&files, "2026-11-15");
+        let a = j.commitment("a").unwrap();
+        assert_eq!((a.due, a.counting_due), (Some(d("2026-11-20")), Some(d("2026-11-20"))));
+        assert_eq!(a.status(d("2026-11-15")), Status::Open);
+        let b = j.commitment("b").unwrap();
+        assert_eq!((b.due, b.counting_due), (Some(d("2026-11-12")), Some(d("2026-11-05"))));
+        assert_eq!(b.status(d("2026-11-15")), Status::Overdue);
+        assert_eq!(j.commitment("c").unwrap().status(d("2026-11-15")), Status::Dropped);
+        assert_eq!(j.diagnostics.len(), 1);
+        assert_eq!(j.diagnostics[0].code, Code::UnknownCommitment);
+    }
+
+    #[test]
+    fn task_items_are_commitments() {
+        let files = [("2026-11-02.md", "- [ ] Send deck 📅 2026-11-04\n- [x] Call Jane ✅ 2026-11-03\n- [x] No date\n")];
+        let j = journal(&files, "2026-11-05");
+        assert_eq!(j.commitments.len(), 3);
+        assert_eq!(j.commitments[0].id, "2026-11-02-send-deck");
+        assert_eq!(j.commitments[0].status(d("2026-11-05")), Status::Overdue);
+        assert_eq!(j.commitments[1].done, Some(d("2026-11-03")));
+        assert_eq!(j.commitments[2].done, Some(d("2026-11-02")));
+    }
+
+    #[test]
+    fn notes_after_the_as_of_date_do_not_exist() {
+        let files = [
+            ("2026-11-02.md", "---\ncommitments:\n  - {id: a, what: A, due: 2026-11-04}\n---\n"),
+            ("2026-11-09.md", "---\ncommitments:\n  - {id: a, done: 2026-11-03}\n---\n"),
+        ];
+        assert_eq!(journal(&files, "2026-11-05").commitments[0].status(d("2026-11-05")), Status::Overdue);
+        let j = journal(&files, "2026-11-09");
+        assert_eq!(j.commitments[0].status(d("2026-11-09")), Status::Done);
+        assert!(j.commitments[0].kept_on_time(d("2026-11-09")));
+    }
+}

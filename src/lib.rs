@@ -1,0 +1,16 @@
+//! saleslog: plain-text daily notes in, the reports a self-managed
+//! salesperson needs out.
+pub mod analyse;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod error;
+pub mod frontmatter;
+pub mod journal;
+pub mod note;
+pub mod output;
+pub mod tasks;
+pub mod text;
+pub mod yaml;
+pub mod workspace;

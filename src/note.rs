@@ -1,0 +1,636 @@
+//! One note, read and validated (SPEC §2): raw text → [`Note`].
+//!
+//! Validation is lenient by design: each bad value is one diagnostic at its
+//! line and is dropped, and everything else in the note still counts. What
+//! depends on other notes (is this deal's first mention complete? does this
+//! commitment id exist?) is judged later, by the journal model.
+
+use crate::config::{Config, StageId};
+use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::frontmatter::{self, Fence};
+use crate::tasks::{self, TaskItem};
+use crate::text::{date_in_file_name, did_you_mean, parse_date, slug};
+use crate::yaml::{self, Key, Node, Value};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// The top-level keys a note may have.
+pub const KNOWN_KEYS: &[&str] =
+    &["date", "mood", "energy", "activity", "wins", "help", "tags", "deals", "commitments"];
+const DEAL_KEYS: &[&str] = &["id", "name", "stage", "amount", "close", "next", "contact", "source", "reason"];
+const COMMITMENT_KEYS: &[&str] = &["id", "what", "to", "due", "done", "dropped", "note"];
+
+/// A dated note: what the journal model is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// Path relative to the journal, `/`-separated.
+    pub path: String,
+    pub date: NaiveDate,
+    pub mood: Option<f64>,
+    pub energy: Option<f64>,
+    /// Activity name → count, for the entries the note gives.
+    pub activity: BTreeMap<String, u64>,
+    pub wins: Vec<String>,
+    pub help: Vec<String>,
+    pub tags: Vec<String>,
+    pub deals: Vec<DealMention>,
+    pub commitments: Vec<CommitmentItem>,
+    pub tasks: Vec<TaskItem>,
+    /// Unknown top-level keys and their values as text, shown on the page.
+    pub extra: Vec<(String, String)>,
+    pub body: String,
+    /// File line of the body's first line.
+    pub body_line: usize,
+}
+
+/// A field of an update: left as it was, cleared (`null`, or `""` for
+/// text), or set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field<T> {
+    Keep,
+    Clear,
+    Set(T),
+}
+
+/// A deal's stage as given by one mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageField {
+    Absent,
+    /// Given but not a configured stage (already reported).
+    Invalid,
+    Set(StageId),
+}
+
+/// One item of a note's `deals:` list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DealMention {
+    pub pos: Pos,
+    /// `id` as written, else `slug(name)`.
+    pub id: String,
+    pub name: Option<String>,
+    pub stage: StageField,
+    pub amount: Field<f64>,
+    pub close: Field<NaiveDate>,
+    pub next: Field<String>,
+    pub contact: Field<String>,
+    pub source: Field<String>,
+    pub reason: Field<String>,
+}
+
+/// `done:` or `dropped:` of a commitment item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    On(NaiveDate),
+    Cleared,
+}
+
+/// One item of a note's `commitments:` list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitmentItem {
+    pub pos: Pos,
+    /// `id` as written, else `<note date>-<slug(what)>`.
+    pub id: String,
+    /// Whether the id was written (an update needs one).
+    pub explicit_id: bool,
+    pub what: Option<String>,
+    pub to: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub done: Option<Mark>,
+    pub dropped: Option<Mark>,
+    pub note: Option<String>,
+}
+
+/// The outcome of reading one file: a note (unless it has no date) and the
+/// problems found in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub note: Option<Note>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Read a note file's text. `rel` is its journal-relative path.
+pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
+    let mut cx = Cx { rel, config, diagnostics: Vec::new() };
+    let split = frontmatter::split(text);
+    let mut root = None;
+    match split.fence {
+        Fence::Unclosed => cx.error(
+            Pos::START,
+            Code::UnclosedFrontMatter,
+            "front matter opened with `---` is never closed",
+            "add a line `---` after the last YAML line",
+        ),
+        Fence::Toml => cx.warn(
+            Pos::START,
+            Code::TomlFrontMatter,
+            "`+++` (TOML) front matter is not read; the whole file is the body",
+            "use YAML between `---` lines",
+        ),
+        Fence::Closed | Fence::None => {}
+    }
+    if let Some(y) = split.yaml {
+        match yaml::parse(y, split.yaml_line) {
+            Ok(Some(node)) => match node.value {
+                Value::Map(entries) => root = Some(entries),
+                _ => cx.error(
+                    node.pos,
+                    Code::FrontMatterNotMapping,
+                    format!("front matter must be `key: value` lines, not {}", node.kind()),
+                    "write the front matter as a mapping, e.g. `mood: 4`",
+                ),
+            },
+            Ok(None) => {}
+            Err(e) => cx.error(e.pos, e.code, e.message, yaml_hint(e.code)),
+        }
+    }
+    let entries = root.unwrap_or_default();
+
+    let file_name = rel.rsplit('/').next().unwrap_or(rel);
+    let mut date = None;
+    if let Some((_, node)) = entries.iter().find(|(k, _)| k.name == "date") {
+        if !node.is_null() {
+            date = node.as_str().and_then(parse_date);
+            if date.is_none() {
+                cx.error(
+                    node.pos,
+                    Code::InvalidDate,
+                    format!("`date: {}` is not a real date", node.display()),
+                    "write the date as YYYY-MM-DD; the file name's date is used instead",
+                );
+            }
+        }
+    }
+    let Some(date) = date.or_else(|| date_in_file_name(file_name)) else {
+        cx.warn(
+            Pos::START,
+            Code::NoDate,
+            "this markdown file has no date, so it is not a note",
+            "add `date: YYYY-MM-DD` to its front matter or a date to its file name",
+        );
+        return Parsed { note: None, diagnostics: cx.diagnostics };
+    };
+
+    let mut note = Note {
+        path: rel.to_string(),
+        date,
+        mood: None,
+        energy: None,
+        activity: BTreeMap::new(),
+        wins: Vec::new(),
+        help: Vec::new(),
+        tags: Vec::new(),
+        deals: Vec::new(),
+        commitments: Vec::new(),
+        tasks: Vec::new(),
+        extra: Vec::new(),
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    };
+    for (key, node) in &entries {
+        if node.is_null() {
+            continue;
+        }
+        match key.name.as_str() {
+            "date" => {}
+            "mood" => note.mood = cx.scale_value(node, "mood"),
+            "energy" => note.energy = cx.scale_value(node, "energy"),
+            "activity" => note.activity = cx.activity(node),
+            "wins" => note.wins = cx.text_list(node, "wins"),
+            "help" => note.help = cx.text_list(node, "help"),
+            "tags" => note.tags = cx.text_list(node, "tags"),
+            "deals" => note.deals = cx.items(node, "deals", |cx, node, entries| cx.deal(node, entries)),
+            "commitments" => {
+                note.commitments = cx.items(node, "commitments", |cx, node, entries| cx.commitment(node, entries, date));
+            }
+            _ => {
+                let mut d = Diagnostic::warning(rel, key.pos, Code::UnknownKey, format!("unknown key `{}`", key.name));
+                d = d.with_hint(
+                    did_you_mean(&key.name, KNOWN_KEYS.iter().copied())
+                        .unwrap_or_else(|| "it is shown on the note's page but not counted".into()),
+                );
+                cx.diagnostics.push(d);
+                note.extra.push((key.name.clone(), node.display()));
+            }
+        }
+    }
+    note.tasks = tasks::find(split.body, split.body_line);
+    for task in &note.tasks {
+        for (column, bad) in &task.bad_dates {
+            let pos = Pos::new(task.pos.line, task.pos.column + 4 + column);
+            cx.error(pos, Code::InvalidDate, format!("`{bad}` is not a real date"), "write the date as YYYY-MM-DD");
+        }
+        if task.checked && task.done.is_none() {
+            cx.warn(
+                task.pos,
+                Code::TaskDoneWithoutDate,
+                "ticked task item without a done date; counted as done on the note's date",
+                "add ` ✅ YYYY-MM-DD` (or ` done:YYYY-MM-DD`) with the day it was done",
+            );
+        }
+    }
+    Parsed { note: Some(note), diagnostics: cx.diagnostics }
+}
+
+fn yaml_hint(code: Code) -> &'static str {
+    match code {
+        Code::DuplicateKey => "give each key once; the front matter is ignored until then",
+        Code::UnsupportedYaml => "keep the front matter to plain keys, values and lists",
+        _ => "fix the YAML; until then this note's front matter is ignored (its task items still count)",
+    }
+}
+
+struct Cx<'a> {
+    rel: &'a str,
+    config: &'a Config,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Cx<'_> {
+    fn error(&mut self, pos: Pos, code: Code, message: impl Into<String>, hint: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(self.rel, pos, code, message).with_hint(hint));
+    }
+
+    fn warn(&mut self, pos: Pos, code: Code, message: impl Into<String>, hint: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(self.rel, pos, code, message).with_hint(hint));
+    }
+
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        self.error(
+            node.pos,
+            Code::WrongType,
+            format!("`{what}` must be {expected}, not {} (`{}`)", node.kind(), node.display()),
+            "this value is ignored until it is fixed",
+        );
+    }
+
+    /// `mood` and `energy`: a number from 1 to the scale.
+    fn scale_value(&mut self, node: &Node, what: &str) -> Option<f64> {
+        let scale = self.config.attitude.scale;
+        match node.as_f64() {
+            Some(v) if (1.0..=scale).contains(&v) => Some(v),
+            Some(v) => {
+                self.error(
+                    node.pos,
+                    Code::OutOfRange,
+                    format!("`{what}: {v}` is outside the scale 1..{scale}"),
+                    format!("use a number from 1 to {scale}"),
+                );
+                None
+            }
+            None => {
+                self.wrong_type(node, what, &format!("a number from 1 to {scale}"));
+                None
+            }
+        }
+    }
+
+    fn activity(&mut self, node: &Node) -> BTreeMap<String, u64> {
+        let mut out = BTreeMap::new();
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, "activity", "a mapping of activity names to counts, e.g. `calls: 20`");
+            return out;
+        };
+        let known = &self.config.activities;
+        for (key, value) in entries {
+            if value.is_null() {
+                continue;
+            }
+            let count = match value.value {
+                Value::Int(i) if i >= 0 => Some(i as u64),
+                _ => None,
+            };
+            let Some(count) = count else {
+                self.error(
+                    value.pos,
+                    Code::InvalidCount,
+                    format!("activity `{}: {}` is not a whole number >= 0", key.name, value.display()),
+                    "write how many, e.g. `calls: 12`",
+                );
+                continue;
+            };
+            if !known.is_empty() && !known.contains(&key.name) {
+                let hint = did_you_mean(&key.name, known.iter().map(String::as_str))
+                    .unwrap_or_else(|| "add it to `activities` in saleslog.yaml if it is a new activity".into());
+                self.warn(key.pos, Code::UnknownActivity, format!("unknown activity `{}`", key.name), hint);
+            }
+            out.insert(key.name.clone(), count);
+        }
+        out
+    }
+
+    fn text_list(&mut self, node: &Node, what: &str) -> Vec<String> {
+        match &node.value {
+            Value::Str(s) => vec![s.clone()],
+            Value::Seq(items) if items.iter().all(|n| n.is_null() || n.as_str().is_some()) => {
+                items.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()
+            }
+            _ => {
+                self.wrong_type(node, what, "a list of text or a single text (quote numbers)");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The mappings of a `deals:` or `commitments:` list, each turned into
+    /// an item by `read` (which may reject it).
+    fn items<T>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        mut read: impl FnMut(&mut Self, &Node, &[(Key, Node)]) -> Option<T>,
+    ) -> Vec<T> {
+        let Value::Seq(items) = &node.value else {
+            self.wrong_type(node, what, "a list of items (`- name: …`)");
+            return Vec::new();
+        };
+        let keys = if what == "deals" { DEAL_KEYS } else { COMMITMENT_KEYS };
+        let mut out = Vec::new();
+        for item in items {
+            let Value::Map(entries) = &item.value else {
+                if !item.is_null() {
+                    self.wrong_type(item, &format!("an item of `{what}`"), "a mapping (`- id: …`)");
+                }
+                continue;
+            };
+            for (key, _) in entries {
+                if !keys.contains(&key.name.as_str()) {
+                    let hint = did_you_mean(&key.name, keys.iter().copied())
+                        .unwrap_or_else(|| format!("known keys: {}", keys.join(", ")));
+                    self.warn(key.pos, Code::UnknownKey, format!("unknown key `{}` in an item of `{what}`", key.name), hint);
+                }
+            }
+            if let Some(t) = read(self, item, entries) {
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    fn text_field(&mut self, node: Option<&Node>, what: &str) -> Field<String> {
+        match node {
+            None => Field::Keep,
+            Some(n) if n.is_null() => Field::Clear,
+            Some(n) => match n.scalar_text() {
+                Some(s) if s.is_empty() => Field::Clear,
+                Some(s) => Field::Set(s),
+                None => {
+                    self.wrong_type(n, what, "text");
+                    Field::Keep
+                }
+            },
+        }
+    }
+
+    fn date_value(&mut self, node: &Node, what: &str) -> Option<NaiveDate> {
+        let date = node.as_str().and_then(parse_date);
+        if date.is_none() {
+            self.error(
+                node.pos,
+                Code::InvalidDate,
+                format!("`{what}: {}` is not a real date", node.display()),
+                "write the date as YYYY-MM-DD",
+            );
+        }
+        date
+    }
+
+    fn deal(&mut self, item: &Node, entries: &[(Key, Node)]) -> Option<DealMention> {
+        let get = |k: &str| entries.iter().find(|(key, _)| key.name == k).map(|(_, v)| v);
+        let name = match get("name") {
+            Some(n) if !n.is_null() => match n.scalar_text() {
+                Some(s) if !s.trim().is_empty() => Some(s),
+                _ => {
+                    self.wrong_type(n, "name", "the deal's name");
+                    None
+                }
+            },
+            _ => None,
+        };
+        let id = match get("id").filter(|n| !n.is_null()) {
+            Some(n) => match n.scalar_text() {
+                Some(s) if !s.is_empty() => Some(s),
+                _ => {
+                    self.wrong_type(n, "id", "text");
+                    None
+                }
+            },
+            None => name.as_deref().map(slug).filter(|s| !s.is_empty()),
+        };
+        let Some(id) = id else {
+            self.error(
+                item.pos,
+                Code::DealWithoutId,
+                "a deal needs an `id` or a `name` to say which deal it is",
+                "add `name: Company` (or `id:` of an existing deal)",
+            );
+            return None;
+        };
+        let stage = match get("stage").filter(|n| !n.is_null()) {
+            None => StageField::Absent,
+            Some(n) => {
+                let text = n.scalar_text().unwrap_or_default();
+                match self.config.pipeline.find_stage(&text) {
+                    Some(s) => StageField::Set(s),
+                    None => {
+                        let stages = &self.config.pipeline.stages;
+                        let hint = did_you_mean(&text, stages.iter().map(|s| s.name.as_str())).unwrap_or_else(|| {
+                            format!("stages: {}", stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "))
+                        });
+                        self.error(n.pos, Code::UnknownStage, format!("unknown stage `{}`", n.display()), hint);
+                        StageField::Invalid
+                    }
+                }
+            }
+        };
+        let amount = match get("amount") {
+            None => Field::Keep,
+            Some(n) if n.is_null() => Field::Clear,
+            Some(n) => match n.as_f64() {
+                Some(v) if v.is_finite() && v >= 0.0 => Field::Set(v),
+                _ => {
+                    self.error(
+                        n.pos,
+                        Code::InvalidAmount,
+                        format!("`amount: {}` is not a finite number >= 0", n.display()),
+                        "write the amount as a plain number, e.g. `amount: 48000`",
+                    );
+                    Field::Keep
+                }
+            },
+        };
+        let close = match get("close") {
+            None => Field::Keep,
+            Some(n) if n.is_null() => Field::Clear,
+            Some(n) => self.date_value(n, "close").map_or(Field::Keep, Field::Set),
+        };
+        Some(DealMention {
+            pos: item.pos,
+            id,
+            name,
+            stage,
+            amount,
+            close,
+            next: self.text_field(get("next"), "next"),
+            contact: self.text_field(get("contact"), "contact"),
+            source: self.text_field(get("source"), "source"),
+            reason: self.text_field(get("reason"), "reason"),
+        })
+    }
+
+    fn mark(&mut self, node: Option<&Node>, what: &str, date: NaiveDate) -> Option<Mark> {
+        let node = node.filter(|n| !n.is_null())?;
+        match &node.value {
+            Value::Bool(true) => Some(Mark::On(date)),
+            Value::Bool(false) => Some(Mark::Cleared),
+            Value::Str(s) if parse_date(s).is_some() => parse_date(s).map(Mark::On),
+            _ => {
+                self.error(
+                    node.pos,
+                    if node.as_str().is_some_and(|s| s.len() == 10) { Code::InvalidDate } else { Code::WrongType },
+                    format!("`{what}: {}` must be true, false or a date", node.display()),
+                    format!("write `{what}: true` (on this note's date) or `{what}: YYYY-MM-DD`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn commitment(&mut self, item: &Node, entries: &[(Key, Node)], date: NaiveDate) -> Option<CommitmentItem> {
+        let get = |k: &str| entries.iter().find(|(key, _)| key.name == k).map(|(_, v)| v);
+        let text = |cx: &mut Self, k: &str| match cx.text_field(get(k), k) {
+            Field::Set(s) => Some(s),
+            _ => None,
+        };
+        let id = text(self, "id");
+        let what = text(self, "what");
+        let to = text(self, "to");
+        let note = text(self, "note");
+        let due = get("due").filter(|n| !n.is_null()).and_then(|n| self.date_value(n, "due"));
+        let done = self.mark(get("done"), "done", date);
+        let dropped = self.mark(get("dropped"), "dropped", date);
+        let (id, explicit_id) = match (id, &what) {
+            (Some(id), _) => (id, true),
+            (None, Some(what)) => (format!("{date}-{}", slug(what)), false),
+            (None, None) => {
+                self.error(
+                    item.pos,
+                    Code::CommitmentWithoutWhat,
+                    "a commitment needs `what` (a new promise) or `id` (an update to one)",
+                    "add `what: …` to make a commitment, or the `id` of the one you are updating",
+                );
+                return None;
+            }
+        };
+        Some(CommitmentItem { pos: item.pos, id, explicit_id, what, to, due, done, dropped, note })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    fn parse_default(rel: &str, text: &str) -> Parsed {
+        parse(rel, text, &Config::default())
+    }
+
+    fn codes(p: &Parsed) -> Vec<(Code, usize)> {
+        p.diagnostics.iter().map(|d| (d.code, d.line)).collect()
+    }
+
+    #[test]
+    fn a_full_note() {
+        let text = "---\ndate: 2026-11-27\nmood: 4\nenergy: 3.5\nactivity:\n  calls: 22\n  emails:\nwins: Acme agreed\ntags: [a, b]\ndeals:\n  - name: Acme Corp\n    stage: proposal\n    amount: 48000\n    close: 2026-12-20\n    next: Pricing review\ncommitments:\n  - id: acme-pricing\n    what: Send revised pricing\n    due: 2026-11-30\n  - id: old\n    done: true\n---\n- [ ] Send it 📅 2026-12-01\n";
+        let p = parse_default("notes/x.md", text);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let n = p.note.unwrap();
+        assert_eq!(n.date, parse_date("2026-11-27").unwrap());
+        assert_eq!((n.mood, n.energy), (Some(4.0), Some(3.5)));
+        assert_eq!(n.activity.len(), 1);
+        assert_eq!(n.wins, vec!["Acme agreed"]);
+        assert_eq!(n.deals[0].id, "acme-corp");
+        assert_eq!(n.deals[0].stage, StageField::Set(StageId(2)));
+        assert_eq!(n.deals[0].amount, Field::Set(48000.0));
+        assert_eq!(n.commitments[1].done, Some(Mark::On(n.date)));
+        assert_eq!(n.tasks.len(), 1);
+        assert_eq!(n.tasks[0].pos.line, 23);
+    }
+
+    #[test]
+    fn date_falls_back_to_the_file_name() {
+        let p = parse_default("2026/2026-11-27-acme.md", "---\ndate: 2026-02-30\n---\n");
+        assert_eq!(codes(&p), vec![(Code::InvalidDate, 2)]);
+        assert_eq!(p.note.unwrap().date, parse_date("2026-11-27").unwrap());
+        let p = parse_default("ideas.md", "# no date\n");
+        assert!(p.note.is_none());
+        assert_eq!(p.diagnostics[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn bad_values_are_dropped_one_by_one() {
+        let text = "---\nmood: high\nenergy: 9\nactivity:\n  calls: -1\n  emails: 2.5\n  meetings: 2\ndeals:\n  - name: Acme\n    stage: Proposal\n    amount: lots\n---\n";
+        let p = parse_default("2026-11-27.md", text);
+        assert_eq!(
+            codes(&p),
+            vec![
+                (Code::WrongType, 2),
+                (Code::OutOfRange, 3),
+                (Code::InvalidCount, 5),
+                (Code::InvalidCount, 6),
+                (Code::UnknownStage, 10),
+                (Code::InvalidAmount, 11),
+            ]
+        );
+        assert_eq!(p.diagnostics[4].hint.as_deref(), Some("did you mean `proposal`?"));
+        let n = p.note.unwrap();
+        assert_eq!(n.mood, None);
+        assert_eq!(n.activity.get("meetings"), Some(&2));
+        assert_eq!(n.activity.len(), 1);
+        assert_eq!(n.deals[0].stage, StageField::Invalid);
+    }
+
+    #[test]
+    fn invalid_yaml_keeps_the_note_and_its_tasks() {
+        let p = parse_default("2026-11-27.md", "---\nmood: [4\n---\n- [ ] still a task\n");
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].code, Code::YamlSyntax);
+        let n = p.note.unwrap();
+        assert_eq!(n.mood, None);
+        assert_eq!(n.tasks.len(), 1);
+        let p = parse_default("2026-11-27.md", "---\nmood: 4\n- [ ] task\n");
+        assert_eq!(codes(&p), vec![(Code::UnclosedFrontMatter, 1)]);
+        assert_eq!(p.note.unwrap().tasks.len(), 1);
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_are_not_booleans() {
+        let p = parse_default(
+            "2026-11-27.md",
+            "---\ndeals:\n  - name: Acme\n    stage: no\ncommitments:\n  - id: x\n    what: y\n    done: yes\n---\n",
+        );
+        assert_eq!(codes(&p), vec![(Code::UnknownStage, 4), (Code::WrongType, 8)]);
+    }
+
+    #[test]
+    fn unknown_keys_are_kept_and_suggested() {
+        let p = parse_default("2026-11-27.md", "---\nactivty:\n  calls: 3\nmood:\n---\n");
+        assert_eq!(codes(&p), vec![(Code::UnknownKey, 2)]);
+        assert_eq!(p.diagnostics[0].hint.as_deref(), Some("did you mean `activity`?"));
+        let n = p.note.unwrap();
+        assert_eq!(n.extra, vec![("activty".to_string(), "calls: 3".to_string())]);
+        assert_eq!(n.mood, None);
+    }
+
+    #[test]
+    fn ticked_task_without_date_warns() {
+        let p = parse_default("2026-11-27.md", "- [x] done thing\n");
+        assert_eq!(codes(&p), vec![(Code::TaskDoneWithoutDate, 1)]);
+    }
+
+    #[test]
+    fn commitment_identity() {
+        let p = parse_default("2026-11-27.md", "---\ncommitments:\n  - what: Send the deck!\n  - to: Bob\n---\n");
+        assert_eq!(codes(&p), vec![(Code::CommitmentWithoutWhat, 4)]);
+        assert_eq!(p.note.unwrap().commitments[0].id, "2026-11-27-send-the-deck");
+    }
+}

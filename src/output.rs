@@ -1,0 +1,116 @@
+//! Terminal output of `check` and `report`: located diagnostics with a
+//! source excerpt and a caret (like rustc or hledger), and the five boxes
+//! at 80 columns. Colour only on a terminal and never with NO_COLOR
+//! (anstream strips it otherwise).
+
+use crate::analyse::summary::BoxSummary;
+use crate::analyse::{Figures, Light};
+use crate::diagnostic::{Diagnostic, Severity, Tally};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
+use std::fmt::Write as _;
+
+/// Render diagnostics for a person. `source` gives a file's text, to quote
+/// the offending line.
+pub fn diagnostics_human(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Option<String>, styled: bool) -> String {
+    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = format!("{} [{}]", d.message, d.code);
+        let text = source(&d.file);
+        let line = text.as_deref().and_then(|t| t.lines().nth(d.line.saturating_sub(1)));
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        let location = format!("{}:{}:{}", d.file, d.line, d.column);
+        match line {
+            Some(line) => {
+                let start = line.char_indices().nth(d.column.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+                let end = line[start..].char_indices().nth(1).map_or(line.len(), |(i, _)| start + i).max(start);
+                let end = if end == start && !line.is_empty() { line.len() } else { end };
+                groups.push(
+                    level.clone().primary_title(title.clone()).element(
+                        Snippet::source(line)
+                            .line_start(d.line)
+                            .path(location.clone())
+                            .annotation(AnnotationKind::Primary.span(start..end)),
+                    ),
+                );
+            }
+            None => groups.push(level.clone().primary_title(title.clone()).element(Snippet::<annotate_snippets::Annotation<'_>>::source("").path(location.clone()))),
+        }
+        if let Some(hint) = &d.hint {
+            groups.push(Group::with_title(Level::HELP.secondary_title(hint.clone())));
+        }
+        let _ = writeln!(out, "{}\n", renderer.render(&groups));
+    }
+    out
+}
+
+/// The closing line of `check`.
+pub fn tally_line(tally: Tally, notes: usize) -> String {
+    format!(
+        "{} note{} checked: {} error{}, {} warning{}",
+        notes,
+        if notes == 1 { "" } else { "s" },
+        tally.errors,
+        if tally.errors == 1 { "" } else { "s" },
+        tally.warnings,
+        if tally.warnings == 1 { "" } else { "s" }
+    )
+}
+
+fn light_style(light: Light) -> Style {
+    let color = match light {
+        Light::Green => AnsiColor::Green,
+        Light::Amber => AnsiColor::Yellow,
+        Light::Red => AnsiColor::Red,
+        Light::Na => AnsiColor::BrightBlack,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+/// The text report: a title line, then one line per box and its reason,
+/// fitting 80 columns.
+pub fn report_text(f: &Figures, boxes: &[BoxSummary], name: &str) -> String {
+    let mut out = String::new();
+    let who = if name.is_empty() { String::new() } else { format!("{name} — ") };
+    let _ = writeln!(out, "{who}saleslog as of {} ({} notes)\n", f.as_of, f.notes);
+    for b in boxes {
+        let style = light_style(b.light);
+        let label = format!("{} {:<5}", b.mark, b.light.as_str().to_uppercase());
+        let _ = writeln!(out, "{style}{label}{style:#} {:<12} {}", b.title, truncate(&b.figure, 58));
+        let _ = writeln!(out, "{:21}{}", "", truncate(&b.reason, 59));
+    }
+    out
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Code, Pos};
+
+    #[test]
+    fn human_diagnostics_quote_the_line_with_a_caret() {
+        let d = Diagnostic::error("2026/11/2026-11-27.md", Pos::new(3, 7), Code::OutOfRange, "`mood: 9` is outside the scale 1..5")
+            .with_hint("use a number from 1 to 5");
+        let out = diagnostics_human(&[d], |_| Some("---\ndate: 2026-11-27\nmood: 9\n---\n".into()), false);
+        assert!(out.contains("error: `mood: 9` is outside the scale 1..5 [out-of-range]"), "{out}");
+        assert!(out.contains("2026/11/2026-11-27.md:3:7"), "{out}");
+        assert!(out.contains("mood: 9"), "{out}");
+        assert!(out.contains('^'), "{out}");
+        assert!(out.contains("help: use a number from 1 to 5"), "{out}");
+    }
+}

@@ -1,0 +1,159 @@
+//! GitHub task items in a note's body (`- [ ] Send the deck 📅 2026-12-01`)
+//! are commitments too (SPEC §2).
+//!
+//! pulldown-cmark finds the items, so a `- [ ]` inside a code block or an
+//! HTML block is not a task; the item's text is then read from the source
+//! line itself, markers included, because a task's identity is the slug of
+//! the text as the user wrote it.
+
+use crate::diagnostic::Pos;
+use crate::text::parse_date;
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// A task item as written in a body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskItem {
+    pub pos: Pos,
+    /// The text without its date markers.
+    pub text: String,
+    pub checked: bool,
+    pub due: Option<NaiveDate>,
+    pub done: Option<NaiveDate>,
+    /// Markers whose date is not a real date (` 📅 2026-02-30`), with their column.
+    pub bad_dates: Vec<(usize, String)>,
+}
+
+/// The task items of `body`, whose first line is line `first_line` of the file.
+pub fn find(body: &str, first_line: usize) -> Vec<TaskItem> {
+    // Most notes have none: skip the markdown parse.
+    if !(body.contains("[ ]") || body.contains("[x]") || body.contains("[X]")) {
+        return Vec::new();
+    }
+    let mut tasks = Vec::new();
+    let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
+    let mut line_starts = None;
+    // Whether each open list is ordered: `1. [ ]` is not a task (SPEC §2
+    // names the bullets `-`, `*` and `+`).
+    let mut lists: Vec<bool> = Vec::new();
+    for (event, range) in parser {
+        let checked = match event {
+            Event::Start(Tag::List(first)) => {
+                lists.push(first.is_some());
+                continue;
+            }
+            Event::End(TagEnd::List(_)) => {
+                lists.pop();
+                continue;
+            }
+            Event::TaskListMarker(checked) if lists.last() == Some(&false) => checked,
+            _ => continue,
+        };
+        let starts = line_starts.get_or_insert_with(|| {
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1)).collect::<Vec<_>>()
+        });
+        let line_index = starts.partition_point(|&s| s <= range.start) - 1;
+        let line_end = body[range.end..].find('\n').map_or(body.len(), |i| range.end + i);
+        let raw = &body[range.end..line_end];
+        let column = body[starts[line_index]..range.start].chars().count() + 1;
+        let mut task = parse_item(raw.trim_end_matches('\r'), checked);
+        task.pos = Pos::new(first_line + line_index, column);
+        tasks.push(task);
+    }
+    tasks
+}
+
+const DUE_MARKERS: [&str; 2] = [" 📅 ", " due:"];
+const DONE_MARKERS: [&str; 2] = [" ✅ ", " done:"];
+
+/// Read the markers out of one item's text (after its `[ ]`).
+fn parse_item(raw: &str, checked: bool) -> TaskItem {
+    // Markers need a space before them; the text after `]` starts with one.
+    let mut text = raw.to_string();
+    let mut due = None;
+    let mut done = None;
+    let mut bad_dates = Vec::new();
+    for (markers, slot) in [(DUE_MARKERS, &mut due), (DONE_MARKERS, &mut done)] {
+        for marker in markers {
+            while let Some(at) = text.find(marker) {
+                let date_start = at + marker.len();
+                let candidate = text.get(date_start..date_start + 10).unwrap_or("");
+                if !looks_like_date(candidate) {
+                    break;
+                }
+                match parse_date(candidate) {
+                    Some(d) => {
+                        if slot.is_none() {
+                            *slot = Some(d);
+                        }
+                    }
+                    None => bad_dates.push((text[..at].chars().count() + 1, candidate.to_string())),
+                }
+                text.replace_range(at..date_start + 10, "");
+            }
+        }
+    }
+    TaskItem { pos: Pos::START, text: text.trim().to_string(), checked, due, done, bad_dates }
+}
+
+fn looks_like_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<NaiveDate> {
+        parse_date(s)
+    }
+
+    #[test]
+    fn markers_are_read_and_removed() {
+        let t = find("- [ ] Send the case study to Bob 📅 2026-12-01\n", 5);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].text, "Send the case study to Bob");
+        assert_eq!(t[0].due, d("2026-12-01"));
+        assert_eq!(t[0].pos, Pos::new(5, 3));
+        let t = find("* [x] Call back Jane ✅ 2026-11-27\n+ [X] Book QBR due:2026-12-04 done:2026-12-03\n", 1);
+        assert_eq!(t[0].done, d("2026-11-27"));
+        assert!(t[0].checked);
+        assert_eq!(t[1].text, "Book QBR");
+        assert_eq!((t[1].due, t[1].done), (d("2026-12-04"), d("2026-12-03")));
+        assert_eq!(t[1].pos.line, 2);
+    }
+
+    #[test]
+    fn code_blocks_hold_no_tasks() {
+        let body = "```\n- [ ] not a task\n```\n\n    - [ ] indented code\n\n- [ ] real\n";
+        let t = find(body, 1);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].text, "real");
+        assert_eq!(t[0].pos.line, 7);
+    }
+
+    #[test]
+    fn numbered_items_are_not_tasks() {
+        let t = find("1. [ ] numbered\n\n- [ ] bullet\n", 1);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].text, "bullet");
+    }
+
+    #[test]
+    fn nested_items_and_crlf() {
+        let t = find("- parent\r\n  - [ ] child due:2026-01-02\r\n", 10);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].text, "child");
+        assert_eq!(t[0].pos, Pos::new(11, 5));
+    }
+
+    #[test]
+    fn impossible_marker_dates_are_reported() {
+        let t = find("- [ ] thing 📅 2026-02-30\n", 1);
+        assert_eq!(t[0].due, None);
+        assert_eq!(t[0].bad_dates.len(), 1);
+        assert_eq!(t[0].text, "thing");
+    }
+}

@@ -1,0 +1,101 @@
+//! Small text helpers shared by every stage: slugs, dates, suggestions.
+
+use chrono::NaiveDate;
+
+/// `slug(s)` of SPEC §2: lower-case; every run of characters other than
+/// `a-z` and `0-9` becomes one `-`; leading and trailing `-` removed.
+pub fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_dash = false;
+    for ch in s.chars().flat_map(char::to_lowercase) {
+        if ch.is_ascii_lowercase() || ch.is_ascii_digit() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(ch);
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// A strict `YYYY-MM-DD` date: exactly ten characters, a real calendar day.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
+/// The first `YYYY-MM-DD` in a file name that is a real calendar date.
+pub fn date_in_file_name(name: &str) -> Option<NaiveDate> {
+    let b = name.as_bytes();
+    (0..b.len().saturating_sub(9)).find_map(|i| {
+        // Only try at char boundaries; dates are ASCII so a match is too.
+        name.get(i..i + 10).and_then(parse_date)
+    })
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a
+/// plausible typo ("did you mean `activity`?").
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::osa_distance(&word_lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// `did you mean `x`?` or nothing.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_follows_the_spec() {
+        assert_eq!(slug("Acme Corp."), "acme-corp");
+        assert_eq!(slug("  --Hello,   World!! 2026 "), "hello-world-2026");
+        assert_eq!(slug("Ünïcode Café"), "n-code-caf");
+        assert_eq!(slug("!!!"), "");
+        assert_eq!(slug("a_b"), "a-b");
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert_eq!(parse_date("2026-11-27"), NaiveDate::from_ymd_opt(2026, 11, 27));
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("2026-1-01"), None);
+        assert_eq!(parse_date("2026-11-27T10:00"), None);
+        assert_eq!(parse_date("+026-11-27"), None);
+    }
+
+    #[test]
+    fn file_name_date_is_the_first_real_one() {
+        assert_eq!(date_in_file_name("2026-02-30-then-2026-03-01.md"), NaiveDate::from_ymd_opt(2026, 3, 1));
+        assert_eq!(date_in_file_name("meeting-12026-11-27.md"), NaiveDate::from_ymd_opt(2026, 11, 27));
+        assert_eq!(date_in_file_name("notes.md"), None);
+        assert_eq!(date_in_file_name("été-2026-07-01.md"), NaiveDate::from_ymd_opt(2026, 7, 1));
+    }
+
+    #[test]
+    fn suggestions_catch_typos_only() {
+        assert_eq!(closest("activty", ["activity", "mood"]), Some("activity"));
+        assert_eq!(closest("Proposal", ["lead", "proposal"]), Some("proposal"));
+        assert_eq!(closest("banana", ["activity", "mood"]), None);
+    }
+}

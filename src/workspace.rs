@@ -1,0 +1,214 @@
+//! A journal folder loaded in memory: its configuration and every note
+//! file, parsed once and re-read only when it changes.
+//!
+//! This is where discovery and parsing meet, and what `watch` keeps alive
+//! between saves: [`Workspace::refresh`] rescans the folder and re-parses
+//! only files whose size or modification time changed, so a save costs one
+//! note's parse plus the (cheap) fold and analyses.
+
+use crate::analyse::{self, Figures};
+use crate::config::{self, Config};
+use crate::diagnostic::{Code, Diagnostic, Pos, Tally};
+use crate::discover::{self, Contents, SourceFile};
+use crate::error::{Error, Result};
+use crate::journal::Journal;
+use crate::note::{self, Note};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// What a file looked like when it was read: a cheap change detector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(Stamp { len: m.len(), modified: m.modified().ok() })
+    }
+}
+
+/// One note file as last read.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub stamp: Option<Stamp>,
+    pub note: Option<Arc<Note>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a refresh changed, by journal-relative path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub added: Vec<String>,
+    pub modified: Vec<String>,
+    pub removed: Vec<String>,
+    pub config: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.modified.is_empty() && self.removed.is_empty() && !self.config
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Config,
+    config_stamp: Option<Stamp>,
+    /// Notes by journal-relative path.
+    pub sources: BTreeMap<String, Source>,
+    discovery: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// Load the journal at `root`. Fails only on a bad configuration or a
+    /// journal folder that cannot be read; bad notes are diagnostics.
+    pub fn load(root: &Path) -> Result<Workspace> {
+        let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
+        if !meta.is_dir() {
+            return Err(Error::Usage(format!("{} is not a folder", root.display())));
+        }
+        let (config, config_stamp) = read_config(root)?;
+        let mut ws = Workspace { root: root.to_path_buf(), config, config_stamp, sources: BTreeMap::new(), discovery: Vec::new() };
+        ws.refresh_notes(true);
+        Ok(ws)
+    }
+
+    /// The output folder the configuration names (relative to the journal).
+    pub fn default_output(&self) -> PathBuf {
+        self.root.join(&self.config.output)
+    }
+
+    /// Rescan the folder; re-read the configuration and any note whose
+    /// stamp changed. A changed configuration re-parses every note (stages
+    /// and the mood scale are part of validation).
+    pub fn refresh(&mut self) -> Result<Changes> {
+        let stamp = Stamp::of(&self.root.join(config::FILE_NAME));
+        let mut config_changed = false;
+        if stamp != self.config_stamp || stamp.is_none() != self.config_stamp.is_none() {
+            let (config, stamp) = read_config(&self.root)?;
+            config_changed = config != self.config;
+            self.config = config;
+            self.config_stamp = stamp;
+        }
+        let mut changes = self.refresh_notes(config_changed);
+        changes.config = config_changed;
+        Ok(changes)
+    }
+
+    fn refresh_notes(&mut self, reparse_all: bool) -> Changes {
+        let output = self.default_output();
+        let found = discover::discover(&self.root, &output);
+        self.discovery = found.diagnostics;
+        let mut changes = Changes::default();
+        let mut next = BTreeMap::new();
+        let mut todo: Vec<(SourceFile, Option<Stamp>)> = Vec::new();
+        for file in found.files {
+            let stamp = Stamp::of(&file.path);
+            match self.sources.remove(&file.rel) {
+                Some(old) if !reparse_all && old.stamp.is_some() && old.stamp == stamp => {
+                    next.insert(file.rel, old);
+                }
+                Some(_) => {
+                    changes.modified.push(file.rel.clone());
+                    todo.push((file, stamp));
+                }
+                None => {
+                    changes.added.push(file.rel.clone());
+                    todo.push((file, stamp));
+                }
+            }
+        }
+        changes.removed = std::mem::take(&mut self.sources).into_keys().collect();
+        let config = &self.config;
+        let parsed: Vec<(String, Source)> = todo.into_par_iter().map(|(file, stamp)| read_source(file, stamp, config)).collect();
+        next.extend(parsed);
+        self.sources = next;
+        changes
+    }
+
+    /// Every note, in (date, path) order.
+    pub fn notes(&self) -> Vec<Arc<Note>> {
+        let mut notes: Vec<Arc<Note>> = self.sources.values().filter_map(|s| s.note.clone()).collect();
+        notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
+        notes
+    }
+
+    /// The journal as of `as_of`.
+    pub fn journal(&self, as_of: NaiveDate) -> Journal {
+        Journal::build(&self.notes(), as_of)
+    }
+
+    /// Every problem in the journal, as `check` reports it for `as_of`:
+    /// discovery, each note, the whole journal's model, and notes dated
+    /// after `as_of`. Sorted by file and position.
+    pub fn diagnostics(&self, as_of: NaiveDate) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self.discovery.clone();
+        for source in self.sources.values() {
+            all.extend(source.diagnostics.iter().cloned());
+            if let Some(note) = source.note.as_ref().filter(|n| n.date > as_of) {
+                all.push(
+                    Diagnostic::warning(
+                        &note.path,
+                        Pos::START,
+                        Code::FutureNote,
+                        format!("note dated {} is after the report date {as_of}; it is not counted", note.date),
+                    )
+                    .with_hint("check the date, or run with --today"),
+                );
+            }
+        }
+        all.extend(Journal::build(&self.notes(), NaiveDate::MAX).diagnostics);
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        all
+    }
+
+    /// The figures of SPEC §4 as of `as_of`.
+    pub fn figures(&self, as_of: NaiveDate) -> Figures {
+        let tally = Tally::of(&self.diagnostics(as_of));
+        analyse::analyse(&self.journal(as_of), &self.config, tally)
+    }
+}
+
+fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
+    let path = root.join(config::FILE_NAME);
+    let stamp = Stamp::of(&path);
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::Config(vec![Diagnostic::error(
+                    config::FILE_NAME,
+                    Pos::START,
+                    Code::ConfigSyntax,
+                    "saleslog.yaml is not valid UTF-8",
+                )])
+            })?;
+            let config = config::parse(&text).map_err(Error::Config)?;
+            Ok((config, stamp))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), None)),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Read and parse one note file.
+pub fn read_source(file: SourceFile, stamp: Option<Stamp>, config: &Config) -> (String, Source) {
+    let (note, diagnostics) = match discover::read(&file) {
+        Contents::Refused(d) => (None, vec![d]),
+        Contents::Text(text, problem) => {
+            let parsed = note::parse(&file.rel, &text, config);
+            let mut diagnostics: Vec<Diagnostic> = problem.into_iter().collect();
+            diagnostics.extend(parsed.diagnostics);
+            (parsed.note.map(Arc::new), diagnostics)
+        }
+    };
+    (file.rel, Source { path: file.path, stamp, note, diagnostics })
+}

@@ -1,0 +1,511 @@
+//! YAML front matter as a tree whose every node knows its line and column.
+//!
+//! saleslog reads YAML at the event level (serde-saphyr's own parser,
+//! `granit_parser`) instead of deserializing into typed structs, for two
+//! reasons the spec imposes:
+//! - one value of the wrong type (`mood: high`) must be reported at its line
+//!   and ignored while the rest of the note still counts; a derived
+//!   `Deserialize` rejects the whole document at the first bad field;
+//! - scalars must follow the YAML 1.2 core schema exactly (`yes`, `no`, `on`
+//!   and `off` are strings), which is easiest to guarantee by resolving plain
+//!   scalars here, in one small function.
+//!
+//! The tree is built without recursion, with limits on nesting depth and on
+//! alias expansion, so hostile input (a billion-laughs bomb, 100,000 nested
+//! `[`) is an error, not a crash. No type of the YAML crate leaves this module.
+
+use crate::diagnostic::{Code, Pos};
+use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle, Tag};
+use std::collections::HashMap;
+
+/// Nesting deeper than this is not a plausible note.
+const MAX_DEPTH: usize = 64;
+/// Nodes a document may hold once aliases are expanded.
+const MAX_NODES: usize = 100_000;
+
+/// A YAML node and where it starts in the note file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// A string; `quoted` is false for plain and block scalars.
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key: its text as written and its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub pos: Pos,
+}
+
+impl Node {
+    /// The kind of value, for "expected a number, found a list" messages.
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "nothing",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "a whole number",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.value {
+            Value::Int(i) => Some(i as f64),
+            Value::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A scalar's text, whatever its type (`tags: [2026]` is a tag "2026").
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// A short rendering of the value for display on a note's page.
+    pub fn display(&self) -> String {
+        match &self.value {
+            Value::Null => String::new(),
+            Value::Seq(items) => items.iter().map(Node::display).collect::<Vec<_>>().join(", "),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| format!("{}: {}", k.name, v.display()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => self.scalar_text().unwrap_or_default(),
+        }
+    }
+}
+
+/// Why a front matter could not be read as YAML at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub pos: Pos,
+    pub code: Code,
+    pub message: String,
+}
+
+/// Parse one YAML document whose first line is line `first_line` of the
+/// note file. An empty document is `Ok(None)`.
+pub fn parse(text: &str, first_line: usize) -> Result<Option<Node>, YamlError> {
+    Builder::new(first_line).run(text)
+}
+
+enum Frame {
+    Seq { items: Vec<Node>, pos: Pos, anchor: usize },
+    Map { entries: Vec<(Key, Node)>, key: Option<Key>, pos: Pos, anchor: usize },
+}
+
+struct Builder {
+    line_offset: usize,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    nodes: usize,
+    root: Option<Node>,
+    documents: usize,
+}
+
+impl Builder {
+    fn new(first_line: usize) -> Self {
+        Builder {
+            line_offset: first_line.saturating_sub(1),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            root: None,
+            documents: 0,
+        }
+    }
+
+    fn pos(&self, m: &Marker) -> Pos {
+        Pos::new(m.line() + self.line_offset, m.col() + 1)
+    }
+
+    fn error(&self, pos: Pos, code: Code, message: impl Into<String>) -> YamlError {
+        YamlError { pos, code, message: message.into() }
+    }
+
+    fn run(mut self, text: &str) -> Result<Option<Node>, YamlError> {
+        for event in Parser::new_from_str(text) {
+            let (event, span) = match event {
+                Ok(e) => e,
+                Err(e) => {
+                    let info = e.info();
+                    if info.contains("tab") {
+                        if let Some(pos) = first_tab_indent(text) {
+                            let pos = Pos::new(pos.line + self.line_offset, pos.column);
+                            return Err(self.error(
+                                pos,
+                                Code::YamlSyntax,
+                                "a tab indents this line; YAML indentation must be spaces",
+                            ));
+                        }
+                    }
+                    return Err(self.error(self.pos(e.marker()), Code::YamlSyntax, info));
+                }
+            };
+            let pos = self.pos(span.tag_start.as_ref().unwrap_or(&span.start));
+            match event {
+                Event::DocumentStart(..) => {
+                    self.documents += 1;
+                    if self.documents > 1 {
+                        return Err(self.error(
+                            pos,
+                            Code::UnsupportedYaml,
+                            "a second YAML document in the front matter",
+                        ));
+                    }
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    let value = resolve_scalar(&text, style, tag.as_deref())
+                        .map_err(|m| self.error(pos, Code::UnsupportedYaml, m))?;
+                    self.complete(Node { value, pos }, anchor)?;
+                }
+                Event::SequenceStart(_, anchor, tag) => {
+                    self.check_collection_tag(tag.as_deref(), "seq", pos)?;
+                    self.open(Frame::Seq { items: Vec::new(), pos, anchor }, pos)?;
+                }
+                Event::MappingStart(_, anchor, tag) => {
+                    self.check_collection_tag(tag.as_deref(), "map", pos)?;
+                    self.open(Frame::Map { entries: Vec::new(), key: None, pos, anchor }, pos)?;
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let (node, anchor) = match self.stack.pop() {
+                        Some(Frame::Seq { items, pos, anchor }) => (Node { value: Value::Seq(items), pos }, anchor),
+                        Some(Frame::Map { entries, pos, anchor, .. }) => {
+                            (Node { value: Value::Map(entries), pos }, anchor)
+                        }
+                        None => return Err(self.error(pos, Code::YamlSyntax, "unbalanced collection")),
+                    };
+                    self.complete(node, anchor)?;
+                }
+                Event::Alias(id) => {
+                    let Some(target) = self.anchors.get(&id) else {
+                        return Err(self.error(pos, Code::YamlSyntax, "alias to an unknown anchor"));
+                    };
+                    let mut node = target.clone();
+                    self.nodes += count(&node);
+                    if self.nodes > MAX_NODES {
+                        return Err(self.error(
+                            pos,
+                            Code::UnsupportedYaml,
+                            format!("aliases expand to more than {MAX_NODES} values (an alias bomb?)"),
+                        ));
+                    }
+                    node.pos = pos;
+                    self.complete(node, 0)?;
+                }
+                Event::UnresolvedAlias(name) => {
+                    return Err(self.error(pos, Code::YamlSyntax, format!("alias `*{name}` has no anchor")));
+                }
+                _ => {}
+            }
+        }
+        Ok(self.root)
+    }
+
+    fn check_collection_tag(&self, tag: Option<&Tag>, expected: &str, pos: Pos) -> Result<(), YamlError> {
+        match tag {
+            None => Ok(()),
+            Some(t) if t.is_yaml_core_schema_tag(expected) => Ok(()),
+            Some(t) => Err(self.error(pos, Code::UnsupportedYaml, unsupported_tag(t))),
+        }
+    }
+
+    fn open(&mut self, frame: Frame, pos: Pos) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.error(pos, Code::UnsupportedYaml, format!("values nested more than {MAX_DEPTH} deep")));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(self.error(node.pos, Code::UnsupportedYaml, format!("more than {MAX_NODES} values")));
+        }
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    let Some(name) = node.scalar_text().or_else(|| node.is_null().then(String::new)) else {
+                        return Err(YamlError {
+                            pos: node.pos,
+                            code: Code::UnsupportedYaml,
+                            message: format!("a mapping key must be plain text, not {}", node.kind()),
+                        });
+                    };
+                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
+                        return Err(YamlError {
+                            pos: node.pos,
+                            code: Code::DuplicateKey,
+                            message: format!("duplicate key `{name}` (first given on line {})", first.pos.line),
+                        });
+                    }
+                    *key = Some(Key { name, pos: node.pos });
+                }
+                Some(k) => entries.push((k, node)),
+            },
+        }
+        Ok(())
+    }
+}
+
+/// Where a tab first appears in a line's leading whitespace (1-based line
+/// within `text`), since the parser reports tabs at the scalar they follow.
+fn first_tab_indent(text: &str) -> Option<Pos> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        line[..indent].find('\t').map(|col| Pos::new(i + 1, col + 1))
+    })
+}
+
+fn count(node: &Node) -> usize {
+    let mut n = 0;
+    let mut todo = vec![node];
+    while let Some(node) = todo.pop() {
+        n += 1;
+        match &node.value {
+            Value::Seq(items) => todo.extend(items),
+            Value::Map(entries) => todo.extend(entries.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    n
+}
+
+fn unsupported_tag(tag: &Tag) -> String {
+    format!("unsupported YAML tag `{}{}`", tag.original_handle(), tag.suffix())
+}
+
+/// YAML 1.2 core schema resolution of one scalar.
+fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+    if let Some(tag) = tag {
+        let Some(core) = tag.core_suffix() else {
+            // `!` alone is the non-specific tag: a string.
+            if tag.original_handle() == "!" && tag.suffix().is_empty() {
+                return Ok(Value::Str(text.to_string()));
+            }
+            return Err(unsupported_tag(tag));
+        };
+        let resolved = resolve_plain(text);
+        return match (core, &resolved) {
+            ("str", _) => Ok(Value::Str(text.to_string())),
+            ("null", Value::Null)
+            | ("bool", Value::Bool(_))
+            | ("int", Value::Int(_))
+            | ("float", Value::Float(_)) => Ok(resolved),
+            ("float", Value::Int(i)) => Ok(Value::Float(*i as f64)),
+            _ => Err(format!("`{text}` is not a valid !!{core}")),
+        };
+    }
+    Ok(match style {
+        ScalarStyle::Plain => resolve_plain(text),
+        _ => Value::Str(text.to_string()),
+    })
+}
+
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    if is_decimal_int(text) {
+        return match text.parse::<i64>() {
+            Ok(i) => Value::Int(i),
+            // Too large for i64: keep its magnitude as a float.
+            Err(_) => Value::Float(text.parse::<f64>().unwrap_or(f64::INFINITY)),
+        };
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            if let Ok(i) = i64::from_str_radix(oct, 8) {
+                return Value::Int(i);
+            }
+        }
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if let Ok(i) = i64::from_str_radix(hex, 16) {
+                return Value::Int(i);
+            }
+        }
+    }
+    if is_core_float(text) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(text.to_string())
+}
+
+fn is_decimal_int(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
+fn is_core_float(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match frac {
+        None => !int.is_empty() && all_digits(int),
+        Some(f) => all_digits(int) && all_digits(f) && (!int.is_empty() || !f.is_empty()) && !(int.is_empty() && f.is_empty()),
+    } && !(int.is_empty() && frac.is_some_and(str::is_empty));
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && all_digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        parse(text, 2).unwrap().unwrap()
+    }
+
+    fn get<'a>(node: &'a Node, key: &str) -> &'a Node {
+        match &node.value {
+            Value::Map(entries) => &entries.iter().find(|(k, _)| k.name == key).unwrap().1,
+            _ => panic!("not a map"),
+        }
+    }
+
+    #[test]
+    fn yaml_1_1_words_stay_strings() {
+        let n = root("a: yes\nb: no\nc: on\nd: off\ne: true\nf: False\n");
+        assert_eq!(get(&n, "a").value, Value::Str("yes".into()));
+        assert_eq!(get(&n, "b").value, Value::Str("no".into()));
+        assert_eq!(get(&n, "c").value, Value::Str("on".into()));
+        assert_eq!(get(&n, "d").value, Value::Str("off".into()));
+        assert_eq!(get(&n, "e").value, Value::Bool(true));
+        assert_eq!(get(&n, "f").value, Value::Bool(false));
+    }
+
+    #[test]
+    fn numbers_follow_the_core_schema() {
+        let n = root("a: 12\nb: 3.5\nc: 1e400\nd: '12'\ne: 0x1F\nf: 1_000\ng: .5\nh: 2026-11-27\ni:\nj: ~\n");
+        assert_eq!(get(&n, "a").value, Value::Int(12));
+        assert_eq!(get(&n, "b").value, Value::Float(3.5));
+        assert_eq!(get(&n, "c").value, Value::Float(f64::INFINITY));
+        assert_eq!(get(&n, "d").value, Value::Str("12".into()));
+        assert_eq!(get(&n, "e").value, Value::Int(31));
+        assert_eq!(get(&n, "f").value, Value::Str("1_000".into()));
+        assert_eq!(get(&n, "g").value, Value::Float(0.5));
+        assert_eq!(get(&n, "h").value, Value::Str("2026-11-27".into()));
+        assert!(get(&n, "i").is_null());
+        assert!(get(&n, "j").is_null());
+    }
+
+    #[test]
+    fn positions_are_lines_of_the_note_file() {
+        let n = root("mood: 4\nactivity:\n  calls: 3\n");
+        assert_eq!(get(&n, "mood").pos, Pos::new(2, 7));
+        assert_eq!(get(get(&n, "activity"), "calls").pos, Pos::new(4, 10));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let e = parse("mood: 4\nmood: 5\n", 2).unwrap_err();
+        assert_eq!(e.code, Code::DuplicateKey);
+        assert_eq!(e.pos.line, 3);
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = parse("mood: 4\n\tcalls: 3\n", 2).unwrap_err();
+        assert_eq!(e.code, Code::YamlSyntax);
+        assert_eq!(e.pos.line, 3);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            let prev = if i == 0 { "a".to_string() } else { format!("a{}", i - 1) };
+            text.push_str(&format!("a{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        assert!(parse(&text, 2).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = format!("a: {}", "[".repeat(100_000));
+        assert!(parse(&text, 2).is_err());
+    }
+
+    #[test]
+    fn unknown_tags_are_refused() {
+        let e = parse("a: !!python/object foo\n", 2).unwrap_err();
+        assert_eq!(e.code, Code::UnsupportedYaml);
+        assert_eq!(root("a: !!str 12\n").value, Value::Map(vec![(Key { name: "a".into(), pos: Pos::new(2, 1) }, Node { value: Value::Str("12".into()), pos: Pos::new(2, 4) })]));
+    }
+
+    #[test]
+    fn empty_document_is_none() {
+        assert_eq!(parse("", 2).unwrap(), None);
+        assert_eq!(parse("# only a comment\n", 2).unwrap(), None);
+    }
+
+    #[test]
+    fn core_floats() {
+        for ok in ["1.5", "-1.5", "+2", "1e5", "1.e5", ".5e-3", "10."] {
+            assert!(is_core_float(ok), "{ok}");
+        }
+        for bad in [".", "e5", "1e", "1.2.3", "abc", "", "1_0"] {
+            assert!(!is_core_float(bad), "{bad}");
+        }
+    }
+}
