@@ -58,7 +58,9 @@ pub enum Command {
         format: CheckFormat,
     },
     /// The five boxes and their figures, in the terminal or as JSON.
-    #[command(after_help = "Examples:\n  saleslog report\n  saleslog --today 2026-11-27 report sample-journal --format json")]
+    #[command(
+        after_help = "Examples:\n  saleslog report\n  saleslog --today 2026-11-27 report sample-journal --format json"
+    )]
     Report {
         /// The journal folder.
         #[arg(default_value = ".")]

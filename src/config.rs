@@ -44,15 +44,8 @@ impl Workdays {
     }
 }
 
-const WEEK: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
+const WEEK: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -255,7 +248,15 @@ impl Reader {
 
     fn read_root(&mut self, root: &Node, config: &mut Config) {
         const KEYS: &[&str] = &[
-            "name", "currency", "output", "workdays", "activities", "goals", "attitude", "commitments", "quota",
+            "name",
+            "currency",
+            "output",
+            "workdays",
+            "activities",
+            "goals",
+            "attitude",
+            "commitments",
+            "quota",
             "pipeline",
         ];
         let Some(entries) = self.mapping(root, "saleslog.yaml", KEYS) else { return };
@@ -306,12 +307,17 @@ impl Reader {
     fn read_workdays(&mut self, node: &Node, config: &mut Config) {
         let mut days = [false; 7];
         let Value::Seq(items) = &node.value else {
-            self.invalid(node.pos, format!("`workdays` must be a list such as [mon, tue, wed, thu, fri], not {}", node.kind()));
+            self.invalid(
+                node.pos,
+                format!("`workdays` must be a list such as [mon, tue, wed, thu, fri], not {}", node.kind()),
+            );
             return;
         };
         for item in items {
             let name = item.scalar_text().unwrap_or_default().to_lowercase();
-            match DAY_NAMES.iter().position(|d| name == *d || (name.len() > 3 && WEEK_FULL[DAY_NAMES.iter().position(|x| x == d).unwrap_or(0)] == name)) {
+            match DAY_NAMES.iter().position(|d| {
+                name == *d || (name.len() > 3 && WEEK_FULL[DAY_NAMES.iter().position(|x| x == d).unwrap_or(0)] == name)
+            }) {
                 Some(i) => days[i] = true,
                 None => {
                     let mut d = Diagnostic::error(
@@ -388,7 +394,10 @@ impl Reader {
                     Some("month") => period = Period::Month,
                     Some("quarter") => period = Period::Quarter,
                     Some("year") => period = Period::Year,
-                    _ => self.invalid(node.pos, format!("`quota.period` must be month, quarter or year, not `{}`", node.display())),
+                    _ => self.invalid(
+                        node.pos,
+                        format!("`quota.period` must be month, quarter or year, not `{}`", node.display()),
+                    ),
                 },
                 _ => {}
             }
@@ -449,7 +458,8 @@ impl Reader {
                         Some("won") => stage.closed = Some(Outcome::Won),
                         Some("lost") => stage.closed = Some(Outcome::Lost),
                         _ if node.is_null() => {}
-                        _ => self.invalid(node.pos, format!("`closed` must be `won` or `lost`, not `{}`", node.display())),
+                        _ => self
+                            .invalid(node.pos, format!("`closed` must be `won` or `lost`, not `{}`", node.display())),
                     },
                     _ => {}
                 }

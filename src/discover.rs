@@ -87,15 +87,25 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
             match entry.path().canonicalize() {
                 Err(_) => {
                     found.diagnostics.push(
-                        Diagnostic::warning(&rel, Pos::START, Code::Unreadable, "dangling symlink: its target does not exist")
-                            .with_hint("remove the link or restore the file it points to"),
+                        Diagnostic::warning(
+                            &rel,
+                            Pos::START,
+                            Code::Unreadable,
+                            "dangling symlink: its target does not exist",
+                        )
+                        .with_hint("remove the link or restore the file it points to"),
                     );
                     continue;
                 }
                 Ok(target) if !target.starts_with(&canonical_root) => {
                     found.diagnostics.push(
-                        Diagnostic::warning(&rel, Pos::START, Code::Unreadable, "symlink to a file outside the journal; skipped")
-                            .with_hint("move the note into the journal folder"),
+                        Diagnostic::warning(
+                            &rel,
+                            Pos::START,
+                            Code::Unreadable,
+                            "symlink to a file outside the journal; skipped",
+                        )
+                        .with_hint("move the note into the journal folder"),
                     );
                     continue;
                 }
@@ -131,7 +141,11 @@ pub fn read(file: &SourceFile) -> Contents {
         Ok(m) if m.len() > MAX_NOTE_BYTES => {
             return refuse(
                 Code::FileTooLarge,
-                format!("note is {} MB; notes larger than {} MB are not read", m.len() / 1_000_000, MAX_NOTE_BYTES / (1024 * 1024)),
+                format!(
+                    "note is {} MB; notes larger than {} MB are not read",
+                    m.len() / 1_000_000,
+                    MAX_NOTE_BYTES / (1024 * 1024)
+                ),
                 "split it into smaller notes, or move it out of the journal",
             );
         }
@@ -139,7 +153,9 @@ pub fn read(file: &SourceFile) -> Contents {
     }
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
-        Err(e) => return refuse(Code::Unreadable, format!("cannot read the note: {e}"), "check the file's permissions"),
+        Err(e) => {
+            return refuse(Code::Unreadable, format!("cannot read the note: {e}"), "check the file's permissions")
+        }
     };
     decode(&file.rel, bytes)
 }

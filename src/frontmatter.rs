@@ -49,8 +49,7 @@ pub fn split(text: &str) -> Split<'_> {
     }
     let rest = &text[first_end..];
     let mut offset = 0;
-    let mut line = 2;
-    for l in rest.split_inclusive('\n') {
+    for (line, l) in (2..).zip(rest.split_inclusive('\n')) {
         if is_fence(l, "---") {
             return Split {
                 yaml: Some(&rest[..offset]),
@@ -61,7 +60,6 @@ pub fn split(text: &str) -> Split<'_> {
             };
         }
         offset += l.len();
-        line += 1;
     }
     Split { yaml: None, yaml_line: 2, body: rest, body_line: 2, fence: Fence::Unclosed }
 }

@@ -73,10 +73,7 @@ impl Deal {
     }
     /// How many times its expected close date moved later.
     pub fn close_pushed(&self) -> usize {
-        self.close_history
-            .windows(2)
-            .filter(|w| matches!((w[0].1, w[1].1), (Some(a), Some(b)) if b > a))
-            .count()
+        self.close_history.windows(2).filter(|w| matches!((w[0].1, w[1].1), (Some(a), Some(b)) if b > a)).count()
     }
 }
 
@@ -178,7 +175,13 @@ impl Journal {
         let mut notes: Vec<Arc<Note>> = notes.iter().filter(|n| n.date <= as_of).cloned().collect();
         notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
         let mut folder = Folder {
-            journal: Journal { as_of, notes: Vec::new(), deals: Vec::new(), commitments: Vec::new(), diagnostics: Vec::new() },
+            journal: Journal {
+                as_of,
+                notes: Vec::new(),
+                deals: Vec::new(),
+                commitments: Vec::new(),
+                diagnostics: Vec::new(),
+            },
             deal_index: HashMap::new(),
             commitment_index: HashMap::new(),
         };
@@ -421,7 +424,10 @@ mod tests {
     fn deals_update_and_keep_their_stage_history() {
         let j = journal(
             &[
-                ("2026-11-02.md", "---\ndeals:\n  - name: Acme Corp\n    stage: lead\n    amount: 1000\n    next: call\n---\n"),
+                (
+                    "2026-11-02.md",
+                    "---\ndeals:\n  - name: Acme Corp\n    stage: lead\n    amount: 1000\n    next: call\n---\n",
+                ),
                 ("2026-11-05.md", "---\ndeals:\n  - id: acme-corp\n    stage: lead\n    amount: 2000\n---\n"),
                 ("2026-11-09.md", "---\ndeals:\n  - name: ACME corp\n    stage: won\n    next: ''\n---\n"),
                 ("2026-11-20.md", "---\ndeals:\n  - id: acme-corp\n    stage: negotiation\n    amount: null\n---\n"),
@@ -498,7 +504,8 @@ mod tests {
 
     #[test]
     fn task_items_are_commitments() {
-        let files = [("2026-11-02.md", "- [ ] Send deck 📅 2026-11-04\n- [x] Call Jane ✅ 2026-11-03\n- [x] No date\n")];
+        let files =
+            [("2026-11-02.md", "- [ ] Send deck 📅 2026-11-04\n- [x] Call Jane ✅ 2026-11-03\n- [x] No date\n")];
         let j = journal(&files, "2026-11-05");
         assert_eq!(j.commitments.len(), 3);
         assert_eq!(j.commitments[0].id, "2026-11-02-send-deck");

@@ -12,5 +12,5 @@ pub mod note;
 pub mod output;
 pub mod tasks;
 pub mod text;
-pub mod yaml;
 pub mod workspace;
+pub mod yaml;

@@ -15,8 +15,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// The top-level keys a note may have.
-pub const KNOWN_KEYS: &[&str] =
-    &["date", "mood", "energy", "activity", "wins", "help", "tags", "deals", "commitments"];
+pub const KNOWN_KEYS: &[&str] = &["date", "mood", "energy", "activity", "wins", "help", "tags", "deals", "commitments"];
 const DEAL_KEYS: &[&str] = &["id", "name", "stage", "amount", "close", "next", "contact", "source", "reason"];
 const COMMITMENT_KEYS: &[&str] = &["id", "what", "to", "due", "done", "dropped", "note"];
 
@@ -200,7 +199,8 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
             "tags" => note.tags = cx.text_list(node, "tags"),
             "deals" => note.deals = cx.items(node, "deals", |cx, node, entries| cx.deal(node, entries)),
             "commitments" => {
-                note.commitments = cx.items(node, "commitments", |cx, node, entries| cx.commitment(node, entries, date));
+                note.commitments =
+                    cx.items(node, "commitments", |cx, node, entries| cx.commitment(node, entries, date));
             }
             _ => {
                 let mut d = Diagnostic::warning(rel, key.pos, Code::UnknownKey, format!("unknown key `{}`", key.name));
@@ -356,7 +356,12 @@ impl Cx<'_> {
                 if !keys.contains(&key.name.as_str()) {
                     let hint = did_you_mean(&key.name, keys.iter().copied())
                         .unwrap_or_else(|| format!("known keys: {}", keys.join(", ")));
-                    self.warn(key.pos, Code::UnknownKey, format!("unknown key `{}` in an item of `{what}`", key.name), hint);
+                    self.warn(
+                        key.pos,
+                        Code::UnknownKey,
+                        format!("unknown key `{}` in an item of `{what}`", key.name),
+                        hint,
+                    );
                 }
             }
             if let Some(t) = read(self, item, entries) {

@@ -39,7 +39,12 @@ pub fn diagnostics_human(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Op
                     ),
                 );
             }
-            None => groups.push(level.clone().primary_title(title.clone()).element(Snippet::<annotate_snippets::Annotation<'_>>::source("").path(location.clone()))),
+            None => groups.push(
+                level
+                    .clone()
+                    .primary_title(title.clone())
+                    .element(Snippet::<annotate_snippets::Annotation<'_>>::source("").path(location.clone())),
+            ),
         }
         if let Some(hint) = &d.hint {
             groups.push(Group::with_title(Level::HELP.secondary_title(hint.clone())));
@@ -104,8 +109,13 @@ mod tests {
 
     #[test]
     fn human_diagnostics_quote_the_line_with_a_caret() {
-        let d = Diagnostic::error("2026/11/2026-11-27.md", Pos::new(3, 7), Code::OutOfRange, "`mood: 9` is outside the scale 1..5")
-            .with_hint("use a number from 1 to 5");
+        let d = Diagnostic::error(
+            "2026/11/2026-11-27.md",
+            Pos::new(3, 7),
+            Code::OutOfRange,
+            "`mood: 9` is outside the scale 1..5",
+        )
+        .with_hint("use a number from 1 to 5");
         let out = diagnostics_human(&[d], |_| Some("---\ndate: 2026-11-27\nmood: 9\n---\n".into()), false);
         assert!(out.contains("error: `mood: 9` is outside the scale 1..5 [out-of-range]"), "{out}");
         assert!(out.contains("2026/11/2026-11-27.md:3:7"), "{out}");

@@ -77,7 +77,13 @@ impl Workspace {
             return Err(Error::Usage(format!("{} is not a folder", root.display())));
         }
         let (config, config_stamp) = read_config(root)?;
-        let mut ws = Workspace { root: root.to_path_buf(), config, config_stamp, sources: BTreeMap::new(), discovery: Vec::new() };
+        let mut ws = Workspace {
+            root: root.to_path_buf(),
+            config,
+            config_stamp,
+            sources: BTreeMap::new(),
+            discovery: Vec::new(),
+        };
         ws.refresh_notes(true);
         Ok(ws)
     }
@@ -129,7 +135,8 @@ impl Workspace {
         }
         changes.removed = std::mem::take(&mut self.sources).into_keys().collect();
         let config = &self.config;
-        let parsed: Vec<(String, Source)> = todo.into_par_iter().map(|(file, stamp)| read_source(file, stamp, config)).collect();
+        let parsed: Vec<(String, Source)> =
+            todo.into_par_iter().map(|(file, stamp)| read_source(file, stamp, config)).collect();
         next.extend(parsed);
         self.sources = next;
         changes

@@ -98,11 +98,9 @@ impl Node {
         match &self.value {
             Value::Null => String::new(),
             Value::Seq(items) => items.iter().map(Node::display).collect::<Vec<_>>().join(", "),
-            Value::Map(entries) => entries
-                .iter()
-                .map(|(k, v)| format!("{}: {}", k.name, v.display()))
-                .collect::<Vec<_>>()
-                .join(", "),
+            Value::Map(entries) => {
+                entries.iter().map(|(k, v)| format!("{}: {}", k.name, v.display())).collect::<Vec<_>>().join(", ")
+            }
             _ => self.scalar_text().unwrap_or_default(),
         }
     }
@@ -327,10 +325,9 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<V
         let resolved = resolve_plain(text);
         return match (core, &resolved) {
             ("str", _) => Ok(Value::Str(text.to_string())),
-            ("null", Value::Null)
-            | ("bool", Value::Bool(_))
-            | ("int", Value::Int(_))
-            | ("float", Value::Float(_)) => Ok(resolved),
+            ("null", Value::Null) | ("bool", Value::Bool(_)) | ("int", Value::Int(_)) | ("float", Value::Float(_)) => {
+                Ok(resolved)
+            }
             ("float", Value::Int(i)) => Ok(Value::Float(*i as f64)),
             _ => Err(format!("`{text}` is not a valid !!{core}")),
         };
@@ -399,7 +396,9 @@ fn is_core_float(s: &str) -> bool {
     let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
     let mantissa_ok = match frac {
         None => !int.is_empty() && all_digits(int),
-        Some(f) => all_digits(int) && all_digits(f) && (!int.is_empty() || !f.is_empty()) && !(int.is_empty() && f.is_empty()),
+        Some(f) => {
+            all_digits(int) && all_digits(f) && (!int.is_empty() || !f.is_empty()) && !(int.is_empty() && f.is_empty())
+        }
     } && !(int.is_empty() && frac.is_some_and(str::is_empty));
     let exponent_ok = exponent.is_none_or(|e| {
         let e = e.strip_prefix(['-', '+']).unwrap_or(e);
@@ -490,7 +489,13 @@ mod tests {
     fn unknown_tags_are_refused() {
         let e = parse("a: !!python/object foo\n", 2).unwrap_err();
         assert_eq!(e.code, Code::UnsupportedYaml);
-        assert_eq!(root("a: !!str 12\n").value, Value::Map(vec![(Key { name: "a".into(), pos: Pos::new(2, 1) }, Node { value: Value::Str("12".into()), pos: Pos::new(2, 4) })]));
+        assert_eq!(
+            root("a: !!str 12\n").value,
+            Value::Map(vec![(
+                Key { name: "a".into(), pos: Pos::new(2, 1) },
+                Node { value: Value::Str("12".into()), pos: Pos::new(2, 4) }
+            )])
+        );
     }
 
     #[test]

@@ -78,17 +78,17 @@ pub fn analyse(days: &Days, config: &Config) -> ActivityFigures {
             done: done_this_week(activity),
         });
     }
-    let attainment = super::mean(
-        goals.iter().filter(|g| g.expected > 0.0).map(|g| (g.done / g.expected).min(1.0)),
-    );
+    let attainment = super::mean(goals.iter().filter(|g| g.expected > 0.0).map(|g| (g.done / g.expected).min(1.0)));
     ActivityFigures { week_start, elapsed_workdays: elapsed, attainment, goals, streak: streak(days, config) }
 }
 
 /// Whether a day met every daily goal.
 pub fn meets_goals(days: &Days, config: &Config, date: NaiveDate) -> bool {
-    config.goals.daily.iter().all(|(activity, &target)| {
-        days.get(date).map_or(0.0, |d| d.count(activity) as f64) >= target
-    })
+    config
+        .goals
+        .daily
+        .iter()
+        .all(|(activity, &target)| days.get(date).map_or(0.0, |d| d.count(activity) as f64) >= target)
 }
 
 fn streak(days: &Days, config: &Config) -> Streak {

@@ -52,7 +52,13 @@ pub fn analyse(journal: &Journal, config: &Config) -> CommitmentFigures {
     let d = journal.as_of;
     let count = |s: Status| journal.commitments.iter().filter(|c| c.status(d) == s).count();
     let (due_in_window, kept_on_time, on_time_rate) = on_time(journal, d, config.commitments.window_days);
-    CommitmentFigures { open: count(Status::Open), overdue: count(Status::Overdue), due_in_window, kept_on_time, on_time_rate }
+    CommitmentFigures {
+        open: count(Status::Open),
+        overdue: count(Status::Overdue),
+        due_in_window,
+        kept_on_time,
+        on_time_rate,
+    }
 }
 
 #[cfg(test)]
@@ -88,7 +94,10 @@ mod tests {
     #[test]
     fn a_late_reschedule_does_not_make_it_on_time() {
         let files = [
-            fm("2026-11-02", "commitments:\n  - {id: a, what: A, due: 2026-11-05}\n  - {id: b, what: B, due: 2026-11-05}"),
+            fm(
+                "2026-11-02",
+                "commitments:\n  - {id: a, what: A, due: 2026-11-05}\n  - {id: b, what: B, due: 2026-11-05}",
+            ),
             fm("2026-11-04", "commitments:\n  - {id: a, due: 2026-11-08}"),
             fm("2026-11-06", "commitments:\n  - {id: b, due: 2026-11-08}"),
             fm("2026-11-08", "commitments:\n  - {id: a, done: true}\n  - {id: b, done: true}"),
@@ -99,7 +108,13 @@ mod tests {
 
     #[test]
     fn lights() {
-        let f = |overdue, rate| CommitmentFigures { open: 0, overdue, due_in_window: 0, kept_on_time: 0, on_time_rate: rate };
+        let f = |overdue, rate| CommitmentFigures {
+            open: 0,
+            overdue,
+            due_in_window: 0,
+            kept_on_time: 0,
+            on_time_rate: rate,
+        };
         assert_eq!(f(0, None).light(), Light::Green);
         assert_eq!(f(0, Some(0.9)).light(), Light::Green);
         assert_eq!(f(1, Some(0.95)).light(), Light::Amber);

@@ -105,7 +105,8 @@ pub fn analyse(journal: &Journal, config: &Config) -> PipelineFigures {
             .map(amount)
             .sum();
         let left = (q.amount - won).max(0.0);
-        let closing: f64 = open.iter().filter(|deal| deal.close.is_some_and(|c| c <= end)).map(|deal| amount(deal)).sum();
+        let closing: f64 =
+            open.iter().filter(|deal| deal.close.is_some_and(|c| c <= end)).map(|deal| amount(deal)).sum();
         quota = Some(q.amount);
         period_start = Some(start);
         period_end = Some(end);

@@ -31,7 +31,7 @@ pub fn money(amount: f64, currency: &str) -> String {
     let digits = whole.abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -70,7 +70,9 @@ pub fn summarize(f: &Figures, config: &Config) -> Vec<BoxSummary> {
                 "no goals configured in saleslog.yaml".into()
             }
             Light::Na => "nothing expected yet this week".into(),
-            Light::Green => format!("every goal on pace this week ({} elapsed)", plural(a.elapsed_workdays, "workday", "workdays")),
+            Light::Green => {
+                format!("every goal on pace this week ({} elapsed)", plural(a.elapsed_workdays, "workday", "workdays"))
+            }
             _ => format!("behind on {}", behind.join(", ")),
         },
         page: "activity.html",
@@ -100,9 +102,9 @@ pub fn summarize(f: &Figures, config: &Config) -> Vec<BoxSummary> {
         mark: f.boxes.commitments.mark(),
         figure: c.on_time_rate.map_or_else(|| plural(c.overdue, "overdue", "overdue"), pct),
         reason: {
-            let rate = c
-                .on_time_rate
-                .map_or("none due in the window".to_string(), |_| format!("{} of {} kept on time", c.kept_on_time, c.due_in_window));
+            let rate = c.on_time_rate.map_or("none due in the window".to_string(), |_| {
+                format!("{} of {} kept on time", c.kept_on_time, c.due_in_window)
+            });
             format!("{}, {}; {rate}", plural(c.overdue, "overdue", "overdue"), plural(c.open, "open", "open"))
         },
         page: "commitments.html",
@@ -156,7 +158,11 @@ pub fn summarize(f: &Figures, config: &Config) -> Vec<BoxSummary> {
         reason: {
             let mut parts = Vec::new();
             if let (Some(_), Some(rem)) = (p.coverage, p.remaining) {
-                parts.push(format!("target {}× of {} to go", config.pipeline.coverage_target, money(rem, &config.currency)));
+                parts.push(format!(
+                    "target {}× of {} to go",
+                    config.pipeline.coverage_target,
+                    money(rem, &config.currency)
+                ));
             }
             if p.no_next_step > 0 {
                 parts.push(format!("{} without a next step", plural(p.no_next_step, "deal", "deals")));
