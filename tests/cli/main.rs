@@ -1,0 +1,7 @@
+//! End-to-end tests of the `saleslog` binary: one test binary, one module
+//! per command or concern, sharing the harness in `harness.rs`.
+
+mod harness;
+
+mod check;
+mod report;
