@@ -21,7 +21,7 @@ fn json_has_every_key_of_the_spec_in_order() {
     // Keys in the order they appear in the output (serde_json's Value sorts them).
     let keys = |v: &serde_json::Value| {
         let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
-        k.sort_by_key(|k| run.stdout.find(&format!("\"{k}\"")).unwrap());
+        k.sort_by_key(|k| run.stdout.rfind(&format!("\"{k}\"")).unwrap());
         k
     };
     assert_eq!(keys(&v), ["as_of", "notes", "boxes", "activity", "attitude", "commitments", "pipeline", "data"]);
