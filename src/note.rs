@@ -292,6 +292,11 @@ impl Cx<'_> {
         };
         let known = &self.config.activities;
         for (key, value) in entries {
+            if !known.is_empty() && !known.contains(&key.name) {
+                let hint = did_you_mean(&key.name, known.iter().map(String::as_str))
+                    .unwrap_or_else(|| "add it to `activities` in saleslog.yaml if it is a new activity".into());
+                self.warn(key.pos, Code::UnknownActivity, format!("unknown activity `{}`", key.name), hint);
+            }
             if value.is_null() {
                 continue;
             }
@@ -308,11 +313,6 @@ impl Cx<'_> {
                 );
                 continue;
             };
-            if !known.is_empty() && !known.contains(&key.name) {
-                let hint = did_you_mean(&key.name, known.iter().map(String::as_str))
-                    .unwrap_or_else(|| "add it to `activities` in saleslog.yaml if it is a new activity".into());
-                self.warn(key.pos, Code::UnknownActivity, format!("unknown activity `{}`", key.name), hint);
-            }
             out.insert(key.name.clone(), count);
         }
         out

@@ -57,6 +57,9 @@ pub fn find(body: &str, first_line: usize) -> Vec<TaskItem> {
         let raw = &body[range.end..line_end];
         let column = body[starts[line_index]..range.start].chars().count() + 1;
         let mut task = parse_item(raw.trim_end_matches('\r'), checked);
+        if task.text.is_empty() {
+            continue; // `- [ ]` alone promises nothing
+        }
         task.pos = Pos::new(first_line + line_index, column);
         tasks.push(task);
     }

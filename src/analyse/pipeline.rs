@@ -82,7 +82,7 @@ pub fn hygiene(deal: &Deal, journal: &Journal, config: &Config) -> Hygiene {
     Hygiene {
         stale: deal.last_touched(&journal.notes) < d - Duration::days(config.pipeline.stale_after_days),
         slipped: deal.close.is_some_and(|c| c < d),
-        no_next_step: deal.next.as_deref().is_none_or(|n| n.trim().is_empty()),
+        no_next_step: deal.next.as_deref().is_none_or(str::is_empty),
     }
 }
 
