@@ -4,4 +4,5 @@
 mod harness;
 
 mod check;
+mod oracle;
 mod report;

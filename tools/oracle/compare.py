@@ -23,7 +23,9 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ORACLE = os.path.join(HERE, "oracle.py")
-GEN = "/work/shared/tools/gen-journal"
+# gen-journal lives in the workplace's shared/ folder, beside the repository.
+GEN = os.environ.get("GEN_JOURNAL") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "tools", "gen-journal")
 
 
 def run(cmd):

@@ -1,0 +1,60 @@
+//! The JSON report against an independent implementation of SPEC §4
+//! (`tools/oracle/oracle.py`, written from the spec alone) on journals from
+//! the workplace's `gen-journal`, at many dates each.
+
+use std::path::Path;
+
+fn tool_available(python_module: &str) -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", &format!("import {python_module}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn report_matches_the_independent_oracle_on_generated_journals() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gen = root.join("../shared/tools/gen-journal");
+    if !gen.exists() || !tool_available("ruamel.yaml") {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide gen-journal and python3 with ruamel.yaml");
+        eprintln!("skipped: needs ../shared/tools/gen-journal and `pip install ruamel.yaml`");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("saleslog");
+    for (seeds, days, layout) in [("21,22", "250", "years"), ("23", "500", "flat")] {
+        let out = std::process::Command::new("python3")
+            .arg(root.join("tools/oracle/compare.py"))
+            .args(["--gen", seeds, "--days", days, "--layout", layout, "--dates-per-seed", "3", "--bin"])
+            .arg(&bin)
+            .env("GEN_JOURNAL", &gen)
+            .output()
+            .expect("run compare.py");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "differences from the oracle:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains(" 0 differed"), "{stdout}");
+    }
+}
+
+#[test]
+fn report_matches_the_oracle_on_the_sample_journal() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !tool_available("ruamel.yaml") {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide python3 with ruamel.yaml");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("saleslog");
+    let out = std::process::Command::new("python3")
+        .arg(root.join("tools/oracle/compare.py"))
+        .arg("--journal")
+        .arg(root.join("sample-journal"))
+        .args(["--dates", "2026-09-01,2026-09-13,2026-10-20,2026-11-23,2026-11-27,2026-12-15", "--bin"])
+        .arg(&bin)
+        .output()
+        .expect("run compare.py");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+}
