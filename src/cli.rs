@@ -5,6 +5,7 @@
 use crate::analyse::summary;
 use crate::diagnostic::Tally;
 use crate::error::{Error, Result};
+use crate::export;
 use crate::output;
 use crate::text::parse_date;
 use crate::workspace::Workspace;
@@ -45,8 +46,53 @@ pub enum ReportFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Ics,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportWhat {
+    Notes,
+    Deals,
+    Commitments,
+    Activity,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a journal: a commented saleslog.yaml, a .gitignore for the
+    /// reports and today's note. Never overwrites: existing files are kept.
+    #[command(
+        after_help = "Examples:\n  saleslog init ~/journal\n  saleslog init --templates    # also copy the templates to customise"
+    )]
+    Init {
+        /// The folder to set up (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Also copy the built-in templates into templates/ for customising.
+        #[arg(long)]
+        templates: bool,
+    },
+    /// Create the day's note, carrying forward open and overdue
+    /// commitments, deals that need a look and yesterday's asks. Never
+    /// overwrites: an existing note is left as it is (exit 0).
+    #[command(
+        after_help = "Examples:\n  saleslog new --edit\n  saleslog new ~/journal --date 2026-11-30\n  $EDITOR \"$(saleslog new)\""
+    )]
+    New {
+        /// The journal folder.
+        #[arg(default_value = ".")]
+        journal: PathBuf,
+        /// The note's date (YYYY-MM-DD); default: --today, else today.
+        #[arg(long, value_parser = parse_today, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+        /// Open the note in $VISUAL or $EDITOR.
+        #[arg(long)]
+        edit: bool,
+    },
     /// Validate every note: each problem with file:line:column, what is
     /// wrong and how to fix it. Exits 1 when there are errors.
     #[command(after_help = "Examples:\n  saleslog check\n  saleslog check ~/journal --format json")]
@@ -67,6 +113,40 @@ pub enum Command {
         journal: PathBuf,
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
+    },
+    /// Notes, deals, commitments and daily activity for other tools: JSON
+    /// (the whole model), CSV (one table) or an ICS calendar of due dates.
+    #[command(
+        after_help = "Examples:\n  saleslog export --format json > journal.json\n  saleslog export --format csv --what deals -o deals.csv\n  saleslog export --format ics -o ~/calendars/saleslog.ics"
+    )]
+    Export {
+        /// The journal folder.
+        #[arg(default_value = ".")]
+        journal: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// What to export: the table of a CSV (required), the section of a
+        /// JSON export, or commitments or deals only in a calendar.
+        #[arg(long, value_enum)]
+        what: Option<ExportWhat>,
+        /// Write to this file instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  saleslog completions bash > ~/.local/share/bash-completion/completions/saleslog\n  saleslog completions zsh > ~/.zfunc/_saleslog\n  saleslog completions fish > ~/.config/fish/completions/saleslog.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: crate::completions::Shell,
+    },
+    /// Print the man page, or write one page per command into a folder.
+    #[command(after_help = "Examples:\n  saleslog man | man -l -\n  saleslog man -o /usr/local/share/man/man1")]
+    Man {
+        /// Write saleslog.1 and saleslog-<command>.1 into this folder.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -110,6 +190,24 @@ fn execute(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check { journal, format } => check(&journal, format, as_of),
         Command::Report { journal, format } => report(&journal, format, as_of),
+        Command::Init { dir, templates } => crate::init::command(&dir, as_of, templates),
+        Command::New { journal, date, edit } => crate::new::command(&journal, date.unwrap_or(as_of), edit),
+        Command::Export { journal, format, what, output } => {
+            let format = match format {
+                ExportFormat::Json => export::Format::Json,
+                ExportFormat::Csv => export::Format::Csv,
+                ExportFormat::Ics => export::Format::Ics,
+            };
+            let what = what.map(|w| match w {
+                ExportWhat::Notes => export::What::Notes,
+                ExportWhat::Deals => export::What::Deals,
+                ExportWhat::Commitments => export::What::Commitments,
+                ExportWhat::Activity => export::What::Activity,
+            });
+            export::command(&journal, as_of, format, what, output.as_deref())
+        }
+        Command::Completions { shell } => crate::completions::completions_command(shell),
+        Command::Man { output } => crate::completions::man_command(output.as_deref()),
     }
 }
 

@@ -2,10 +2,12 @@
 //! salesperson needs out.
 pub mod analyse;
 pub mod cli;
+pub mod completions;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
+pub mod export;
 pub mod frontmatter;
 pub mod init;
 pub mod journal;

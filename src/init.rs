@@ -1,0 +1,297 @@
+//! `saleslog init`: start a journal in a folder — a commented
+//! `saleslog.yaml`, a `.gitignore` for the generated reports, and today's
+//! note — without ever touching a file that is already there.
+//!
+//! Policy for existing files: **create what is missing, keep what exists**.
+//! An existing git repository usually has a `.gitignore`, and a half-set-up
+//! journal usually has its `saleslog.yaml`; refusing the whole command
+//! would make `init` useless exactly where it is needed, and overwriting
+//! would lose the user's work. Each kept file is named in the output, and a
+//! kept `.gitignore` that does not ignore the output folder gets a hint.
+//! Every file is written with a no-clobber rename, so nothing that exists —
+//! even something created a moment before — is ever replaced.
+
+use crate::config::{self, Config};
+use crate::error::{Error, Result};
+use crate::new::{self, write_new};
+use chrono::NaiveDate;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The configuration `init` writes: every key of SPEC §3 at its default,
+/// each with a one-line explanation. Parses to exactly `Config::default()`.
+pub const CONFIG_TEMPLATE: &str = r#"# saleslog configuration. Every key is optional and these are the defaults:
+# change what you need, delete what you do not. Reference: docs/reference.md.
+
+name: ""                     # your name, shown in report titles
+currency: USD                # currency of deal amounts, shown beside them
+output: _site                # where `saleslog build` writes the reports
+workdays: [mon, tue, wed, thu, fri]  # days that count for goals and missing notes
+activities: []               # known activity names, e.g. [calls, emails, meetings];
+                             # when set, `check` warns about any other name
+goals:                       # activity targets (the activity box)
+  daily: {}                  # targets per workday, e.g. {calls: 20, emails: 15}
+  weekly: {}                 # targets per week, e.g. {meetings: 8, proposals: 2}
+attitude:                    # mood (the attitude box)
+  scale: 5                   # mood and energy are numbers from 1 to this
+  green_at: 3.5              # 7-day mean mood at or above this is green
+  red_below: 2.5             # ... and below this is red
+commitments:                 # promises (the commitments box)
+  window_days: 30            # the on-time rate looks at what fell due in these days
+quota: null                  # e.g. {amount: 300000, period: quarter}; period is
+                             # month, quarter or year
+pipeline:                    # deals (the pipeline box)
+  coverage_target: 3.0       # pipeline closing this period / quota left, to be green
+  stale_after_days: 14       # an open deal not mentioned for longer is stale
+  win_rate_days: 365         # win rate and cycle time look back this many days
+  stages:                    # in funnel order; a list here replaces the whole list
+    - {name: lead,        probability: 0.10}
+    - {name: qualified,   probability: 0.25}
+    - {name: proposal,    probability: 0.50}
+    - {name: negotiation, probability: 0.75}
+    - {name: won,  probability: 1.0, closed: won}
+    - {name: lost, probability: 0.0, closed: lost}
+"#;
+
+/// The `.gitignore` for a journal whose reports go to `output`.
+pub fn gitignore(output: &str) -> String {
+    format!("# saleslog: the generated reports (`saleslog build` recreates them)\n/{}/\n", output.trim_matches('/'))
+}
+
+/// Whether an existing `.gitignore` already ignores the output folder (a
+/// line naming it, with or without slashes).
+pub fn ignores(gitignore: &str, output: &str) -> bool {
+    let output = output.trim_matches('/');
+    gitignore
+        .lines()
+        .map(str::trim)
+        .any(|l| l.trim_matches('/') == output || l.trim_matches('/') == format!("{output}/*"))
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOutcome {
+    Created,
+    /// It existed and was left untouched.
+    Kept,
+}
+
+/// One line of `init`'s account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Path relative to the journal, `/`-separated.
+    pub rel: String,
+    pub outcome: FileOutcome,
+    /// What the file is for.
+    pub what: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub root: PathBuf,
+    pub steps: Vec<Step>,
+    /// Today's note, relative to the journal.
+    pub note: String,
+    /// The folder is inside a git repository.
+    pub in_git: bool,
+    /// Advice about kept files (a `.gitignore` missing the output folder).
+    pub hints: Vec<String>,
+}
+
+/// The templates `--templates` copies: the note template, plus the report
+/// templates the renderer is built with, as (path under `templates/`,
+/// contents).
+pub fn builtin_templates() -> Vec<(String, &'static str)> {
+    vec![("note.md".to_string(), new::NOTE_TEMPLATE)]
+}
+
+/// Create a journal in `dir` (made if missing) with today's note for
+/// `today`; with `templates`, also copy the built-in templates.
+pub fn init(dir: &Path, today: NaiveDate, templates: bool) -> Result<Report> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!("{} is not a folder", dir.display())));
+    }
+    let mut steps = Vec::new();
+    let mut hints = Vec::new();
+    let mut file = |rel: &str, what: &str, bytes: &[u8]| -> Result<FileOutcome> {
+        let outcome = if write_new(&dir.join(rel), bytes)? { FileOutcome::Created } else { FileOutcome::Kept };
+        steps.push(Step { rel: rel.to_string(), outcome: outcome.clone(), what: what.to_string() });
+        Ok(outcome)
+    };
+
+    file(config::FILE_NAME, "the configuration, every key with its default", CONFIG_TEMPLATE.as_bytes())?;
+    // The configuration that counts is the one now on disk (it may be the
+    // user's own); a broken one stops here, before anything else is written.
+    let config = match std::fs::read_to_string(dir.join(config::FILE_NAME)) {
+        Ok(text) => config::parse(&text).map_err(Error::Config)?,
+        Err(e) => return Err(Error::io(dir.join(config::FILE_NAME), e)),
+    };
+    let output = output_in_journal(&config);
+    if let Some(output) = &output {
+        let what = format!("ignores the reports folder {output}/");
+        if file(".gitignore", &what, gitignore(output).as_bytes())? == FileOutcome::Kept {
+            let existing = std::fs::read_to_string(dir.join(".gitignore")).unwrap_or_default();
+            if !ignores(&existing, output) {
+                hints.push(format!("add the line `/{output}/` to .gitignore so the generated reports stay out of git"));
+            }
+        }
+    }
+    if templates {
+        for (name, text) in builtin_templates() {
+            file(&format!("templates/{name}"), "a built-in template, to customise", text.as_bytes())?;
+        }
+    }
+    let note = match new::create(dir, today)? {
+        new::Outcome::Created { rel, .. } => {
+            steps.push(Step { rel: rel.clone(), outcome: FileOutcome::Created, what: "today's note".into() });
+            rel
+        }
+        new::Outcome::Exists { rel } => {
+            steps.push(Step { rel: rel.clone(), outcome: FileOutcome::Kept, what: "today's note".into() });
+            rel
+        }
+    };
+    Ok(Report { root: dir.to_path_buf(), steps, note, in_git: in_git_repository(dir), hints })
+}
+
+/// The output folder as a path inside the journal, if it is one (an
+/// absolute or `..` output needs no `.gitignore` line here).
+fn output_in_journal(config: &Config) -> Option<String> {
+    let out = config.output.trim().trim_start_matches("./").trim_end_matches('/');
+    let path = Path::new(out);
+    let inside = !out.is_empty()
+        && path.is_relative()
+        && path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    inside.then(|| out.replace('\\', "/"))
+}
+
+fn in_git_repository(dir: &Path) -> bool {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors().any(|a| a.join(".git").exists())
+}
+
+/// The account `init` prints: what was created, what was kept, what to do
+/// next.
+pub fn summary(report: &Report, shown_root: &str) -> String {
+    let mut out = String::new();
+    let created = report.steps.iter().filter(|s| s.outcome == FileOutcome::Created).count();
+    if created == 0 {
+        out.push_str(&format!("A saleslog journal is already set up in {shown_root}; nothing was changed.\n"));
+    } else {
+        out.push_str(&format!("Set up a saleslog journal in {shown_root}:\n"));
+    }
+    let width = report.steps.iter().map(|s| s.rel.chars().count()).max().unwrap_or(0);
+    for step in &report.steps {
+        let verb = match step.outcome {
+            FileOutcome::Created => "created",
+            FileOutcome::Kept => "kept   ",
+        };
+        out.push_str(&format!("  {verb} {:<width$}  {}\n", step.rel, step.what));
+    }
+    for hint in &report.hints {
+        out.push_str(&format!("  hint: {hint}\n"));
+    }
+    let journal = if shown_root == "." { String::new() } else { format!(" {}", quote_arg(shown_root)) };
+    let note = Path::new(shown_root).join(&report.note);
+    out.push_str("\nNext:\n");
+    out.push_str(&format!("  1. Write today's note: $EDITOR {}\n", quote_arg(&note.display().to_string())));
+    out.push_str(&format!("  2. See the reports, rebuilt on every save: saleslog serve{journal} --open\n"));
+    if report.in_git {
+        out.push_str("  3. Commit the journal: git add -A && git commit -m \"Start my saleslog\"\n");
+    } else {
+        let cd = if shown_root == "." { String::new() } else { format!("cd {} && ", quote_arg(shown_root)) };
+        out.push_str(&format!(
+            "  3. Version it with git: {cd}git init && git add -A && git commit -m \"Start my saleslog\"\n"
+        ));
+    }
+    out.push_str(&format!("Every morning after that: saleslog new{journal} --edit\n"));
+    out
+}
+
+/// An argument as a shell would need it (quoted when it has spaces or
+/// shell characters).
+fn quote_arg(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "-_./~:@%+=,".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// `saleslog init`: set up the journal and print the account. Exit 0 even
+/// when everything already existed (nothing to do is not a failure).
+pub fn command(dir: &Path, today: NaiveDate, templates: bool) -> Result<std::process::ExitCode> {
+    let report = init(dir, today, templates)?;
+    let text = summary(&report, &dir.display().to_string());
+    let mut out = anstream::stdout();
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("<stdout>", e))?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_commented_configuration_is_exactly_the_defaults() {
+        assert_eq!(config::parse(CONFIG_TEMPLATE), Ok(Config::default()));
+    }
+
+    #[test]
+    fn the_configuration_explains_every_key_of_the_spec() {
+        for key in [
+            "name:",
+            "currency:",
+            "output:",
+            "workdays:",
+            "activities:",
+            "goals:",
+            "daily:",
+            "weekly:",
+            "attitude:",
+            "scale:",
+            "green_at:",
+            "red_below:",
+            "commitments:",
+            "window_days:",
+            "quota:",
+            "pipeline:",
+            "coverage_target:",
+            "stale_after_days:",
+            "win_rate_days:",
+            "stages:",
+        ] {
+            let line =
+                CONFIG_TEMPLATE.lines().find(|l| l.trim_start().starts_with(key)).unwrap_or_else(|| panic!("{key}"));
+            assert!(line.contains(" # "), "{key} has no explanation: {line}");
+        }
+        for line in CONFIG_TEMPLATE.lines() {
+            assert!(line.chars().count() <= 88, "too wide: {line}");
+        }
+    }
+
+    #[test]
+    fn gitignore_lines() {
+        assert_eq!(
+            gitignore("_site"),
+            "# saleslog: the generated reports (`saleslog build` recreates them)\n/_site/\n"
+        );
+        assert!(ignores("target\n/_site/\n", "_site"));
+        assert!(ignores("_site\n", "_site"));
+        assert!(ignores("  _site/  \n", "_site"));
+        assert!(!ignores("# _site\n_sites/\n", "_site"));
+        let c = |o: &str| Config { output: o.into(), ..Config::default() };
+        assert_eq!(output_in_journal(&c("_site")), Some("_site".into()));
+        assert_eq!(output_in_journal(&c("./out/html/")), Some("out/html".into()));
+        assert_eq!(output_in_journal(&c("/var/www")), None);
+        assert_eq!(output_in_journal(&c("../site")), None);
+    }
+
+    #[test]
+    fn shell_arguments_are_quoted_only_when_needed() {
+        assert_eq!(quote_arg("my-journal/2026"), "my-journal/2026");
+        assert_eq!(quote_arg("My Journal"), "'My Journal'");
+        assert_eq!(quote_arg("it's"), "'it'\\''s'");
+    }
+}
