@@ -241,11 +241,15 @@ fn plain_key(name: &str) -> bool {
 }
 
 /// `s` as a YAML scalar that reads back as the same text in a flow mapping:
-/// plain when it is a simple word such as an id, double-quoted otherwise.
+/// plain when it is simple words such as an id or a name, double-quoted
+/// otherwise.
 pub fn yaml_scalar(s: &str) -> String {
     let lower = s.to_ascii_lowercase();
-    let simple = s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+    // Letters, digits, spaces and a few marks that mean nothing to YAML in
+    // a flow mapping (no `:`, `#`, `,`, brackets or quotes at the start).
+    let simple = s.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '(' | ')' | '/' | '&' | '\''))
+        && s.starts_with(|c: char| c.is_alphanumeric())
+        && !s.ends_with(' ')
         // Not a YAML 1.2 core-schema number, boolean or null.
         && s.parse::<f64>().is_err()
         && !lower.starts_with("0x")
@@ -514,7 +518,7 @@ mod tests {
         );
         assert_eq!(v.deals[0].update, "- {id: acme-corp, stage: proposal, close: 2026-11-20, next: Pricing}");
         assert_eq!(v.deals[1].update, "- {id: initech-inc, stage: lead, next: \"\"}");
-        assert_eq!(v.asks, ["\"Need an SE on the Initech demo\"", "\"Budget: yes or no?\""]);
+        assert_eq!(v.asks, ["Need an SE on the Initech demo", "\"Budget: yes or no?\""]);
         assert_eq!(v.asks_date, "2026-11-26");
     }
 

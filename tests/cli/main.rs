@@ -4,5 +4,8 @@
 mod harness;
 
 mod check;
+mod export;
+mod init;
+mod new;
 mod oracle;
 mod report;
