@@ -4,6 +4,7 @@
 mod harness;
 
 mod check;
+mod completions;
 mod export;
 mod init;
 mod new;

@@ -1,0 +1,63 @@
+//! `saleslog completions` and `saleslog man`, and the examples every
+//! command's `--help` ends with.
+
+use crate::harness::*;
+
+fn run(args: &[&str]) -> Run {
+    Run::from(saleslog().args(args).output().unwrap())
+}
+
+#[test]
+fn completion_scripts_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef saleslog"),
+        ("fish", "complete -c saleslog"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let r = run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        assert!(r.stdout.contains(marker), "{shell} script lacks {marker}");
+        assert!(r.stdout.contains("export") && r.stdout.contains("commitments"), "{shell} script lacks export and its --what values");
+    }
+    assert_eq!(run(&["completions", "tcsh"]).code, 2);
+}
+
+#[test]
+fn man_pages_on_stdout_or_one_per_command() {
+    let r = run(&["man"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains(".TH saleslog 1"), "{}", &r.stdout[..r.stdout.len().min(300)]);
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(&["man", "-o", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for page in ["saleslog.1", "saleslog-new.1", "saleslog-export.1", "saleslog-init.1"] {
+        let text = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        assert!(text.contains(".TH"), "{page}");
+    }
+    let new = std::fs::read_to_string(dir.path().join("saleslog-new.1")).unwrap();
+    assert!(new.contains("saleslog new \\-\\-edit"), "the example is in the page:\n{new}");
+}
+
+#[test]
+fn every_command_help_has_an_example() {
+    let help = run(&["--help"]).stdout;
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 7, "{commands:?}");
+    for command in commands {
+        let r = run(&[command, "--help"]);
+        assert_eq!(r.code, 0, "{command}");
+        assert!(
+            r.stdout.contains("Examples:\n  saleslog"),
+            "`saleslog {command} --help` has no example:\n{}",
+            r.stdout
+        );
+    }
+}
