@@ -63,8 +63,11 @@ pub enum ExportWhat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a journal: a commented saleslog.yaml, a .gitignore for the
-    /// reports and today's note. Never overwrites: existing files are kept.
+    /// Create a journal: saleslog.yaml, .gitignore and today's note.
+    ///
+    /// The configuration lists every setting with its default, commented;
+    /// the .gitignore keeps the generated reports out of git. Never
+    /// overwrites: files that exist are kept as they are.
     #[command(
         after_help = "Examples:\n  saleslog init ~/journal\n  saleslog init --templates    # also copy the templates to customise"
     )]
@@ -76,8 +79,11 @@ pub enum Command {
         #[arg(long)]
         templates: bool,
     },
-    /// Create the day's note, carrying forward open and overdue
-    /// commitments, deals that need a look and yesterday's asks. Never
+    /// Create the day's note, with open promises and deals to update.
+    ///
+    /// The note carries forward every open and overdue commitment and every
+    /// deal that is stale, slipped or without a next step, each as a
+    /// commented-out update to complete, and the previous day's asks. Never
     /// overwrites: an existing note is left as it is (exit 0).
     #[command(
         after_help = "Examples:\n  saleslog new --edit\n  saleslog new ~/journal --date 2026-11-30\n  $EDITOR \"$(saleslog new)\""
@@ -114,8 +120,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
-    /// Notes, deals, commitments and daily activity for other tools: JSON
-    /// (the whole model), CSV (one table) or an ICS calendar of due dates.
+    /// Export notes, deals, commitments and activity as JSON, CSV or ICS.
+    ///
+    /// JSON is the whole model with computed statuses; CSV is one table
+    /// (--what); ICS is a calendar of commitment due dates and expected
+    /// deal closes. Schema: docs/export.md.
     #[command(
         after_help = "Examples:\n  saleslog export --format json > journal.json\n  saleslog export --format csv --what deals -o deals.csv\n  saleslog export --format ics -o ~/calendars/saleslog.ics"
     )]
