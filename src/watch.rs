@@ -215,3 +215,282 @@ mod tests {
         assert!(explain(&e).contains("--poll"));
     }
 }
+
+/// How a watch session runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub journal: PathBuf,
+    /// `-o`; default: the configuration's output folder.
+    pub output: Option<PathBuf>,
+    /// `--today`; default: the local date at each rebuild.
+    pub today: Option<chrono::NaiveDate>,
+    pub poll: bool,
+    pub debounce: Duration,
+}
+
+/// What one (re)build produced, for the log line and the server.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// One line for the terminal.
+    pub line: String,
+    /// Error diagnostics as `file:line:column: message`, for the overlay.
+    pub problems: Vec<String>,
+    /// The build failed as a whole; the previous pages are still there.
+    pub failed: bool,
+    pub report: Option<crate::build::BuildReport>,
+}
+
+/// A journal kept in memory between rebuilds.
+pub struct Session {
+    options: Options,
+    workspace: Option<crate::workspace::Workspace>,
+    builder: Option<crate::build::Builder>,
+    output: PathBuf,
+    last_date: Option<chrono::NaiveDate>,
+}
+
+fn problems_of(diagnostics: &[crate::diagnostic::Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message))
+        .collect()
+}
+
+impl Session {
+    /// Load the journal and check the output folder. Fails (exit 2) only
+    /// when the journal cannot be read at all or the output folder is
+    /// unsafe; a broken configuration or template is reported by the first
+    /// [`Session::rebuild`] and waited out.
+    pub fn open(options: Options) -> crate::error::Result<Session> {
+        use crate::error::Error;
+        let root = &options.journal;
+        if !root.is_dir() {
+            return Err(Error::Usage(format!("{} is not a folder", root.display())));
+        }
+        let workspace = match crate::workspace::Workspace::load(root) {
+            Ok(ws) => Some(ws),
+            Err(Error::Config(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let configured = workspace.as_ref().map_or_else(|| root.join("_site"), |ws| ws.default_output());
+        let output = options.output.clone().unwrap_or(configured);
+        crate::output_dir::OutputDir::open(&output, root)?;
+        std::fs::create_dir_all(&output).map_err(|e| Error::io(&output, e))?;
+        Ok(Session { options, workspace, builder: None, output, last_date: None })
+    }
+
+    pub fn output(&self) -> &Path {
+        &self.output
+    }
+
+    pub fn journal(&self) -> &Path {
+        &self.options.journal
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        self.options.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// Whether the report date moved on (midnight passed) since the last build.
+    pub fn date_changed(&self) -> bool {
+        self.last_date.is_some_and(|d| d != self.today())
+    }
+
+    /// Rescan (re-reading only changed files) and rebuild. `templates`
+    /// says a template changed, so they are parsed again.
+    pub fn rebuild(&mut self, templates: bool) -> Outcome {
+        use crate::error::Error;
+        let start = Instant::now();
+        let root = self.options.journal.clone();
+        let mut changed: Vec<String> = Vec::new();
+        // Re-read what changed; a configuration error keeps the last pages.
+        let refreshed = match self.workspace.as_mut() {
+            Some(ws) => ws.refresh().map(|c| Some(c)),
+            None => crate::workspace::Workspace::load(&root).map(|ws| {
+                self.workspace = Some(ws);
+                self.builder = None;
+                None
+            }),
+        };
+        match refreshed {
+            Err(Error::Config(problems)) => {
+                self.workspace = None;
+                return Outcome {
+                    line: format!("saleslog.yaml has {} problem(s); keeping the last good pages", problems.len()),
+                    problems: problems_of(&problems),
+                    failed: true,
+                    report: None,
+                };
+            }
+            Err(e) => {
+                return Outcome {
+                    line: format!("rebuild failed: {e}"),
+                    problems: vec![e.to_string()],
+                    failed: true,
+                    report: None,
+                }
+            }
+            Ok(Some(mut changes)) => {
+                // A file emptied by a truncate-then-write save: give the
+                // writer a moment, then look again, so no report is built
+                // from a half-written note.
+                let ws = self.workspace.as_mut().expect("refreshed");
+                let emptied = changes
+                    .added
+                    .iter()
+                    .chain(&changes.modified)
+                    .any(|rel| ws.sources.get(rel).is_some_and(|s| s.stamp.is_some_and(|st| st.len == 0)));
+                if emptied {
+                    std::thread::sleep(self.options.debounce * 3);
+                    if let Ok(more) = ws.refresh() {
+                        changes.added.extend(more.added);
+                        changes.modified.extend(more.modified);
+                        changes.removed.extend(more.removed);
+                        changes.config |= more.config;
+                    }
+                }
+                if changes.config {
+                    changed.push(crate::config::FILE_NAME.to_string());
+                }
+                changed.extend(changes.added.iter().map(|r| format!("+{r}")));
+                changed.extend(changes.modified.iter().cloned());
+                changed.extend(changes.removed.iter().map(|r| format!("-{r}")));
+                if changes.is_empty() && !templates && self.builder.is_some() && !self.date_changed() {
+                    return Outcome::default();
+                }
+            }
+            Ok(None) => changed.push("journal reloaded".into()),
+        }
+        let ws = self.workspace.as_ref().expect("loaded above");
+        if templates || self.builder.is_none() {
+            match crate::build::Builder::new(ws, &self.output) {
+                Ok(b) => self.builder = Some(b),
+                Err(e) => {
+                    self.builder = None;
+                    return Outcome {
+                        line: format!("{e}; keeping the last good pages"),
+                        problems: vec![e.to_string()],
+                        failed: true,
+                        report: None,
+                    };
+                }
+            }
+        }
+        let today = self.today();
+        self.last_date = Some(today);
+        let builder = self.builder.as_mut().expect("made above");
+        match builder.build(ws, today) {
+            Ok(report) => {
+                let what = if changed.is_empty() { "rebuilt".to_string() } else { describe(&changed) };
+                let line = format!(
+                    "{what}: {} written, {} unchanged, {} removed in {} ms; {} error{}, {} warning{}",
+                    report.written,
+                    report.unchanged,
+                    report.removed,
+                    start.elapsed().as_millis(),
+                    report.errors,
+                    if report.errors == 1 { "" } else { "s" },
+                    report.warnings,
+                    if report.warnings == 1 { "" } else { "s" },
+                );
+                let problems = problems_of(&ws.diagnostics(today));
+                Outcome { line, problems, failed: false, report: Some(report) }
+            }
+            Err(e) => Outcome {
+                line: format!("{e}; keeping the last good pages"),
+                problems: vec![e.to_string()],
+                failed: true,
+                report: None,
+            },
+        }
+    }
+
+    /// Forget everything read, for a full reload (after a rescan request or
+    /// the journal folder coming back).
+    pub fn reset(&mut self) {
+        self.workspace = None;
+        self.builder = None;
+    }
+}
+
+fn describe(changed: &[String]) -> String {
+    match changed.len() {
+        0 => "rebuilt".into(),
+        1..=3 => changed.join(", "),
+        n => format!("{}, … ({n} files)", changed[..2].join(", ")),
+    }
+}
+
+/// Run a watch session until `stop` is set: build, then rebuild after every
+/// relevant change, calling `on_build` after each build is fully written.
+pub fn run(
+    mut session: Session,
+    stop: &std::sync::atomic::AtomicBool,
+    on_build: &mut dyn FnMut(&Outcome),
+) -> crate::error::Result<()> {
+    use std::sync::atomic::Ordering;
+    let first = session.rebuild(false);
+    on_build(&first);
+    let root = session.journal().to_path_buf();
+    let output = session.output().to_path_buf();
+    let mut poll = session.options.poll;
+    let debounce = session.options.debounce;
+    'watching: while !stop.load(Ordering::Relaxed) {
+        let watch = match Watch::start(&root, &output, debounce, poll) {
+            Ok(w) => w,
+            Err(message) if !poll => {
+                on_build(&Outcome { line: format!("{message}; falling back to polling"), ..Outcome::default() });
+                poll = true;
+                continue;
+            }
+            Err(message) => return Err(crate::error::Error::Usage(message)),
+        };
+        while !stop.load(Ordering::Relaxed) {
+            let batch = watch.next(Duration::from_millis(200));
+            if !root.is_dir() {
+                on_build(&Outcome {
+                    line: format!(
+                        "the journal folder {} disappeared; keeping the last pages until it is back",
+                        root.display()
+                    ),
+                    ..Outcome::default()
+                });
+                while !root.is_dir() {
+                    if stop.load(Ordering::Relaxed) {
+                        return Ok(());
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                // Let a restore finish before reading it.
+                std::thread::sleep(debounce * 5);
+                session.reset();
+                let outcome = session.rebuild(true);
+                on_build(&outcome);
+                continue 'watching;
+            }
+            let outcome = match batch {
+                Some(batch) => {
+                    for error in &batch.errors {
+                        on_build(&Outcome { line: error.clone(), ..Outcome::default() });
+                    }
+                    if batch.errors.iter().any(|e| e.contains("max_user_watches")) && !poll {
+                        poll = true;
+                        continue 'watching;
+                    }
+                    if !batch.wants_rebuild() {
+                        continue;
+                    }
+                    let templates = batch.rescan || batch.paths.iter().any(|p| p.starts_with(root.join("templates")));
+                    session.rebuild(templates)
+                }
+                None if session.date_changed() => session.rebuild(false),
+                None => continue,
+            };
+            if !outcome.line.is_empty() {
+                on_build(&outcome);
+            }
+        }
+    }
+    Ok(())
+}

@@ -206,9 +206,21 @@ fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
     }
 }
 
-/// Read and parse one note file.
+/// Read and parse one note file. An editor may still be writing it: if its
+/// stamp changes while it is read, it is read again (a few times at most),
+/// so a half-written file is not what gets parsed.
 pub fn read_source(file: SourceFile, stamp: Option<Stamp>, config: &Config) -> (String, Source) {
-    let (note, diagnostics) = match discover::read(&file) {
+    let mut stamp = stamp;
+    let mut contents = discover::read(&file);
+    for _ in 0..3 {
+        let after = Stamp::of(&file.path);
+        if after == stamp {
+            break;
+        }
+        stamp = after;
+        contents = discover::read(&file);
+    }
+    let (note, diagnostics) = match contents {
         Contents::Refused(d) => (None, vec![d]),
         Contents::Text(text, problem) => {
             let parsed = note::parse(&file.rel, &text, config);
