@@ -100,11 +100,13 @@ impl Drop for Running {
 pub fn start(root: &Path, bind: IpAddr, port: u16, live: Arc<Live>) -> Result<Running> {
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let mut last_error = String::new();
-    for candidate in port..=port.saturating_add(10) {
+    let last = if port == 0 { 0 } else { port.saturating_add(10) };
+    for candidate in port..=last {
         match Server::http(SocketAddr::new(bind, candidate)) {
             Ok(server) => {
+                // The port actually bound (port 0 asks the system for one).
+                let addr = server.server_addr().to_ip().unwrap_or(SocketAddr::new(bind, candidate));
                 let server = Arc::new(server);
-                let addr = SocketAddr::new(bind, candidate);
                 for _ in 0..4 {
                     let (server, root, live) = (server.clone(), root.clone(), live.clone());
                     std::thread::spawn(move || {
@@ -141,8 +143,11 @@ fn handle(request: Request, root: &Path, live: &Live, addr: SocketAddr) {
     }
     let method = request.method().clone();
     if method != Method::Get && method != Method::Head {
-        let _ = request
-            .respond(Response::from_string("405 method not allowed\n").with_status_code(405).with_header(header("Allow", "GET, HEAD")));
+        let _ = request.respond(
+            Response::from_string("405 method not allowed\n")
+                .with_status_code(405)
+                .with_header(header("Allow", "GET, HEAD")),
+        );
         return;
     }
     let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
@@ -185,11 +190,7 @@ fn not_found() -> Response<std::io::Cursor<Vec<u8>>> {
 pub fn host_allowed(host: Option<&str>, addr: SocketAddr) -> bool {
     let Some(host) = host else { return false };
     let port = addr.port();
-    let mut allowed = vec![
-        format!("localhost:{port}"),
-        format!("127.0.0.1:{port}"),
-        format!("[::1]:{port}"),
-    ];
+    let mut allowed = vec![format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")];
     if !addr.ip().is_loopback() && !addr.ip().is_unspecified() {
         // Serving on a LAN address the user asked for with --bind.
         allowed.push(match addr.ip() {
