@@ -109,6 +109,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
     },
+    /// Render the HTML reports (dashboard, activity, attitude, commitments,
+    /// pipeline, data, every note and a weekly review per week). Exits 1
+    /// when notes have errors; everything valid is still rendered.
+    #[command(
+        after_help = "Examples:\n  saleslog build\n  saleslog --today 2026-11-27 build sample-journal -o /tmp/reports"
+    )]
+    Build {
+        /// The journal folder.
+        #[arg(default_value = ".")]
+        journal: PathBuf,
+        /// The output folder; default: `output` in saleslog.yaml (_site inside the journal).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
     /// The five boxes and their figures, in the terminal or as JSON.
     #[command(
         after_help = "Examples:\n  saleslog report\n  saleslog --today 2026-11-27 report sample-journal --format json"
@@ -199,6 +213,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Check { journal, format } => check(&journal, format, as_of),
         Command::Report { journal, format } => report(&journal, format, as_of),
+        Command::Build { journal, output } => build(&journal, output.as_deref(), as_of),
         Command::Init { dir, templates } => crate::init::command(&dir, as_of, templates),
         Command::New { journal, date, edit } => crate::new::command(&journal, date.unwrap_or(as_of), edit),
         Command::Export { journal, format, what, output } => {
@@ -238,6 +253,14 @@ fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCo
         }
     }
     Ok(if tally.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<ExitCode> {
+    let ws = Workspace::load(journal)?;
+    let out = output.map_or_else(|| ws.default_output(), Path::to_path_buf);
+    let report = crate::build::build(&ws, as_of, &out)?;
+    let _ = writeln!(anstream::stderr(), "{}", report.summary());
+    Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<ExitCode> {

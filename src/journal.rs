@@ -173,7 +173,9 @@ impl Journal {
     /// Fold `notes` (all of the journal's, in any order) as of `as_of`.
     pub fn build(notes: &[Arc<Note>], as_of: NaiveDate) -> Journal {
         let mut notes: Vec<Arc<Note>> = notes.iter().filter(|n| n.date <= as_of).cloned().collect();
-        notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
+        if !notes.is_sorted_by(|a, b| (a.date, &a.path) <= (b.date, &b.path)) {
+            notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
+        }
         let mut folder = Folder {
             journal: Journal {
                 as_of,

@@ -1,6 +1,7 @@
 //! saleslog: plain-text daily notes in, the reports a self-managed
 //! salesperson needs out.
 pub mod analyse;
+pub mod build;
 pub mod cli;
 pub mod completions;
 pub mod config;
@@ -14,6 +15,8 @@ pub mod journal;
 pub mod new;
 pub mod note;
 pub mod output;
+pub mod output_dir;
+pub mod render;
 pub mod serve;
 pub mod tasks;
 pub mod text;

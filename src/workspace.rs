@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 /// What a file looked like when it was read: a cheap change detector.
@@ -66,6 +66,10 @@ pub struct Workspace {
     /// Notes by journal-relative path.
     pub sources: BTreeMap<String, Source>,
     discovery: Vec<Diagnostic>,
+    /// Derived from `sources`, computed on first use after each refresh:
+    /// every consumer (figures, pages, exports) asks for them.
+    sorted: OnceLock<Vec<Arc<Note>>>,
+    model_diagnostics: OnceLock<Vec<Diagnostic>>,
 }
 
 impl Workspace {
@@ -83,6 +87,8 @@ impl Workspace {
             config_stamp,
             sources: BTreeMap::new(),
             discovery: Vec::new(),
+            sorted: OnceLock::new(),
+            model_diagnostics: OnceLock::new(),
         };
         ws.refresh_notes(true);
         Ok(ws)
@@ -139,19 +145,27 @@ impl Workspace {
             todo.into_par_iter().map(|(file, stamp)| read_source(file, stamp, config)).collect();
         next.extend(parsed);
         self.sources = next;
+        self.sorted = OnceLock::new();
+        self.model_diagnostics = OnceLock::new();
         changes
     }
 
     /// Every note, in (date, path) order.
     pub fn notes(&self) -> Vec<Arc<Note>> {
-        let mut notes: Vec<Arc<Note>> = self.sources.values().filter_map(|s| s.note.clone()).collect();
-        notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
-        notes
+        self.sorted_notes().to_vec()
+    }
+
+    fn sorted_notes(&self) -> &[Arc<Note>] {
+        self.sorted.get_or_init(|| {
+            let mut notes: Vec<Arc<Note>> = self.sources.values().filter_map(|s| s.note.clone()).collect();
+            notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
+            notes
+        })
     }
 
     /// The journal as of `as_of`.
     pub fn journal(&self, as_of: NaiveDate) -> Journal {
-        Journal::build(&self.notes(), as_of)
+        Journal::build(self.sorted_notes(), as_of)
     }
 
     /// Every problem in the journal, as `check` reports it for `as_of`:
@@ -173,7 +187,14 @@ impl Workspace {
                 );
             }
         }
-        all.extend(Journal::build(&self.notes(), NaiveDate::MAX).diagnostics);
+        // The model's problems do not depend on the report date: the whole
+        // journal is folded once per refresh.
+        all.extend(
+            self.model_diagnostics
+                .get_or_init(|| Journal::build(self.sorted_notes(), NaiveDate::MAX).diagnostics)
+                .iter()
+                .cloned(),
+        );
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         all
     }

@@ -1,0 +1,106 @@
+//! `saleslog build`: render every page, then write the ones that changed.
+//!
+//! Rendering and writing are separate steps so a failed render (a broken
+//! template override) leaves the previous output untouched, and so `watch`
+//! can keep a [`Builder`] alive: templates parsed once, page hashes
+//! remembered, each rebuild writing only what changed.
+
+use crate::diagnostic::Tally;
+use crate::error::Result;
+use crate::output_dir::{OutputDir, WriteReport};
+use crate::render::{Page, Renderer};
+use crate::workspace::Workspace;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What a build did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildReport {
+    /// The output folder, resolved.
+    pub output: PathBuf,
+    /// Pages (and the stylesheet) the site has.
+    pub pages: usize,
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    /// Problems in the notes (shown on the data page); errors make `build`
+    /// exit 1.
+    pub errors: usize,
+    pub warnings: usize,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    /// One line for the terminal.
+    pub fn summary(&self) -> String {
+        let problems = match (self.errors, self.warnings) {
+            (0, 0) => String::new(),
+            (e, w) => format!(
+                "; notes have {e} error{} and {w} warning{} (see data.html or `saleslog check`)",
+                if e == 1 { "" } else { "s" },
+                if w == 1 { "" } else { "s" }
+            ),
+        };
+        format!(
+            "built {} pages into {} in {} ms: {} written, {} unchanged, {} removed{problems}",
+            self.pages,
+            self.output.display(),
+            self.elapsed.as_millis(),
+            self.written,
+            self.unchanged,
+            self.removed
+        )
+    }
+}
+
+/// A long-lived builder for one journal and one output folder.
+#[derive(Debug)]
+pub struct Builder {
+    renderer: Renderer,
+    output: OutputDir,
+}
+
+impl Builder {
+    /// Check the output folder and load the templates (the journal's
+    /// overrides included).
+    pub fn new(ws: &Workspace, out: &Path) -> Result<Builder> {
+        let output = OutputDir::open(out, &ws.root)?;
+        let renderer = Renderer::for_journal(&ws.root)?;
+        Ok(Builder { renderer, output })
+    }
+
+    /// Re-read the journal's template overrides (after one changed).
+    pub fn reload_templates(&mut self, ws: &Workspace) -> Result<()> {
+        self.renderer = Renderer::for_journal(&ws.root)?;
+        Ok(())
+    }
+
+    /// The pages of the site, without writing them.
+    pub fn render(&self, ws: &Workspace, as_of: NaiveDate) -> Result<Vec<Page>> {
+        self.renderer.render_site(ws, as_of)
+    }
+
+    /// Render and write.
+    pub fn build(&mut self, ws: &Workspace, as_of: NaiveDate) -> Result<BuildReport> {
+        let start = Instant::now();
+        let pages = self.render(ws, as_of)?;
+        let tally = Tally::of(&ws.diagnostics(as_of));
+        let WriteReport { written, unchanged, removed } = self.output.write(&pages)?;
+        Ok(BuildReport {
+            output: self.output.path().to_path_buf(),
+            pages: pages.len(),
+            written,
+            unchanged,
+            removed,
+            errors: tally.errors,
+            warnings: tally.warnings,
+            elapsed: start.elapsed(),
+        })
+    }
+}
+
+/// Build the site of `ws` as of `as_of` into `out` once.
+pub fn build(ws: &Workspace, as_of: NaiveDate, out: &Path) -> Result<BuildReport> {
+    Builder::new(ws, out)?.build(ws, as_of)
+}

@@ -1,0 +1,308 @@
+//! The commitments page: what is overdue, due in the next 7 days and open;
+//! what was kept, late or dropped; the on-time rate week by week; and a
+//! promise record per person the commitments were made to.
+
+use super::chart::{self, day_number, Dot, Plot, Series, XyChart};
+use super::format::{self, plural};
+use super::{NoteRef, Site, Stat};
+use crate::analyse::commitments::on_time;
+use crate::journal::{Commitment, Origin, Status};
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How far back the kept, late and dropped lists go.
+const HISTORY_DAYS: i64 = 90;
+
+#[derive(Debug, Serialize)]
+pub struct CommitmentsView {
+    pub stats: Vec<Stat>,
+    pub sections: Vec<Section>,
+    pub rate_chart: XyChart,
+    pub people: Vec<PersonRow>,
+    pub window_days: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Section {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub intro: String,
+    pub rows: Vec<CommitmentRow>,
+    pub empty: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentRow {
+    pub what: String,
+    pub to: String,
+    pub due: String,
+    /// The due date it was made with, when it was rescheduled.
+    pub original_due: Option<String>,
+    pub when: String,
+    pub status: &'static str,
+    pub status_class: &'static str,
+    pub made: NoteRef,
+    pub from_task: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PersonRow {
+    pub name: String,
+    pub made: usize,
+    pub kept: usize,
+    pub late: usize,
+    pub open: usize,
+    pub overdue: usize,
+    pub dropped: usize,
+    pub rate: String,
+    pub rate_class: &'static str,
+}
+
+/// Done after the due date that counts.
+pub fn was_late(c: &Commitment, d: NaiveDate) -> bool {
+    matches!((c.done, c.counting_due), (Some(done), Some(due)) if done <= d && done > due)
+}
+
+/// A commitment as a table row, as of `d`.
+pub fn row(site: &Site<'_>, c: &Commitment) -> CommitmentRow {
+    let d = site.as_of;
+    let status = c.status(d);
+    let (label, class, when) = match status {
+        Status::Overdue => {
+            let late = c.due.map_or(0, |due| (d - due).num_days());
+            ("overdue", "red", format!("{} late", plural(late as usize, "day", "days")))
+        }
+        Status::Open => (
+            "open",
+            "open",
+            c.due.map_or("no due date".into(), |due| match (due - d).num_days() {
+                0 => "due today".into(),
+                1 => "due tomorrow".into(),
+                n => format!("due in {n} days"),
+            }),
+        ),
+        Status::Done if was_late(c, d) => {
+            let done = c.done.expect("late means done");
+            let by = c.counting_due.map_or(0, |due| (done - due).num_days());
+            ("late", "amber", format!("done {}, {} late", format::date_short(done), plural(by as usize, "day", "days")))
+        }
+        Status::Done => ("kept", "green", format!("done {}", format::date_short(c.done.expect("done has a date")))),
+        Status::Dropped => {
+            ("dropped", "na", format!("released {}", format::date_short(c.dropped.expect("dropped has a date"))))
+        }
+    };
+    CommitmentRow {
+        what: c.what.clone(),
+        to: c.to.clone().unwrap_or_default(),
+        due: c.due.map_or("–".into(), format::date_short),
+        original_due: c.rescheduled().then(|| c.original_due.map_or("none".into(), format::date_short)),
+        when,
+        status: label,
+        status_class: class,
+        made: site.note_ref(c.note),
+        from_task: c.origin == Origin::Task,
+    }
+}
+
+pub fn view(site: &Site<'_>) -> CommitmentsView {
+    let d = site.as_of;
+    let journal = site.journal;
+    let window = site.config.commitments.window_days;
+    let soon = d + Duration::days(7);
+    let since = d - Duration::days(HISTORY_DAYS - 1);
+    let all = &journal.commitments;
+    let by_due = |a: &&Commitment, b: &&Commitment| {
+        (a.due.is_none(), a.due, a.made_on).cmp(&(b.due.is_none(), b.due, b.made_on))
+    };
+    let pick = |keep: &dyn Fn(&Commitment) -> bool| -> Vec<&Commitment> { all.iter().filter(|c| keep(c)).collect() };
+
+    let mut overdue = pick(&|c| c.status(d) == Status::Overdue);
+    overdue.sort_by(by_due);
+    let mut due_soon = pick(&|c| c.status(d) == Status::Open && c.due.is_some_and(|due| due <= soon));
+    due_soon.sort_by(by_due);
+    let mut open = pick(&|c| c.status(d) == Status::Open && c.due.is_none_or(|due| due > soon));
+    open.sort_by(by_due);
+    let done_recently = |c: &Commitment| c.status(d) == Status::Done && c.done.is_some_and(|x| x >= since);
+    let mut kept = pick(&|c| done_recently(c) && !was_late(c, d));
+    kept.sort_by_key(|c| std::cmp::Reverse(c.done));
+    let mut late = pick(&|c| done_recently(c) && was_late(c, d));
+    late.sort_by_key(|c| std::cmp::Reverse(c.done));
+    let mut dropped = pick(&|c| c.status(d) == Status::Dropped && c.dropped.is_some_and(|x| x >= since));
+    dropped.sort_by_key(|c| std::cmp::Reverse(c.dropped));
+
+    let rows = |list: &[&Commitment]| list.iter().map(|c| row(site, c)).collect::<Vec<_>>();
+    let sections = vec![
+        Section {
+            id: "overdue",
+            title: "Overdue",
+            intro: "Past their due date and not done: renegotiate or deliver.".into(),
+            rows: rows(&overdue),
+            empty: "Nothing overdue.",
+        },
+        Section {
+            id: "due-soon",
+            title: "Due in the next 7 days",
+            intro: format!("Due by {}.", format::date_short(soon)),
+            rows: rows(&due_soon),
+            empty: "Nothing due in the next 7 days.",
+        },
+        Section {
+            id: "open",
+            title: "Open",
+            intro: "Due later, or with no due date.".into(),
+            rows: rows(&open),
+            empty: "No other open commitments.",
+        },
+        Section {
+            id: "kept",
+            title: "Kept",
+            intro: format!("Done on or before the date that counts, last {HISTORY_DAYS} days."),
+            rows: rows(&kept),
+            empty: "Nothing done in this period.",
+        },
+        Section {
+            id: "late",
+            title: "Late",
+            intro: format!("Done after the date that counts, last {HISTORY_DAYS} days."),
+            rows: rows(&late),
+            empty: "Nothing done late in this period.",
+        },
+        Section {
+            id: "dropped",
+            title: "Dropped",
+            intro: format!("Released by the person they were made to, last {HISTORY_DAYS} days."),
+            rows: rows(&dropped),
+            empty: "Nothing dropped in this period.",
+        },
+    ];
+
+    // The ledger per person.
+    let mut people: BTreeMap<String, PersonRow> = BTreeMap::new();
+    for c in all {
+        let name = c.to.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("(nobody named)").to_string();
+        let p = people.entry(name.clone()).or_insert_with(|| PersonRow {
+            name,
+            made: 0,
+            kept: 0,
+            late: 0,
+            open: 0,
+            overdue: 0,
+            dropped: 0,
+            rate: String::new(),
+            rate_class: "na",
+        });
+        p.made += 1;
+        match c.status(d) {
+            Status::Done if was_late(c, d) => p.late += 1,
+            Status::Done => p.kept += 1,
+            Status::Open => p.open += 1,
+            Status::Overdue => {
+                p.open += 1;
+                p.overdue += 1;
+            }
+            Status::Dropped => p.dropped += 1,
+        }
+    }
+    let mut people: Vec<PersonRow> = people
+        .into_values()
+        .map(|mut p| {
+            let judged = p.kept + p.late;
+            if judged > 0 {
+                let rate = p.kept as f64 / judged as f64;
+                p.rate = format::pct(rate);
+                p.rate_class = rate_class(rate);
+            } else {
+                p.rate = "–".into();
+            }
+            p
+        })
+        .collect();
+    people.sort_by(|a, b| b.made.cmp(&a.made).then_with(|| a.name.cmp(&b.name)));
+
+    let f = &site.figures.commitments;
+    let stats = vec![
+        Stat::new(
+            "On time",
+            f.on_time_rate.map_or("–".into(), format::pct),
+            format!("{} of {} due in the last {window} days", f.kept_on_time, f.due_in_window),
+        )
+        .class(site.figures.boxes.commitments.as_str()),
+        Stat::new("Overdue", f.overdue.to_string(), "past due, not done").class(if f.overdue > 0 { "red" } else { "" }),
+        Stat::new("Due in 7 days", due_soon.len().to_string(), format!("by {}", format::date_short(soon))),
+        Stat::new("Open", f.open.to_string(), "not yet due"),
+        Stat::new("Made", all.len().to_string(), format!("since the journal began, to {} people", people.len())),
+    ];
+
+    CommitmentsView { stats, sections, rate_chart: rate_chart(site), people, window_days: window }
+}
+
+fn rate_class(rate: f64) -> &'static str {
+    if rate >= 0.9 {
+        "green"
+    } else if rate >= 0.75 {
+        "amber"
+    } else {
+        "red"
+    }
+}
+
+/// The on-time rate at the end of each week of the last year.
+fn rate_chart(site: &Site<'_>) -> XyChart {
+    let d = site.as_of;
+    let window = site.config.commitments.window_days;
+    let first = site.journal.first_date().unwrap_or(d).max(d - Duration::days(364));
+    let (width, height) = (1000.0, 240.0);
+    let plot = Plot::new(width, height);
+    let x = plot.x((day_number(first), day_number(d)));
+    let y = plot.y((0.0, 1.0));
+    // Sundays from the first week on, and the report date itself.
+    let mut ends: Vec<NaiveDate> = Vec::new();
+    let mut end = crate::analyse::calendar::week_start(first) + Duration::days(6);
+    while end < d {
+        ends.push(end);
+        end += Duration::days(7);
+    }
+    ends.push(d);
+    let points: Vec<(NaiveDate, usize, usize, Option<f64>)> = ends
+        .iter()
+        .map(|e| {
+            let (due, kept, rate) = on_time(site.journal, *e, window);
+            (*e, due, kept, rate)
+        })
+        .collect();
+    let mut chart = XyChart {
+        width,
+        height,
+        title: "On-time rate over time".into(),
+        desc: format!(
+            "At the end of each week, the share of commitments due in the {window} days before it that were kept on time."
+        ),
+        y_label: "kept on time".into(),
+        ..XyChart::default()
+    };
+    if points.iter().all(|p| p.3.is_none()) {
+        chart.empty = Some("No commitment with a due date has come due yet.".into());
+        return chart;
+    }
+    chart.bands =
+        vec![plot.band(&y, 0.9, 1.0, "band-green", "90% and above"), plot.band(&y, 0.0, 0.75, "band-red", "below 75%")];
+    chart.y_ticks = [0.0, 0.25, 0.5, 0.75, 1.0].iter().map(|v| plot.y_tick(y.at(*v), format::pct(*v))).collect();
+    chart.x_ticks = chart::month_ticks(&plot, &x, first, d, 12);
+    chart.series =
+        vec![Series::new("rate", "on-time rate", points.iter().map(|p| p.3.map(|r| (x.at(day_number(p.0)), y.at(r)))))];
+    chart.dots = points
+        .iter()
+        .filter_map(|(date, due, kept, rate)| {
+            rate.map(|r| Dot {
+                x: x.at(day_number(*date)),
+                y: y.at(r),
+                r: 3.0,
+                class: format!("rate {}", rate_class(r)),
+                title: format!("{}: {} ({kept} of {due} kept on time)", format::date_long(*date), format::pct(r)),
+                href: None,
+            })
+        })
+        .collect();
+    chart
+}

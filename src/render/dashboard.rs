@@ -1,0 +1,319 @@
+//! The dashboard (`index.html`): the five boxes a manager checks, each with
+//! its key figure, the reason for its colour and a few supporting figures;
+//! then the coaching asks and wins of the last 14 days.
+
+use super::chart::{self, Strip};
+use super::format::{self, money_short, pct, plural};
+use super::{Links, NoteRef, Site};
+use crate::analyse::activity::GoalPeriod;
+use crate::analyse::calendar::week_start;
+use crate::analyse::summary::{self, BoxSummary};
+use chrono::Duration;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct DashboardView {
+    pub boxes: Vec<BoxView>,
+    pub asks: Vec<Remark>,
+    pub wins: Vec<Remark>,
+    /// `Mon 16 Nov – Fri 27 Nov`: the window of asks and wins.
+    pub window: String,
+    pub notes: usize,
+    pub first_note: Option<String>,
+    pub this_week: String,
+    pub this_week_href: Option<String>,
+    /// Shown above the boxes when notes have errors.
+    pub alert: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BoxView {
+    pub area: &'static str,
+    pub title: &'static str,
+    pub light: &'static str,
+    /// The colour in words, for screen readers and print in grey.
+    pub light_words: &'static str,
+    pub mark: &'static str,
+    /// The key figure, split so its number stands out: `4.0` and `/ 5`.
+    pub figure: String,
+    pub unit: String,
+    pub reason: String,
+    pub href: &'static str,
+    /// The last 14 days at a glance, for the boxes that are about days.
+    pub strip: Option<Strip>,
+    pub details: Vec<Detail>,
+}
+
+/// A supporting figure inside a box, optionally with a progress bar.
+#[derive(Debug, Serialize)]
+pub struct Detail {
+    pub label: String,
+    pub value: String,
+    /// Bar width in percent (0..=100), when the figure is progress.
+    pub bar: Option<f64>,
+    pub class: String,
+}
+
+impl Detail {
+    fn new(label: impl Into<String>, value: impl Into<String>) -> Detail {
+        Detail { label: label.into(), value: value.into(), bar: None, class: String::new() }
+    }
+    /// Colour the value (a count that should be zero).
+    fn tone(mut self, class: &str) -> Detail {
+        self.class = class.into();
+        self
+    }
+    fn bar(mut self, frac: f64, class: &str) -> Detail {
+        self.bar = Some(super::chart::r1((frac * 100.0).clamp(0.0, 100.0)));
+        self.class = class.into();
+        self
+    }
+}
+
+/// A coaching ask or a win, with the note it came from.
+#[derive(Debug, Serialize)]
+pub struct Remark {
+    pub text: String,
+    pub note: NoteRef,
+}
+
+fn light_words(light: &str) -> &'static str {
+    match light {
+        "green" => "on track",
+        "amber" => "watch",
+        "red" => "off track",
+        _ => "no data",
+    }
+}
+
+/// `4.0 / 5` → (`4.0`, `/ 5`); `2.1× coverage` → (`2.1×`, `coverage`);
+/// figures that are not a number first stay whole.
+fn split_figure(figure: &str) -> (String, String) {
+    let starts_with_number = figure.chars().next().is_some_and(|c| c.is_ascii_digit() || "$€£-".contains(c));
+    match figure.split_once(' ') {
+        Some((number, unit)) if starts_with_number => (number.to_string(), unit.to_string()),
+        _ => (figure.to_string(), String::new()),
+    }
+}
+
+pub fn view(site: &Site<'_>) -> DashboardView {
+    let f = site.figures;
+    let config = site.config;
+    let boxes = summary::summarize(f, config)
+        .into_iter()
+        .map(|b: BoxSummary| {
+            let details = details(site, b.area);
+            let (figure, unit) = split_figure(&b.figure);
+            BoxView {
+                area: b.area,
+                title: b.title,
+                light: b.light.as_str(),
+                light_words: light_words(b.light.as_str()),
+                mark: b.mark,
+                figure,
+                unit,
+                reason: b.reason,
+                href: b.page,
+                strip: strip(site, b.area),
+                details,
+            }
+        })
+        .collect();
+    let from = site.as_of - Duration::days(13);
+    let mut asks = Vec::new();
+    let mut wins = Vec::new();
+    for note in site.journal.notes.iter().filter(|n| n.date >= from) {
+        let r = NoteRef::of(note, &site.links);
+        asks.extend(note.help.iter().map(|t| Remark { text: t.clone(), note: r.clone() }));
+        wins.extend(note.wins.iter().map(|t| Remark { text: t.clone(), note: r.clone() }));
+    }
+    // Newest day first; a day's items in the order written (a stable sort).
+    asks.sort_by(|a, b| b.note.date_iso.cmp(&a.note.date_iso));
+    wins.sort_by(|a, b| b.note.date_iso.cmp(&a.note.date_iso));
+    let monday = week_start(site.as_of);
+    let alert = (site.tally.errors > 0).then(|| {
+        format!(
+            "{} in the notes: the figures leave out what could not be read. See the data page.",
+            plural(site.tally.errors, "error", "errors")
+        )
+    });
+    DashboardView {
+        boxes,
+        asks,
+        wins,
+        window: format!("{} – {}", format::date_short(from), format::date_short(site.as_of)),
+        notes: f.notes,
+        first_note: site.journal.first_date().map(format::date_medium),
+        this_week: format!("{} · {}", format::week_title(monday), format::week_span(monday)),
+        this_week_href: site.weeks.contains(&monday).then(|| Links::week_page(monday)),
+        alert,
+    }
+}
+
+/// The last 14 days of the journal as a strip: mood for attitude, notes
+/// written for data.
+fn strip(site: &Site<'_>, area: &str) -> Option<Strip> {
+    let d = site.as_of;
+    let days: Vec<_> = (0..14).rev().map(|i| d - Duration::days(i)).collect();
+    let config = site.config;
+    match area {
+        "attitude" => {
+            let a = &config.attitude;
+            let bars: Vec<(f64, String, String)> = days
+                .iter()
+                .map(|date| match site.days.get(*date).and_then(|x| x.mood) {
+                    Some(m) => {
+                        let class = if m >= a.green_at {
+                            "green"
+                        } else if m < a.red_below {
+                            "red"
+                        } else {
+                            "amber"
+                        };
+                        let frac = if a.scale > 1.0 { (m - 1.0) / (a.scale - 1.0) * 0.85 + 0.15 } else { 1.0 };
+                        (frac, class.to_string(), format!("{}: mood {}", format::date_short(*date), format::score(m)))
+                    }
+                    None => (0.0, "none".to_string(), format!("{}: no mood", format::date_short(*date))),
+                })
+                .collect();
+            (bars.iter().any(|b| b.1 != "none")).then(|| chart::strip("Mood, last 14 days", &bars))
+        }
+        "data" => {
+            let first = site.journal.first_date()?;
+            let bars: Vec<(f64, String, String)> = days
+                .iter()
+                .map(|date| {
+                    let when = format::date_short(*date);
+                    let workday = config.workdays.contains(chrono::Datelike::weekday(date));
+                    if site.days.get(*date).is_some() {
+                        (1.0, "noted".to_string(), format!("{when}: note written"))
+                    } else if workday && *date >= first && *date < d {
+                        (1.0, "missing".to_string(), format!("{when}: no note on a workday"))
+                    } else {
+                        (0.0, "none".to_string(), format!("{when}: no note"))
+                    }
+                })
+                .collect();
+            Some(chart::strip("Notes, last 14 days", &bars))
+        }
+        _ => None,
+    }
+}
+
+fn class_of(frac: f64) -> &'static str {
+    if frac >= 1.0 {
+        "green"
+    } else if frac >= 0.8 {
+        "amber"
+    } else {
+        "red"
+    }
+}
+
+fn details(site: &Site<'_>, area: &str) -> Vec<Detail> {
+    let f = site.figures;
+    let config = site.config;
+    let currency = &config.currency;
+    match area {
+        "activity" => {
+            let mut out: Vec<Detail> = f
+                .activity
+                .goals
+                .iter()
+                .map(|g| {
+                    let frac = if g.expected > 0.0 { g.done / g.expected } else { 1.0 };
+                    let label = match g.period {
+                        GoalPeriod::Daily => g.activity.replace('_', " "),
+                        GoalPeriod::Weekly => format!("{} (weekly)", g.activity.replace('_', " ")),
+                    };
+                    Detail::new(label, format!("{} / {}", format::count(g.done), format::count(g.expected.ceil())))
+                        .bar(frac, class_of(frac))
+                })
+                .collect();
+            if let (Some(current), Some(longest)) = (f.activity.streak.current, f.activity.streak.longest) {
+                out.push(Detail::new("goal streak", format!("{} · best {longest}", plural(current, "day", "days"))));
+            }
+            out
+        }
+        "attitude" => {
+            let scale = format::count(f.attitude.scale);
+            let mut out = Vec::new();
+            let last = site.days.days.range(..=site.as_of).rev().find_map(|(d, day)| day.mood.map(|m| (*d, m)));
+            if let Some((date, mood)) = last {
+                out.push(Detail::new("latest mood", format!("{} · {}", format::score(mood), date.format("%-d %b"))));
+            }
+            let energy = crate::analyse::mean(
+                site.days.days.range(site.as_of - Duration::days(6)..=site.as_of).filter_map(|(_, d)| d.energy),
+            );
+            if let Some(e) = energy {
+                out.push(Detail::new("energy, 7 days", format!("{} / {scale}", format::score(e))));
+            }
+            out.push(Detail::new(
+                "mood ↔ activity",
+                f.attitude.mood_activity_r.map_or("not enough days".into(), |r| format!("r = {r:.2}")),
+            ));
+            out
+        }
+        "commitments" => {
+            let c = &f.commitments;
+            let mut out = vec![
+                Detail::new("overdue", c.overdue.to_string()).tone("red"),
+                Detail::new("open", c.open.to_string()),
+                Detail::new(
+                    "due in 7 days",
+                    site.journal
+                        .commitments
+                        .iter()
+                        .filter(|x| {
+                            x.status(site.as_of) == crate::journal::Status::Open
+                                && x.due.is_some_and(|due| due <= site.as_of + Duration::days(7))
+                        })
+                        .count()
+                        .to_string(),
+                ),
+            ];
+            if let Some(rate) = c.on_time_rate {
+                out.push(
+                    Detail::new(
+                        format!("on time, {} d", config.commitments.window_days),
+                        format!("{} of {}", c.kept_on_time, c.due_in_window),
+                    )
+                    .bar(rate, class_of(rate / 0.9)),
+                );
+            }
+            out.retain(|d| d.label != "overdue" || c.overdue > 0);
+            out
+        }
+        "data" => {
+            let d = &f.data;
+            vec![
+                Detail::new("errors", d.errors.to_string()),
+                Detail::new("warnings", d.warnings.to_string()),
+                Detail::new("missing workdays", d.missing_workdays.to_string()),
+                Detail::new(
+                    "last note",
+                    site.journal.last_date().map_or("none yet".into(), |l| format::date_short(l).to_string()),
+                ),
+            ]
+        }
+        _ => {
+            let p = &f.pipeline;
+            let mut out = vec![
+                Detail::new(
+                    format!("open, {}", plural(p.open_deals, "deal", "deals")),
+                    money_short(p.open_amount, currency),
+                ),
+                Detail::new("weighted", money_short(p.weighted, currency)),
+            ];
+            if let (Some(q), Some(won)) = (p.quota, p.won_in_period) {
+                let frac = if q > 0.0 { won / q } else { 1.0 };
+                out.push(
+                    Detail::new("won", format!("{} / {}", money_short(won, currency), money_short(q, currency)))
+                        .bar(frac, "green"),
+                );
+            }
+            out.push(Detail::new("win rate", p.win_rate.map_or("–".into(), pct)));
+            out
+        }
+    }
+}

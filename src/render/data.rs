@@ -1,0 +1,77 @@
+//! The data page: every diagnostic with its file, line and message, linked
+//! to the note's page; the workdays without a note; the last note.
+
+use super::format;
+use super::{Site, Stat};
+use crate::analyse::data::missing_workdays;
+use crate::diagnostic::Severity;
+use chrono::Duration;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct DataView {
+    pub stats: Vec<Stat>,
+    pub diagnostics: Vec<DiagnosticRow>,
+    pub missing: Vec<String>,
+    pub missing_90: usize,
+    pub last_note: Option<super::NoteRef>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DiagnosticRow {
+    pub severity: &'static str,
+    pub location: String,
+    pub href: Option<String>,
+    pub code: &'static str,
+    pub message: String,
+    pub hint: String,
+}
+
+pub fn view(site: &Site<'_>) -> DataView {
+    let f = &site.figures.data;
+    let d = site.as_of;
+    let diagnostics = site
+        .diagnostics
+        .iter()
+        .map(|x| DiagnosticRow {
+            severity: match x.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            location: format!("{}:{}:{}", x.file, x.line, x.column),
+            href: site.links.has_note(&x.file).then(|| format!("{}#problems", site.links.note_page(&x.file))),
+            code: x.code.as_str(),
+            message: x.message.clone(),
+            hint: x.hint.clone().unwrap_or_default(),
+        })
+        .collect();
+    let missing: Vec<String> = missing_workdays(site.days).into_iter().rev().map(format::date_long).collect();
+    // The same count over 90 days, for the longer view.
+    let missing_90 =
+        site.days.elapsed_workdays(d - Duration::days(89)).filter(|x| !site.days.days.contains_key(x)).count();
+    let last = site.journal.notes.len().checked_sub(1);
+    let stats = vec![
+        Stat::new("Errors", f.errors.to_string(), "values left out of the figures").class(if f.errors > 0 {
+            "red"
+        } else {
+            "green"
+        }),
+        Stat::new("Warnings", f.warnings.to_string(), "worth a look").class(if f.warnings > 0 { "amber" } else { "" }),
+        Stat::new("Missing workdays", f.missing_workdays.to_string(), "in the last 14 days").class(
+            if f.missing_workdays > 2 {
+                "red"
+            } else if f.missing_workdays > 0 {
+                "amber"
+            } else {
+                ""
+            },
+        ),
+        Stat::new(
+            "Last note",
+            site.journal.last_date().map_or("none".into(), format::date_medium),
+            f.days_since_last_note.map_or(String::new(), format::ago),
+        ),
+        Stat::new("Notes", site.figures.notes.to_string(), "counted as of the report date"),
+    ];
+    DataView { stats, diagnostics, missing, missing_90, last_note: last.map(|i| site.note_ref(i)) }
+}

@@ -1,0 +1,153 @@
+//! How numbers and dates read on a page. Templates only print strings, so
+//! every page says "Fri 27 Nov", "$48,000" and "83%" the same way.
+
+use chrono::{Datelike, NaiveDate};
+
+pub use crate::analyse::summary::money;
+
+/// A money amount in a few characters, for tight spaces: `$140k`,
+/// `$1.2M`, `$950`.
+pub fn money_short(amount: f64, currency: &str) -> String {
+    let a = amount.abs();
+    let compact = if a >= 999_500.0 {
+        format!("{}M", trim_zero(a / 1_000_000.0))
+    } else if a >= 9_999.5 {
+        format!("{:.0}k", a / 1000.0)
+    } else if a >= 1000.0 {
+        format!("{}k", trim_zero(a / 1000.0))
+    } else {
+        format!("{a:.0}")
+    };
+    let sign = if amount < 0.0 { "-" } else { "" };
+    // The currency's placement, taken from the full form of zero.
+    format!("{sign}{}", money(0.0, currency).replacen('0', &compact, 1))
+}
+
+/// One decimal, without a trailing `.0`.
+fn trim_zero(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+/// `Fri 27 Nov 2026`.
+pub fn date_long(d: NaiveDate) -> String {
+    d.format("%a %-d %b %Y").to_string()
+}
+
+/// `Fri 27 Nov` (the year is implied by the page).
+pub fn date_short(d: NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
+}
+
+/// `27 Nov 2026`.
+pub fn date_medium(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+/// `2026-11-27`, for tables that sort by eye.
+pub fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// `83%`.
+pub fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// A count or a goal: whole numbers without decimals, others with one.
+pub fn count(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// A mood or energy on its scale: `3.5`.
+pub fn score(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// `1 deal`, `3 deals`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// How long ago, in words: `today`, `yesterday`, `12 days ago`.
+pub fn ago(days: i64) -> String {
+    match days {
+        0 => "today".into(),
+        1 => "yesterday".into(),
+        n if n < 0 => format!("in {} days", -n),
+        n => format!("{n} days ago"),
+    }
+}
+
+/// `Week 48, 2026`.
+pub fn week_title(monday: NaiveDate) -> String {
+    let w = monday.iso_week();
+    format!("Week {}, {}", w.week(), w.year())
+}
+
+/// `23–29 Nov 2026` or `30 Nov – 6 Dec 2026`.
+pub fn week_span(monday: NaiveDate) -> String {
+    let sunday = monday + chrono::Duration::days(6);
+    if monday.month() == sunday.month() {
+        format!("{}–{}", monday.day(), sunday.format("%-d %b %Y"))
+    } else if monday.year() == sunday.year() {
+        format!("{} – {}", monday.format("%-d %b"), sunday.format("%-d %b %Y"))
+    } else {
+        format!("{} – {}", monday.format("%-d %b %Y"), sunday.format("%-d %b %Y"))
+    }
+}
+
+/// The first `max` characters of a text on one line, with an ellipsis when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+        cut = cut.trim_end().to_string();
+        cut.push('…');
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        crate::text::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn dates_and_weeks() {
+        assert_eq!(date_long(d("2026-11-27")), "Fri 27 Nov 2026");
+        assert_eq!(date_short(d("2026-11-02")), "Mon 2 Nov");
+        assert_eq!(week_title(d("2026-11-23")), "Week 48, 2026");
+        assert_eq!(week_span(d("2026-11-23")), "23–29 Nov 2026");
+        assert_eq!(week_span(d("2026-11-30")), "30 Nov – 6 Dec 2026");
+        assert_eq!(week_span(d("2026-12-28")), "28 Dec 2026 – 3 Jan 2027");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(count(20.0), "20");
+        assert_eq!(count(6.4), "6.4");
+        assert_eq!(pct(0.833), "83%");
+        assert_eq!(plural(1, "deal", "deals"), "1 deal");
+        assert_eq!(ago(12), "12 days ago");
+        assert_eq!(money_short(140000.0, "USD"), "$140k");
+        assert_eq!(money_short(1_250_000.0, "USD"), "$1.2M");
+        assert_eq!(money_short(4500.0, "EUR"), "€4.5k");
+        assert_eq!(money_short(950.0, "SEK"), "950 SEK");
+    }
+
+    #[test]
+    fn excerpts_cut_on_characters() {
+        assert_eq!(excerpt("a  b\nc", 10), "a b c");
+        assert_eq!(excerpt("ééééé ééééé", 6), "ééééé…");
+    }
+}

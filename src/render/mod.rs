@@ -1,0 +1,533 @@
+//! The HTML reports of SPEC §6: journal model and figures in, pages out.
+//!
+//! ```text
+//!   Workspace ──► Site (journal as of D, figures, days, links: computed once)
+//!                  │
+//!                  ├─► one view model per page (typed, all the arithmetic)   ← rayon
+//!                  │
+//!                  └─► tera template (formatting only) ──► Page { path, bytes }
+//! ```
+//!
+//! Pages are plain data ([`Page`]), so writing them ([`crate::output_dir`])
+//! and serving them are someone else's business, and a watcher can render,
+//! compare and write only what changed.
+//!
+//! Templates are built into the binary; a journal may override any of them
+//! (and the stylesheet) with a file of the same name in its `templates/`
+//! folder. Everything a template prints is escaped unless the view model
+//! marks it as already-safe HTML (only note bodies, rendered by
+//! [`markdown`], and the stylesheet are).
+
+pub mod chart;
+pub mod format;
+pub mod markdown;
+
+mod activity;
+mod attitude;
+mod commitments;
+mod dashboard;
+mod data;
+mod notes;
+mod pipeline;
+
+use crate::analyse::{self, Days, Figures};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Severity, Tally};
+use crate::error::{Error, Result};
+use crate::journal::Journal;
+use crate::note::Note;
+use crate::text::slug;
+use crate::workspace::Workspace;
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+use tera::{Context, Tera};
+
+/// One file of the site: its path relative to the output folder
+/// (`/`-separated) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The built-in templates, by name.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("components.html", include_str!("../../templates/components.html")),
+    ("charts.html", include_str!("../../templates/charts.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("activity.html", include_str!("../../templates/activity.html")),
+    ("attitude.html", include_str!("../../templates/attitude.html")),
+    ("commitments.html", include_str!("../../templates/commitments.html")),
+    ("pipeline.html", include_str!("../../templates/pipeline.html")),
+    ("deal.html", include_str!("../../templates/deal.html")),
+    ("data.html", include_str!("../../templates/data.html")),
+    ("notes.html", include_str!("../../templates/notes.html")),
+    ("note.html", include_str!("../../templates/note.html")),
+    ("week.html", include_str!("../../templates/week.html")),
+];
+
+/// The one stylesheet, written to the output as `style.css`.
+pub const STYLESHEET: &str = include_str!("../../templates/style.css");
+pub const STYLESHEET_NAME: &str = "style.css";
+
+/// Templates parsed once, ready to render any number of sites.
+pub struct Renderer {
+    tera: Tera,
+    stylesheet: String,
+    /// The journal's files that replaced or added to the built-in ones.
+    pub overrides: Vec<String>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer").field("overrides", &self.overrides).finish_non_exhaustive()
+    }
+}
+
+impl Renderer {
+    /// The built-in templates only.
+    pub fn builtin() -> Result<Renderer> {
+        Renderer::with(Vec::new(), None)
+    }
+
+    /// The built-in templates, with the journal's `templates/*.html` and
+    /// `templates/style.css` overriding (or adding to) them.
+    pub fn for_journal(root: &Path) -> Result<Renderer> {
+        let dir = root.join("templates");
+        let mut extra = Vec::new();
+        let mut stylesheet = None;
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Renderer::builtin(),
+            Err(e) => return Err(Error::io(&dir, e)),
+        };
+        let mut names: Vec<(String, std::path::PathBuf)> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+            .filter_map(|e| e.file_name().to_str().map(|n| (n.to_string(), e.path())))
+            .filter(|(n, _)| (n.ends_with(".html") || n == STYLESHEET_NAME) && !n.starts_with('.'))
+            .collect();
+        names.sort();
+        for (name, path) in names {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            if name == STYLESHEET_NAME {
+                stylesheet = Some(text);
+            } else {
+                extra.push((name, text));
+            }
+        }
+        Renderer::with(extra, stylesheet)
+    }
+
+    fn with(extra: Vec<(String, String)>, stylesheet: Option<String>) -> Result<Renderer> {
+        let mut tera = Tera::new();
+        tera.set_escape_fn(escape);
+        let mut overrides: Vec<String> = extra.iter().map(|(n, _)| format!("templates/{n}")).collect();
+        let overridden: HashSet<&str> = extra.iter().map(|(n, _)| n.as_str()).collect();
+        let mut all: Vec<(&str, &str)> =
+            TEMPLATES.iter().filter(|(name, _)| !overridden.contains(name)).map(|(n, t)| (*n, *t)).collect();
+        all.extend(extra.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        tera.add_raw_templates(all).map_err(|e| template_error("templates", &e))?;
+        if stylesheet.is_some() {
+            overrides.push(format!("templates/{STYLESHEET_NAME}"));
+        }
+        Ok(Renderer { tera, stylesheet: stylesheet.unwrap_or_else(|| STYLESHEET.to_string()), overrides })
+    }
+
+    /// Every page of the site for `ws` as of `as_of`, sorted by path. Fails
+    /// only on a template error (which names the template and line).
+    pub fn render_site(&self, ws: &Workspace, as_of: NaiveDate) -> Result<Vec<Page>> {
+        let diagnostics = ws.diagnostics(as_of);
+        let all_notes = ws.notes();
+        let journal = Journal::build(&all_notes, as_of);
+        let figures = analyse::analyse(&journal, &ws.config, Tally::of(&diagnostics));
+        let days = Days::new(&journal, &ws.config);
+        let site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics);
+        self.render(&site)
+    }
+
+    /// Render every page of `site`, in parallel.
+    pub fn render(&self, site: &Site<'_>) -> Result<Vec<Page>> {
+        let mut jobs = vec![
+            Job::Dashboard,
+            Job::Activity,
+            Job::Attitude,
+            Job::Commitments,
+            Job::Pipeline,
+            Job::Data,
+            Job::NotesIndex,
+            Job::Stylesheet,
+        ];
+        jobs.extend((0..site.all_notes.len()).map(Job::Note));
+        jobs.extend(site.weeks.iter().copied().map(Job::Week));
+        jobs.extend((0..site.journal.deals.len()).map(Job::Deal));
+        let mut pages: Vec<Page> = jobs.par_iter().map(|job| self.render_job(site, job)).collect::<Result<_>>()?;
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(pages)
+    }
+
+    fn render_job(&self, site: &Site<'_>, job: &Job) -> Result<Page> {
+        match job {
+            Job::Stylesheet => Ok(Page { path: STYLESHEET_NAME.into(), bytes: self.stylesheet.clone().into_bytes() }),
+            Job::Dashboard => self.page(site, "index.html", "index.html", "", &dashboard::view(site)),
+            Job::Activity => self.page(site, "activity.html", "activity.html", "Activity", &activity::view(site)),
+            Job::Attitude => self.page(site, "attitude.html", "attitude.html", "Attitude", &attitude::view(site)),
+            Job::Commitments => {
+                self.page(site, "commitments.html", "commitments.html", "Commitments", &commitments::view(site))
+            }
+            Job::Pipeline => self.page(site, "pipeline.html", "pipeline.html", "Pipeline", &pipeline::view(site)),
+            Job::Data => self.page(site, "data.html", "data.html", "Data", &data::view(site)),
+            Job::NotesIndex => self.page(site, "notes.html", "notes.html", "Notes", &notes::index_view(site)),
+            Job::Note(i) => {
+                let path = site.links.note_page(&site.all_notes[*i].path).to_string();
+                let view = notes::note_view(site, *i, &root_of(&path));
+                self.page(site, "note.html", &path, &view.title.clone(), &view)
+            }
+            Job::Week(monday) => {
+                let path = Links::week_page(*monday);
+                let view = notes::week_view(site, *monday);
+                self.page(site, "week.html", &path, &view.title.clone(), &view)
+            }
+            Job::Deal(i) => {
+                let deal = &site.journal.deals[*i];
+                let path = site.links.deal_page(&deal.id).to_string();
+                self.page(site, "deal.html", &path, &deal.name, &pipeline::deal_view(site, *i))
+            }
+        }
+    }
+
+    fn page<T: Serialize>(&self, site: &Site<'_>, template: &str, path: &str, title: &str, view: &T) -> Result<Page> {
+        let frame = Frame::new(site, path, title, template);
+        let mut context = Context::new();
+        context.insert("page", &frame);
+        context.insert("view", view);
+        let html = self.tera.render(template, &context).map_err(|e| template_error(template, &e))?;
+        Ok(Page { path: path.to_string(), bytes: html.into_bytes() })
+    }
+}
+
+/// A template error with its template, line and the chain of causes.
+fn template_error(name: &str, e: &tera::Error) -> Error {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(&format!("\n  caused by: {s}"));
+        source = s.source();
+    }
+    Error::Template { name: name.to_string(), message }
+}
+
+/// HTML escaping for every value a template prints, which also drops the
+/// control characters XML forbids (so every page stays well-formed).
+fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut start = 0;
+    for (i, c) in input.char_indices() {
+        let rep: &[u8] = match c {
+            '&' => b"&amp;",
+            '<' => b"&lt;",
+            '>' => b"&gt;",
+            '"' => b"&quot;",
+            '\'' => b"&#39;",
+            c if markdown::is_forbidden(c) => b"",
+            _ => continue,
+        };
+        out.write_all(&input.as_bytes()[start..i])?;
+        out.write_all(rep)?;
+        start = i + c.len_utf8();
+    }
+    out.write_all(&input.as_bytes()[start..])
+}
+
+enum Job {
+    Dashboard,
+    Activity,
+    Attitude,
+    Commitments,
+    Pipeline,
+    Data,
+    NotesIndex,
+    Stylesheet,
+    Note(usize),
+    Week(NaiveDate),
+    Deal(usize),
+}
+
+/// What every page's layout needs: title, the way back to the site root
+/// (pages work from `file://`, so every link is relative), which section
+/// is current, and the as-of date.
+#[derive(Debug, Serialize)]
+struct Frame<'a> {
+    title: String,
+    root: String,
+    section: &'static str,
+    /// The template's name without `.html`, for per-page styles.
+    kind: String,
+    name: &'a str,
+    as_of: String,
+    as_of_iso: String,
+    errors: usize,
+    warnings: usize,
+}
+
+impl<'a> Frame<'a> {
+    fn new(site: &'a Site<'_>, path: &str, title: &str, template: &str) -> Frame<'a> {
+        let section = match template {
+            "index.html" => "dashboard",
+            "activity.html" => "activity",
+            "attitude.html" => "attitude",
+            "commitments.html" => "commitments",
+            "pipeline.html" | "deal.html" => "pipeline",
+            "data.html" => "data",
+            _ => "notes",
+        };
+        Frame {
+            title: title.to_string(),
+            root: root_of(path),
+            section,
+            kind: template.trim_end_matches(".html").to_string(),
+            name: &site.config.name,
+            as_of: format::date_long(site.as_of),
+            as_of_iso: format::iso(site.as_of),
+            errors: site.tally.errors,
+            warnings: site.tally.warnings,
+        }
+    }
+}
+
+/// `../` once per folder in `path`.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Everything the pages share, computed once per build.
+pub struct Site<'a> {
+    pub config: &'a Config,
+    /// The journal as of the report date.
+    pub journal: &'a Journal,
+    /// Every dated note, later ones included (they get pages too), in
+    /// (date, path) order.
+    pub all_notes: &'a [Arc<Note>],
+    pub figures: &'a Figures,
+    pub days: &'a Days,
+    pub diagnostics: &'a [Diagnostic],
+    pub tally: Tally,
+    pub as_of: NaiveDate,
+    pub links: Links,
+    /// Mondays of the weeks that get a weekly review, oldest first.
+    pub weeks: Vec<NaiveDate>,
+    /// Deal id → index into `journal.deals`.
+    pub deal_index: HashMap<&'a str, usize>,
+    /// Commitment id → index into `journal.commitments`.
+    pub commitment_index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Site<'a> {
+    pub fn new(
+        config: &'a Config,
+        journal: &'a Journal,
+        all_notes: &'a [Arc<Note>],
+        figures: &'a Figures,
+        days: &'a Days,
+        diagnostics: &'a [Diagnostic],
+    ) -> Site<'a> {
+        let links = Links::new(all_notes, journal);
+        let as_of = journal.as_of;
+        let mut weeks: Vec<NaiveDate> = journal.notes.iter().map(|n| analyse::calendar::week_start(n.date)).collect();
+        if !journal.notes.is_empty() {
+            weeks.push(analyse::calendar::week_start(as_of));
+        }
+        weeks.dedup();
+        weeks.sort();
+        weeks.dedup();
+        Site {
+            config,
+            journal,
+            all_notes,
+            figures,
+            days,
+            diagnostics,
+            tally: Tally::of(diagnostics),
+            as_of,
+            links,
+            weeks,
+            deal_index: journal.deals.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect(),
+            commitment_index: journal.commitments.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect(),
+        }
+    }
+
+    /// A link to the journal note at `index` (an index into `journal.notes`).
+    pub fn note_ref(&self, index: usize) -> NoteRef {
+        NoteRef::of(&self.journal.notes[index], &self.links)
+    }
+
+    /// Diagnostics of one file.
+    pub fn diagnostics_of<'s>(&'s self, rel: &'s str) -> impl Iterator<Item = &'s Diagnostic> + 's {
+        self.diagnostics.iter().filter(move |d| d.file == rel)
+    }
+
+    pub fn errors_in(&self, rel: &str) -> usize {
+        self.diagnostics_of(rel).filter(|d| d.severity == Severity::Error).count()
+    }
+}
+
+/// A link to a note, as most pages show one.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NoteRef {
+    pub date: String,
+    pub date_iso: String,
+    pub label: String,
+    pub href: String,
+}
+
+impl NoteRef {
+    pub fn of(note: &Note, links: &Links) -> NoteRef {
+        NoteRef {
+            date: format::date_short(note.date),
+            date_iso: format::iso(note.date),
+            label: notes::note_label(note),
+            href: links.note_page(&note.path).to_string(),
+        }
+    }
+}
+
+/// Where each note, deal and week lives in the output. Page names are
+/// slugs (so a file named `<img src=x>.md` gets an ordinary page name),
+/// made unique by a numeric suffix in a fixed order.
+#[derive(Debug, Default)]
+pub struct Links {
+    notes: HashMap<String, String>,
+    deals: HashMap<String, String>,
+}
+
+impl Links {
+    pub fn new(all_notes: &[Arc<Note>], journal: &Journal) -> Links {
+        let mut taken = HashSet::new();
+        let mut rels: Vec<&str> = all_notes.iter().map(|n| n.path.as_str()).collect();
+        rels.sort_unstable();
+        let notes = rels
+            .into_iter()
+            .map(|rel| {
+                let stem = rel.strip_suffix(".md").unwrap_or(rel);
+                let parts: Vec<String> = stem
+                    .split('/')
+                    .map(|p| {
+                        let s = slug(p);
+                        if s.is_empty() {
+                            "note".to_string()
+                        } else {
+                            s
+                        }
+                    })
+                    .collect();
+                (rel.to_string(), unique(&mut taken, &format!("notes/{}", parts.join("/"))))
+            })
+            .collect();
+        let deals = journal
+            .deals
+            .iter()
+            .map(|d| {
+                let s = slug(&d.id);
+                let s = if s.is_empty() { "deal".to_string() } else { s };
+                (d.id.clone(), unique(&mut taken, &format!("deals/{s}")))
+            })
+            .collect();
+        Links { notes, deals }
+    }
+
+    /// The page of a note, by its journal-relative path.
+    pub fn note_page(&self, rel: &str) -> &str {
+        self.notes.get(rel).map_or("notes.html", String::as_str)
+    }
+
+    pub fn has_note(&self, rel: &str) -> bool {
+        self.notes.contains_key(rel)
+    }
+
+    pub fn deal_page(&self, id: &str) -> &str {
+        self.deals.get(id).map_or("pipeline.html", String::as_str)
+    }
+
+    pub fn has_deal(&self, id: &str) -> bool {
+        self.deals.contains_key(id)
+    }
+
+    /// The weekly review of the week starting on `monday`.
+    pub fn week_page(monday: NaiveDate) -> String {
+        let w = monday.iso_week();
+        format!("weeks/{}-W{:02}.html", w.year(), w.week())
+    }
+}
+
+fn unique(taken: &mut HashSet<String>, base: &str) -> String {
+    let mut candidate = format!("{base}.html");
+    let mut n = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{base}-{n}.html");
+        n += 1;
+    }
+    candidate
+}
+
+/// A labelled figure, as the stat rows of every page show them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Stat {
+    pub label: String,
+    pub value: String,
+    pub note: String,
+    pub class: String,
+}
+
+impl Stat {
+    pub fn new(label: &str, value: impl Into<String>, note: impl Into<String>) -> Stat {
+        Stat { label: label.into(), value: value.into(), note: note.into(), class: String::new() }
+    }
+    pub fn class(mut self, class: &str) -> Stat {
+        self.class = class.into();
+        self
+    }
+}
+
+/// Group the notes of the journal by day: date → indexes into `journal.notes`.
+pub fn notes_by_day(journal: &Journal) -> BTreeMap<NaiveDate, Vec<usize>> {
+    let mut map: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+    for (i, n) in journal.notes.iter().enumerate() {
+        map.entry(n.date).or_default().push(i);
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_attributes_and_drops_controls() {
+        let mut out = Vec::new();
+        escape("<a href=\"x\" onerror='y'>&\u{1}</a>", &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "&lt;a href=&quot;x&quot; onerror=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn roots_climb_one_folder_per_slash() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("notes/2026/11/2026-11-27.html"), "../../../");
+    }
+
+    #[test]
+    fn page_names_are_slugs_made_unique() {
+        let mut taken = HashSet::new();
+        assert_eq!(unique(&mut taken, "notes/a"), "notes/a.html");
+        assert_eq!(unique(&mut taken, "notes/a"), "notes/a-2.html");
+        assert_eq!(unique(&mut taken, "notes/a"), "notes/a-3.html");
+    }
+
+    #[test]
+    fn builtin_templates_parse() {
+        Renderer::builtin().unwrap();
+    }
+}
