@@ -9,6 +9,7 @@ use crate::export;
 use crate::output;
 use crate::text::parse_date;
 use crate::workspace::Workspace;
+use crate::{serve, watch};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -123,6 +124,47 @@ pub enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
     },
+    /// Build, then rebuild on every change to notes, saleslog.yaml or
+    /// templates/, until Ctrl-C.
+    #[command(after_help = "Examples:\n  saleslog watch\n  saleslog watch ~/journal -o /tmp/reports --poll")]
+    Watch {
+        /// The journal folder.
+        #[arg(default_value = ".")]
+        journal: PathBuf,
+        /// The output folder (default: `output` of saleslog.yaml, `_site`).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Poll the folder instead of using file-system events (network
+        /// folders, WSL, or when the inotify limit is reached).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Watch, and serve the reports on a local web server whose pages
+    /// reload themselves after every rebuild.
+    #[command(
+        after_help = "Examples:\n  saleslog serve --open\n  saleslog --today 2026-11-27 serve sample-journal --port 4001"
+    )]
+    Serve {
+        /// The journal folder.
+        #[arg(default_value = ".")]
+        journal: PathBuf,
+        /// The output folder (default: `output` of saleslog.yaml, `_site`).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// The port; the next free one (up to 10 above) is taken if it is busy.
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// The address to listen on. Anything but loopback shares your
+        /// reports with the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the dashboard in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll instead of using file-system events.
+        #[arg(long)]
+        poll: bool,
+    },
     /// The five boxes and their figures, in the terminal or as JSON.
     #[command(
         after_help = "Examples:\n  saleslog report\n  saleslog --today 2026-11-27 report sample-journal --format json"
@@ -214,6 +256,10 @@ fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Check { journal, format } => check(&journal, format, as_of),
         Command::Report { journal, format } => report(&journal, format, as_of),
         Command::Build { journal, output } => build(&journal, output.as_deref(), as_of),
+        Command::Watch { journal, output, poll } => watch(journal, output, cli.today, poll),
+        Command::Serve { journal, output, port, bind, open, poll } => {
+            serve(journal, output, cli.today, ServeOptions { port, bind, open, poll })
+        }
         Command::Init { dir, templates } => crate::init::command(&dir, as_of, templates),
         Command::New { journal, date, edit } => crate::new::command(&journal, date.unwrap_or(as_of), edit),
         Command::Export { journal, format, what, output } => {
@@ -277,4 +323,88 @@ fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<Exit
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn watch_options(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, poll: bool) -> watch::Options {
+    watch::Options { journal, output, today, poll, debounce: watch::DEFAULT_DEBOUNCE }
+}
+
+/// One timestamped line per rebuild on stderr, so stdout stays clean.
+fn log_outcome(outcome: &watch::Outcome) {
+    let time = chrono::Local::now().format("%H:%M:%S");
+    let _ = writeln!(anstream::stderr(), "{time} {}", outcome.line);
+}
+
+fn watch(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, poll: bool) -> Result<ExitCode> {
+    let session = watch::Session::open(watch_options(journal, output, today, poll))?;
+    let _ = writeln!(
+        anstream::stderr(),
+        "watching {} → {} (Ctrl-C to stop)",
+        session.journal().display(),
+        session.output().display()
+    );
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    watch::run(session, &stop, &mut log_outcome)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+struct ServeOptions {
+    port: u16,
+    bind: std::net::IpAddr,
+    open: bool,
+    poll: bool,
+}
+
+fn serve(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, o: ServeOptions) -> Result<ExitCode> {
+    let session = watch::Session::open(watch_options(journal, output, today, o.poll))?;
+    if !o.bind.is_loopback() {
+        let _ = writeln!(
+            anstream::stderr(),
+            "warning: serving on {} makes your reports readable by anyone who can reach this machine",
+            o.bind
+        );
+    }
+    let live = serve::Live::new();
+    // The server starts before the first build, so even a failed first
+    // build is shown in the browser.
+    let running = serve::start(session.output(), o.bind, o.port, live.clone())?;
+    let url = running.url();
+    if running.addr.port() != o.port {
+        let _ = writeln!(anstream::stderr(), "port {} is busy; using {} instead", o.port, running.addr.port());
+    }
+    let _ = writeln!(anstream::stderr(), "serving {} at {url} (Ctrl-C to stop)", session.output().display());
+    let mut opened = !o.open;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    watch::run(session, &stop, &mut |outcome| {
+        if !outcome.line.is_empty() {
+            log_outcome(outcome);
+        }
+        if outcome.report.is_some() || outcome.failed {
+            live.publish(outcome.problems.clone(), outcome.failed);
+        }
+        if !opened {
+            opened = true;
+            open_browser(&url);
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Open `url` in the default browser, or say how to.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let spawned = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if spawned.is_err() {
+        let _ = writeln!(anstream::stderr(), "could not open a browser ({opener}); open {url} yourself");
+    }
 }
