@@ -98,11 +98,14 @@ pub struct Report {
     pub hints: Vec<String>,
 }
 
-/// The templates `--templates` copies: the note template, plus the report
-/// templates the renderer is built with, as (path under `templates/`,
-/// contents).
-pub fn builtin_templates() -> Vec<(String, &'static str)> {
-    vec![("note.md".to_string(), new::NOTE_TEMPLATE)]
+/// The templates `--templates` copies, as (file name under `templates/`,
+/// contents): the note template, then the report templates and the
+/// stylesheet the renderer is built with.
+pub fn builtin_templates() -> Vec<(&'static str, &'static str)> {
+    let mut all = vec![("note.md", new::NOTE_TEMPLATE)];
+    all.extend(crate::render::TEMPLATES.iter().copied());
+    all.push((crate::render::STYLESHEET_NAME, crate::render::STYLESHEET));
+    all
 }
 
 /// Create a journal in `dir` (made if missing) with today's note for
@@ -181,19 +184,38 @@ pub fn summary(report: &Report, shown_root: &str) -> String {
     } else {
         out.push_str(&format!("Set up a saleslog journal in {shown_root}:\n"));
     }
-    let width = report.steps.iter().map(|s| s.rel.chars().count()).max().unwrap_or(0);
+    // The templates are many files with one purpose: one line each for
+    // those created and those kept.
+    let mut lines: Vec<(&FileOutcome, String, String)> = Vec::new();
     for step in &report.steps {
-        let verb = match step.outcome {
+        if step.rel.starts_with("templates/") {
+            let n =
+                report.steps.iter().filter(|s| s.rel.starts_with("templates/") && s.outcome == step.outcome).count();
+            if !lines.iter().any(|(o, rel, _)| *o == &step.outcome && rel == "templates/") {
+                let files = if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+                let what = match step.outcome {
+                    FileOutcome::Created => format!("the built-in templates, to customise ({files})"),
+                    FileOutcome::Kept => format!("templates already there ({files})"),
+                };
+                lines.push((&step.outcome, "templates/".into(), what));
+            }
+        } else {
+            lines.push((&step.outcome, step.rel.clone(), step.what.clone()));
+        }
+    }
+    let width = lines.iter().map(|(_, rel, _)| rel.chars().count()).max().unwrap_or(0);
+    for (outcome, rel, what) in lines {
+        let verb = match outcome {
             FileOutcome::Created => "created",
             FileOutcome::Kept => "kept   ",
         };
-        out.push_str(&format!("  {verb} {:<width$}  {}\n", step.rel, step.what));
+        out.push_str(&format!("  {verb} {rel:<width$}  {what}\n"));
     }
     for hint in &report.hints {
         out.push_str(&format!("  hint: {hint}\n"));
     }
     let journal = if shown_root == "." { String::new() } else { format!(" {}", quote_arg(shown_root)) };
-    let note = Path::new(shown_root).join(&report.note);
+    let note = if shown_root == "." { PathBuf::from(&report.note) } else { Path::new(shown_root).join(&report.note) };
     out.push_str("\nNext:\n");
     out.push_str(&format!("  1. Write today's note: $EDITOR {}\n", quote_arg(&note.display().to_string())));
     out.push_str(&format!("  2. See the reports, rebuilt on every save: saleslog serve{journal} --open\n"));
@@ -286,6 +308,18 @@ mod tests {
         assert_eq!(output_in_journal(&c("./out/html/")), Some("out/html".into()));
         assert_eq!(output_in_journal(&c("/var/www")), None);
         assert_eq!(output_in_journal(&c("../site")), None);
+    }
+
+    #[test]
+    fn templates_to_copy_are_the_note_and_report_templates() {
+        let names: Vec<&str> = builtin_templates().iter().map(|(n, _)| *n).collect();
+        for name in ["note.md", "index.html", "style.css"] {
+            assert!(names.contains(&name), "{name} missing from {names:?}");
+        }
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
     }
 
     #[test]

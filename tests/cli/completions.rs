@@ -18,7 +18,10 @@ fn completion_scripts_for_every_shell() {
         let r = run(&["completions", shell]);
         assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
         assert!(r.stdout.contains(marker), "{shell} script lacks {marker}");
-        assert!(r.stdout.contains("export") && r.stdout.contains("commitments"), "{shell} script lacks export and its --what values");
+        assert!(
+            r.stdout.contains("export") && r.stdout.contains("commitments"),
+            "{shell} script lacks export and its --what values"
+        );
     }
     assert_eq!(run(&["completions", "tcsh"]).code, 2);
 }

@@ -89,6 +89,10 @@ fn only_what_is_missing_is_created() {
     assert!(j.read("2026/11/2026-11-27.md").contains("  calls: 0\n"));
     // The templates are there to customise, and `new` uses them.
     assert_eq!(j.read("templates/note.md"), include_str!("../../templates/note.md"));
+    for (name, text) in saleslog::render::TEMPLATES {
+        assert_eq!(&j.read(&format!("templates/{name}")), text, "{name}");
+    }
+    assert_eq!(j.read("templates/style.css"), saleslog::render::STYLESHEET);
     j.write("templates/note.md", b"---\ndate: {{ date }}\n---\nCustom.\n");
     assert_eq!(j.run(&["new", "--date", "2026-11-30"]).code, 0);
     assert_eq!(j.read("2026/11/2026-11-30.md"), "---\ndate: 2026-11-30\n---\nCustom.\n");
