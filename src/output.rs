@@ -87,9 +87,38 @@ pub fn report_text(f: &Figures, boxes: &[BoxSummary], name: &str) -> String {
         let style = light_style(b.light);
         let label = format!("{} {:<5}", b.mark, b.light.as_str().to_uppercase());
         let _ = writeln!(out, "{style}{label}{style:#} {:<12} {}", b.title, truncate(&b.figure, 58));
-        let _ = writeln!(out, "{:21}{}", "", truncate(&b.reason, 59));
+        // The reason is why the box has its colour: wrapped, never cut.
+        for line in wrap(&b.reason, 59) {
+            let _ = writeln!(out, "{:21}{line}", "");
+        }
     }
     out
+}
+
+/// Lines of at most `width` characters, broken after a `;` when a whole
+/// clause fits, else between words (a longer word is cut).
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let fits = |line: &str, add: &str| line.is_empty() || line.chars().count() + 1 + add.chars().count() <= width;
+    for clause in s.split_inclusive(';').map(str::trim).filter(|c| !c.is_empty()) {
+        if !fits(&line, clause) && clause.chars().count() <= width {
+            lines.push(std::mem::take(&mut line));
+        }
+        for word in clause.split_whitespace() {
+            if !fits(&line, word) {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&truncate(word, width));
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn truncate(s: &str, width: usize) -> String {
@@ -106,6 +135,17 @@ fn truncate(s: &str, width: usize) -> String {
 mod tests {
     use super::*;
     use crate::diagnostic::{Code, Pos};
+
+    #[test]
+    fn reasons_wrap_after_clauses_then_words() {
+        assert_eq!(
+            wrap("target 3× of $160,000 to go; 2 deals without a next step", 30),
+            ["target 3× of $160,000 to go;", "2 deals without a next step"]
+        );
+        assert_eq!(wrap("one two three four", 9), ["one two", "three", "four"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("abcdefghijkl", 5), ["abcd…"]);
+    }
 
     #[test]
     fn human_diagnostics_quote_the_line_with_a_caret() {
