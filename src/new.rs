@@ -41,7 +41,8 @@ pub struct NoteView {
     pub title: String,
     /// The top of the mood scale, as written in the configuration.
     pub scale: String,
-    /// Activity names of the goals and `activities`, in name order.
+    /// Activity names of the goals and `activities`, in name order, as
+    /// YAML keys (quoted when they need to be).
     pub activities: Vec<String>,
     /// Overdue commitments, most overdue first.
     pub overdue: Vec<CarriedCommitment>,
@@ -93,11 +94,12 @@ pub fn view(journal: &Journal, config: &Config, date: NaiveDate) -> NoteView {
         .keys()
         .chain(config.goals.weekly.keys())
         .chain(config.activities.iter())
-        .filter(|name| plain_key(name))
+        .filter(|name| !name.is_empty())
         .cloned()
         .collect();
     activities.sort();
     activities.dedup();
+    let activities = activities.iter().map(|name| yaml_scalar(name)).collect();
 
     let mut overdue = Vec::new();
     let mut open = Vec::new();
@@ -233,11 +235,6 @@ fn number(v: f64) -> String {
 /// Text on one line: a line break inside a YAML comment would end it.
 fn one_line(s: &str) -> String {
     s.split(['\r', '\n']).map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
-}
-
-/// An activity name that can be written as a plain YAML key.
-fn plain_key(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') && !name.starts_with('-')
 }
 
 /// `s` as a YAML scalar that reads back as the same text in a flow mapping:
@@ -484,14 +481,14 @@ mod tests {
 
     fn story_view(as_of: &str) -> (NoteView, Config) {
         let c =
-            config("goals:\n  daily: {calls: 20}\n  weekly: {meetings: 8}\nactivities: [calls, emails, meetings]\n");
+            config("goals:\n  daily: {calls: 20}\n  weekly: {meetings: 8}\nactivities: [calls, emails, meetings, \"demos: booked\"]\n");
         (view(&journal(&c, STORY, as_of), &c, d(as_of)), c)
     }
 
     #[test]
     fn carries_forward_commitments_overdue_first() {
         let (v, _) = story_view("2026-11-27");
-        assert_eq!(v.activities, ["calls", "emails", "meetings"]);
+        assert_eq!(v.activities, ["calls", "\"demos: booked\"", "emails", "meetings"]);
         let ids = |cs: &[CarriedCommitment]| cs.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&v.overdue), ["acme-pricing", "2026-11-02-call-bob"]);
         assert_eq!(v.overdue[0].days_overdue, 7);
@@ -532,7 +529,7 @@ mod tests {
         assert_eq!(n.date, d("2026-11-27"));
         assert!(n.deals.is_empty() && n.commitments.is_empty() && n.help.is_empty() && n.tasks.is_empty(), "{text}");
         assert_eq!(n.activity.values().sum::<u64>(), 0);
-        assert_eq!(n.activity.len(), 3);
+        assert_eq!(n.activity.keys().collect::<Vec<_>>(), ["calls", "demos: booked", "emails", "meetings"]);
         assert!(text.starts_with("---\ndate: 2026-11-27\n"), "{text}");
         assert!(text.contains("\n# Friday 27 November 2026\n"), "{text}");
     }
