@@ -11,7 +11,7 @@
 
 use crate::discover::is_ignored_name;
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, new_debouncer_opt, DebounceEventResult, NoCache};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, NoCache, RecommendedCache};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -56,6 +56,10 @@ fn is_editor_scratch(name: &str) -> bool {
         || name.ends_with(".crswap")
 }
 
+/// How long a rebuild waits for a note caught half-saved (emptied, or
+/// between the renames of a save) to be complete.
+pub const SETTLE_LIMIT: Duration = Duration::from_millis(1500);
+
 /// What the watcher saw during one debounce window.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Batch {
@@ -88,11 +92,18 @@ pub fn explain(error: &notify::Error) -> String {
     }
 }
 
+/// `path` made absolute against the current folder (as notify does),
+/// without resolving symlinks.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// A live watch of a journal folder.
 pub struct Watch {
     root: PathBuf,
     output: PathBuf,
     events: Receiver<DebounceEventResult>,
+    debounce: Duration,
     // Kept alive for as long as the watch runs; dropping stops it.
     _backend: Backend,
 }
@@ -100,7 +111,7 @@ pub struct Watch {
 /// Held only to keep the watch alive: dropping a debouncer stops it.
 #[allow(dead_code)]
 enum Backend {
-    Native(notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>),
+    Native(notify_debouncer_full::Debouncer<notify::RecommendedWatcher, RecommendedCache>),
     Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, NoCache>),
 }
 
@@ -109,19 +120,34 @@ impl Watch {
     /// replace them). `poll` uses a polling backend, for network folders,
     /// WSL, or when the inotify limit is reached.
     pub fn start(root: &Path, output: &Path, debounce: Duration, poll: bool) -> Result<Watch, String> {
+        // Events carry absolute paths even when the journal was given as a
+        // relative one; compare like with like.
+        let root = absolute(root);
+        let output = absolute(output);
+        // A symlink in the journal may point anywhere (even `/`): following
+        // it would watch folders that are not the journal's, and discovery
+        // does not read through linked folders anyway.
+        let config = notify::Config::default().with_follow_symlinks(false);
         let (tx, rx) = channel();
         let backend = if poll {
-            let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+            let config = config.with_poll_interval(Duration::from_millis(250));
             let mut d = new_debouncer_opt::<_, notify::PollWatcher, NoCache>(debounce, None, tx, NoCache, config)
                 .map_err(|e| explain(&e))?;
-            d.watch(root, RecursiveMode::Recursive).map_err(|e| explain(&e))?;
+            d.watch(&root, RecursiveMode::Recursive).map_err(|e| explain(&e))?;
             Backend::Poll(d)
         } else {
-            let mut d = new_debouncer(debounce, None, tx).map_err(|e| explain(&e))?;
-            d.watch(root, RecursiveMode::Recursive).map_err(|e| explain(&e))?;
+            let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(
+                debounce,
+                None,
+                tx,
+                RecommendedCache::new(),
+                config,
+            )
+            .map_err(|e| explain(&e))?;
+            d.watch(&root, RecursiveMode::Recursive).map_err(|e| explain(&e))?;
             Backend::Native(d)
         };
-        Ok(Watch { root: root.to_path_buf(), output: output.to_path_buf(), events: rx, _backend: backend })
+        Ok(Watch { root, output, events: rx, debounce, _backend: backend })
     }
 
     /// Wait up to `timeout` for the next batch of relevant changes. Returns
@@ -137,9 +163,33 @@ impl Watch {
                     return Some(Batch { rescan: true, errors: vec!["the watcher stopped".into()], ..Batch::default() })
                 }
             };
-            let batch = self.classify(result);
+            let mut batch = self.classify(result);
             if batch.wants_rebuild() || !batch.errors.is_empty() {
+                self.merge_rest_of_burst(&mut batch);
                 return Some(batch);
+            }
+        }
+    }
+
+    /// The debouncer delays each event by the debounce, but hands over a
+    /// long burst (a `git checkout`, an editor preempted mid-save) in
+    /// pieces, one per tick. Gather the pieces until the folder has been
+    /// quiet for half a debounce (at most a second, so a folder that never
+    /// settles still gets rebuilt), so the burst costs one rebuild.
+    fn merge_rest_of_burst(&self, batch: &mut Batch) {
+        let quiet = (self.debounce / 2).max(Duration::from_millis(10));
+        let cap = Instant::now() + Duration::from_secs(1);
+        while let Ok(result) = self.events.recv_timeout(quiet.min(cap.saturating_duration_since(Instant::now()))) {
+            let more = self.classify(result);
+            for path in more.paths {
+                if !batch.paths.contains(&path) {
+                    batch.paths.push(path);
+                }
+            }
+            batch.rescan |= more.rescan;
+            batch.errors.extend(more.errors);
+            if Instant::now() >= cap {
+                break;
             }
         }
     }
@@ -306,7 +356,7 @@ impl Session {
         let mut changed: Vec<String> = Vec::new();
         // Re-read what changed; a configuration error keeps the last pages.
         let refreshed = match self.workspace.as_mut() {
-            Some(ws) => ws.refresh().map(|c| Some(c)),
+            Some(ws) => ws.refresh().map(Some),
             None => crate::workspace::Workspace::load(&root).map(|ws| {
                 self.workspace = Some(ws);
                 self.builder = None;
@@ -331,25 +381,8 @@ impl Session {
                     report: None,
                 }
             }
-            Ok(Some(mut changes)) => {
-                // A file emptied by a truncate-then-write save: give the
-                // writer a moment, then look again, so no report is built
-                // from a half-written note.
-                let ws = self.workspace.as_mut().expect("refreshed");
-                let emptied = changes
-                    .added
-                    .iter()
-                    .chain(&changes.modified)
-                    .any(|rel| ws.sources.get(rel).is_some_and(|s| s.stamp.is_some_and(|st| st.len == 0)));
-                if emptied {
-                    std::thread::sleep(self.options.debounce * 3);
-                    if let Ok(more) = ws.refresh() {
-                        changes.added.extend(more.added);
-                        changes.modified.extend(more.modified);
-                        changes.removed.extend(more.removed);
-                        changes.config |= more.config;
-                    }
-                }
+            Ok(Some(changes)) => {
+                let changes = self.settle(changes);
                 if changes.config {
                     changed.push(crate::config::FILE_NAME.to_string());
                 }
@@ -361,6 +394,13 @@ impl Session {
                 }
             }
             Ok(None) => changed.push("journal reloaded".into()),
+        }
+        if !root.is_dir() {
+            // Removed while we read it (`rm -rf`, a branch switch moving
+            // it): building now would delete every page. [`run`] says so
+            // and waits for it to come back.
+            self.reset();
+            return Outcome::default();
         }
         let ws = self.workspace.as_ref().expect("loaded above");
         if templates || self.builder.is_none() {
@@ -406,6 +446,57 @@ impl Session {
         }
     }
 
+    /// Wait out saves caught half-way, so no report is built from them:
+    /// a note emptied by a truncate-then-write save is looked at again until
+    /// it has content (for [`SETTLE_LIMIT`] at most: after that, an empty
+    /// note is taken as meant), and a note that vanished is looked for once
+    /// more (a rename-over save between its two renames, a branch switch).
+    fn settle(&mut self, mut changes: crate::workspace::Changes) -> crate::workspace::Changes {
+        let debounce = self.options.debounce.max(Duration::from_millis(10));
+        let until = Instant::now() + SETTLE_LIMIT;
+        let mut looked_again_for_removed = false;
+        let Some(ws) = self.workspace.as_mut() else { return changes };
+        loop {
+            let emptied = changes
+                .added
+                .iter()
+                .chain(&changes.modified)
+                .any(|rel| ws.sources.get(rel).is_some_and(|s| s.stamp.is_some_and(|st| st.len == 0)));
+            let removed = !changes.removed.is_empty() && !looked_again_for_removed;
+            if !(emptied || removed) || Instant::now() >= until || !ws.root.is_dir() {
+                break;
+            }
+            looked_again_for_removed |= removed;
+            std::thread::sleep(if removed { debounce * 2 } else { debounce });
+            match ws.refresh() {
+                Ok(more) => {
+                    changes.config |= more.config;
+                    for rel in more.added {
+                        // Gone, then back: the note changed.
+                        if let Some(at) = changes.removed.iter().position(|r| r == &rel) {
+                            changes.removed.remove(at);
+                            changes.modified.push(rel);
+                        } else if !changes.added.contains(&rel) {
+                            changes.added.push(rel);
+                        }
+                    }
+                    for rel in more.modified {
+                        if !changes.added.contains(&rel) && !changes.modified.contains(&rel) {
+                            changes.modified.push(rel);
+                        }
+                    }
+                    for rel in more.removed {
+                        changes.added.retain(|r| r != &rel);
+                        changes.modified.retain(|r| r != &rel);
+                        changes.removed.push(rel);
+                    }
+                }
+                Err(_) => break, // the next rebuild reports it
+            }
+        }
+        changes
+    }
+
     /// Forget everything read, for a full reload (after a rescan request or
     /// the journal folder coming back).
     pub fn reset(&mut self) {
@@ -430,15 +521,21 @@ pub fn run(
     on_build: &mut dyn FnMut(&Outcome),
 ) -> crate::error::Result<()> {
     use std::sync::atomic::Ordering;
-    let first = session.rebuild(false);
-    on_build(&first);
-    let root = session.journal().to_path_buf();
+    let root = absolute(session.journal());
     let output = session.output().to_path_buf();
     let mut poll = session.options.poll;
     let debounce = session.options.debounce;
+    // Build once the watch is in place (first, and after the journal came
+    // back), so nothing changed during the build goes unseen.
+    let mut rebuild_when_watching = true;
     'watching: while !stop.load(Ordering::Relaxed) {
         let watch = match Watch::start(&root, &output, debounce, poll) {
             Ok(w) => w,
+            Err(_) if !root.is_dir() => {
+                // Gone again between the check and the watch: wait for it.
+                std::thread::sleep(Duration::from_millis(200));
+                continue;
+            }
             Err(message) if !poll => {
                 on_build(&Outcome { line: format!("{message}; falling back to polling"), ..Outcome::default() });
                 poll = true;
@@ -446,6 +543,10 @@ pub fn run(
             }
             Err(message) => return Err(crate::error::Error::Usage(message)),
         };
+        if std::mem::take(&mut rebuild_when_watching) {
+            let outcome = session.rebuild(false);
+            on_build(&outcome);
+        }
         while !stop.load(Ordering::Relaxed) {
             let batch = watch.next(Duration::from_millis(200));
             if !root.is_dir() {
@@ -465,8 +566,7 @@ pub fn run(
                 // Let a restore finish before reading it.
                 std::thread::sleep(debounce * 5);
                 session.reset();
-                let outcome = session.rebuild(true);
-                on_build(&outcome);
+                rebuild_when_watching = true;
                 continue 'watching;
             }
             let outcome = match batch {
