@@ -1,0 +1,78 @@
+//! Criterion benchmarks of the pipeline's stages on a 10-year journal
+//! (`../shared/tools/gen-journal --days 3650`, generated on first run into
+//! the system temp folder): one note's parse, loading the journal, the
+//! figures from memory, rendering every page, a full build, and the
+//! incremental rebuild `watch` does after one note changed.
+//!
+//! `cargo bench` (add `-- incremental` to run one). The whole-binary
+//! comparison with the raw floor is `bench/bench.py`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use saleslog::build::Builder;
+use saleslog::config::Config;
+use saleslog::workspace::Workspace;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const NOTE: &str = "---\ndate: 2026-11-27\nmood: 4\nenergy: 3\nactivity:\n  calls: 22\n  emails: 14\n  meetings: 2\n  proposals: 1\nwins: [\"Acme agreed to a pricing review\"]\ntags: [prospecting]\ndeals:\n  - name: \"Acme Corp\"\n    stage: proposal\n    amount: 48000\n    close: 2026-12-20\n    next: \"Pricing review with CFO\"\n    contact: \"Jane Doe\"\n    source: referral\ncommitments:\n  - id: acme-pricing\n    what: \"Send revised pricing\"\n    to: \"Jane Doe (Acme)\"\n    due: 2026-11-30\n---\n# Thursday 27 November 2026\n\nProspect account follow discovery budget timeline champion.\n\n## Calls\n- **Acme Corp**: pricing review booked.\n\n- [ ] Send the case study 📅 2026-12-01\n- [x] Call back Jane ✅ 2026-11-27\n";
+
+fn journal() -> PathBuf {
+    let dir = std::env::temp_dir().join("saleslog-bench").join("j3650");
+    if !dir.exists() {
+        let gen = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/gen-journal");
+        let status = std::process::Command::new("python3")
+            .arg(gen)
+            .args(["--out", dir.to_str().unwrap(), "--days", "3650", "--seed", "1"])
+            .status()
+            .expect("run gen-journal");
+        assert!(status.success());
+    }
+    dir
+}
+
+fn as_of() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+}
+
+fn stages(c: &mut Criterion) {
+    let config = Config::default();
+    c.bench_function("parse one note", |b| b.iter(|| saleslog::note::parse("2026-11-27.md", NOTE, &config)));
+
+    let dir = journal();
+    let out = std::env::temp_dir().join("saleslog-bench").join("site3650");
+    let mut group = c.benchmark_group("10-year journal");
+    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group.bench_function("load (discover + read + parse)", |b| b.iter(|| Workspace::load(&dir).unwrap()));
+    let ws = Workspace::load(&dir).unwrap();
+    group.bench_function("figures from memory", |b| b.iter(|| ws.figures(as_of())));
+    let mut builder = Builder::new(&ws, &out).unwrap();
+    builder.build(&ws, as_of()).unwrap();
+    group.bench_function("render every page", |b| b.iter(|| builder.render(&ws, as_of()).unwrap()));
+    group.bench_function("full build (output present)", |b| {
+        b.iter(|| {
+            let ws = Workspace::load(&dir).unwrap();
+            Builder::new(&ws, &out).unwrap().build(&ws, as_of()).unwrap()
+        })
+    });
+
+    // The incremental path of `watch`: one note changed on disk, rescan,
+    // re-read it alone, recompute, re-render, write what changed.
+    let mut ws = ws;
+    let note = ws.sources.values().next_back().unwrap().path.clone();
+    let original = std::fs::read_to_string(&note).unwrap();
+    let mut flip = false;
+    group.bench_function("incremental rebuild (one note changed)", |b| {
+        b.iter(|| {
+            flip = !flip;
+            let text = if flip { format!("{original}\nOne more line.\n") } else { original.clone() };
+            std::fs::write(&note, text).unwrap();
+            ws.refresh().unwrap();
+            builder.build(&ws, as_of()).unwrap()
+        })
+    });
+    std::fs::write(&note, original).unwrap();
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
