@@ -331,6 +331,9 @@ fn watch_options(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveD
 
 /// One timestamped line per rebuild on stderr, so stdout stays clean.
 fn log_outcome(outcome: &watch::Outcome) {
+    if outcome.line.is_empty() {
+        return;
+    }
     let time = chrono::Local::now().format("%H:%M:%S");
     let _ = writeln!(anstream::stderr(), "{time} {}", outcome.line);
 }

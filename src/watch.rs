@@ -11,9 +11,12 @@
 
 use crate::discover::is_ignored_name;
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, NoCache, RecommendedCache};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long a burst of events must be quiet before a rebuild.
@@ -112,7 +115,72 @@ pub struct Watch {
 #[allow(dead_code)]
 enum Backend {
     Native(notify_debouncer_full::Debouncer<notify::RecommendedWatcher, RecommendedCache>),
-    Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, NoCache>),
+    Poll(Poller),
+}
+
+/// How often `--poll` looks at the folder.
+const POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+/// The `--poll` backend: a thread that stats every relevant file each
+/// [`POLL_INTERVAL`] and rings when a size or modification time (to the
+/// nanosecond) changed. notify's own poller compares whole seconds, so it
+/// misses a save made in the same second as the change before it.
+struct Poller {
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+type Snapshot = BTreeMap<PathBuf, (u64, Option<std::time::SystemTime>)>;
+
+/// Size and modification time of every relevant file and folder below `root`.
+fn snapshot(root: &Path, output: &Path) -> Snapshot {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || is_relevant(root, output, e.path()))
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some((e.into_path(), (meta.len(), meta.modified().ok())))
+        })
+        .collect()
+}
+
+impl Poller {
+    fn start(root: &Path, output: &Path, interval: Duration, tx: Sender<DebounceEventResult>) -> Poller {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (root, output, stopped) = (root.to_path_buf(), output.to_path_buf(), stop.clone());
+        let mut last = snapshot(&root, &output);
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                std::thread::sleep(interval);
+                let now = snapshot(&root, &output);
+                let changed: Vec<PathBuf> = last
+                    .iter()
+                    .filter(|(path, stamp)| now.get(*path) != Some(stamp))
+                    .map(|(path, _)| path)
+                    .chain(now.keys().filter(|path| !last.contains_key(*path)))
+                    .cloned()
+                    .collect();
+                last = now;
+                if changed.is_empty() {
+                    continue;
+                }
+                let mut event = notify::Event::new(EventKind::Any);
+                event.paths = changed;
+                let batch = vec![notify_debouncer_full::DebouncedEvent::new(event, Instant::now())];
+                if tx.send(Ok(batch)).is_err() {
+                    break;
+                }
+            }
+        });
+        Poller { stop }
+    }
 }
 
 impl Watch {
@@ -130,11 +198,10 @@ impl Watch {
         let config = notify::Config::default().with_follow_symlinks(false);
         let (tx, rx) = channel();
         let backend = if poll {
-            let config = config.with_poll_interval(Duration::from_millis(250));
-            let mut d = new_debouncer_opt::<_, notify::PollWatcher, NoCache>(debounce, None, tx, NoCache, config)
-                .map_err(|e| explain(&e))?;
-            d.watch(&root, RecursiveMode::Recursive).map_err(|e| explain(&e))?;
-            Backend::Poll(d)
+            if !root.is_dir() {
+                return Err(format!("{} is not a folder", root.display()));
+            }
+            Backend::Poll(Poller::start(&root, &output, POLL_INTERVAL, tx))
         } else {
             let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(
                 debounce,
@@ -520,7 +587,6 @@ pub fn run(
     stop: &std::sync::atomic::AtomicBool,
     on_build: &mut dyn FnMut(&Outcome),
 ) -> crate::error::Result<()> {
-    use std::sync::atomic::Ordering;
     let root = absolute(session.journal());
     let output = session.output().to_path_buf();
     let mut poll = session.options.poll;

@@ -147,3 +147,140 @@ pub fn located(run: &Run) -> Vec<(String, u64, u64, String)> {
         })
         .collect()
 }
+
+/// The path of the binary under test.
+pub fn saleslog_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_saleslog"))
+}
+
+/// A long-running `saleslog` (watch, serve) with its stderr collected line
+/// by line on a thread. Killed when dropped, so a failing test leaves no
+/// process behind.
+pub struct Spawned {
+    child: std::process::Child,
+    lines: std::sync::Arc<(std::sync::Mutex<Vec<String>>, std::sync::Condvar)>,
+}
+
+impl Spawned {
+    /// `saleslog <args>` with the harness's clean environment.
+    pub fn start(args: &[&str]) -> Spawned {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(saleslog_path())
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("NO_COLOR", "1")
+            .env("TZ", "UTC")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn saleslog");
+        let stderr = child.stderr.take().unwrap();
+        let lines = std::sync::Arc::new((std::sync::Mutex::new(Vec::new()), std::sync::Condvar::new()));
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                sink.0.lock().unwrap().push(line);
+                sink.1.notify_all();
+            }
+        });
+        Spawned { child, lines }
+    }
+
+    /// Every stderr line so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.0.lock().unwrap().clone()
+    }
+
+    /// How many lines there are so far: a mark for [`Spawned::wait_for_line_after`].
+    pub fn mark(&self) -> usize {
+        self.lines.0.lock().unwrap().len()
+    }
+
+    /// Lines from `mark` on that satisfy `pred`.
+    pub fn lines_after(&self, mark: usize, pred: impl Fn(&str) -> bool) -> Vec<String> {
+        self.lines.0.lock().unwrap()[mark..].iter().filter(|l| pred(l)).cloned().collect()
+    }
+
+    /// The first line (from the start) satisfying `pred`, waiting up to
+    /// `timeout`; panics with everything seen if none comes.
+    pub fn wait_for_line(&self, pred: impl Fn(&str) -> bool, timeout: std::time::Duration) -> String {
+        self.wait_for_line_after(0, pred, timeout)
+    }
+
+    /// The first line from `mark` on satisfying `pred`, waiting up to `timeout`.
+    pub fn wait_for_line_after(
+        &self,
+        mark: usize,
+        pred: impl Fn(&str) -> bool,
+        timeout: std::time::Duration,
+    ) -> String {
+        let deadline = std::time::Instant::now() + timeout;
+        let (lock, cond) = &*self.lines;
+        let mut lines = lock.lock().unwrap();
+        loop {
+            if let Some(line) = lines.iter().skip(mark).find(|l| pred(l)) {
+                return line.clone();
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                let seen = lines.join("\n");
+                drop(lines);
+                panic!("no such line within {timeout:?}; stderr so far:\n{seen}");
+            }
+            lines = cond.wait_timeout(lines, left.min(std::time::Duration::from_millis(200))).unwrap().0;
+        }
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Is this stderr line of `watch`/`serve` the log line of a finished rebuild
+/// (`HH:MM:SS what: N written, M unchanged, K removed in T ms; …`)?
+pub fn is_rebuild_line(line: &str) -> bool {
+    line.contains(" written, ") && line.contains(" unchanged, ") && line.contains(" removed in ")
+}
+
+/// Poll `cond` every few milliseconds until it holds or `timeout` passes.
+pub fn eventually(timeout: std::time::Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if cond() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Every file below `dir` (relative path → bytes), for comparing two output
+/// folders.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}

@@ -10,3 +10,4 @@ mod init;
 mod new;
 mod oracle;
 mod report;
+mod watch;
