@@ -132,7 +132,21 @@ impl Renderer {
         let mut all: Vec<(&str, &str)> =
             TEMPLATES.iter().filter(|(name, _)| !overridden.contains(name)).map(|(n, t)| (*n, *t)).collect();
         all.extend(extra.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-        tera.add_raw_templates(all).map_err(|e| template_error("templates", &e))?;
+        tera.add_raw_templates(all).map_err(|e| {
+            // Name the file: the journal's own when it overrides one.
+            let name = match e.kind() {
+                tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => r.filename().to_string(),
+                _ => String::new(),
+            };
+            let name = if overridden.contains(name.as_str()) {
+                format!("templates/{name}")
+            } else if name.is_empty() {
+                "(templates)".to_string()
+            } else {
+                name
+            };
+            template_error(&name, &e)
+        })?;
         if stylesheet.is_some() {
             overrides.push(format!("templates/{STYLESHEET_NAME}"));
         }

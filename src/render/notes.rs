@@ -6,6 +6,7 @@ use super::activity::week_goals;
 use super::commitments::{row as commitment_row, CommitmentRow};
 use super::dashboard::Remark;
 use super::format::{self, plural};
+use super::pipeline::Flag;
 use super::{markdown, Links, NoteRef, Site};
 use crate::analyse::calendar::week_start;
 use crate::analyse::mean;
@@ -356,9 +357,7 @@ pub struct WeekView {
     pub mood: String,
     pub energy: String,
     pub mood_class: &'static str,
-    pub made: Vec<CommitmentRow>,
-    pub kept: Vec<CommitmentRow>,
-    pub missed: Vec<CommitmentRow>,
+    pub commitments: Vec<WeekCommitment>,
     pub commitment_summary: String,
     pub deals_moved: Vec<DealMove>,
     pub wins: Vec<Remark>,
@@ -366,6 +365,13 @@ pub struct WeekView {
     pub questions: [&'static str; 4],
     pub prev: Option<(String, String)>,
     pub next: Option<(String, String)>,
+}
+
+/// A commitment the week touched, and how (made, done, missed).
+#[derive(Debug, Serialize)]
+pub struct WeekCommitment {
+    pub row: CommitmentRow,
+    pub marks: Vec<Flag>,
 }
 
 #[derive(Debug, Serialize)]
@@ -449,28 +455,48 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
     let week_mood = mean(days.days.range(monday..=end).filter_map(|(_, x)| x.mood));
     let week_energy = mean(days.days.range(monday..=end).filter_map(|(_, x)| x.energy));
 
+    // Every commitment the week touched, once: made, done or missed in it.
     let all = &site.journal.commitments;
-    let made: Vec<CommitmentRow> =
-        all.iter().filter(|c| in_week(Some(c.made_on))).map(|c| commitment_row(site, c)).collect();
-    let kept: Vec<CommitmentRow> = all
-        .iter()
-        .filter(|c| c.status(d) == Status::Done && in_week(c.done))
-        .map(|c| commitment_row(site, c))
-        .collect();
-    // Due this week and not done by its end (or by today, this week).
-    let missed: Vec<CommitmentRow> = all
-        .iter()
-        .filter(|c| in_week(c.counting_due) && c.counting_due.is_some_and(|due| due < end || end < sunday && due < d))
-        .filter(|c| c.done.is_none_or(|done| done > end) && c.dropped.is_none_or(|x| x > end))
-        .map(|c| commitment_row(site, c))
-        .collect();
+    let mut commitments: Vec<(u8, Option<NaiveDate>, WeekCommitment)> = Vec::new();
+    let (mut made_count, mut done_count) = (0, 0);
+    for c in all {
+        let made = in_week(Some(c.made_on));
+        let done = c.status(d) == Status::Done && in_week(c.done);
+        // Due in the week and not done by its end (a commitment due today
+        // is not missed yet).
+        let missed = c.counting_due.is_some_and(|due| in_week(Some(due)) && (due < end || (due == end && end < d)))
+            && c.done.is_none_or(|x| x > end)
+            && c.dropped.is_none_or(|x| x > end);
+        if !(made || done || missed) {
+            continue;
+        }
+        made_count += usize::from(made);
+        done_count += usize::from(done);
+        let mut marks = Vec::new();
+        if missed {
+            marks.push(Flag { label: "missed", class: "red" });
+        }
+        if made {
+            marks.push(Flag { label: "made", class: "open" });
+        }
+        if done {
+            marks.push(Flag { label: "done", class: "green" });
+        }
+        let rank = if missed {
+            0
+        } else if done {
+            2
+        } else {
+            1
+        };
+        commitments.push((rank, c.due, WeekCommitment { row: commitment_row(site, c), marks }));
+    }
+    commitments.sort_by_key(|c| (c.0, c.1.is_none(), c.1));
     let due_in_week: Vec<_> =
         all.iter().filter(|c| in_week(c.counting_due) && c.dropped.is_none_or(|x| x > end)).collect();
     let on_time = due_in_week.iter().filter(|c| c.kept_on_time(end)).count();
     let commitment_summary = format!(
-        "{} made, {} done; {} of {} due this week kept on time.",
-        made.len(),
-        kept.len(),
+        "{made_count} made, {done_count} done; {} of {} due this week kept on time.",
         on_time,
         due_in_week.len()
     );
@@ -544,9 +570,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
         energy: week_energy
             .map_or("–".into(), |m| format!("{} / {}", format::score(m), format::count(attitude.scale))),
         mood_class: mood_class(week_mood),
-        made,
-        kept,
-        missed,
+        commitments: commitments.into_iter().map(|(_, _, c)| c).collect(),
         commitment_summary,
         deals_moved: deals_moved.into_iter().map(|(_, m)| m).collect(),
         wins,

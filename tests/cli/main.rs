@@ -3,6 +3,8 @@
 
 mod harness;
 
+mod browser;
+mod build;
 mod check;
 mod completions;
 mod export;
@@ -10,4 +12,3 @@ mod init;
 mod new;
 mod oracle;
 mod report;
-mod watch;
