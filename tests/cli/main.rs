@@ -12,3 +12,4 @@ mod init;
 mod new;
 mod oracle;
 mod report;
+mod watch;
