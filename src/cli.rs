@@ -372,7 +372,7 @@ fn serve(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, o:
     // build is shown in the browser.
     let running = serve::start(session.output(), o.bind, o.port, live.clone())?;
     let url = running.url();
-    if running.addr.port() != o.port {
+    if o.port != 0 && running.addr.port() != o.port {
         let _ = writeln!(anstream::stderr(), "port {} is busy; using {} instead", o.port, running.addr.port());
     }
     let _ = writeln!(anstream::stderr(), "serving {} at {url} (Ctrl-C to stop)", session.output().display());

@@ -21,7 +21,14 @@ use tiny_http::{Header, Method, Request, Response, Server};
 /// The path of the reload channel.
 pub const EVENTS_PATH: &str = "/__saleslog/events";
 
-const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource(\"/__saleslog/events\");s.onmessage=function(){location.reload()};})();</script>";
+/// Listens for reloads. The page says which build it shows (`since`), so a
+/// build that finishes between serving the page and the script connecting
+/// still reloads it.
+fn reload_script(generation: u64) -> String {
+    format!(
+        "<script>(function(){{var s=new EventSource(\"{EVENTS_PATH}?since={generation}\");s.onmessage=function(){{location.reload()}};}})();</script>"
+    )
+}
 
 /// What the server shows about the latest build.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -150,17 +157,39 @@ fn handle(request: Request, root: &Path, live: &Live, addr: SocketAddr) {
         );
         return;
     }
-    let path = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
     if path == EVENTS_PATH {
+        let since = url
+            .split_once('?')
+            .and_then(|(_, query)| query.split('&').find_map(|kv| kv.strip_prefix("since=")))
+            .and_then(|n| n.parse::<u64>().ok());
         let mut writer = request.into_writer();
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n";
-        if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_ok() {
-            live.clients.lock().unwrap_or_else(|e| e.into_inner()).push(writer);
+        if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_err() {
+            return;
+        }
+        // Under the clients lock, so a build published meanwhile either
+        // finds this client or is seen here.
+        let mut clients = live.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if since.is_some_and(|n| n != live.status().generation) {
+            let _ = writer.write_all(b"data: reload\n\n").and_then(|_| writer.flush());
+        } else {
+            clients.push(writer);
         }
         return;
     }
     let Some(file) = resolve(root, &path) else {
-        let _ = request.respond(not_found());
+        let status = live.status();
+        let page = path.ends_with('/') || path.ends_with(".html");
+        let no_reports = !root.join("index.html").is_file();
+        if page && no_reports && (status.failed || status.generation == 0) {
+            // No page yet (the first build failed, or is still running):
+            // say so, with the overlay, and reload when a build lands.
+            let _ = request.respond(placeholder(&status));
+        } else {
+            let _ = request.respond(not_found());
+        }
         return;
     };
     let Ok(bytes) = std::fs::read(&file) else {
@@ -178,6 +207,20 @@ fn handle(request: Request, root: &Path, live: &Live, addr: SocketAddr) {
         .with_header(header("Cache-Control", "no-store"))
         .with_header(header("X-Content-Type-Options", "nosniff"));
     let _ = request.respond(response);
+}
+
+/// The page served where there is none yet: 503, the reason, the overlay
+/// and the reload script.
+fn placeholder(status: &BuildStatus) -> Response<std::io::Cursor<Vec<u8>>> {
+    let what =
+        if status.generation == 0 { "The reports are being built…" } else { "No reports yet: the build failed." };
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>saleslog</title></head><body><h1>{what}</h1><p>This page reloads by itself when a build succeeds.</p></body></html>"
+    );
+    Response::from_string(inject(&html, status))
+        .with_status_code(503)
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+        .with_header(header("Cache-Control", "no-store"))
 }
 
 fn not_found() -> Response<std::io::Cursor<Vec<u8>>> {
@@ -280,7 +323,7 @@ fn escape(s: &str) -> String {
 /// The served form of a page: the reload script, and the overlay when the
 /// latest build has problems.
 pub fn inject(html: &str, status: &BuildStatus) -> String {
-    let mut extra = String::from(RELOAD_SCRIPT);
+    let mut extra = reload_script(status.generation);
     if !status.problems.is_empty() {
         let title = if status.failed {
             "The last rebuild failed; these pages are from the last good build"
@@ -291,7 +334,7 @@ pub fn inject(html: &str, status: &BuildStatus) -> String {
         extra.push_str(title);
         extra.push_str("</strong><ul style=\"margin:.5rem 0 0;padding-left:1.2rem\">");
         for p in status.problems.iter().take(50) {
-            extra.push_str("<li>");
+            extra.push_str("<li style=\"white-space:pre-wrap\">");
             extra.push_str(&escape(p));
             extra.push_str("</li>");
         }

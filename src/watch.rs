@@ -326,6 +326,13 @@ mod tests {
     }
 
     #[test]
+    fn errors_are_logged_on_one_line() {
+        let tera = "template templates/index.html: error: Found `%}`\n --> index.html:1:7\n  |\n1 | {% if %}\n  |   ^^";
+        assert_eq!(one_line(tera), "template templates/index.html: error: Found `%}` (at index.html:1:7)");
+        assert_eq!(one_line("plain"), "plain");
+    }
+
+    #[test]
     fn the_inotify_limit_is_named() {
         let e = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
         assert!(explain(&e).contains("fs.inotify.max_user_watches"));
@@ -442,7 +449,7 @@ impl Session {
             }
             Err(e) => {
                 return Outcome {
-                    line: format!("rebuild failed: {e}"),
+                    line: format!("rebuild failed: {}", one_line(&e.to_string())),
                     problems: vec![e.to_string()],
                     failed: true,
                     report: None,
@@ -476,7 +483,7 @@ impl Session {
                 Err(e) => {
                     self.builder = None;
                     return Outcome {
-                        line: format!("{e}; keeping the last good pages"),
+                        line: format!("{}; keeping the last good pages", one_line(&e.to_string())),
                         problems: vec![e.to_string()],
                         failed: true,
                         report: None,
@@ -505,7 +512,7 @@ impl Session {
                 Outcome { line, problems, failed: false, report: Some(report) }
             }
             Err(e) => Outcome {
-                line: format!("{e}; keeping the last good pages"),
+                line: format!("{}; keeping the last good pages", one_line(&e.to_string())),
                 problems: vec![e.to_string()],
                 failed: true,
                 report: None,
@@ -570,6 +577,17 @@ impl Session {
         self.workspace = None;
         self.builder = None;
     }
+}
+
+/// A (template) error's message for the one-line log: its first line and
+/// where it points (`--> file:line:col`); the overlay shows all of it.
+fn one_line(message: &str) -> String {
+    let mut lines = message.lines();
+    let mut line = lines.next().unwrap_or_default().to_string();
+    if let Some(at) = lines.find_map(|l| l.trim_start().strip_prefix("--> ")) {
+        line.push_str(&format!(" (at {at})"));
+    }
+    line
 }
 
 fn describe(changed: &[String]) -> String {

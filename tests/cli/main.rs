@@ -12,4 +12,5 @@ mod init;
 mod new;
 mod oracle;
 mod report;
+mod serve;
 mod watch;
