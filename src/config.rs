@@ -13,6 +13,14 @@ use std::collections::BTreeMap;
 
 pub const FILE_NAME: &str = "saleslog.yaml";
 
+/// The longest window or age, in days, a setting may give (a century):
+/// beyond it date arithmetic would leave the calendar.
+pub const MAX_DAYS: i64 = 36_500;
+
+/// The largest amount, goal or quota saleslog reads (10^15): every whole
+/// number up to it is exact in a float, and sums of them stay finite.
+pub const MAX_AMOUNT: f64 = 1e15;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub name: String,
@@ -223,11 +231,15 @@ impl Reader {
         }
     }
 
-    fn whole(&mut self, node: &Node, key: &str, min: i64) -> Option<i64> {
+    /// A number of days: whole, from `min` to [`MAX_DAYS`].
+    fn days(&mut self, node: &Node, key: &str, min: i64) -> Option<i64> {
         match node.value {
-            Value::Int(v) if v >= min => Some(v),
+            Value::Int(v) if (min..=MAX_DAYS).contains(&v) => Some(v),
             _ => {
-                self.invalid(node.pos, format!("`{key}` must be a whole number >= {min}, not {}", node.display()));
+                self.invalid(
+                    node.pos,
+                    format!("`{key}` must be a whole number of days from {min} to {MAX_DAYS}, not {}", node.display()),
+                );
                 None
             }
         }
@@ -280,7 +292,7 @@ impl Reader {
                 "commitments" => {
                     for (key, node) in self.mapping(node, "commitments", &["window_days"]).unwrap_or_default() {
                         if key.name == "window_days" {
-                            if let Some(v) = self.whole(node, "window_days", 1) {
+                            if let Some(v) = self.days(node, "window_days", 1) {
                                 config.commitments.window_days = v;
                             }
                         }
@@ -340,7 +352,7 @@ impl Reader {
             let mut targets = BTreeMap::new();
             if let Value::Map(entries) = &node.value {
                 for (activity, target) in entries {
-                    if let Some(t) = self.number(target, &format!("{what}.{}", activity.name), 0.0, f64::MAX) {
+                    if let Some(t) = self.number(target, &format!("{what}.{}", activity.name), 0.0, MAX_AMOUNT) {
                         targets.insert(activity.name.clone(), t);
                     }
                 }
@@ -389,7 +401,7 @@ impl Reader {
         let mut period = Period::Quarter;
         for (key, node) in entries {
             match key.name.as_str() {
-                "amount" => amount = self.number(node, "quota.amount", 0.0, f64::MAX),
+                "amount" => amount = self.number(node, "quota.amount", 0.0, MAX_AMOUNT),
                 "period" => match node.as_str() {
                     Some("month") => period = Period::Month,
                     Some("quarter") => period = Period::Quarter,
@@ -422,12 +434,12 @@ impl Reader {
                     }
                 }
                 "stale_after_days" => {
-                    if let Some(v) = self.whole(node, "pipeline.stale_after_days", 0) {
+                    if let Some(v) = self.days(node, "pipeline.stale_after_days", 0) {
                         p.stale_after_days = v;
                     }
                 }
                 "win_rate_days" => {
-                    if let Some(v) = self.whole(node, "pipeline.win_rate_days", 1) {
+                    if let Some(v) = self.days(node, "pipeline.win_rate_days", 1) {
                         p.win_rate_days = v;
                     }
                 }
@@ -524,6 +536,23 @@ mod tests {
         let e = parse("commitments: {window_days: soon}\nquota: {amount: 1000, period: week}\n").unwrap_err();
         assert_eq!(e.len(), 2);
         assert!(e.iter().all(|d| d.code == Code::ConfigInvalid));
+    }
+
+    #[test]
+    fn day_counts_beyond_a_century_are_refused() {
+        // `window_days: 9223372036854775807` overflowed the report's date
+        // arithmetic (a panic).
+        let e =
+            parse("commitments: {window_days: 9223372036854775807}\npipeline: {win_rate_days: 36501}\n").unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert!(e[0].message.contains("from 1 to 36500"), "{}", e[0].message);
+        let c = parse("commitments: {window_days: 36500}\npipeline: {stale_after_days: 36500, win_rate_days: 36500}\n")
+            .unwrap();
+        let j = crate::analyse::test_support::journal(&c, &[("0000-01-01.md", "mood: 3")], "0000-01-02");
+        crate::analyse::analyse(&j, &c, crate::diagnostic::Tally::default());
+        let e = parse("goals: {daily: {calls: 1e308}}\nquota: {amount: 1e16}\n").unwrap_err();
+        assert_eq!(e.len(), 2);
+        crate::analyse::analyse(&j, &c, crate::diagnostic::Tally::default());
     }
 
     #[test]

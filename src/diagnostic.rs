@@ -41,6 +41,7 @@ pub enum Code {
     // Front matter and YAML.
     UnclosedFrontMatter,
     TomlFrontMatter,
+    MalformedFence,
     YamlSyntax,
     DuplicateKey,
     UnsupportedYaml,
@@ -80,6 +81,7 @@ impl Code {
             Code::NotUtf8 => "not-utf8",
             Code::UnclosedFrontMatter => "unclosed-front-matter",
             Code::TomlFrontMatter => "toml-front-matter",
+            Code::MalformedFence => "malformed-fence",
             Code::YamlSyntax => "yaml-syntax",
             Code::DuplicateKey => "duplicate-key",
             Code::UnsupportedYaml => "unsupported-yaml",

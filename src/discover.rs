@@ -4,6 +4,7 @@
 //! It never writes, and it never follows a symlink out of the journal.
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -76,25 +77,60 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
         true
     });
     for entry in walker {
-        // An unreadable folder or a vanished file: skip it, the rest counts.
-        let Ok(entry) = entry else { continue };
+        // An unreadable folder or a vanished file: say so, the rest counts.
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                if let Some(path) = e.path() {
+                    let message = match e.io_error() {
+                        Some(io) => format!("cannot read this folder or file: {io}"),
+                        None => format!("cannot read this folder or file: {e}"),
+                    };
+                    found.diagnostics.push(
+                        Diagnostic::error(&relative(root, path), Pos::START, Code::Unreadable, message)
+                            .with_hint("check its permissions; the notes in it are not counted"),
+                    );
+                }
+                continue;
+            }
+        };
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_dir() || !is_note_name(&name) {
             continue;
         }
         let rel = relative(root, entry.path());
+        if !entry.file_type().is_file() && !entry.path_is_symlink() {
+            // A FIFO would block the read forever; a device could be endless.
+            found.diagnostics.push(
+                Diagnostic::warning(
+                    &rel,
+                    Pos::START,
+                    Code::Unreadable,
+                    "not a regular file (a pipe, socket or device); skipped",
+                )
+                .with_hint("rename it so it does not end in .md"),
+            );
+            continue;
+        }
         if entry.path_is_symlink() {
             match entry.path().canonicalize() {
                 Err(_) => {
-                    found.diagnostics.push(
-                        Diagnostic::warning(
-                            &rel,
-                            Pos::START,
-                            Code::Unreadable,
+                    // A link whose target is itself a link (that exists) never
+                    // reaches a file: a loop, not a missing target.
+                    let looped = std::fs::read_link(entry.path())
+                        .map(|to| entry.path().parent().unwrap_or(root).join(to))
+                        .is_ok_and(|to| std::fs::symlink_metadata(to).is_ok());
+                    let (message, hint) = if looped {
+                        ("symlink loop: following this link never reaches a file", "remove one of the links")
+                    } else {
+                        (
                             "dangling symlink: its target does not exist",
+                            "remove the link or restore the file it points to",
                         )
-                        .with_hint("remove the link or restore the file it points to"),
-                    );
+                    };
+                    found
+                        .diagnostics
+                        .push(Diagnostic::warning(&rel, Pos::START, Code::Unreadable, message).with_hint(hint));
                     continue;
                 }
                 Ok(target) if !target.starts_with(&canonical_root) => {
@@ -109,7 +145,18 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
                     );
                     continue;
                 }
-                Ok(target) if !target.is_file() => continue,
+                Ok(target) if !target.is_file() => {
+                    found.diagnostics.push(
+                        Diagnostic::warning(
+                            &rel,
+                            Pos::START,
+                            Code::Unreadable,
+                            "symlink to something that is not a file; skipped",
+                        )
+                        .with_hint("link to a markdown file, or rename the link so it does not end in .md"),
+                    );
+                    continue;
+                }
                 Ok(_) => {}
             }
         }
@@ -137,26 +184,38 @@ pub fn read(file: &SourceFile) -> Contents {
     let refuse = |code, message: String, hint: &str| {
         Contents::Refused(Diagnostic::error(&file.rel, Pos::START, code, message).with_hint(hint))
     };
-    match std::fs::metadata(&file.path) {
-        Ok(m) if m.len() > MAX_NOTE_BYTES => {
-            return refuse(
-                Code::FileTooLarge,
-                format!(
-                    "note is {} MB; notes larger than {} MB are not read",
-                    m.len() / 1_000_000,
-                    MAX_NOTE_BYTES / (1024 * 1024)
-                ),
-                "split it into smaller notes, or move it out of the journal",
-            );
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(&file.path) {
-        Ok(b) => b,
-        Err(e) => {
-            return refuse(Code::Unreadable, format!("cannot read the note: {e}"), "check the file's permissions")
-        }
+    let too_large = |len: u64| {
+        refuse(
+            Code::FileTooLarge,
+            format!(
+                "note is {} MB; notes larger than {} MB are not read",
+                len.div_ceil(1024 * 1024),
+                MAX_NOTE_BYTES / (1024 * 1024)
+            ),
+            "split it into smaller notes, or move it out of the journal",
+        )
     };
+    let unreadable = |e: std::io::Error| {
+        refuse(Code::Unreadable, format!("cannot read the note: {e}"), "check the file's permissions")
+    };
+    let file_handle = match std::fs::File::open(&file.path) {
+        Ok(f) => f,
+        Err(e) => return unreadable(e),
+    };
+    if let Ok(m) = file_handle.metadata() {
+        if m.len() > MAX_NOTE_BYTES {
+            return too_large(m.len());
+        }
+    }
+    // Read at most one byte past the limit, whatever the size said: the file
+    // may be growing while it is read.
+    let mut bytes = Vec::new();
+    if let Err(e) = file_handle.take(MAX_NOTE_BYTES + 1).read_to_end(&mut bytes) {
+        return unreadable(e);
+    }
+    if bytes.len() as u64 > MAX_NOTE_BYTES {
+        return too_large(bytes.len() as u64);
+    }
     decode(&file.rel, bytes)
 }
 

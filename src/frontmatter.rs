@@ -29,6 +29,9 @@ pub enum Fence {
     Unclosed,
     /// `+++` (TOML, as in Zola or Hugo): not supported, read as body.
     Toml,
+    /// A first line of only `-` or `+` that is not a fence (`----`,
+    /// `++++`): probably meant as one, so worth a warning; read as body.
+    Malformed,
 }
 
 fn is_fence(line: &str, fence: &str) -> bool {
@@ -45,6 +48,11 @@ pub fn split(text: &str) -> Split<'_> {
         return Split { fence: Fence::Toml, ..whole };
     }
     if !is_fence(first, "---") {
+        let line = first.trim_end_matches(['\r', '\n', ' ', '\t']);
+        let all = |c: char| line.len() >= 4 && line.chars().all(|x| x == c);
+        if all('-') || all('+') {
+            return Split { fence: Fence::Malformed, ..whole };
+        }
         return whole;
     }
     let rest = &text[first_end..];
@@ -103,5 +111,8 @@ mod tests {
         assert_eq!(split("---").fence, Fence::Unclosed);
         assert_eq!(split("---\n---").yaml, Some(""));
         assert_eq!(split("+++\ntitle = 1\n+++\n").fence, Fence::Toml);
+        assert_eq!(split("++++\nmood: 3\n++++\n").fence, Fence::Malformed);
+        assert_eq!(split("----  \r\nmood: 3\n----\n").fence, Fence::Malformed);
+        assert_eq!(split("-- \n").fence, Fence::None);
     }
 }

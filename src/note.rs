@@ -5,7 +5,7 @@
 //! depends on other notes (is this deal's first mention complete? does this
 //! commitment id exist?) is judged later, by the journal model.
 
-use crate::config::{Config, StageId};
+use crate::config::{Config, StageId, MAX_AMOUNT};
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::frontmatter::{self, Fence};
 use crate::tasks::{self, TaskItem};
@@ -125,6 +125,15 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
             "`+++` (TOML) front matter is not read; the whole file is the body",
             "use YAML between `---` lines",
         ),
+        Fence::Malformed => {
+            let first = split.body.lines().next().unwrap_or_default().trim_end();
+            cx.warn(
+                Pos::START,
+                Code::MalformedFence,
+                format!("`{first}` is not a front-matter fence; the whole file is read as the body"),
+                "front matter goes between two lines of exactly `---`",
+            );
+        }
         Fence::Closed | Fence::None => {}
     }
     if let Some(y) = split.yaml {
@@ -160,10 +169,14 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
         }
     }
     let Some(date) = date.or_else(|| date_in_file_name(file_name)) else {
+        let message = match impossible_date_in(file_name) {
+            Some(bad) => format!("`{bad}` in the file name is not a real date, so this markdown file is not a note"),
+            None => "this markdown file has no date, so it is not a note".to_string(),
+        };
         cx.warn(
             Pos::START,
             Code::NoDate,
-            "this markdown file has no date, so it is not a note",
+            message,
             "add `date: YYYY-MM-DD` to its front matter or a date to its file name",
         );
         return Parsed { note: None, diagnostics: cx.diagnostics };
@@ -229,6 +242,14 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
         }
     }
     Parsed { note: Some(note), diagnostics: cx.diagnostics }
+}
+
+/// The first `YYYY-MM-DD`-shaped text in a file name, when it is not a
+/// real date (`2026-02-30-ideas.md`), to say why the file has no date.
+fn impossible_date_in(name: &str) -> Option<&str> {
+    let shaped =
+        |s: &str| s.bytes().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == b'-' } else { c.is_ascii_digit() });
+    (0..name.len().saturating_sub(9)).find_map(|i| name.get(i..i + 10).filter(|s| shaped(s)))
 }
 
 fn yaml_hint(code: Code) -> &'static str {
@@ -451,12 +472,21 @@ impl Cx<'_> {
             None => Field::Keep,
             Some(n) if n.is_null() => Field::Clear,
             Some(n) => match n.as_f64() {
-                Some(v) if v.is_finite() && v >= 0.0 => Field::Set(v),
+                Some(v) if (0.0..=MAX_AMOUNT).contains(&v) => Field::Set(v),
+                Some(v) if v > MAX_AMOUNT => {
+                    self.error(
+                        n.pos,
+                        Code::InvalidAmount,
+                        "`amount` is too large: amounts are at most 1000000000000000 (10^15)",
+                        "write the amount as a plain number, e.g. `amount: 48000`",
+                    );
+                    Field::Keep
+                }
                 _ => {
                     self.error(
                         n.pos,
                         Code::InvalidAmount,
-                        format!("`amount: {}` is not a finite number >= 0", n.display()),
+                        format!("`amount: {}` is not a number >= 0", n.display()),
                         "write the amount as a plain number, e.g. `amount: 48000`",
                     );
                     Field::Keep
@@ -489,11 +519,19 @@ impl Cx<'_> {
             Value::Bool(false) => Some(Mark::Cleared),
             Value::Str(s) if parse_date(s).is_some() => parse_date(s).map(Mark::On),
             _ => {
+                let text = node.as_str().unwrap_or_default();
+                // YAML 1.1 booleans are text in YAML 1.2 (SPEC §2): say so.
+                let yaml_1_1 = ["yes", "no", "on", "off", "y", "n"].contains(&text.to_lowercase().as_str());
+                let hint = if yaml_1_1 {
+                    format!("`{text}` is text, not a boolean, in YAML 1.2: write `{what}: true` or `{what}: false`")
+                } else {
+                    format!("write `{what}: true` (on this note's date) or `{what}: YYYY-MM-DD`")
+                };
                 self.error(
                     node.pos,
-                    if node.as_str().is_some_and(|s| s.len() == 10) { Code::InvalidDate } else { Code::WrongType },
+                    if text.len() == 10 { Code::InvalidDate } else { Code::WrongType },
                     format!("`{what}: {}` must be true, false or a date", node.display()),
-                    format!("write `{what}: true` (on this note's date) or `{what}: YYYY-MM-DD`"),
+                    hint,
                 );
                 None
             }
@@ -614,6 +652,30 @@ mod tests {
             "---\ndeals:\n  - name: Acme\n    stage: no\ncommitments:\n  - id: x\n    what: y\n    done: yes\n---\n",
         );
         assert_eq!(codes(&p), vec![(Code::UnknownStage, 4), (Code::WrongType, 8)]);
+        assert_eq!(
+            p.diagnostics[1].hint.as_deref(),
+            Some("`yes` is text, not a boolean, in YAML 1.2: write `done: true` or `done: false`")
+        );
+    }
+
+    #[test]
+    fn why_a_file_has_no_date() {
+        let p = parse_default("2026-02-30-ideas.md", "---\nmood: 5\n---\n");
+        assert!(p.note.is_none());
+        assert_eq!(
+            p.diagnostics[0].message,
+            "`2026-02-30` in the file name is not a real date, so this markdown file is not a note"
+        );
+        let p = parse_default("ideas.md", "");
+        assert_eq!(p.diagnostics[0].message, "this markdown file has no date, so it is not a note");
+    }
+
+    #[test]
+    fn malformed_fences_are_warned_about() {
+        let p = parse_default("2026-11-27.md", "++++\nmood: 3\n++++\n- [ ] task\n");
+        assert_eq!(codes(&p), vec![(Code::MalformedFence, 1)]);
+        assert_eq!(p.diagnostics[0].message, "`++++` is not a front-matter fence; the whole file is read as the body");
+        assert_eq!(p.note.unwrap().tasks.len(), 1);
     }
 
     #[test]

@@ -22,6 +22,9 @@ use std::collections::HashMap;
 const MAX_DEPTH: usize = 64;
 /// Nodes a document may hold once aliases are expanded.
 const MAX_NODES: usize = 100_000;
+/// Text that aliases may copy, in bytes: a few aliased long strings would
+/// otherwise blow up memory while staying under [`MAX_NODES`].
+const MAX_ALIAS_BYTES: usize = 1 << 20;
 
 /// A YAML node and where it starts in the note file.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +120,7 @@ pub struct YamlError {
 /// Parse one YAML document whose first line is line `first_line` of the
 /// note file. An empty document is `Ok(None)`.
 pub fn parse(text: &str, first_line: usize) -> Result<Option<Node>, YamlError> {
-    Builder::new(first_line).run(text)
+    Builder::new(first_line, text).run(text)
 }
 
 enum Frame {
@@ -127,27 +130,39 @@ enum Frame {
 
 struct Builder {
     line_offset: usize,
+    /// Character index at which each line of the text starts. Lines are
+    /// counted at `\n` only, as in the rest of saleslog and in editors: the
+    /// YAML parser's own line numbers also break at a lone `\r`.
+    line_starts: Vec<usize>,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     nodes: usize,
+    alias_bytes: usize,
     root: Option<Node>,
     documents: usize,
 }
 
 impl Builder {
-    fn new(first_line: usize) -> Self {
+    fn new(first_line: usize, text: &str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.chars().enumerate().filter(|(_, c)| *c == '\n').map(|(i, _)| i + 1))
+            .collect();
         Builder {
             line_offset: first_line.saturating_sub(1),
+            line_starts,
             stack: Vec::new(),
             anchors: HashMap::new(),
             nodes: 0,
+            alias_bytes: 0,
             root: None,
             documents: 0,
         }
     }
 
     fn pos(&self, m: &Marker) -> Pos {
-        Pos::new(m.line() + self.line_offset, m.col() + 1)
+        let index = m.index();
+        let line = self.line_starts.partition_point(|&start| start <= index);
+        Pos::new(line + self.line_offset, index - self.line_starts[line - 1] + 1)
     }
 
     fn error(&self, pos: Pos, code: Code, message: impl Into<String>) -> YamlError {
@@ -160,6 +175,14 @@ impl Builder {
                 Ok(e) => e,
                 Err(e) => {
                     let info = e.info();
+                    if info.contains("recursion limit") {
+                        // The parser's own guard against deep nesting.
+                        return Err(self.error(
+                            self.pos(e.marker()),
+                            Code::UnsupportedYaml,
+                            format!("values nested more than {MAX_DEPTH} deep"),
+                        ));
+                    }
                     if info.contains("tab") {
                         if let Some(pos) = first_tab_indent(text) {
                             let pos = Pos::new(pos.line + self.line_offset, pos.column);
@@ -212,15 +235,17 @@ impl Builder {
                     let Some(target) = self.anchors.get(&id) else {
                         return Err(self.error(pos, Code::YamlSyntax, "alias to an unknown anchor"));
                     };
-                    let mut node = target.clone();
-                    self.nodes += count(&node);
-                    if self.nodes > MAX_NODES {
+                    let (nodes, bytes) = size(target);
+                    self.nodes += nodes;
+                    self.alias_bytes += bytes;
+                    if self.nodes > MAX_NODES || self.alias_bytes > MAX_ALIAS_BYTES {
                         return Err(self.error(
                             pos,
                             Code::UnsupportedYaml,
-                            format!("aliases expand to more than {MAX_NODES} values (an alias bomb?)"),
+                            format!("aliases expand to more than {MAX_NODES} values or 1 MB of text (an alias bomb?)"),
                         ));
                     }
+                    let mut node = target.clone();
                     node.pos = pos;
                     self.complete(node, 0)?;
                 }
@@ -294,18 +319,23 @@ fn first_tab_indent(text: &str) -> Option<Pos> {
     })
 }
 
-fn count(node: &Node) -> usize {
-    let mut n = 0;
+/// How many nodes a value holds, and how many bytes of text.
+fn size(node: &Node) -> (usize, usize) {
+    let (mut nodes, mut bytes) = (0, 0);
     let mut todo = vec![node];
     while let Some(node) = todo.pop() {
-        n += 1;
+        nodes += 1;
         match &node.value {
+            Value::Str(s) => bytes += s.len(),
             Value::Seq(items) => todo.extend(items),
-            Value::Map(entries) => todo.extend(entries.iter().map(|(_, v)| v)),
+            Value::Map(entries) => {
+                bytes += entries.iter().map(|(k, _)| k.name.len()).sum::<usize>();
+                todo.extend(entries.iter().map(|(_, v)| v));
+            }
             _ => {}
         }
     }
-    n
+    (nodes, bytes)
 }
 
 fn unsupported_tag(tag: &Tag) -> String {
@@ -456,6 +486,15 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_carriage_return_does_not_start_a_line() {
+        // Found by fuzzing: YAML breaks lines at a lone `\r` too, so the
+        // parser's line numbers pointed past the end of the file.
+        let n = root("a: 1\r\nb: 2\rc: x\n");
+        assert_eq!(get(&n, "c").pos, Pos::new(3, 9));
+        assert_eq!(root(&format!("{}.<<", "\r".repeat(43))).pos, Pos::new(2, 44));
+    }
+
+    #[test]
     fn duplicate_keys_are_errors() {
         let e = parse("mood: 4\nmood: 5\n", 2).unwrap_err();
         assert_eq!(e.code, Code::DuplicateKey);
@@ -480,9 +519,25 @@ mod tests {
     }
 
     #[test]
+    fn aliases_of_long_text_are_refused() {
+        // Few nodes, but 10,000 copies of 64 KB would need 640 MB.
+        let text = format!("a: &a {}\nb: [{}]\n", "x".repeat(65_536), vec!["*a"; 10_000].join(", "));
+        let e = parse(&text, 2).unwrap_err();
+        assert_eq!(e.code, Code::UnsupportedYaml);
+        assert_eq!(e.pos.line, 3);
+        // A few ordinary aliases are fine.
+        let n = root("a: &a [x, y]\nb: *a\n");
+        assert_eq!(get(&n, "b").value, get(&n, "a").value);
+    }
+
+    #[test]
     fn deep_nesting_is_refused() {
         let text = format!("a: {}", "[".repeat(100_000));
-        assert!(parse(&text, 2).is_err());
+        let e = parse(&text, 2).unwrap_err();
+        assert_eq!(e.code, Code::UnsupportedYaml);
+        assert_eq!(e.message, "values nested more than 64 deep");
+        let text = format!("a: {}1{}", "[".repeat(65), "]".repeat(65));
+        assert_eq!(parse(&text, 2).unwrap_err().pos, Pos::new(2, 67));
     }
 
     #[test]

@@ -20,8 +20,11 @@ pub struct Day {
 }
 
 impl Day {
+    /// All activities summed (saturating: counts are only bounded by the
+    /// note format, and a day of `calls: 9223372036854775807` twice must not
+    /// overflow).
     pub fn total_activity(&self) -> u64 {
-        self.activity.values().sum()
+        self.activity.values().fold(0, |sum, n| sum.saturating_add(*n))
     }
     pub fn count(&self, activity: &str) -> u64 {
         self.activity.get(activity).copied().unwrap_or(0)
@@ -47,7 +50,8 @@ impl Days {
             let day = days.entry(note.date).or_default();
             day.notes.push(i);
             for (name, count) in &note.activity {
-                *day.activity.entry(name.clone()).or_default() += count;
+                let total = day.activity.entry(name.clone()).or_default();
+                *total = total.saturating_add(*count);
                 day.has_activity = true;
             }
             let m = moods.entry(note.date).or_default();
@@ -125,6 +129,18 @@ mod tests {
         assert_eq!(day.total_activity(), 8);
         assert_eq!(day.mood, Some(3.5));
         assert_eq!(day.notes.len(), 3);
+    }
+
+    #[test]
+    fn huge_counts_saturate_instead_of_overflowing() {
+        let c = Config::default();
+        let huge = format!("activity: {{calls: {}, emails: {}}}", i64::MAX, i64::MAX);
+        let files = [fm("2026-11-25", &huge), ("2026-11-25-b.md".into(), format!("---\n{huge}\n---\n"))];
+        let j = journal_of(&c, &files, "2026-11-27");
+        let days = Days::new(&j, &c);
+        let day = days.get(d("2026-11-25")).unwrap();
+        assert_eq!(day.count("calls"), u64::MAX - 1);
+        assert_eq!(day.total_activity(), u64::MAX);
     }
 
     #[test]

@@ -112,7 +112,8 @@ pub fn analyse(journal: &Journal, config: &Config) -> PipelineFigures {
         period_end = Some(end);
         won_in_period = Some(won);
         remaining = Some(left);
-        coverage = (left > 0.0).then(|| closing / left);
+        // A quota so small that the ratio overflows has no coverage to show.
+        coverage = (left > 0.0).then(|| closing / left).filter(|c| c.is_finite());
     }
 
     let window_start = d - Duration::days(config.pipeline.win_rate_days - 1);
@@ -211,6 +212,14 @@ mod tests {
         assert_eq!(f.remaining, Some(0.0));
         assert_eq!(f.coverage, None);
         assert_eq!(f.light(&c), Light::Amber); // Beta has no next step
+    }
+
+    #[test]
+    fn a_tiny_quota_has_no_infinite_coverage() {
+        let files = [fm("2026-09-01", "deals:\n  - {name: A, stage: lead, amount: 10, close: 2026-09-20}")];
+        let (f, _) = figures(&files, "2026-09-02", "quota: {amount: 5e-324, period: quarter}\n");
+        assert_eq!(f.remaining, Some(5e-324));
+        assert_eq!(f.coverage, None);
     }
 
     #[test]

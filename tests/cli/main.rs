@@ -8,6 +8,8 @@ mod build;
 mod check;
 mod completions;
 mod export;
+mod faults;
+mod fuzz_regressions;
 mod init;
 mod new;
 mod oracle;
