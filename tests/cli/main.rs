@@ -4,6 +4,7 @@
 mod harness;
 
 mod browser;
+mod browser_live;
 mod build;
 mod check;
 mod completions;
