@@ -391,3 +391,90 @@ fn an_unreadable_note_is_an_error_and_the_rest_counts() {
     }
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
 }
+
+/// Every file of a journal: its bytes, permissions and modification time.
+fn snapshot(root: &std::path::Path) -> std::collections::BTreeMap<String, (Vec<u8>, u32, std::time::SystemTime)> {
+    use std::os::unix::fs::PermissionsExt;
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| {
+            let meta = std::fs::symlink_metadata(e.path()).unwrap();
+            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let bytes = if meta.is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() };
+            (rel, (bytes, meta.permissions().mode(), meta.modified().unwrap()))
+        })
+        .collect()
+}
+
+/// Nothing saleslog does, short of `init` and `new`, changes a journal: a
+/// copy of the sample journal plus broken notes goes through every other
+/// command, and afterwards every file is byte for byte (and mode and
+/// modification time) what it was, and the only new files are in the
+/// output folder.
+#[cfg(unix)]
+#[test]
+fn no_command_modifies_or_adds_a_file_in_the_journal() {
+    let j = Journal::sample();
+    std::fs::create_dir_all(j.join("broken")).unwrap();
+    for case in ["invalid-yaml", "non-utf8", "binary-md", "yaml-1-1-booleans", "plus-fences", "crlf"] {
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/faults").join(case);
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name != "saleslog.yaml" && name != "2026-11-24.md" {
+                std::fs::copy(&path, j.join(&format!("broken/{case}-{name}"))).unwrap();
+            }
+        }
+    }
+    std::os::unix::fs::symlink(j.join("gone.md"), j.join("broken/dangling.md")).unwrap();
+    let before = snapshot(j.path());
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = |name: &str| elsewhere.path().join(name).to_string_lossy().into_owned();
+
+    let runs: Vec<Vec<String>> = vec![
+        vec!["check".into()],
+        vec!["check".into(), "--format".into(), "json".into()],
+        vec!["report".into()],
+        vec!["report".into(), "--format".into(), "json".into()],
+        vec!["build".into()],
+        vec!["build".into(), "-o".into(), out("site")],
+        vec!["export".into(), "--format".into(), "json".into()],
+        vec!["export".into(), "--format".into(), "csv".into(), "--what".into(), "commitments".into()],
+        vec!["export".into(), "--format".into(), "ics".into(), "-o".into(), out("calendar.ics")],
+    ];
+    for args in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = j.run(&args);
+        assert!(run.code == 0 || run.code == 1, "{args:?}: {}", run.stderr);
+    }
+    // `watch` builds, then waits for changes: stop it once it has built.
+    let mut watch = std::process::Command::new(assert_cmd::cargo::cargo_bin("saleslog"))
+        .args(["--today", TODAY, "watch", "-o", &out("watched")])
+        .arg(j.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let index = elsewhere.path().join("watched/index.html");
+    for _ in 0..600 {
+        if index.exists() || watch.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    watch.kill().ok();
+    watch.wait().unwrap();
+    assert!(index.exists(), "watch built nothing");
+
+    let after = snapshot(j.path());
+    let added: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    assert!(added.iter().all(|k| k.starts_with("_site/")), "files added outside the output folder: {added:?}");
+    assert!(added.iter().any(|k| *k == "_site/index.html"), "the default build wrote nothing");
+    for (path, (bytes, mode, modified)) in &before {
+        let (b, m, t) = after.get(path).unwrap_or_else(|| panic!("{path} was removed"));
+        assert!(b == bytes, "{path} changed");
+        assert_eq!((m, t), (mode, modified), "{path}: mode or modification time changed");
+    }
+}
