@@ -95,6 +95,20 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
             }
         };
         let name = entry.file_name().to_string_lossy();
+        if entry.path_is_symlink() && entry.path().is_dir() {
+            // Not followed (it could loop or leave the journal): say so, or
+            // the notes in it would be missing without a word.
+            found.diagnostics.push(
+                Diagnostic::warning(
+                    &relative(root, entry.path()),
+                    Pos::START,
+                    Code::Unreadable,
+                    "symlink to a folder: not followed, so the notes in it are not counted",
+                )
+                .with_hint("move the folder into the journal instead of linking it"),
+            );
+            continue;
+        }
         if entry.file_type().is_dir() || !is_note_name(&name) {
             continue;
         }

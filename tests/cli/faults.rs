@@ -333,22 +333,30 @@ fn symlinks_that_loop_leave_the_journal_or_dangle_are_skipped_with_a_warning() {
     symlink(j.join("gone.md"), j.join("2026-11-25-dangling.md")).unwrap();
     // A link to a note inside the journal is that note, counted twice.
     symlink(j.join("2026-11-24.md"), j.join("2026-11-24-again.md")).unwrap();
+    // A linked folder is not followed (it could loop), but it is reported.
+    std::fs::create_dir(outside.path().join("2026")).unwrap();
+    std::fs::write(outside.path().join("2026/2026-11-25.md"), "---\nactivity: {calls: 7}\n---\n").unwrap();
+    symlink(outside.path().join("2026"), j.join("2026")).unwrap();
+    symlink(j.path(), j.join("loop")).unwrap();
     assert_eq!(
         check(&j),
         (
             0,
             vec![
+                at("2026", 1, 1, "unreadable"),
                 at("2026-11-25-a.md", 1, 1, "unreadable"),
                 at("2026-11-25-b.md", 1, 1, "unreadable"),
                 at("2026-11-25-dangling.md", 1, 1, "unreadable"),
                 at("2026-11-26-outside.md", 1, 1, "unreadable"),
+                at("loop", 1, 1, "unreadable"),
             ]
         )
     );
     let messages: Vec<Value> = check_json(&j).iter().map(|d| d["message"].clone()).collect();
-    assert_eq!(messages[0], "symlink loop: following this link never reaches a file");
-    assert_eq!(messages[2], "dangling symlink: its target does not exist");
-    assert_eq!(messages[3], "symlink to a file outside the journal; skipped");
+    assert_eq!(messages[0], "symlink to a folder: not followed, so the notes in it are not counted");
+    assert_eq!(messages[1], "symlink loop: following this link never reaches a file");
+    assert_eq!(messages[3], "dangling symlink: its target does not exist");
+    assert_eq!(messages[4], "symlink to a file outside the journal; skipped");
     assert_eq!(counted(&j).notes, 2);
     assert_eq!(counted(&j).calls, 20);
 }
