@@ -20,7 +20,8 @@ Diagnostics counted in data.errors / data.warnings (one per problem):
         is not a mapping
     E7  deal: first mention without name or stage (also: no id and no name)
     E8  deal: unknown stage
-    E9  deal: amount not a finite number >= 0
+    E9  deal: amount not a number from 0 to 10^15 (reference: larger ones
+        lose precision and their sums overflow)
     E10 deal: close not a valid date (null clears it; "" is invalid)
     E11 commitment: update to unknown id (id given, unknown, no `what`), or
         an item with neither id nor what
@@ -511,7 +512,7 @@ def process_deals(note, st, diags):
             v = it["amount"]
             if v is None:
                 f["amount"] = None
-            elif is_number(v) and math.isfinite(v) and v >= 0:
+            elif is_number(v) and math.isfinite(v) and 0 <= v <= 1e15:
                 f["amount"] = v
             else:
                 diags.append(("error", "E9", rel))
