@@ -32,9 +32,10 @@ pub fn diagnostics_human(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Op
                 let end = if end == start && !line.is_empty() { line.len() } else { end };
                 groups.push(
                     level.clone().primary_title(title.clone()).element(
+                        // annotate-snippets adds the line and column itself.
                         Snippet::source(line)
                             .line_start(d.line)
-                            .path(location.clone())
+                            .path(d.file.as_str())
                             .annotation(AnnotationKind::Primary.span(start..end)),
                     ),
                 );
@@ -158,7 +159,7 @@ mod tests {
         .with_hint("use a number from 1 to 5");
         let out = diagnostics_human(&[d], |_| Some("---\ndate: 2026-11-27\nmood: 9\n---\n".into()), false);
         assert!(out.contains("error: `mood: 9` is outside the scale 1..5 [out-of-range]"), "{out}");
-        assert!(out.contains("2026/11/2026-11-27.md:3:7"), "{out}");
+        assert!(out.contains("--> 2026/11/2026-11-27.md:3:7\n"), "{out}");
         assert!(out.contains("mood: 9"), "{out}");
         assert!(out.contains('^'), "{out}");
         assert!(out.contains("help: use a number from 1 to 5"), "{out}");

@@ -253,6 +253,10 @@ fn files(notes: &[NoteSpec]) -> Vec<(String, String)> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
+    /// Notes of one date are processed in path order (SPEC §1), so two of
+    /// them updating the same deal differently may depend on their names:
+    /// this property holds for notes on distinct dates, whatever their names
+    /// and folders.
     #[test]
     fn figures_do_not_depend_on_file_names_or_discovery_order(
         notes in journal_spec(),
