@@ -5,7 +5,6 @@
 //! can keep a [`Builder`] alive: templates parsed once, page hashes
 //! remembered, each rebuild writing only what changed.
 
-use crate::diagnostic::Tally;
 use crate::error::Result;
 use crate::output_dir::{OutputDir, WriteReport};
 use crate::render::{Page, Renderer};
@@ -84,8 +83,7 @@ impl Builder {
     /// Render and write.
     pub fn build(&mut self, ws: &Workspace, as_of: NaiveDate) -> Result<BuildReport> {
         let start = Instant::now();
-        let pages = self.render(ws, as_of)?;
-        let tally = Tally::of(&ws.diagnostics(as_of));
+        let (pages, tally) = self.renderer.render_site_counted(ws, as_of)?;
         let WriteReport { written, unchanged, removed } = self.output.write(&pages)?;
         Ok(BuildReport {
             output: self.output.path().to_path_buf(),

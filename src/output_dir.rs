@@ -17,23 +17,25 @@
 //! rewritten before the pages (with old and new files, so a crash leaves
 //! nothing unaccounted for) and after (with exactly the new files).
 //!
-//! An [`OutputDir`] lives as long as a `watch` session and remembers a
-//! hash of every file it wrote, so a rebuild compares in memory and
-//! touches only the pages that changed.
+//! The marker also records each file's length and a hash of its bytes, so
+//! a build decides "unchanged" from a `stat` instead of reading every page
+//! back (a file modified since the marker was written is read and
+//! compared). An [`OutputDir`] lives as long as a `watch` session and keeps
+//! those hashes in memory between rebuilds.
 
 use crate::discover::is_note_name;
 use crate::error::{Error, Result};
 use crate::render::Page;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
 /// The marker file saleslog keeps in its output folder.
 pub const MARKER: &str = ".saleslog-output";
 
-const MARKER_HEADER: &str = "# saleslog output folder: the files below were written by `saleslog build` and\n# may be replaced or removed by it. Anything else here is left alone.\n";
+const MARKER_HEADER: &str = "# saleslog output folder: the files below were written by `saleslog build` and\n# may be replaced or removed by it. Anything else here is left alone.\n# hash length path\n";
 
 /// What one write did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,10 +49,59 @@ pub struct WriteReport {
 #[derive(Debug)]
 pub struct OutputDir {
     root: PathBuf,
-    /// Files this folder's marker lists (relative, `/`-separated).
-    owned: BTreeSet<String>,
-    /// Hash and length of each file as last written or read by this value.
-    known: HashMap<String, (u64, usize)>,
+    /// Files this folder's marker lists (relative, `/`-separated), with
+    /// the hash and length of their bytes when known.
+    owned: BTreeMap<String, Option<Fingerprint>>,
+    /// When the marker was last written: a file modified later was touched
+    /// by someone else, and its recorded hash is not trusted.
+    marker_time: Option<SystemTime>,
+}
+
+/// A file's length and a hash of its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    hash: u64,
+    len: u64,
+}
+
+impl Fingerprint {
+    fn of(bytes: &[u8]) -> Fingerprint {
+        Fingerprint { hash: page_hash(bytes), len: bytes.len() as u64 }
+    }
+}
+
+/// A 64-bit hash of a page's bytes, eight bytes at a time (the FxHash
+/// step): stable across Rust versions (the marker outlives the binary),
+/// fast on megabytes of HTML, and plenty, with the length, to tell a page
+/// from its previous version.
+fn page_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let word = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h
+}
+
+/// One marker line: `hash length path`, or a bare path (hash unknown).
+fn parse_marker_line(line: &str) -> Option<(String, Option<Fingerprint>)> {
+    let line = line.trim_end_matches(['\r', '\n']);
+    if line.starts_with('#') || line.is_empty() {
+        return None;
+    }
+    let mut parts = line.splitn(3, ' ');
+    let (a, b, c) = (parts.next(), parts.next(), parts.next());
+    if let (Some(hash), Some(len), Some(path)) = (a, b, c) {
+        if let (Ok(hash), Ok(len)) = (u64::from_str_radix(hash, 16), len.parse::<u64>()) {
+            return safe_relative(path).then(|| (path.to_string(), Some(Fingerprint { hash, len })));
+        }
+    }
+    safe_relative(line).then(|| (line.to_string(), None))
 }
 
 fn refuse(dir: &Path, why: &str) -> Error {
@@ -116,12 +167,6 @@ fn safe_relative(rel: &str) -> bool {
         && rel != MARKER
 }
 
-fn hash(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
-}
-
 impl OutputDir {
     /// Check `dir` as the output folder of the journal at `journal`.
     pub fn open(dir: &Path, journal: &Path) -> Result<OutputDir> {
@@ -141,7 +186,8 @@ impl OutputDir {
         if root.starts_with(&out) {
             return Err(refuse(dir, "it contains the journal"));
         }
-        let mut owned = BTreeSet::new();
+        let mut owned = BTreeMap::new();
+        let mut marker_time = None;
         if out.is_dir() {
             if out.join(".git").exists() {
                 return Err(refuse(dir, "it holds a .git repository"));
@@ -152,12 +198,8 @@ impl OutputDir {
             let marker = out.join(MARKER);
             match std::fs::read_to_string(&marker) {
                 Ok(text) => {
-                    owned = text
-                        .lines()
-                        .map(str::trim_end)
-                        .filter(|l| !l.starts_with('#') && safe_relative(l))
-                        .map(str::to_string)
-                        .collect();
+                    owned = text.lines().filter_map(parse_marker_line).collect();
+                    marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     let empty = std::fs::read_dir(&out).map_err(|e| Error::io(&out, e))?.next().is_none();
@@ -171,7 +213,7 @@ impl OutputDir {
                 Err(e) => return Err(Error::io(&marker, e)),
             }
         }
-        Ok(OutputDir { root: out, owned, known: HashMap::new() })
+        Ok(OutputDir { root: out, owned, marker_time })
     }
 
     /// The folder, resolved.
@@ -209,27 +251,31 @@ impl OutputDir {
             }
         }
 
-        let new: BTreeSet<String> = pages.iter().map(|p| p.path.clone()).collect();
-        let stale: Vec<String> = self.owned.difference(&new).cloned().collect();
-        if !stale.is_empty() || !new.is_subset(&self.owned) {
-            let union: BTreeSet<String> = self.owned.union(&new).cloned().collect();
+        let new: BTreeMap<String, Option<Fingerprint>> =
+            pages.par_iter().map(|p| (p.path.clone(), Some(Fingerprint::of(&p.bytes)))).collect();
+        let stale: Vec<String> = self.owned.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
+        // Before writing: a marker that also lists the new files (their
+        // hashes unknown yet), so a crash midway leaves none unaccounted for.
+        if new.keys().any(|k| !self.owned.contains_key(k)) {
+            let mut union = self.owned.clone();
+            for k in new.keys() {
+                union.entry(k.clone()).or_insert(None);
+            }
             self.write_marker(&union)?;
+            self.owned = union;
         }
 
-        let outcomes: Vec<(usize, Option<(u64, usize)>)> = pages
+        let written: Vec<bool> = pages
             .par_iter()
-            .enumerate()
-            .map(|(i, page)| self.write_page(page).map(|o| (i, o)))
+            .map(|page| self.write_page(page, new[&page.path].expect("fingerprinted above")))
             .collect::<Result<_>>()?;
         let mut report = WriteReport::default();
-        for (i, outcome) in outcomes {
-            let page = &pages[i];
-            let h = (hash(&page.bytes), page.bytes.len());
-            match outcome {
-                Some(_) => report.written += 1,
-                None => report.unchanged += 1,
+        for w in written {
+            if w {
+                report.written += 1;
+            } else {
+                report.unchanged += 1;
             }
-            self.known.insert(page.path.clone(), h);
         }
 
         for rel in &stale {
@@ -238,49 +284,51 @@ impl OutputDir {
                 Ok(m) if m.is_file() || m.file_type().is_symlink() => {
                     std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
                     report.removed += 1;
-                    self.known.remove(rel);
                     self.remove_empty_parents(rel);
                 }
                 _ => {}
             }
         }
-        if self.owned != new || !self.root.join(MARKER).exists() {
+        if self.owned != new || report.written > 0 || self.marker_time.is_none() {
             self.write_marker(&new)?;
         }
         self.owned = new;
         Ok(report)
     }
 
-    /// Write one page unless the file already holds its bytes. Returns the
-    /// new hash when it wrote.
-    fn write_page(&self, page: &Page) -> Result<Option<(u64, usize)>> {
+    /// Write one page unless the file already holds its bytes; says
+    /// whether it wrote.
+    fn write_page(&self, page: &Page, fingerprint: Fingerprint) -> Result<bool> {
         let path = self.root.join(&page.path);
-        let h = (hash(&page.bytes), page.bytes.len());
-        let meta = std::fs::symlink_metadata(&path).ok();
-        let same = match &meta {
-            Some(m) if m.is_file() && m.len() as usize == page.bytes.len() => {
-                if self.known.get(&page.path) == Some(&h) {
-                    true
-                } else {
-                    std::fs::read(&path).is_ok_and(|old| old == page.bytes)
-                }
+        let same = match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() && m.len() == fingerprint.len => {
+                let recorded = self.owned.get(&page.path).copied().flatten() == Some(fingerprint);
+                let untouched = match (m.modified().ok(), self.marker_time) {
+                    (Some(modified), Some(marker)) => modified <= marker,
+                    _ => false,
+                };
+                (recorded && untouched) || std::fs::read(&path).is_ok_and(|old| old == page.bytes)
             }
             _ => false,
         };
-        if same {
-            return Ok(None);
+        if !same {
+            atomic_write(&path, &page.bytes)?;
         }
-        atomic_write(&path, &page.bytes)?;
-        Ok(Some(h))
+        Ok(!same)
     }
 
-    fn write_marker(&self, files: &BTreeSet<String>) -> Result<()> {
+    fn write_marker(&mut self, files: &BTreeMap<String, Option<Fingerprint>>) -> Result<()> {
         let mut text = String::from(MARKER_HEADER);
-        for f in files {
-            text.push_str(f);
-            text.push('\n');
+        for (path, fingerprint) in files {
+            match fingerprint {
+                Some(f) => text.push_str(&format!("{:016x} {} {path}\n", f.hash, f.len)),
+                None => text.push_str(&format!("{path}\n")),
+            }
         }
-        atomic_write(&self.root.join(MARKER), text.as_bytes())
+        let marker = self.root.join(MARKER);
+        atomic_write(&marker, text.as_bytes())?;
+        self.marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
+        Ok(())
     }
 
     /// Remove the folders of a removed file that are now empty, up to the
@@ -335,6 +383,21 @@ mod tests {
     }
 
     #[test]
+    fn marker_lines_parse_with_or_without_a_fingerprint() {
+        assert_eq!(parse_marker_line("# comment"), None);
+        assert_eq!(parse_marker_line("a b.html"), Some(("a b.html".into(), None)));
+        assert_eq!(
+            parse_marker_line("00000000000000ff 12 notes/a b.html"),
+            Some(("notes/a b.html".into(), Some(Fingerprint { hash: 255, len: 12 })))
+        );
+        assert_eq!(parse_marker_line("00000000000000ff 12 ../x"), None);
+        // Pinned: a marker written by one version is read by the next.
+        assert_eq!(page_hash(b""), 0);
+        assert_eq!(page_hash(b"a"), 0x517c_c1b7_2722_0a95u64.wrapping_mul(0x20 ^ 0x61));
+        assert_ne!(page_hash(b"abcdefgh1"), page_hash(b"abcdefgh2"));
+    }
+
+    #[test]
     fn marker_lines_must_stay_inside() {
         for bad in ["", "/etc/passwd", "../x", "a/../../x", "a//b", "./a", MARKER, "a\\b"] {
             assert!(!safe_relative(bad), "{bad}");
@@ -361,7 +424,15 @@ mod tests {
         let r = dir.write(&[page("index.html", "a2")]).unwrap();
         assert_eq!(r, WriteReport { written: 0, unchanged: 1, removed: 0 });
         let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
-        assert!(marker.ends_with("\nindex.html\n"), "{marker}");
+        assert!(marker.ends_with(&format!("{:016x} 2 index.html\n", page_hash(b"a2"))), "{marker}");
+        // A page edited by hand (same length, later than the marker) is
+        // noticed and rewritten.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(out.join("index.html"), "zz").unwrap();
+        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        let r = dir.write(&[page("index.html", "a2")]).unwrap();
+        assert_eq!(r.written, 1);
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "a2");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

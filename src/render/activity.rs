@@ -4,7 +4,7 @@
 
 use super::chart::{self, Heatmap};
 use super::format::{self, plural};
-use super::{Links, Site, Stat};
+use super::{Site, Stat};
 use crate::analyse::activity::meets_goals;
 use crate::analyse::calendar::{week_start, Day, Days};
 use crate::config::Config;
@@ -265,7 +265,7 @@ pub fn view(site: &Site<'_>) -> ActivityView {
         weeks.push(WeekRow {
             title: format::week_title(monday),
             span: format::week_span(monday),
-            href: site.weeks.contains(&monday).then(|| Links::week_page(monday)),
+            href: site.week_href(monday),
             cells: goals.iter().map(WeekGoal::cell).collect(),
             total: total.to_string(),
             days_met: if has_daily_goals { format!("{met} of {elapsed}") } else { "–".into() },

@@ -514,7 +514,7 @@ pub fn timeline(spans: &[Span], marks: &[(NaiveDate, String, Option<String>)], t
         }
         let date_x = r1(x0.min(right - 44.0));
         if date_x >= last_date_end {
-            dates.push(Label { x: date_x, y: bar_y + 30.0, text: s.from.format("%-d %b").to_string() });
+            dates.push(Label { x: date_x, y: bar_y + 30.0, text: crate::render::format::day_month(s.from) });
             last_date_end = date_x + 50.0;
         }
     }

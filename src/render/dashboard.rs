@@ -4,7 +4,7 @@
 
 use super::chart::{self, Strip};
 use super::format::{self, money_short, pct, plural};
-use super::{Links, NoteRef, Site};
+use super::{NoteRef, Site};
 use crate::analyse::activity::GoalPeriod;
 use crate::analyse::calendar::week_start;
 use crate::analyse::summary::{self, BoxSummary};
@@ -122,8 +122,8 @@ pub fn view(site: &Site<'_>) -> DashboardView {
     let from = site.as_of - Duration::days(13);
     let mut asks = Vec::new();
     let mut wins = Vec::new();
-    for note in site.journal.notes.iter().filter(|n| n.date >= from) {
-        let r = NoteRef::of(note, &site.links);
+    for (i, note) in site.journal.notes.iter().enumerate().filter(|(_, n)| n.date >= from) {
+        let r = site.note_ref(i);
         asks.extend(note.help.iter().map(|t| Remark { text: t.clone(), note: r.clone() }));
         wins.extend(note.wins.iter().map(|t| Remark { text: t.clone(), note: r.clone() }));
     }
@@ -145,7 +145,7 @@ pub fn view(site: &Site<'_>) -> DashboardView {
         notes: f.notes,
         first_note: site.journal.first_date().map(format::date_medium),
         this_week: format!("{} · {}", format::week_title(monday), format::week_span(monday)),
-        this_week_href: site.weeks.contains(&monday).then(|| Links::week_page(monday)),
+        this_week_href: site.week_href(monday),
         alert,
     }
 }
@@ -240,7 +240,7 @@ fn details(site: &Site<'_>, area: &str) -> Vec<Detail> {
             let mut out = Vec::new();
             let last = site.days.days.range(..=site.as_of).rev().find_map(|(d, day)| day.mood.map(|m| (*d, m)));
             if let Some((date, mood)) = last {
-                out.push(Detail::new("latest mood", format!("{} · {}", format::score(mood), date.format("%-d %b"))));
+                out.push(Detail::new("latest mood", format!("{} · {}", format::score(mood), format::day_month(date))));
             }
             let energy = crate::analyse::mean(
                 site.days.days.range(site.as_of - Duration::days(6)..=site.as_of).filter_map(|(_, d)| d.energy),

@@ -29,24 +29,42 @@ fn trim_zero(x: f64) -> String {
     s.strip_suffix(".0").map_or(s.clone(), str::to_string)
 }
 
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+// Dates are formatted by hand: thousands of them per build, and chrono's
+// `format` parses its pattern every time.
+fn weekday(d: NaiveDate) -> &'static str {
+    WEEKDAYS[d.weekday().num_days_from_monday() as usize]
+}
+
+fn month(d: NaiveDate) -> &'static str {
+    MONTHS[d.month0() as usize]
+}
+
 /// `Fri 27 Nov 2026`.
 pub fn date_long(d: NaiveDate) -> String {
-    d.format("%a %-d %b %Y").to_string()
+    format!("{} {} {} {}", weekday(d), d.day(), month(d), d.year())
 }
 
 /// `Fri 27 Nov` (the year is implied by the page).
 pub fn date_short(d: NaiveDate) -> String {
-    d.format("%a %-d %b").to_string()
+    format!("{} {} {}", weekday(d), d.day(), month(d))
 }
 
 /// `27 Nov 2026`.
 pub fn date_medium(d: NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
+    format!("{} {} {}", d.day(), month(d), d.year())
+}
+
+/// `27 Nov`.
+pub fn day_month(d: NaiveDate) -> String {
+    format!("{} {}", d.day(), month(d))
 }
 
 /// `2026-11-27`, for tables that sort by eye.
 pub fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 /// `83%`.
@@ -93,11 +111,11 @@ pub fn week_title(monday: NaiveDate) -> String {
 pub fn week_span(monday: NaiveDate) -> String {
     let sunday = monday + chrono::Duration::days(6);
     if monday.month() == sunday.month() {
-        format!("{}–{}", monday.day(), sunday.format("%-d %b %Y"))
+        format!("{}–{}", monday.day(), date_medium(sunday))
     } else if monday.year() == sunday.year() {
-        format!("{} – {}", monday.format("%-d %b"), sunday.format("%-d %b %Y"))
+        format!("{} – {}", day_month(monday), date_medium(sunday))
     } else {
-        format!("{} – {}", monday.format("%-d %b %Y"), sunday.format("%-d %b %Y"))
+        format!("{} – {}", date_medium(monday), date_medium(sunday))
     }
 }
 
@@ -126,6 +144,8 @@ mod tests {
     fn dates_and_weeks() {
         assert_eq!(date_long(d("2026-11-27")), "Fri 27 Nov 2026");
         assert_eq!(date_short(d("2026-11-02")), "Mon 2 Nov");
+        assert_eq!(date_medium(d("2026-01-05")), "5 Jan 2026");
+        assert_eq!(iso(d("2026-01-05")), "2026-01-05");
         assert_eq!(week_title(d("2026-11-23")), "Week 48, 2026");
         assert_eq!(week_span(d("2026-11-23")), "23–29 Nov 2026");
         assert_eq!(week_span(d("2026-11-30")), "30 Nov – 6 Dec 2026");

@@ -32,7 +32,7 @@ mod pipeline;
 
 use crate::analyse::{self, Days, Figures};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity, Tally};
+use crate::diagnostic::{Diagnostic, Tally};
 use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::note::Note;
@@ -156,13 +156,19 @@ impl Renderer {
     /// Every page of the site for `ws` as of `as_of`, sorted by path. Fails
     /// only on a template error (which names the template and line).
     pub fn render_site(&self, ws: &Workspace, as_of: NaiveDate) -> Result<Vec<Page>> {
+        self.render_site_counted(ws, as_of).map(|(pages, _)| pages)
+    }
+
+    /// [`Renderer::render_site`], with the tally of the journal's problems
+    /// it showed (so a build need not gather them twice).
+    pub fn render_site_counted(&self, ws: &Workspace, as_of: NaiveDate) -> Result<(Vec<Page>, Tally)> {
         let diagnostics = ws.diagnostics(as_of);
         let all_notes = ws.notes();
         let journal = Journal::build(&all_notes, as_of);
         let figures = analyse::analyse(&journal, &ws.config, Tally::of(&diagnostics));
         let days = Days::new(&journal, &ws.config);
         let site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics);
-        self.render(&site)
+        Ok((self.render(&site)?, site.tally))
     }
 
     /// Render every page of `site`, in parallel.
@@ -239,22 +245,35 @@ fn template_error(name: &str, e: &tera::Error) -> Error {
 /// HTML escaping for every value a template prints, which also drops the
 /// control characters XML forbids (so every page stays well-formed).
 fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Every byte to replace is ASCII, or the first of U+FFFE/U+FFFF
+    // (EF BF BE, EF BF BF): scanning bytes is safe and fast.
+    let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, c) in input.char_indices() {
-        let rep: &[u8] = match c {
-            '&' => b"&amp;",
-            '<' => b"&lt;",
-            '>' => b"&gt;",
-            '"' => b"&quot;",
-            '\'' => b"&#39;",
-            c if markdown::is_forbidden(c) => b"",
-            _ => continue,
+    let mut i = 0;
+    while i < bytes.len() {
+        let (rep, len): (&[u8], usize) = match bytes[i] {
+            b'&' => (b"&amp;", 1),
+            b'<' => (b"&lt;", 1),
+            b'>' => (b"&gt;", 1),
+            b'"' => (b"&quot;", 1),
+            b'\'' => (b"&#39;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            c if c < b' ' => (b"", 1),
+            0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => (b"", 3),
+            _ => {
+                i += 1;
+                continue;
+            }
         };
-        out.write_all(&input.as_bytes()[start..i])?;
+        out.write_all(&bytes[start..i])?;
         out.write_all(rep)?;
-        start = i + c.len_utf8();
+        i += len;
+        start = i;
     }
-    out.write_all(&input.as_bytes()[start..])
+    out.write_all(&bytes[start..])
 }
 
 enum Job {
@@ -338,6 +357,15 @@ pub struct Site<'a> {
     pub deal_index: HashMap<&'a str, usize>,
     /// Commitment id → index into `journal.commitments`.
     pub commitment_index: HashMap<&'a str, usize>,
+    /// Monday → the commitments made, done or due that week, so a weekly
+    /// review looks at its own (indexes into `journal.commitments`).
+    pub week_commitments: HashMap<NaiveDate, Vec<usize>>,
+    /// Monday → the deals whose stage or close date changed that week.
+    pub week_deals: HashMap<NaiveDate, Vec<usize>>,
+    /// A link to each of `all_notes`, made once.
+    pub note_refs: Vec<NoteRef>,
+    /// File → indexes into `diagnostics`.
+    pub diagnostics_by_file: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Site<'a> {
@@ -358,6 +386,33 @@ impl<'a> Site<'a> {
         weeks.dedup();
         weeks.sort();
         weeks.dedup();
+        let monday = analyse::calendar::week_start;
+        let mut week_commitments: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+        for (i, c) in journal.commitments.iter().enumerate() {
+            let mut mondays: Vec<NaiveDate> =
+                [Some(c.made_on), c.done, c.counting_due].into_iter().flatten().map(monday).collect();
+            mondays.sort();
+            mondays.dedup();
+            for m in mondays {
+                week_commitments.entry(m).or_default().push(i);
+            }
+        }
+        let mut week_deals: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+        for (i, d) in journal.deals.iter().enumerate() {
+            let mut mondays: Vec<NaiveDate> =
+                d.history.iter().map(|h| h.date).chain(d.close_history.iter().map(|c| c.0)).map(monday).collect();
+            mondays.sort();
+            mondays.dedup();
+            for m in mondays {
+                week_deals.entry(m).or_default().push(i);
+            }
+        }
+        debug_assert!(journal.notes.iter().zip(all_notes).all(|(a, b)| a.path == b.path));
+        let note_refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
+        let mut diagnostics_by_file: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, d) in diagnostics.iter().enumerate() {
+            diagnostics_by_file.entry(d.file.as_str()).or_default().push(i);
+        }
         Site {
             config,
             journal,
@@ -371,21 +426,38 @@ impl<'a> Site<'a> {
             weeks,
             deal_index: journal.deals.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect(),
             commitment_index: journal.commitments.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect(),
+            week_commitments,
+            week_deals,
+            note_refs,
+            diagnostics_by_file,
         }
     }
 
-    /// A link to the journal note at `index` (an index into `journal.notes`).
+    /// A link to the journal note at `index` (an index into `journal.notes`,
+    /// which is also its index in `all_notes`: the journal's notes are the
+    /// first ones of the same order).
     pub fn note_ref(&self, index: usize) -> NoteRef {
-        NoteRef::of(&self.journal.notes[index], &self.links)
+        self.note_refs[index].clone()
+    }
+
+    /// A link to `all_notes[index]`.
+    pub fn any_note_ref(&self, index: usize) -> NoteRef {
+        self.note_refs[index].clone()
     }
 
     /// Diagnostics of one file.
-    pub fn diagnostics_of<'s>(&'s self, rel: &'s str) -> impl Iterator<Item = &'s Diagnostic> + 's {
-        self.diagnostics.iter().filter(move |d| d.file == rel)
+    pub fn diagnostics_of<'s>(&'s self, rel: &str) -> impl Iterator<Item = &'s Diagnostic> + 's {
+        self.diagnostics_by_file.get(rel).into_iter().flatten().map(|&i| &self.diagnostics[i])
     }
 
-    pub fn errors_in(&self, rel: &str) -> usize {
-        self.diagnostics_of(rel).filter(|d| d.severity == Severity::Error).count()
+    /// Whether the week starting `monday` has a weekly review.
+    pub fn has_week(&self, monday: NaiveDate) -> bool {
+        self.weeks.binary_search(&monday).is_ok()
+    }
+
+    /// The weekly review's link, if the week has one.
+    pub fn week_href(&self, monday: NaiveDate) -> Option<String> {
+        self.has_week(monday).then(|| Links::week_page(monday))
     }
 }
 
@@ -522,8 +594,11 @@ mod tests {
     #[test]
     fn escaping_covers_attributes_and_drops_controls() {
         let mut out = Vec::new();
-        escape("<a href=\"x\" onerror='y'>&\u{1}</a>", &mut out).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "&lt;a href=&quot;x&quot; onerror=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+        escape("<a href=\"x\" onerror='y'>&\u{1}\u{fffe}é\u{ffff}\t</a>", &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "&lt;a href=&quot;x&quot; onerror=&#39;y&#39;&gt;&amp;é\t&lt;/a&gt;"
+        );
     }
 
     #[test]

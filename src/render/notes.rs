@@ -11,7 +11,7 @@ use super::{markdown, Links, NoteRef, Site};
 use crate::analyse::calendar::week_start;
 use crate::analyse::mean;
 use crate::diagnostic::Severity;
-use crate::journal::Status;
+use crate::journal::{Commitment, Status};
 use crate::note::{Mark, Note};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
@@ -237,10 +237,10 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         extra: note.extra.clone(),
         problems,
         body,
-        prev: index.checked_sub(1).map(|i| NoteRef::of(&site.all_notes[i], &site.links)),
-        next: site.all_notes.get(index + 1).map(|n| NoteRef::of(n, &site.links)),
+        prev: index.checked_sub(1).map(|i| site.any_note_ref(i)),
+        next: (index + 1 < site.all_notes.len()).then(|| site.any_note_ref(index + 1)),
         week_title: format::week_title(monday),
-        week_href: site.weeks.contains(&monday).then(|| Links::week_page(monday)),
+        week_href: site.week_href(monday),
     }
 }
 
@@ -308,20 +308,20 @@ pub struct NoteRow {
 
 pub fn index_view(site: &Site<'_>) -> NotesIndexView {
     let mut weeks: Vec<WeekGroup> = Vec::new();
-    for note in site.all_notes.iter().rev() {
+    for (i, note) in site.all_notes.iter().enumerate().rev() {
         let monday = week_start(note.date);
         let title = format::week_title(monday);
         if weeks.last().is_none_or(|w| w.title != title) {
             weeks.push(WeekGroup {
                 title,
                 span: format::week_span(monday),
-                href: site.weeks.contains(&monday).then(|| Links::week_page(monday)),
+                href: site.week_href(monday),
                 notes: Vec::new(),
             });
         }
         let mood = score(note.mood, site);
         let row = NoteRow {
-            note: NoteRef::of(note, &site.links),
+            note: site.any_note_ref(i),
             mood: mood.as_ref().map_or(String::new(), |s| s.value.clone()),
             mood_class: mood.as_ref().map_or("", |s| s.class),
             activity: if note.activity.is_empty() {
@@ -441,7 +441,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
             let day = days.get(date);
             let mood = day.and_then(|x| x.mood);
             DayCell {
-                name: date.format("%a %-d").to_string(),
+                name: format::date_short(date).rsplit_once(' ').map_or(String::new(), |(a, _)| a.to_string()),
                 workday: config.workdays.contains(date.weekday()),
                 mood: mood.map_or(String::new(), format::score),
                 mood_class: mood_class(mood),
@@ -456,10 +456,12 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
     let week_energy = mean(days.days.range(monday..=end).filter_map(|(_, x)| x.energy));
 
     // Every commitment the week touched, once: made, done or missed in it.
-    let all = &site.journal.commitments;
+    let none = Vec::new();
+    let touched: Vec<&Commitment> =
+        site.week_commitments.get(&monday).unwrap_or(&none).iter().map(|&i| &site.journal.commitments[i]).collect();
     let mut commitments: Vec<(u8, Option<NaiveDate>, WeekCommitment)> = Vec::new();
     let (mut made_count, mut done_count) = (0, 0);
-    for c in all {
+    for &c in &touched {
         let made = in_week(Some(c.made_on));
         let done = c.status(d) == Status::Done && in_week(c.done);
         // Due in the week and not done by its end (a commitment due today
@@ -493,7 +495,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
     }
     commitments.sort_by_key(|c| (c.0, c.1.is_none(), c.1));
     let due_in_week: Vec<_> =
-        all.iter().filter(|c| in_week(c.counting_due) && c.dropped.is_none_or(|x| x > end)).collect();
+        touched.iter().filter(|c| in_week(c.counting_due) && c.dropped.is_none_or(|x| x > end)).collect();
     let on_time = due_in_week.iter().filter(|c| c.kept_on_time(end)).count();
     let commitment_summary = format!(
         "{made_count} made, {done_count} done; {} of {} due this week kept on time.",
@@ -502,7 +504,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
     );
 
     let mut deals_moved = Vec::new();
-    for deal in &site.journal.deals {
+    for deal in site.week_deals.get(&monday).unwrap_or(&none).iter().map(|&i| &site.journal.deals[i]) {
         for (i, change) in deal.history.iter().enumerate() {
             if !in_week(Some(change.date)) {
                 continue;
@@ -557,7 +559,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
             asks.extend(note.help.iter().map(|t| Remark { text: t.clone(), note: r.clone() }));
         }
     }
-    let position = site.weeks.iter().position(|w| *w == monday);
+    let position = site.weeks.binary_search(&monday).ok();
     let link = |w: &NaiveDate| (format::week_title(*w), Links::week_page(*w));
     WeekView {
         title: format::week_title(monday),
