@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Save-to-page latency of `saleslog serve` on a 10-year journal.
+
+    python3 bench/latency.py [--runs 30] [--days 3650] [--seed 1] [--bin target/release/saleslog]
+
+Generates a journal with ../shared/tools/gen-journal (GEN_JOURNAL overrides
+the path), starts `saleslog --today <last note's date> serve JOURNAL -o OUT
+--port 0`, waits for the first build, then --runs times saves the last note
+the way editors do (a temporary file renamed over it) with a new number of
+calls, and measures from the rename to the moment both the note's page and
+the dashboard on disk carry the change (polled every 0.5 ms: pages are
+written by rename, so a new inode means a new version). Prints the median,
+p90 and max, and the rebuild times saleslog itself logged.
+
+Issue 4 aims at the debounce (40 ms) plus under 50 ms. This is a benchmark,
+not a test: nothing here passes or fails.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.environ.get("GEN_JOURNAL") or os.path.join(ROOT, "..", "shared", "tools", "gen-journal")
+BIN = os.path.join(ROOT, "target", "release", "saleslog")
+REBUILD = re.compile(r" written, \d+ unchanged, \d+ removed in (\d+) ms")
+
+
+def last_note(journal):
+    """(journal-relative path, date) of the note with the latest dated name."""
+    best = None
+    for folder, _, files in os.walk(journal):
+        for name in files:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}\.md", name):
+                rel = os.path.relpath(os.path.join(folder, name), journal)
+                if best is None or name > os.path.basename(best):
+                    best = rel
+    return best, os.path.basename(best)[:10]
+
+
+def inode(path):
+    try:
+        return os.stat(path).st_ino
+    except FileNotFoundError:
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--days", type=int, default=3650)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--bin", default=BIN)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args()
+    if not os.path.exists(args.bin):
+        sys.exit(f"{args.bin} not found: run `cargo build --release` first")
+
+    work = tempfile.mkdtemp(prefix="saleslog-latency-")
+    journal, out = os.path.join(work, "journal"), os.path.join(work, "out")
+    subprocess.run([GEN, "--out", journal, "--days", str(args.days), "--seed", str(args.seed)],
+                   check=True, stdout=subprocess.DEVNULL)
+    rel, today = last_note(journal)
+    note = os.path.join(journal, rel)
+    page = os.path.join(out, "notes", rel[:-3] + ".html")
+    dashboard = os.path.join(out, "index.html")
+    notes = sum(1 for _, _, fs in os.walk(journal) for f in fs if f.endswith(".md"))
+
+    server = subprocess.Popen([args.bin, "--today", today, "serve", journal, "-o", out, "--port", "0"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "NO_COLOR": "1"})
+    lines, cond = [], threading.Condition()
+
+    def collect():
+        for line in server.stderr:
+            with cond:
+                lines.append(line.rstrip("\n"))
+                cond.notify_all()
+
+    threading.Thread(target=collect, daemon=True).start()
+
+    def wait_rebuild(after, timeout=120):
+        """Index of the first rebuild line at or after `after`."""
+        deadline = time.monotonic() + timeout
+        with cond:
+            while True:
+                for i in range(after, len(lines)):
+                    if REBUILD.search(lines[i]):
+                        return i
+                left = deadline - time.monotonic()
+                if left <= 0 or server.poll() is not None:
+                    sys.exit("no rebuild line; saleslog said:\n" + "\n".join(lines))
+                cond.wait(left)
+
+    try:
+        first = wait_rebuild(0)
+        print(f"journal: {notes} notes ({args.days} days, seed {args.seed}), as of {today}; note {rel}")
+        print(f"first build: {lines[first]}")
+        original = open(note, encoding="utf-8").read()
+        match = re.search(r"^  calls: (\d+)$", original, re.M)
+        if not match:
+            sys.exit(f"{rel} has no `calls:` to change")
+        latencies, build_ms = [], []
+        for run in range(args.runs):
+            calls = 9000 + run
+            text = original[:match.start(1)] + str(calls) + original[match.end(1):]
+            needle = f">{calls}<"
+            before_page, before_dash = inode(page), inode(dashboard)
+            mark = len(lines)
+            tmp = os.path.join(os.path.dirname(note), f".{os.path.basename(note)}.tmp")
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.rename(tmp, note)
+            start = time.perf_counter()
+            page_done = dash_done = None
+            while page_done is None or dash_done is None:
+                now = time.perf_counter()
+                if now - start > 30:
+                    sys.exit("the pages did not change within 30 s; saleslog said:\n" + "\n".join(lines))
+                if page_done is None and inode(page) != before_page:
+                    try:
+                        if needle in open(page, encoding="utf-8").read():
+                            page_done = time.perf_counter()
+                    except FileNotFoundError:
+                        pass
+                if dash_done is None and inode(dashboard) != before_dash:
+                    dash_done = time.perf_counter()
+                time.sleep(0.0005)
+            latencies.append((max(page_done, dash_done) - start) * 1000)
+            line = lines[wait_rebuild(mark)]
+            build_ms.append(int(REBUILD.search(line).group(1)))
+            time.sleep(0.3)  # let the server and the page cache settle between runs
+    finally:
+        server.terminate()
+        server.wait()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"kept {work}")
+
+    def summary(xs):
+        xs = sorted(xs)
+        p90 = xs[min(len(xs) - 1, int(round(0.9 * (len(xs) - 1))))]
+        return f"median {statistics.median(xs):.0f} ms, p90 {p90:.0f} ms, max {xs[-1]:.0f} ms"
+
+    print(f"save → note page and dashboard written ({args.runs} saves): {summary(latencies)}")
+    print(f"rebuild as logged by saleslog (rescan + render + write):  {summary(build_ms)}")
+
+
+if __name__ == "__main__":
+    main()
