@@ -131,8 +131,12 @@ def pick_dates(journal, rng, n):
     picks.add(qs)
     picks.add(qs - dt.timedelta(days=1))
     picks.add(mid - dt.timedelta(days=mid.weekday()))
-    while len(picks) < n + 11:
-        picks.add(first + dt.timedelta(days=rng.randint(0, max(span, 0))))
+    # Random dates; a short journal has few distinct ones, so look a little
+    # around it too and stop after a bounded number of tries.
+    for _ in range(50 * (n + 11)):
+        if len(picks) >= n + 11:
+            break
+        picks.add(first + dt.timedelta(days=rng.randint(-14, max(span, 0) + 30)))
     return sorted(d.isoformat() for d in picks)
 
 
