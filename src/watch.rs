@@ -337,6 +337,11 @@ mod tests {
         let e = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
         assert!(explain(&e).contains("fs.inotify.max_user_watches"));
         assert!(explain(&e).contains("--poll"));
+        // inotify_add_watch's ENOSPC, as notify passes it on.
+        let e = notify::Error::io(std::io::Error::from_raw_os_error(28));
+        assert!(explain(&e).contains("fs.inotify.max_user_watches"));
+        let other = notify::Error::io(std::io::Error::from_raw_os_error(13));
+        assert!(explain(&other).starts_with("watching failed"));
     }
 }
 
