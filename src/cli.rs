@@ -379,12 +379,12 @@ fn serve(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, o:
     let mut opened = !o.open;
     let stop = std::sync::atomic::AtomicBool::new(false);
     watch::run(session, &stop, &mut |outcome| {
-        if !outcome.line.is_empty() {
-            log_outcome(outcome);
-        }
+        // Published first, so that once the line is printed the server
+        // already serves this build's status.
         if outcome.report.is_some() || outcome.failed {
             live.publish(outcome.problems.clone(), outcome.failed);
         }
+        log_outcome(outcome);
         if !opened {
             opened = true;
             open_browser(&url);

@@ -242,7 +242,16 @@ pub fn host_allowed(host: Option<&str>, addr: SocketAddr) -> bool {
         });
     }
     let host = host.trim().to_ascii_lowercase();
-    allowed.contains(&host)
+    if allowed.contains(&host) {
+        return true;
+    }
+    // Listening on every address (`--bind 0.0.0.0`): the machine is reached
+    // by whichever of its addresses the client knows, so any IP literal with
+    // the port is fine. DNS rebinding needs a name, never an IP literal.
+    addr.ip().is_unspecified()
+        && host
+            .rsplit_once(':')
+            .is_some_and(|(ip, p)| p == port.to_string() && ip.trim_matches(['[', ']']).parse::<IpAddr>().is_ok())
 }
 
 /// Map a request path to a file inside `root` (canonical), or `None`:
@@ -394,6 +403,17 @@ mod tests {
         assert!(!host_allowed(None, addr));
         let lan: SocketAddr = "192.168.1.5:4000".parse().unwrap();
         assert!(host_allowed(Some("192.168.1.5:4000"), lan));
+        assert!(!host_allowed(Some("192.168.1.6:4000"), lan));
+        // --bind 0.0.0.0: any of the machine's addresses, never a name.
+        let any: SocketAddr = "0.0.0.0:4000".parse().unwrap();
+        assert!(host_allowed(Some("192.168.1.5:4000"), any));
+        assert!(host_allowed(Some("0.0.0.0:4000"), any));
+        assert!(host_allowed(Some("localhost:4000"), any));
+        assert!(!host_allowed(Some("192.168.1.5:4001"), any));
+        assert!(!host_allowed(Some("evil.example:4000"), any));
+        assert!(!host_allowed(Some("1.2.3.4.evil.example:4000"), any));
+        let any6: SocketAddr = "[::]:4000".parse().unwrap();
+        assert!(host_allowed(Some("[fe80::1]:4000"), any6));
     }
 
     #[test]

@@ -220,6 +220,17 @@ fn binding_beyond_loopback_warns() {
     assert!(warning.contains("0.0.0.0"), "{warning}");
     s.server.wait_for_line(is_rebuild_line, LONG);
     assert_eq!(s.get("/").status, 200);
+    // Reached by one of the machine's addresses, as a phone on the network
+    // would (and by the printed URL); names other than localhost stay out.
+    let port = s.port;
+    for host in [format!("192.0.2.7:{port}"), format!("0.0.0.0:{port}"), format!("[::1]:{port}")] {
+        let r = request(port, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(r.status, 200, "Host {host}");
+    }
+    for host in [format!("evil.example:{port}"), "192.0.2.7:1".to_string()] {
+        let r = request(port, &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(r.status, 400, "Host {host}");
+    }
 }
 
 #[test]
