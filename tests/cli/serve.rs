@@ -369,3 +369,36 @@ fn a_page_that_missed_a_build_reloads_at_once() {
     let n = events.stream.read(&mut buf).unwrap_or(0);
     assert!(!String::from_utf8_lossy(&buf[..n]).contains("reload"), "a current page was told to reload");
 }
+
+/// A broken `saleslog.yaml` mid-session: the last good pages stay, every
+/// page shows where the problem is, and fixing the file recovers by itself.
+#[test]
+fn a_broken_configuration_keeps_the_last_pages_and_recovers() {
+    let s = Served::sample();
+    let config = s.journal.join("saleslog.yaml");
+    let good = fs::read_to_string(&config).unwrap();
+    let pages = tree(&s.out);
+
+    let mark = s.server.mark();
+    fs::write(
+        &config,
+        good.replace("quota: {amount: 300000, period: quarter}", "quota: {amount: lots, period: quarter}"),
+    )
+    .unwrap();
+    let line = s.server.wait_for_line_after(mark, |l| l.contains("keeping the last good pages"), LONG);
+    assert!(line.contains("saleslog.yaml"), "{line}");
+    assert_eq!(tree(&s.out), pages, "the last good pages must stay");
+    let r = s.get("/");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("saleslog-overlay"), "no overlay: {}", r.body);
+    assert!(r.body.contains("saleslog.yaml:"), "the overlay does not locate the problem: {}", r.body);
+
+    let mut events = Events::connect(s.port, &r.body);
+    let mark = s.server.mark();
+    fs::write(&config, good.replace("name: Alex Rivera", "name: Alex Q. Rivera")).unwrap();
+    s.server.wait_for_line_after(mark, is_rebuild_line, LONG);
+    events.wait_for_reload();
+    let r = s.get("/");
+    assert!(!r.body.contains("saleslog-overlay"), "still shows the error");
+    assert!(r.body.contains("Alex Q. Rivera"), "the fixed configuration is not used");
+}
