@@ -420,10 +420,11 @@ fn git_checkout_of_500_notes() {
         fs::remove_file(note).unwrap();
         fs::write(note, format!("{text}\nChecked out from the other branch ({i}).\n")).unwrap();
     }
-    // Files vanish while the rebuild reads them.
+    // Files vanish while the rebuild reads them: spaced beyond the quiet
+    // time that ends a burst, so the rebuild has started.
     for note in notes.iter().rev().take(40) {
         fs::remove_file(note).unwrap();
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(Duration::from_millis(30));
     }
     w.wait_for_line_after(mark, is_rebuild_line, Duration::from_secs(120));
     // Quiet: no rebuild line for a while.
