@@ -37,6 +37,8 @@ pub struct BoxView {
     /// The key figure, split so its number stands out: `4.0` and `/ 5`.
     pub figure: String,
     pub unit: String,
+    /// What the figure measures, in a few words.
+    pub caption: String,
     pub reason: String,
     pub href: &'static str,
     /// The last 14 days at a glance, for the boxes that are about days.
@@ -112,6 +114,7 @@ pub fn view(site: &Site<'_>) -> DashboardView {
                 mark: b.mark,
                 figure,
                 unit,
+                caption: caption(site, b.area),
                 reason: b.reason,
                 href: b.page,
                 strip: strip(site, b.area),
@@ -147,6 +150,28 @@ pub fn view(site: &Site<'_>) -> DashboardView {
         this_week: format!("{} · {}", format::week_title(monday), format::week_span(monday)),
         this_week_href: site.week_href(monday),
         alert,
+    }
+}
+
+/// What each box's key figure is.
+fn caption(site: &Site<'_>, area: &str) -> String {
+    let f = site.figures;
+    match area {
+        "activity" if f.activity.attainment.is_some() => "of goal pace this week".into(),
+        "activity" => "activity against goals".into(),
+        "attitude" => "mood, mean of the last 7 days".into(),
+        "commitments" if f.commitments.on_time_rate.is_some() => {
+            format!("kept on time, last {} days", site.config.commitments.window_days)
+        }
+        "commitments" => "nothing due in the window yet".into(),
+        "data" => "last note written".into(),
+        _ => match (f.pipeline.coverage, &f.pipeline.period_start, &site.config.quota) {
+            (Some(_), Some(start), Some(q)) => {
+                format!("of what is left to win in {}", super::pipeline::period_name(*start, q.period))
+            }
+            (None, Some(_), Some(_)) => "of the quota: nothing left to cover".into(),
+            _ => "open pipeline".into(),
+        },
     }
 }
 
@@ -290,10 +315,7 @@ fn details(site: &Site<'_>, area: &str) -> Vec<Detail> {
                 Detail::new("errors", d.errors.to_string()),
                 Detail::new("warnings", d.warnings.to_string()),
                 Detail::new("missing workdays", d.missing_workdays.to_string()),
-                Detail::new(
-                    "last note",
-                    site.journal.last_date().map_or("none yet".into(), |l| format::date_short(l).to_string()),
-                ),
+                Detail::new("stale deals", f.pipeline.stale.to_string()),
             ]
         }
         _ => {

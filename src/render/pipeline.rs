@@ -107,7 +107,8 @@ pub fn deal_row(site: &Site<'_>, deal: &Deal) -> DealRow {
     }
 }
 
-fn period_name(start: NaiveDate, p: Period) -> String {
+/// `Q4 2026`, `November 2026`, `2026`.
+pub fn period_name(start: NaiveDate, p: Period) -> String {
     match p {
         Period::Month => start.format("%B %Y").to_string(),
         Period::Quarter => format!("Q{} {}", (start.month() - 1) / 3 + 1, start.year()),
