@@ -7,8 +7,7 @@
 //!
 //! Journals stay in memory (`note::parse` → `Journal::build` →
 //! `analyse::analyse`), as `report` computes them, so each case is fast.
-//! (`build` twice giving byte-identical output is tested with the build,
-//! in `tests/cli/build.rs`.)
+//! Last, `build` twice gives byte-identical pages (rendered in memory).
 
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
@@ -17,6 +16,8 @@ use saleslog::config::{self, Config};
 use saleslog::diagnostic::{Code, Diagnostic, Pos, Tally};
 use saleslog::journal::Journal;
 use saleslog::note::{self, Note};
+use saleslog::render::Renderer;
+use saleslog::workspace::Workspace;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -393,6 +394,36 @@ proptest! {
         // The update's note still exists, empty, so the days are the same.
         in_place.push((update_file, "---\n---\n".to_string()));
         prop_assert_eq!(json(&figures(&later, as_of)), json(&figures(&in_place, as_of)));
+    }
+}
+
+proptest! {
+    // Each case renders a whole site twice: fewer cases.
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Two builds of the same journal give the same bytes, page for page
+    /// (`tests/cli/build.rs` checks it on disk for the sample journal; this
+    /// checks it on random journals, with fresh hash maps each time).
+    #[test]
+    fn building_twice_gives_byte_identical_pages(notes in journal_spec()) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("saleslog.yaml"), CONFIG).unwrap();
+        for (rel, text) in files(&notes) {
+            std::fs::write(dir.path().join(rel), text).unwrap();
+        }
+        let render = || {
+            let ws = Workspace::load(dir.path()).unwrap();
+            let pages = Renderer::for_journal(dir.path()).unwrap().render_site(&ws, as_of()).unwrap();
+            pages.into_iter().map(|p| (p.path, p.bytes)).collect::<Vec<_>>()
+        };
+        let first = render();
+        prop_assert!(first.len() > 5);
+        let second = render();
+        prop_assert_eq!(first.len(), second.len());
+        for (a, b) in first.iter().zip(&second) {
+            prop_assert_eq!(&a.0, &b.0);
+            prop_assert!(a.1 == b.1, "{} differs between two builds", a.0);
+        }
     }
 }
 
