@@ -218,7 +218,15 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         let target = join_relative(dir, &percent_decode(link))?;
         site.links.has_note(&target).then(|| site.links.note_page(&target).to_string())
     };
-    let body = markdown::to_html(&note.body, root, &resolve);
+    // A body that opens with the heading used as the page's title does not
+    // repeat it.
+    let body_text = match note.body.trim_start().strip_prefix("# ") {
+        Some(rest) if rest.lines().next().is_some_and(|h| format::excerpt(h.trim(), 80) == label) => {
+            rest.split_once('\n').map_or("", |(_, after)| after)
+        }
+        _ => note.body.as_str(),
+    };
+    let body = markdown::to_html(body_text, root, &resolve);
     let monday = week_start(note.date);
     NoteView {
         title: format!("{} · {label}", format::date_long(note.date)),
