@@ -15,7 +15,7 @@
 //! `[`) is an error, not a crash. No type of the YAML crate leaves this module.
 
 use crate::diagnostic::{Code, Pos};
-use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle, Tag};
+use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle, StructureStyle, Tag};
 use std::collections::HashMap;
 
 /// Nesting deeper than this is not a plausible note.
@@ -135,6 +135,9 @@ struct Builder {
     /// YAML parser's own line numbers also break at a lone `\r`.
     line_starts: Vec<usize>,
     stack: Vec<Frame>,
+    /// For each open collection, where its `[` or `{` is if it has one:
+    /// an unclosed bracket shows up as an error lines later.
+    brackets: Vec<Option<(Pos, char)>>,
     anchors: HashMap<usize, Node>,
     nodes: usize,
     alias_bytes: usize,
@@ -151,6 +154,7 @@ impl Builder {
             line_offset: first_line.saturating_sub(1),
             line_starts,
             stack: Vec::new(),
+            brackets: Vec::new(),
             anchors: HashMap::new(),
             nodes: 0,
             alias_bytes: 0,
@@ -193,7 +197,17 @@ impl Builder {
                             ));
                         }
                     }
-                    return Err(self.error(self.pos(e.marker()), Code::YamlSyntax, info));
+                    let pos = self.pos(e.marker());
+                    let mut message = info.to_string();
+                    if let Some((open, bracket)) = self.brackets.iter().rev().flatten().next() {
+                        if open.line < pos.line {
+                            message.push_str(&format!(
+                                " (inside the `{bracket}` opened on line {}, column {}: is it closed?)",
+                                open.line, open.column
+                            ));
+                        }
+                    }
+                    return Err(self.error(pos, Code::YamlSyntax, message));
                 }
             };
             let pos = self.pos(span.tag_start.as_ref().unwrap_or(&span.start));
@@ -213,15 +227,18 @@ impl Builder {
                         .map_err(|m| self.error(pos, Code::UnsupportedYaml, m))?;
                     self.complete(Node { value, pos }, anchor)?;
                 }
-                Event::SequenceStart(_, anchor, tag) => {
+                Event::SequenceStart(style, anchor, tag) => {
                     self.check_collection_tag(tag.as_deref(), "seq", pos)?;
-                    self.open(Frame::Seq { items: Vec::new(), pos, anchor }, pos)?;
+                    let bracket = (style == StructureStyle::Flow).then_some((pos, '['));
+                    self.open(Frame::Seq { items: Vec::new(), pos, anchor }, pos, bracket)?;
                 }
-                Event::MappingStart(_, anchor, tag) => {
+                Event::MappingStart(style, anchor, tag) => {
                     self.check_collection_tag(tag.as_deref(), "map", pos)?;
-                    self.open(Frame::Map { entries: Vec::new(), key: None, pos, anchor }, pos)?;
+                    let bracket = (style == StructureStyle::Flow).then_some((pos, '{'));
+                    self.open(Frame::Map { entries: Vec::new(), key: None, pos, anchor }, pos, bracket)?;
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
+                    self.brackets.pop();
                     let (node, anchor) = match self.stack.pop() {
                         Some(Frame::Seq { items, pos, anchor }) => (Node { value: Value::Seq(items), pos }, anchor),
                         Some(Frame::Map { entries, pos, anchor, .. }) => {
@@ -266,11 +283,12 @@ impl Builder {
         }
     }
 
-    fn open(&mut self, frame: Frame, pos: Pos) -> Result<(), YamlError> {
+    fn open(&mut self, frame: Frame, pos: Pos, bracket: Option<(Pos, char)>) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.error(pos, Code::UnsupportedYaml, format!("values nested more than {MAX_DEPTH} deep")));
         }
         self.stack.push(frame);
+        self.brackets.push(bracket);
         Ok(())
     }
 
@@ -506,6 +524,16 @@ mod tests {
         let e = parse("mood: 4\n\tcalls: 3\n", 2).unwrap_err();
         assert_eq!(e.code, Code::YamlSyntax);
         assert_eq!(e.pos.line, 3);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_named_where_the_error_shows() {
+        let e = parse("mood: [4\nactivity: {calls: 3}\n", 2).unwrap_err();
+        assert_eq!(e.pos, Pos::new(3, 9));
+        assert!(e.message.ends_with(" (inside the `[` opened on line 2, column 7: is it closed?)"), "{}", e.message);
+        // An error on the bracket's own line needs no such note.
+        let e = parse("tags: [a, b: c: d]\n", 2).unwrap_err();
+        assert!(!e.message.contains("opened on line"), "{}", e.message);
     }
 
     #[test]

@@ -70,6 +70,11 @@ fn at(file: &str, line: u64, column: u64, code: &str) -> (String, u64, u64, Stri
 fn invalid_yaml_is_one_error_and_the_note_keeps_its_tasks() {
     let j = Journal::fixture("faults/invalid-yaml");
     assert_eq!(check(&j), (1, vec![at("2026-11-26.md", 3, 9, "yaml-syntax")]));
+    // The parser notices on line 3; the mistake is the `[` of line 2.
+    assert_eq!(
+        check_json(&j)[0]["message"],
+        "illegal placement of ':' indicator (inside the `[` opened on line 2, column 7: is it closed?)"
+    );
     assert_eq!(counted(&j), GOOD_AND_TASK);
 }
 
