@@ -229,7 +229,8 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
     note.tasks = tasks::find(split.body, split.body_line);
     for task in &note.tasks {
         for (column, bad) in &task.bad_dates {
-            let pos = Pos::new(task.pos.line, task.pos.column + 4 + column);
+            // `task.pos` is the `[` of `[ ]`; the text after `]` starts 3 on.
+            let pos = Pos::new(task.pos.line, task.pos.column + 2 + column);
             cx.error(pos, Code::InvalidDate, format!("`{bad}` is not a real date"), "write the date as YYYY-MM-DD");
         }
         if task.checked && task.done.is_none() {

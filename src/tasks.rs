@@ -20,7 +20,8 @@ pub struct TaskItem {
     pub checked: bool,
     pub due: Option<NaiveDate>,
     pub done: Option<NaiveDate>,
-    /// Markers whose date is not a real date (` 📅 2026-02-30`), with their column.
+    /// Markers whose date is not a real date (` 📅 2026-02-30`): the date's
+    /// 1-based column in the text after `]`, and the date as written.
     pub bad_dates: Vec<(usize, String)>,
 }
 
@@ -70,32 +71,48 @@ const DUE_MARKERS: [&str; 2] = [" 📅 ", " due:"];
 const DONE_MARKERS: [&str; 2] = [" ✅ ", " done:"];
 
 /// Read the markers out of one item's text (after its `[ ]`).
+///
+/// Markers are read in the order they are written; the first valid date of
+/// each kind counts. A marker-shaped date that is not a real one
+/// (` 📅 2026-02-30`) is reported and removed from the text like a valid
+/// one, so fixing it does not change the task's identity. Columns are
+/// counted in the original text, so each points at its own date.
 fn parse_item(raw: &str, checked: bool) -> TaskItem {
     // Markers need a space before them; the text after `]` starts with one.
-    let mut text = raw.to_string();
-    let mut due = None;
-    let mut done = None;
+    let mut markers: Vec<(usize, &str, bool)> = DUE_MARKERS
+        .iter()
+        .map(|m| (m, true))
+        .chain(DONE_MARKERS.iter().map(|m| (m, false)))
+        .flat_map(|(m, is_due)| raw.match_indices(*m).map(move |(at, m)| (at, m, is_due)))
+        .collect();
+    markers.sort_unstable();
+    let (mut due, mut done) = (None, None);
     let mut bad_dates = Vec::new();
-    for (markers, slot) in [(DUE_MARKERS, &mut due), (DONE_MARKERS, &mut done)] {
-        for marker in markers {
-            while let Some(at) = text.find(marker) {
-                let date_start = at + marker.len();
-                let candidate = text.get(date_start..date_start + 10).unwrap_or("");
-                if !looks_like_date(candidate) {
-                    break;
-                }
-                match parse_date(candidate) {
-                    Some(d) => {
-                        if slot.is_none() {
-                            *slot = Some(d);
-                        }
-                    }
-                    None => bad_dates.push((text[..at].chars().count() + 1, candidate.to_string())),
-                }
-                text.replace_range(at..date_start + 10, "");
-            }
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    for (at, marker, is_due) in markers {
+        let date_start = at + marker.len();
+        let candidate = raw.get(date_start..date_start + 10).unwrap_or("");
+        // `due:2026-12-011` is not a marker: a date is followed by no digit.
+        let digit_after = raw.as_bytes().get(date_start + 10).is_some_and(u8::is_ascii_digit);
+        if !looks_like_date(candidate) || digit_after {
+            continue;
         }
+        match parse_date(candidate) {
+            Some(d) => {
+                let slot = if is_due { &mut due } else { &mut done };
+                slot.get_or_insert(d);
+            }
+            None => bad_dates.push((raw[..date_start].chars().count() + 1, candidate.to_string())),
+        }
+        cuts.push(at..date_start + 10);
     }
+    let mut text = String::with_capacity(raw.len());
+    let mut from = 0;
+    for cut in cuts {
+        text.push_str(&raw[from..cut.start]);
+        from = cut.end;
+    }
+    text.push_str(&raw[from..]);
     TaskItem { pos: Pos::START, text: text.trim().to_string(), checked, due, done, bad_dates }
 }
 
@@ -149,6 +166,26 @@ mod tests {
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].text, "child");
         assert_eq!(t[0].pos, Pos::new(11, 5));
+    }
+
+    #[test]
+    fn markers_count_in_the_order_they_are_written() {
+        let t = parse_item(" A due:2026-12-01 📅 2026-12-05 done:2026-11-30 ✅ 2026-11-29", false);
+        assert_eq!((t.due, t.done), (d("2026-12-01"), d("2026-11-30")));
+        assert_eq!(t.text, "A");
+        // Something marker-like that is not a date does not hide a later marker.
+        let t = parse_item(" Call due: soon due:2026-12-01", false);
+        assert_eq!((t.due, t.text.as_str()), (d("2026-12-01"), "Call due: soon"));
+        // A date runs to ten characters, no further.
+        let t = parse_item(" Ref due:2026-12-011", false);
+        assert_eq!((t.due, t.text.as_str()), (None, "Ref due:2026-12-011"));
+    }
+
+    #[test]
+    fn bad_marker_dates_are_located_in_the_written_text() {
+        let t = parse_item(" A 📅 2026-02-30 due:2026-13-01", false);
+        assert_eq!(t.bad_dates, vec![(6, "2026-02-30".to_string()), (21, "2026-13-01".to_string())]);
+        assert_eq!(t.text, "A");
     }
 
     #[test]

@@ -127,6 +127,7 @@ fn impossible_dates_are_errors_and_the_file_name_date_is_used() {
                 at("2026-02-30-ideas.md", 1, 1, "no-date"),
                 at("2026-11-26.md", 2, 7, "invalid-date"),  // date: 2026-02-30
                 at("2026-11-26.md", 6, 10, "invalid-date"), // due: 2026-13-01
+                at("2026-11-26.md", 8, 23, "invalid-date"), // 📅 2026-02-30
             ]
         )
     );
@@ -135,8 +136,8 @@ fn impossible_dates_are_errors_and_the_file_name_date_is_used() {
         "`2026-02-30` in the file name is not a real date, so this markdown file is not a note"
     );
     // 2026-11-26.md is dated by its name; its commitment exists, without a
-    // due date.
-    assert_eq!(counted(&j), Counted { notes: 2, open_commitments: 2, ..GOOD });
+    // due date, and its task item has the valid one of its two due dates.
+    assert_eq!(counted(&j), Counted { notes: 2, open_commitments: 3, ..GOOD });
 }
 
 #[test]
