@@ -35,6 +35,7 @@ pub fn check_note(bytes: &[u8]) {
     diagnostics.extend(parsed.diagnostics);
     for d in &diagnostics {
         check_located(d, Some(&text));
+        check_points_at_the_date(d, &text);
     }
     let rendered = output::diagnostics_human(&diagnostics, |_| Some(text.clone()), false);
     assert_eq!(rendered.is_empty(), diagnostics.is_empty());
@@ -140,6 +141,20 @@ pub fn check_located(d: &Diagnostic, text: Option<&str>) {
     let line = lines[d.line - 1];
     let line = if d.line == 1 { line.strip_prefix('\u{feff}').unwrap_or(line) } else { line };
     assert!(d.column <= line.chars().count() + 1, "{d}: line {} is {line:?}", d.line);
+}
+
+/// A task marker's impossible date (`` `2026-02-30` is not a real date ``)
+/// is located at the date itself.
+pub fn check_points_at_the_date(d: &Diagnostic, text: &str) {
+    let Some(bad) = d.message.strip_prefix('`').and_then(|m| m.strip_suffix("` is not a real date")) else {
+        return;
+    };
+    if bad.contains(':') {
+        return; // a front-matter value (`due: …`), located at the value
+    }
+    let line = text.split('\n').nth(d.line - 1).unwrap_or_default();
+    let at: String = line.chars().skip(d.column - 1).take(bad.chars().count()).collect();
+    assert_eq!(at, bad, "{d}: line {} is {line:?}", d.line);
 }
 
 /// What a parsed note may hold: values within their documented ranges.
