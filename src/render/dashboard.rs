@@ -136,7 +136,7 @@ pub fn view(site: &Site<'_>) -> DashboardView {
     let monday = week_start(site.as_of);
     let alert = (site.tally.errors > 0).then(|| {
         format!(
-            "{} in the notes: the figures leave out what could not be read. See the data page.",
+            "{} in the notes: the figures leave out what could not be read.",
             plural(site.tally.errors, "error", "errors")
         )
     });
@@ -275,7 +275,7 @@ fn details(site: &Site<'_>, area: &str) -> Vec<Detail> {
             }
             out.push(Detail::new(
                 "mood ↔ activity",
-                f.attitude.mood_activity_r.map_or("not enough days".into(), |r| format!("r = {r:.2}")),
+                f.attitude.mood_activity_r.map_or("too few days".into(), |r| format!("r = {r:.2}")),
             ));
             out
         }
