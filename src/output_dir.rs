@@ -3,8 +3,8 @@
 //!
 //! Rules, checked before anything is written:
 //! - the folder may not be a symlink, the journal folder itself, a folder
-//!   that contains the journal, a folder holding a `.git`, or a folder
-//!   holding notes (`*.md` files);
+//!   that contains the journal, the journal's `templates/` (or a folder in
+//!   it), a folder holding a `.git`, or a folder holding notes (`*.md`);
 //! - an existing, non-empty folder must carry the marker file
 //!   [`MARKER`], which saleslog writes there: a folder it did not make is
 //!   never written into.
@@ -185,6 +185,10 @@ impl OutputDir {
         }
         if root.starts_with(&out) {
             return Err(refuse(dir, "it contains the journal"));
+        }
+        // Pages written there would be read back as template overrides.
+        if out.starts_with(root.join("templates")) {
+            return Err(refuse(dir, "it is the journal's templates folder"));
         }
         let mut owned = BTreeMap::new();
         let mut marker_time = None;
@@ -469,6 +473,7 @@ mod tests {
         };
         assert!(refused(&journal).contains("the journal folder itself"));
         assert!(refused(tmp.path()).contains("contains the journal"));
+        assert!(refused(&journal.join("templates")).contains("templates folder"));
         assert!(refused(&journal.join("2026")).contains("holds notes"));
         assert!(refused(&journal.join("2026/./../2026")).contains("holds notes"));
         let repo = tmp.path().join("repo");
