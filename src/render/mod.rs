@@ -43,7 +43,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 
 /// One file of the site: its path relative to the output folder
@@ -79,6 +79,14 @@ pub const STYLESHEET_NAME: &str = "style.css";
 pub struct Renderer {
     tera: Tera,
     stylesheet: String,
+    /// Every page rendered before, by path: a fingerprint of the data it
+    /// was rendered from, and its bytes. A watch session keeps one Renderer,
+    /// so after a save only pages whose data changed go through tera (the
+    /// costliest step); a page's data is cheap to build and hash.
+    memo: Mutex<HashMap<String, (u64, Arc<[u8]>)>>,
+    /// Note bodies rendered to HTML before, by a fingerprint of their text
+    /// and of what their links resolve against.
+    bodies: BodyCache,
     /// The journal's files that replaced or added to the built-in ones.
     pub overrides: Vec<String>,
 }
@@ -150,7 +158,13 @@ impl Renderer {
         if stylesheet.is_some() {
             overrides.push(format!("templates/{STYLESHEET_NAME}"));
         }
-        Ok(Renderer { tera, stylesheet: stylesheet.unwrap_or_else(|| STYLESHEET.to_string()), overrides })
+        Ok(Renderer {
+            tera,
+            stylesheet: stylesheet.unwrap_or_else(|| STYLESHEET.to_string()),
+            memo: Mutex::new(HashMap::new()),
+            bodies: BodyCache::default(),
+            overrides,
+        })
     }
 
     /// Every page of the site for `ws` as of `as_of`, sorted by path. Fails
@@ -167,7 +181,8 @@ impl Renderer {
         let journal = Journal::build(&all_notes, as_of);
         let figures = analyse::analyse(&journal, &ws.config, Tally::of(&diagnostics));
         let days = Days::new(&journal, &ws.config);
-        let site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics);
+        let mut site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics);
+        site.bodies = Some(&self.bodies);
         Ok((self.render(&site)?, site.tally))
     }
 
@@ -223,12 +238,51 @@ impl Renderer {
 
     fn page<T: Serialize>(&self, site: &Site<'_>, template: &str, path: &str, title: &str, view: &T) -> Result<Page> {
         let frame = Frame::new(site, path, title, template);
+        let key = fingerprint(&(template, &frame, view));
+        if let Some(key) = key {
+            let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((k, bytes)) = memo.get(path) {
+                if *k == key {
+                    return Ok(Page { path: path.to_string(), bytes: bytes.to_vec() });
+                }
+            }
+        }
         let mut context = Context::new();
         context.insert("page", &frame);
         context.insert("view", view);
         let html = self.tera.render(template, &context).map_err(|e| template_error(template, &e))?;
+        if let Some(key) = key {
+            let bytes: Arc<[u8]> = Arc::from(html.as_bytes());
+            self.memo.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), (key, bytes));
+        }
         Ok(Page { path: path.to_string(), bytes: html.into_bytes() })
     }
+}
+
+/// A hash of everything a page is rendered from, or `None` if it cannot be
+/// serialized (then the page is always rendered).
+fn fingerprint<T: Serialize>(data: &T) -> Option<u64> {
+    struct HashWriter(foldhash::quality::FoldHasher<'static>);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            std::hash::Hasher::write(&mut self.0, buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = HashWriter(hasher());
+    serde_json::to_writer(&mut w, data).ok()?;
+    Some(std::hash::Hasher::finish(&w.0))
+}
+
+/// A fast, good-quality, seeded-by-constant hasher: fingerprints must be
+/// the same for the same data within a process (they are never stored).
+fn hasher() -> foldhash::quality::FoldHasher<'static> {
+    use std::hash::BuildHasher;
+    const STATE: foldhash::quality::FixedState = foldhash::quality::FixedState::with_seed(0x5a1e_5106);
+    STATE.build_hasher()
 }
 
 /// A template error with its template, line and the chain of causes.
@@ -366,6 +420,35 @@ pub struct Site<'a> {
     pub note_refs: Vec<NoteRef>,
     /// File → indexes into `diagnostics`.
     pub diagnostics_by_file: HashMap<&'a str, Vec<usize>>,
+    /// Rendered note bodies kept between builds (a watch session's).
+    pub bodies: Option<&'a BodyCache>,
+    /// A fingerprint of the set of notes, which note-to-note links resolve
+    /// against.
+    pub notes_key: u64,
+}
+
+/// Note bodies rendered before: fingerprint → HTML.
+#[derive(Default)]
+pub struct BodyCache(Mutex<HashMap<u64, Arc<str>>>);
+
+impl Site<'_> {
+    /// A note body as HTML, from the cache when the same text was rendered
+    /// against the same set of notes before.
+    pub fn markdown(&self, body: &str, root: &str, dir: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
+        let Some(cache) = self.bodies else { return markdown::to_html(body, root, resolve) };
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = hasher();
+            (self.notes_key, root, dir, body).hash(&mut h);
+            h.finish()
+        };
+        if let Some(html) = cache.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return html.to_string();
+        }
+        let html = markdown::to_html(body, root, resolve);
+        cache.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::from(html.as_str()));
+        html
+    }
 }
 
 impl<'a> Site<'a> {
@@ -430,6 +513,15 @@ impl<'a> Site<'a> {
             week_deals,
             note_refs,
             diagnostics_by_file,
+            bodies: None,
+            notes_key: {
+                use std::hash::{Hash, Hasher};
+                let mut h = hasher();
+                for n in all_notes {
+                    n.path.hash(&mut h);
+                }
+                h.finish()
+            },
         }
     }
 
@@ -590,6 +682,36 @@ pub fn notes_by_day(journal: &Journal) -> BTreeMap<NaiveDate, Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long-lived renderer (as in `watch`) must give exactly what a fresh
+    /// one gives, whatever changed in between: the page memo and the body
+    /// cache may only ever skip work, never change a byte.
+    #[test]
+    fn memoized_pages_equal_fresh_renders() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("saleslog.yaml", "goals: {daily: {calls: 10}}\nquota: {amount: 1000}\n");
+        write("2026-11-23.md", "---\nmood: 4\nactivity: {calls: 12}\ndeals:\n  - {name: Acme, stage: lead, amount: 500, next: call}\ncommitments:\n  - {id: a, what: Send deck, due: 2026-11-25}\n---\nSee [next](2026-11-24.md).\n");
+        write("2026-11-24.md", "---\nmood: 3\nactivity: {calls: 8}\n---\n- [ ] Call Bob due:2026-11-26\n");
+        let mut ws = Workspace::load(dir.path()).unwrap();
+        let kept = Renderer::builtin().unwrap();
+        let same = |ws: &Workspace, d: NaiveDate| {
+            assert_eq!(kept.render_site(ws, d).unwrap(), Renderer::builtin().unwrap().render_site(ws, d).unwrap());
+        };
+        let d = |s: &str| crate::text::parse_date(s).unwrap();
+        same(&ws, d("2026-11-24"));
+        same(&ws, d("2026-11-27")); // another report date: statuses move
+        write("2026-11-25.md", "---\ncommitments:\n  - {id: a, done: true}\ndeals:\n  - {id: acme, stage: won}\n---\n");
+        ws.refresh().unwrap();
+        same(&ws, d("2026-11-27")); // a later note changes earlier notes' pages
+        std::fs::remove_file(dir.path().join("2026-11-24.md")).unwrap();
+        ws.refresh().unwrap();
+        same(&ws, d("2026-11-27")); // a link target vanished
+    }
 
     #[test]
     fn escaping_covers_attributes_and_drops_controls() {

@@ -7,7 +7,7 @@ use super::commitments::{row as commitment_row, CommitmentRow};
 use super::dashboard::Remark;
 use super::format::{self, plural};
 use super::pipeline::Flag;
-use super::{markdown, Links, NoteRef, Site};
+use super::{Links, NoteRef, Site};
 use crate::analyse::calendar::week_start;
 use crate::analyse::mean;
 use crate::diagnostic::Severity;
@@ -226,7 +226,7 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         }
         _ => note.body.as_str(),
     };
-    let body = markdown::to_html(body_text, root, &resolve);
+    let body = site.markdown(body_text, root, dir, &resolve);
     let monday = week_start(note.date);
     NoteView {
         title: format!("{} · {label}", format::date_long(note.date)),
