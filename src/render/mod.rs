@@ -75,6 +75,9 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STYLESHEET: &str = include_str!("../../templates/style.css");
 pub const STYLESHEET_NAME: &str = "style.css";
 
+/// A page as last rendered: the fingerprint of its data, and its bytes.
+type Memo = (u64, Arc<[u8]>);
+
 /// Templates parsed once, ready to render any number of sites.
 pub struct Renderer {
     tera: Tera,
@@ -83,7 +86,7 @@ pub struct Renderer {
     /// was rendered from, and its bytes. A watch session keeps one Renderer,
     /// so after a save only pages whose data changed go through tera (the
     /// costliest step); a page's data is cheap to build and hash.
-    memo: Mutex<HashMap<String, (u64, Arc<[u8]>)>>,
+    memo: Mutex<HashMap<String, Memo>>,
     /// Note bodies rendered to HTML before, by a fingerprint of their text
     /// and of what their links resolve against.
     bodies: BodyCache,
