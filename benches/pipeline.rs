@@ -45,9 +45,12 @@ fn stages(c: &mut Criterion) {
     group.bench_function("load (discover + read + parse)", |b| b.iter(|| Workspace::load(&dir).unwrap()));
     let ws = Workspace::load(&dir).unwrap();
     group.bench_function("figures from memory", |b| b.iter(|| ws.figures(as_of())));
-    let mut builder = Builder::new(&ws, &out).unwrap();
+    let one_shot = Builder::new(&ws, &out).unwrap();
+    group.bench_function("render every page", |b| b.iter(|| one_shot.render(&ws, as_of()).unwrap()));
+    // A watch session's builder remembers its pages.
+    let mut builder = Builder::for_watch(&ws, &out).unwrap();
     builder.build(&ws, as_of()).unwrap();
-    group.bench_function("render every page", |b| b.iter(|| builder.render(&ws, as_of()).unwrap()));
+    group.bench_function("render every page again (watch)", |b| b.iter(|| builder.render(&ws, as_of()).unwrap()));
     group.bench_function("full build (output present)", |b| {
         b.iter(|| {
             let ws = Workspace::load(&dir).unwrap();

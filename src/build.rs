@@ -69,9 +69,18 @@ impl Builder {
         Ok(Builder { renderer, output })
     }
 
+    /// A builder for a watch session: it remembers the pages it rendered,
+    /// so a rebuild after one save sends only changed pages through tera.
+    pub fn for_watch(ws: &Workspace, out: &Path) -> Result<Builder> {
+        let mut builder = Builder::new(ws, out)?;
+        builder.renderer = builder.renderer.memoizing();
+        Ok(builder)
+    }
+
     /// Re-read the journal's template overrides (after one changed).
     pub fn reload_templates(&mut self, ws: &Workspace) -> Result<()> {
-        self.renderer = Renderer::for_journal(&ws.root)?;
+        let renderer = Renderer::for_journal(&ws.root)?;
+        self.renderer = if self.renderer.is_memoizing() { renderer.memoizing() } else { renderer };
         Ok(())
     }
 

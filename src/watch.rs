@@ -483,7 +483,7 @@ impl Session {
         }
         let ws = self.workspace.as_ref().expect("loaded above");
         if templates || self.builder.is_none() {
-            match crate::build::Builder::new(ws, &self.output) {
+            match crate::build::Builder::for_watch(ws, &self.output) {
                 Ok(b) => self.builder = Some(b),
                 Err(e) => {
                     self.builder = None;

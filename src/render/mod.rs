@@ -87,6 +87,10 @@ pub struct Renderer {
     /// so after a save only pages whose data changed go through tera (the
     /// costliest step); a page's data is cheap to build and hash.
     memo: Mutex<HashMap<String, Memo>>,
+    /// Whether to fill and use `memo` and `bodies`: worth it only for a
+    /// renderer that renders again (watch), not for a one-shot build, whose
+    /// memory it would double.
+    memoize: bool,
     /// Note bodies rendered to HTML before, by a fingerprint of their text
     /// and of what their links resolve against.
     bodies: BodyCache,
@@ -165,9 +169,21 @@ impl Renderer {
             tera,
             stylesheet: stylesheet.unwrap_or_else(|| STYLESHEET.to_string()),
             memo: Mutex::new(HashMap::new()),
+            memoize: false,
             bodies: BodyCache::default(),
             overrides,
         })
+    }
+
+    /// This renderer, remembering what it renders so that rendering again
+    /// skips unchanged pages (for a watch session).
+    pub fn memoizing(mut self) -> Renderer {
+        self.memoize = true;
+        self
+    }
+
+    pub fn is_memoizing(&self) -> bool {
+        self.memoize
     }
 
     /// Every page of the site for `ws` as of `as_of`, sorted by path. Fails
@@ -185,7 +201,9 @@ impl Renderer {
         let figures = analyse::analyse(&journal, &ws.config, Tally::of(&diagnostics));
         let days = Days::new(&journal, &ws.config);
         let mut site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics);
-        site.bodies = Some(&self.bodies);
+        if self.memoize {
+            site.bodies = Some(&self.bodies);
+        }
         Ok((self.render(&site)?, site.tally))
     }
 
@@ -241,7 +259,7 @@ impl Renderer {
 
     fn page<T: Serialize>(&self, site: &Site<'_>, template: &str, path: &str, title: &str, view: &T) -> Result<Page> {
         let frame = Frame::new(site, path, title, template);
-        let key = fingerprint(&(template, &frame, view));
+        let key = if self.memoize { fingerprint(&(template, &frame, view)) } else { None };
         if let Some(key) = key {
             let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
             if let Some((k, bytes)) = memo.get(path) {
@@ -701,7 +719,7 @@ mod tests {
         write("2026-11-23.md", "---\nmood: 4\nactivity: {calls: 12}\ndeals:\n  - {name: Acme, stage: lead, amount: 500, next: call}\ncommitments:\n  - {id: a, what: Send deck, due: 2026-11-25}\n---\nSee [next](2026-11-24.md).\n");
         write("2026-11-24.md", "---\nmood: 3\nactivity: {calls: 8}\n---\n- [ ] Call Bob due:2026-11-26\n");
         let mut ws = Workspace::load(dir.path()).unwrap();
-        let kept = Renderer::builtin().unwrap();
+        let kept = Renderer::builtin().unwrap().memoizing();
         let same = |ws: &Workspace, d: NaiveDate| {
             assert_eq!(kept.render_site(ws, d).unwrap(), Renderer::builtin().unwrap().render_site(ws, d).unwrap());
         };
