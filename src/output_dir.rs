@@ -167,6 +167,25 @@ fn safe_relative(rel: &str) -> bool {
         && rel != MARKER
 }
 
+/// Remove the temporary files an interrupted build left (a build killed by
+/// Ctrl-C between creating a page's temp file and renaming it). Only files
+/// saleslog names itself (`.saleslog-*.tmp`), only in a folder that carries
+/// its marker, and only when older than a minute, so a build running at the
+/// same time keeps its own.
+fn sweep_stale_temp_files(out: &Path) {
+    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(out).follow_links(false).into_iter().filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file()
+            && name.starts_with(".saleslog-")
+            && name.ends_with(".tmp")
+            && entry.metadata().ok().and_then(|m| m.modified().ok()).is_some_and(|t| t < minute_ago)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 impl OutputDir {
     /// Check `dir` as the output folder of the journal at `journal`.
     pub fn open(dir: &Path, journal: &Path) -> Result<OutputDir> {
@@ -204,6 +223,7 @@ impl OutputDir {
                 Ok(text) => {
                     owned = text.lines().filter_map(parse_marker_line).collect();
                     marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
+                    sweep_stale_temp_files(&out);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     let empty = std::fs::read_dir(&out).map_err(|e| Error::io(&out, e))?.next().is_none();
@@ -381,6 +401,30 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interrupted_builds_temp_files_are_swept_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("j");
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&journal).unwrap();
+        std::fs::create_dir_all(out.join("notes")).unwrap();
+        std::fs::write(out.join(MARKER), "").unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let stale = out.join("notes/.saleslog-abc.tmp");
+        let fresh = out.join(".saleslog-def.tmp");
+        let theirs = out.join("notes/.other.tmp");
+        for f in [&stale, &fresh, &theirs] {
+            std::fs::write(f, "x").unwrap();
+        }
+        for f in [&stale, &theirs] {
+            std::fs::File::options().write(true).open(f).unwrap().set_modified(old).unwrap();
+        }
+        OutputDir::open(&out, &journal).unwrap();
+        assert!(!stale.exists());
+        assert!(fresh.exists(), "a running build's temp file is kept");
+        assert!(theirs.exists(), "files saleslog did not name are kept");
+    }
 
     fn page(path: &str, text: &str) -> Page {
         Page { path: path.into(), bytes: text.as_bytes().to_vec() }
