@@ -87,6 +87,9 @@ pub struct Renderer {
     /// so after a save only pages whose data changed go through tera (the
     /// costliest step); a page's data is cheap to build and hash.
     memo: Mutex<HashMap<String, Memo>>,
+    /// The inputs each note page was last rendered from (see
+    /// [`notes::note_inputs`]).
+    note_inputs: Mutex<HashMap<String, notes::NoteInputs>>,
     /// Whether to fill and use `memo` and `bodies`: worth it only for a
     /// renderer that renders again (watch), not for a one-shot build, whose
     /// memory it would double.
@@ -170,6 +173,7 @@ impl Renderer {
             stylesheet: stylesheet.unwrap_or_else(|| STYLESHEET.to_string()),
             memo: Mutex::new(HashMap::new()),
             memoize: false,
+            note_inputs: Mutex::new(HashMap::new()),
             bodies: BodyCache::default(),
             overrides,
         })
@@ -241,8 +245,25 @@ impl Renderer {
             Job::NotesIndex => self.page(site, "notes.html", "notes.html", "Notes", &notes::index_view(site)),
             Job::Note(i) => {
                 let path = site.links.note_page(&site.all_notes[*i].path).to_string();
+                // A watch session skips even the view of a note page whose
+                // inputs are all unchanged (most of them, after one save).
+                let inputs = self.memoize.then(|| notes::note_inputs(site, *i));
+                if let Some(inputs) = &inputs {
+                    let memo = self.note_inputs.lock().unwrap_or_else(|e| e.into_inner());
+                    if let (Some(known), Some((_, bytes))) =
+                        (memo.get(&path), self.memo.lock().unwrap_or_else(|e| e.into_inner()).get(&path))
+                    {
+                        if known == inputs {
+                            return Ok(Page { path, bytes: bytes.to_vec() });
+                        }
+                    }
+                }
                 let view = notes::note_view(site, *i, &root_of(&path));
-                self.page(site, "note.html", &path, &view.title.clone(), &view)
+                let page = self.page(site, "note.html", &path, &view.title.clone(), &view)?;
+                if let Some(inputs) = inputs {
+                    self.note_inputs.lock().unwrap_or_else(|e| e.into_inner()).insert(path, inputs);
+                }
+                Ok(page)
             }
             Job::Week(monday) => {
                 let path = Links::week_page(*monday);
@@ -443,9 +464,11 @@ pub struct Site<'a> {
     pub diagnostics_by_file: HashMap<&'a str, Vec<usize>>,
     /// Rendered note bodies kept between builds (a watch session's).
     pub bodies: Option<&'a BodyCache>,
-    /// A fingerprint of the set of notes, which note-to-note links resolve
-    /// against.
+    /// A fingerprint of the set of notes (paths and dates), which
+    /// note-to-note links resolve against.
     pub notes_key: u64,
+    /// A fingerprint of the set of deals, which deal links point to.
+    pub deals_key: u64,
 }
 
 /// Note bodies rendered before: fingerprint → HTML.
@@ -539,7 +562,15 @@ impl<'a> Site<'a> {
                 use std::hash::{Hash, Hasher};
                 let mut h = hasher();
                 for n in all_notes {
-                    n.path.hash(&mut h);
+                    (&n.path, n.date).hash(&mut h);
+                }
+                h.finish()
+            },
+            deals_key: {
+                use std::hash::{Hash, Hasher};
+                let mut h = hasher();
+                for d in &journal.deals {
+                    d.id.hash(&mut h);
                 }
                 h.finish()
             },
@@ -718,6 +749,9 @@ mod tests {
         write("saleslog.yaml", "goals: {daily: {calls: 10}}\nquota: {amount: 1000}\n");
         write("2026-11-23.md", "---\nmood: 4\nactivity: {calls: 12}\ndeals:\n  - {name: Acme, stage: lead, amount: 500, next: call}\ncommitments:\n  - {id: a, what: Send deck, due: 2026-11-25}\n---\nSee [next](2026-11-24.md).\n");
         write("2026-11-24.md", "---\nmood: 3\nactivity: {calls: 8}\n---\n- [ ] Call Bob due:2026-11-26\n");
+        // Far from the notes edited below (not a neighbour), but showing a
+        // deal and a commitment they change.
+        write("2026-11-16.md", "---\ndeals:\n  - {name: Beta, stage: lead}\ncommitments:\n  - {id: b, what: Call Beta, due: 2026-11-20}\n---\n");
         let mut ws = Workspace::load(dir.path()).unwrap();
         let kept = Renderer::builtin().unwrap().memoizing();
         let same = |ws: &Workspace, d: NaiveDate| {
@@ -732,6 +766,24 @@ mod tests {
         std::fs::remove_file(dir.path().join("2026-11-24.md")).unwrap();
         ws.refresh().unwrap();
         same(&ws, d("2026-11-27")); // a link target vanished
+                                    // Edits of an existing note (same set of notes, so only what each
+                                    // page shows of the journal can tell them apart).
+        write(
+            "2026-11-25.md",
+            "---\ncommitments:\n  - {id: a, done: true}\ndeals:\n  - {id: beta, name: Beta Corporation}\n---\n",
+        );
+        ws.refresh().unwrap();
+        same(&ws, d("2026-11-27")); // a later note renames a deal others mention
+        write("2026-11-25.md", "---\ncommitments:\n  - {id: a, done: true}\n  - {id: b, done: true}\ndeals:\n  - {id: beta, name: Beta Corporation}\n---\n");
+        ws.refresh().unwrap();
+        same(&ws, d("2026-11-27")); // and changes a commitment's status
+        write("2026-11-25.md", "---\nmood: 9\ncommitments:\n  - {id: a, done: true}\n---\n");
+        ws.refresh().unwrap();
+        same(&ws, d("2026-11-27")); // an error: every page's frame counts it
+        write("2026-11-26.md", "---\ndate: 2026-11-20\n---\n");
+        ws.refresh().unwrap();
+        same(&ws, d("2026-11-27")); // a note moved in time: neighbours change
+        same(&ws, d("2026-11-21")); // and back to an earlier report date
     }
 
     #[test]
