@@ -5,6 +5,7 @@
 //! can keep a [`Builder`] alive: templates parsed once, page hashes
 //! remembered, each rebuild writing only what changed.
 
+use crate::diagnostic::{Diagnostic, Tally};
 use crate::error::Result;
 use crate::output_dir::{OutputDir, WriteReport};
 use crate::render::{Page, Renderer};
@@ -27,6 +28,8 @@ pub struct BuildReport {
     /// exit 1.
     pub errors: usize,
     pub warnings: usize,
+    /// The errors themselves (for `serve`'s overlay).
+    pub problems: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
 
@@ -92,7 +95,8 @@ impl Builder {
     /// Render and write.
     pub fn build(&mut self, ws: &Workspace, as_of: NaiveDate) -> Result<BuildReport> {
         let start = Instant::now();
-        let (pages, tally) = self.renderer.render_site_counted(ws, as_of)?;
+        let (pages, diagnostics) = self.renderer.render_site_checked(ws, as_of)?;
+        let tally = Tally::of(&diagnostics);
         let WriteReport { written, unchanged, removed } = self.output.write(&pages)?;
         Ok(BuildReport {
             output: self.output.path().to_path_buf(),
@@ -102,6 +106,7 @@ impl Builder {
             removed,
             errors: tally.errors,
             warnings: tally.warnings,
+            problems: diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
             elapsed: start.elapsed(),
         })
     }

@@ -327,9 +327,7 @@ impl Reader {
         };
         for item in items {
             let name = item.scalar_text().unwrap_or_default().to_lowercase();
-            match DAY_NAMES.iter().position(|d| {
-                name == *d || (name.len() > 3 && WEEK_FULL[DAY_NAMES.iter().position(|x| x == d).unwrap_or(0)] == name)
-            }) {
+            match (0..7).find(|&i| name == DAY_NAMES[i] || name == WEEK_FULL[i]) {
                 Some(i) => days[i] = true,
                 None => {
                     let mut d = Diagnostic::error(

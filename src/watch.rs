@@ -513,7 +513,7 @@ impl Session {
                     report.warnings,
                     if report.warnings == 1 { "" } else { "s" },
                 );
-                let problems = problems_of(&ws.diagnostics(today));
+                let problems = problems_of(&report.problems);
                 Outcome { line, problems, failed: false, report: Some(report) }
             }
             Err(e) => Outcome {

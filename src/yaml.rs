@@ -444,10 +444,8 @@ fn is_core_float(s: &str) -> bool {
     let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
     let mantissa_ok = match frac {
         None => !int.is_empty() && all_digits(int),
-        Some(f) => {
-            all_digits(int) && all_digits(f) && (!int.is_empty() || !f.is_empty()) && !(int.is_empty() && f.is_empty())
-        }
-    } && !(int.is_empty() && frac.is_some_and(str::is_empty));
+        Some(f) => all_digits(int) && all_digits(f) && !(int.is_empty() && f.is_empty()),
+    };
     let exponent_ok = exponent.is_none_or(|e| {
         let e = e.strip_prefix(['-', '+']).unwrap_or(e);
         !e.is_empty() && all_digits(e)

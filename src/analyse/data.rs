@@ -47,6 +47,26 @@ mod tests {
     use crate::config::Config;
 
     #[test]
+    fn data_box_colours() {
+        let c = Config::default();
+        let j = journal_of(&c, &[fm("2026-11-20", "mood: 3")], "2026-11-27");
+        let pipeline = crate::analyse::pipeline::analyse(&j, &c);
+        let stale = crate::analyse::pipeline::PipelineFigures { stale: 1, ..pipeline.clone() };
+        let f = |errors, warnings, missing_workdays| DataFigures {
+            errors,
+            warnings,
+            missing_workdays,
+            days_since_last_note: Some(0),
+        };
+        assert_eq!(f(0, 0, 0).light(&pipeline), Light::Green);
+        assert_eq!(f(1, 0, 0).light(&pipeline), Light::Red);
+        assert_eq!(f(0, 0, 3).light(&pipeline), Light::Red);
+        assert_eq!(f(0, 0, 2).light(&pipeline), Light::Amber);
+        assert_eq!(f(0, 1, 0).light(&pipeline), Light::Amber);
+        assert_eq!(f(0, 0, 0).light(&stale), Light::Amber);
+    }
+
+    #[test]
     fn missing_workdays_count_from_the_first_note() {
         let c = Config::default();
         // First note Thu 2026-11-19; as of Fri 2026-11-27 without a note.

@@ -223,6 +223,25 @@ mod tests {
     }
 
     #[test]
+    fn the_win_rate_window_and_staleness_have_exact_edges() {
+        let files = [
+            // Lost exactly 365 days before D (outside [D-364, D]) …
+            fm("2025-11-01", "deals:\n  - {name: Old, stage: lead}"),
+            fm("2025-11-27", "deals:\n  - {id: old, stage: lost}"),
+            // … won 364 days before D (inside), after a 10-day cycle.
+            fm("2025-11-18", "deals:\n  - {name: Edge, stage: lead}"),
+            fm("2025-11-28", "deals:\n  - {id: edge, stage: won}"),
+            // Touched exactly D-14: not stale; D-15: stale.
+            fm("2026-11-13", "deals:\n  - {name: Fresh, stage: lead, next: x}"),
+            fm("2026-11-12", "deals:\n  - {name: Stale, stage: lead, next: x}"),
+        ];
+        let (f, _) = figures(&files, "2026-11-27", "");
+        assert_eq!(f.win_rate, Some(1.0));
+        assert_eq!(f.avg_cycle_days, Some(10.0));
+        assert_eq!(f.stale, 1);
+    }
+
+    #[test]
     fn periods() {
         assert_eq!(period(d("2026-02-14"), Period::Month), (d("2026-02-01"), d("2026-02-28")));
         assert_eq!(period(d("2026-12-31"), Period::Quarter), (d("2026-10-01"), d("2026-12-31")));

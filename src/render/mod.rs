@@ -193,12 +193,12 @@ impl Renderer {
     /// Every page of the site for `ws` as of `as_of`, sorted by path. Fails
     /// only on a template error (which names the template and line).
     pub fn render_site(&self, ws: &Workspace, as_of: NaiveDate) -> Result<Vec<Page>> {
-        self.render_site_counted(ws, as_of).map(|(pages, _)| pages)
+        self.render_site_checked(ws, as_of).map(|(pages, _)| pages)
     }
 
-    /// [`Renderer::render_site`], with the tally of the journal's problems
-    /// it showed (so a build need not gather them twice).
-    pub fn render_site_counted(&self, ws: &Workspace, as_of: NaiveDate) -> Result<(Vec<Page>, Tally)> {
+    /// [`Renderer::render_site`], with the journal's problems it showed (so
+    /// neither a build nor a watch session gathers them twice).
+    pub fn render_site_checked(&self, ws: &Workspace, as_of: NaiveDate) -> Result<(Vec<Page>, Vec<Diagnostic>)> {
         let diagnostics = ws.diagnostics(as_of);
         let all_notes = ws.notes();
         let journal = Journal::build(&all_notes, as_of);
@@ -208,7 +208,9 @@ impl Renderer {
         if self.memoize {
             site.bodies = Some(&self.bodies);
         }
-        Ok((self.render(&site)?, site.tally))
+        let pages = self.render(&site)?;
+        drop(site);
+        Ok((pages, diagnostics))
     }
 
     /// Render every page of `site`, in parallel.

@@ -9,17 +9,9 @@ use crate::harness::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
-}
-
 /// Chromium, or `None` (after saying why) when the test may be skipped.
 fn browser() -> Option<PathBuf> {
-    match chromium() {
+    match find_chromium() {
         Some(b) => Some(b),
         None if std::env::var_os("CI").is_some() => {
             panic!("chromium is not installed; CI must install it (apt-get install chromium)")
@@ -33,19 +25,10 @@ fn browser() -> Option<PathBuf> {
 
 fn headless(bin: &Path, profile: &Path, extra: &[String], page: &Path) -> std::process::Output {
     let mut cmd = Command::new(bin);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()))
-    .args(extra)
-    .arg(format!("file://{}", page.display()));
+    cmd.args(CHROMIUM_ARGS)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()));
     cmd.output().expect("run chromium")
 }
 

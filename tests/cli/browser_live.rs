@@ -18,15 +18,10 @@ use std::time::{Duration, Instant};
 
 const LONG: Duration = Duration::from_secs(60);
 
-fn find_in_path(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names.iter().flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name))).find(|p| p.is_file())
-}
-
 /// Chromium and chromedriver, or `None` (after saying why) when the test
 /// may be skipped.
 fn tools() -> Option<(PathBuf, PathBuf)> {
-    let browser = find_in_path(&["chromium", "chromium-browser", "google-chrome"]);
+    let browser = find_chromium();
     let driver = find_in_path(&["chromedriver"]);
     match (browser, driver) {
         (Some(b), Some(d)) => Some((b, d)),
@@ -151,17 +146,11 @@ impl Browser {
             "pageLoadStrategy": "normal",
             "goog:chromeOptions": {
                 "binary": chromium,
-                "args": [
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                    "--disable-dev-shm-usage",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
+                "args": CHROMIUM_ARGS
+                    .iter()
+                    .map(|a| a.to_string())
+                    .chain([format!("--user-data-dir={}", profile.path().display())])
+                    .collect::<Vec<_>>(),
             },
         }}});
         let mut browser = Browser { driver, port, session: String::new(), _profile: profile };

@@ -6,19 +6,6 @@ use crate::harness::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Every file below `dir`, by `/`-separated relative path.
-pub fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 fn is_external(url: &str) -> bool {
     ["http:", "https:", "mailto:", "tel:"].iter().any(|s| url.starts_with(s))
 }
@@ -28,7 +15,7 @@ fn is_external(url: &str) -> bool {
 /// site, and every `#fragment` to an `id` in its page. Returns the number
 /// of links checked.
 pub fn check_site(dir: &Path) -> usize {
-    let files = site_files(dir);
+    let files = tree(dir);
     let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut links: Vec<(String, String)> = Vec::new();
     for (rel, bytes) in files.iter().filter(|(rel, _)| rel.ends_with(".html")) {
@@ -93,7 +80,7 @@ fn fixture_pages_snapshot() {
     // One note has an error: exit 1, everything still rendered.
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("1 error"), "{}", run.stderr);
-    let files = site_files(&j.join("_site"));
+    let files = tree(&j.join("_site"));
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
     insta::assert_snapshot!("build_file_list", names.join("\n"));
     for (rel, bytes) in &files {
@@ -140,7 +127,7 @@ fn fixture_pages_have_what_the_issue_asks_for() {
         assert!(week.contains(q), "reflection question {q}");
     }
     // No request leaves the machine; nothing needs JavaScript.
-    for (rel, bytes) in site_files(&j.join("_site")) {
+    for (rel, bytes) in tree(&j.join("_site")) {
         let text = String::from_utf8(bytes).unwrap();
         assert!(!text.contains("<script"), "{rel}");
         assert!(!text.contains("http://") && !text.contains("https://"), "{rel} refers to the network");
@@ -163,7 +150,7 @@ fn every_page_of_the_sample_journal() {
     let j = Journal::sample();
     let run = built(&j);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let files = site_files(&j.join("_site"));
+    let files = tree(&j.join("_site"));
     for page in
         ["index.html", "activity.html", "attitude.html", "commitments.html", "pipeline.html", "data.html", "notes.html"]
     {
@@ -190,7 +177,7 @@ fn nothing_executable_appears_in_any_page() {
     let j = hostile();
     let run = built(&j);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
-    let files = site_files(&j.join("_site"));
+    let files = tree(&j.join("_site"));
     assert!(files.len() > 8);
     let dangerous = |v: &str| {
         let v: String = v.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).collect();
@@ -237,7 +224,7 @@ fn refused(run: &Run, why: &str) {
 #[test]
 fn unsafe_output_folders_are_refused_and_nothing_is_touched() {
     let j = Journal::new().note("2026-11-27", "mood: 4");
-    let before = site_files(j.path());
+    let before = tree(j.path());
     let journal = j.path().to_str().unwrap().to_string();
 
     // `-o .` from inside the journal, and `-o` the journal itself.
@@ -248,7 +235,7 @@ fn unsafe_output_folders_are_refused_and_nothing_is_touched() {
     // A parent of the journal.
     let parent = j.path().parent().unwrap().to_str().unwrap().to_string();
     refused(&j.run(&["build", "-o", &parent]), "contains the journal");
-    assert_eq!(site_files(j.path()), before, "the journal is untouched");
+    assert_eq!(tree(j.path()), before, "the journal is untouched");
 
     let elsewhere = tempfile::tempdir().unwrap();
     // A folder with a .git.
@@ -270,7 +257,7 @@ fn unsafe_output_folders_are_refused_and_nothing_is_touched() {
     refused(&j.run(&["build", "-o", link.to_str().unwrap()]), "symlink");
 
     for dir in [&repo.join(".git"), &notes, &full] {
-        let files = site_files(dir);
+        let files = tree(dir);
         assert_eq!(files.get("canary.txt").map(Vec::as_slice), Some(&b"keep me"[..]), "{}", dir.display());
         assert!(files.keys().all(|k| !k.ends_with(".html")), "nothing written into {}", dir.display());
     }
@@ -282,21 +269,21 @@ fn a_build_twice_is_byte_identical_and_the_second_writes_nothing() {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let first = j.run(&["build", "-o", site.to_str().unwrap()]);
-    let files = site_files(&site);
+    let files = tree(&site);
     let mtimes: Vec<_> =
         walkdir::WalkDir::new(&site).into_iter().map(|e| e.unwrap().metadata().unwrap().modified().unwrap()).collect();
     std::thread::sleep(std::time::Duration::from_millis(20));
     let second = j.run(&["build", "-o", site.to_str().unwrap()]);
     assert_eq!(first.code, second.code);
     assert!(second.stderr.contains(" 0 written"), "{}", second.stderr);
-    assert_eq!(site_files(&site), files);
+    assert_eq!(tree(&site), files);
     let again: Vec<_> =
         walkdir::WalkDir::new(&site).into_iter().map(|e| e.unwrap().metadata().unwrap().modified().unwrap()).collect();
     assert_eq!(mtimes, again, "no file was rewritten");
     // The same journal built elsewhere gives the same bytes.
     let other = out.path().join("other");
     j.run(&["build", "-o", other.to_str().unwrap()]);
-    assert_eq!(site_files(&other), files);
+    assert_eq!(tree(&other), files);
 }
 
 #[test]

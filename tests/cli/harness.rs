@@ -284,3 +284,27 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// The first of `names` found on `PATH`.
+pub fn find_in_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name))).find(|p| p.is_file())
+}
+
+/// Debian's Chromium (or another Chrome) on `PATH`.
+pub fn find_chromium() -> Option<PathBuf> {
+    find_in_path(&["chromium", "chromium-browser", "google-chrome"])
+}
+
+/// How the browser tests start Chromium: headless, as root, and without the
+/// background connections this machine's closed network refuses.
+pub const CHROMIUM_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+];
