@@ -55,6 +55,13 @@ pub struct OutputDir {
     /// When the marker was last written: a file modified later was touched
     /// by someone else, and its recorded hash is not trusted.
     marker_time: Option<SystemTime>,
+    /// Whether the last [`OutputDir::write`] of this process completed, so
+    /// every file `owned` records was written or checked by it. A watch
+    /// session then skips even the `stat` of a page whose hash is the one
+    /// recorded (thousands of them after one save); a file someone else
+    /// changed meanwhile is mended the next time its page changes, or by
+    /// the next `build`.
+    trusted: bool,
 }
 
 /// A file's length and a hash of its bytes.
@@ -65,27 +72,9 @@ struct Fingerprint {
 }
 
 impl Fingerprint {
-    fn of(bytes: &[u8]) -> Fingerprint {
-        Fingerprint { hash: page_hash(bytes), len: bytes.len() as u64 }
+    fn of(page: &Page) -> Fingerprint {
+        Fingerprint { hash: page.hash, len: page.bytes.len() as u64 }
     }
-}
-
-/// A 64-bit hash of a page's bytes, eight bytes at a time (the FxHash
-/// step): stable across Rust versions (the marker outlives the binary),
-/// fast on megabytes of HTML, and plenty, with the length, to tell a page
-/// from its previous version.
-fn page_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let word = u64::from_le_bytes(c.try_into().expect("eight bytes"));
-        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-    }
-    h
 }
 
 /// One marker line: `hash length path`, or a bare path (hash unknown).
@@ -237,7 +226,7 @@ impl OutputDir {
                 Err(e) => return Err(Error::io(&marker, e)),
             }
         }
-        Ok(OutputDir { root: out, owned, marker_time })
+        Ok(OutputDir { root: out, owned, marker_time, trusted: false })
     }
 
     /// The folder, resolved.
@@ -253,11 +242,17 @@ impl OutputDir {
                 return Err(Error::Usage(format!("internal error: unsafe page path {:?}", p.path)));
             }
         }
+        let trusted = std::mem::take(&mut self.trusted);
+        let new: BTreeMap<String, Option<Fingerprint>> =
+            pages.iter().map(|p| (p.path.clone(), Some(Fingerprint::of(p)))).collect();
+        // Pages this process wrote or checked before, with the same bytes.
+        let known = |p: &Page| trusted && self.owned.get(&p.path).copied().flatten() == Some(Fingerprint::of(p));
+        let todo: Vec<&Page> = pages.iter().filter(|p| !known(p)).collect();
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         // Every folder a page goes into must be a real folder inside the
         // output, never a symlink leading out of it.
         let mut folders: BTreeSet<&str> = BTreeSet::new();
-        for p in pages {
+        for p in &todo {
             let mut at = 0;
             while let Some(i) = p.path[at..].find('/') {
                 folders.insert(&p.path[..at + i]);
@@ -275,8 +270,6 @@ impl OutputDir {
             }
         }
 
-        let new: BTreeMap<String, Option<Fingerprint>> =
-            pages.par_iter().map(|p| (p.path.clone(), Some(Fingerprint::of(&p.bytes)))).collect();
         let stale: Vec<String> = self.owned.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
         // Before writing: a marker that also lists the new files (their
         // hashes unknown yet), so a crash midway leaves none unaccounted for.
@@ -289,11 +282,9 @@ impl OutputDir {
             self.owned = union;
         }
 
-        let written: Vec<bool> = pages
-            .par_iter()
-            .map(|page| self.write_page(page, new[&page.path].expect("fingerprinted above")))
-            .collect::<Result<_>>()?;
-        let mut report = WriteReport::default();
+        let written: Vec<bool> =
+            todo.par_iter().map(|page| self.write_page(page, Fingerprint::of(page))).collect::<Result<_>>()?;
+        let mut report = WriteReport { unchanged: pages.len() - todo.len(), ..WriteReport::default() };
         for w in written {
             if w {
                 report.written += 1;
@@ -317,6 +308,7 @@ impl OutputDir {
             self.write_marker(&new)?;
         }
         self.owned = new;
+        self.trusted = true;
         Ok(report)
     }
 
@@ -331,7 +323,7 @@ impl OutputDir {
                     (Some(modified), Some(marker)) => modified <= marker,
                     _ => false,
                 };
-                (recorded && untouched) || std::fs::read(&path).is_ok_and(|old| old == page.bytes)
+                (recorded && untouched) || std::fs::read(&path).is_ok_and(|old| *old == *page.bytes)
             }
             _ => false,
         };
@@ -401,6 +393,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::page_hash;
 
     #[test]
     fn an_interrupted_builds_temp_files_are_swept_and_nothing_else() {
@@ -427,7 +420,7 @@ mod tests {
     }
 
     fn page(path: &str, text: &str) -> Page {
-        Page { path: path.into(), bytes: text.as_bytes().to_vec() }
+        Page::new(path, text.as_bytes())
     }
 
     #[test]
@@ -487,6 +480,34 @@ mod tests {
             let mode = std::fs::metadata(out.join("index.html")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o644);
         }
+    }
+
+    /// A long-lived value (a watch session's) trusts what it wrote itself:
+    /// an unchanged page is not even looked at on disk, so a file changed
+    /// behind its back is mended when its page next changes, or by the next
+    /// `build` (a fresh value).
+    #[test]
+    fn a_long_lived_value_trusts_its_own_writes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let journal = tmp.path().join("journal");
+        std::fs::create_dir(&journal).unwrap();
+        let out = journal.join("_site");
+        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        dir.write(&[page("index.html", "a"), page("notes/n.html", "n")]).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(out.join("notes/n.html"), "x").unwrap();
+        let r = dir.write(&[page("index.html", "b"), page("notes/n.html", "n")]).unwrap();
+        assert_eq!(r, WriteReport { written: 1, unchanged: 1, removed: 0 });
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "b");
+        assert_eq!(std::fs::read_to_string(out.join("notes/n.html")).unwrap(), "x");
+        let r = dir.write(&[page("index.html", "b"), page("notes/n.html", "n2")]).unwrap();
+        assert_eq!(r.written, 1);
+        assert_eq!(std::fs::read_to_string(out.join("notes/n.html")).unwrap(), "n2");
+        std::fs::write(out.join("notes/n.html"), "y").unwrap();
+        let mut fresh = OutputDir::open(&out, &journal).unwrap();
+        let r = fresh.write(&[page("index.html", "b"), page("notes/n.html", "n2")]).unwrap();
+        assert_eq!(r, WriteReport { written: 1, unchanged: 1, removed: 0 });
+        assert_eq!(std::fs::read_to_string(out.join("notes/n.html")).unwrap(), "n2");
     }
 
     #[test]

@@ -2,12 +2,15 @@
 //!
 //! Events lie — editors write temp files and rename them over, truncate
 //! then write, touch swap files; git rewrites hundreds of files at once; the
-//! kernel drops events when its queue overflows. So events are only a
-//! doorbell here: after a short debounce (40 ms by default) the folder is
-//! rescanned and the workspace re-reads only files whose size or
-//! modification time changed ([`crate::workspace::Workspace::refresh`]);
-//! what changed is decided from that rescan, never from the events
-//! themselves. notify stays inside this module.
+//! kernel drops events when its queue overflows. So events are a doorbell
+//! and a hint, never the truth: after a short debounce (40 ms by default),
+//! when every path they name is a note already known and still a plain
+//! file (the common save), only those notes are re-read
+//! ([`crate::workspace::Workspace::refresh_known`]) and the pages written
+//! at once; then, and in every other case, the folder is rescanned and the
+//! workspace re-reads only files whose size or modification time changed
+//! ([`crate::workspace::Workspace::refresh`]), so whatever the events
+//! missed gets its rebuild too. notify stays inside this module.
 
 use crate::discover::is_ignored_name;
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
@@ -429,13 +432,25 @@ impl Session {
     /// Rescan (re-reading only changed files) and rebuild. `templates`
     /// says a template changed, so they are parsed again.
     pub fn rebuild(&mut self, templates: bool) -> Outcome {
+        self.rebuild_after(templates, None)
+    }
+
+    /// [`Session::rebuild`], told which files changed: when they are all
+    /// notes it already has, only they are looked at (no walk of the
+    /// folder), so the pages are written sooner. Events can be lost, so the
+    /// caller rescans after it ([`Session::rebuild`] again), which then
+    /// usually finds nothing more.
+    pub fn rebuild_after(&mut self, templates: bool, changed_paths: Option<&[PathBuf]>) -> Outcome {
         use crate::error::Error;
         let start = Instant::now();
         let root = self.options.journal.clone();
         let mut changed: Vec<String> = Vec::new();
         // Re-read what changed; a configuration error keeps the last pages.
         let refreshed = match self.workspace.as_mut() {
-            Some(ws) => ws.refresh().map(Some),
+            Some(ws) => match changed_paths.filter(|_| !templates).and_then(|p| ws.refresh_known(p)) {
+                Some(changes) => Ok(Some(changes)),
+                None => ws.refresh().map(Some),
+            },
             None => crate::workspace::Workspace::load(&root).map(|ws| {
                 self.workspace = Some(ws);
                 self.builder = None;
@@ -671,7 +686,12 @@ pub fn run(
                         continue;
                     }
                     let templates = batch.rescan || batch.paths.iter().any(|p| p.starts_with(root.join("templates")));
-                    session.rebuild(templates)
+                    let outcome = session.rebuild_after(templates, Some(&batch.paths));
+                    if !outcome.line.is_empty() {
+                        on_build(&outcome);
+                    }
+                    // The rescan that events are never trusted without.
+                    session.rebuild(false)
                 }
                 None if session.date_changed() => session.rebuild(false),
                 None => continue,

@@ -116,6 +116,51 @@ impl Workspace {
         Ok(changes)
     }
 
+    /// Re-read only `paths` (absolute, as a watcher names them), when each
+    /// is a note this workspace already has and still a plain file: the
+    /// common save, without walking the folder. `None` when any is anything
+    /// else (a new or vanished file, the configuration, a folder, a
+    /// symlink): then [`Workspace::refresh`] must decide.
+    pub fn refresh_known(&mut self, paths: &[PathBuf]) -> Option<Changes> {
+        let root = std::path::absolute(&self.root).ok()?;
+        let mut todo: Vec<(SourceFile, Option<Stamp>)> = Vec::new();
+        for path in paths {
+            let rel = path
+                .strip_prefix(&root)
+                .ok()?
+                .components()
+                .map(|c| match c {
+                    std::path::Component::Normal(part) => part.to_str(),
+                    _ => None,
+                })
+                .collect::<Option<Vec<&str>>>()?
+                .join("/");
+            let source = self.sources.get(&rel)?;
+            let meta = std::fs::symlink_metadata(&source.path).ok()?;
+            if !meta.is_file() {
+                return None;
+            }
+            let stamp = Some(Stamp { len: meta.len(), modified: meta.modified().ok() });
+            if stamp != source.stamp && !todo.iter().any(|(f, _)| f.rel == rel) {
+                todo.push((SourceFile { path: source.path.clone(), rel }, stamp));
+            }
+        }
+        let mut changes = Changes::default();
+        if todo.is_empty() {
+            return Some(changes);
+        }
+        let config = &self.config;
+        let parsed: Vec<(String, Source)> =
+            todo.into_par_iter().map(|(file, stamp)| read_source(file, stamp, config)).collect();
+        for (rel, source) in parsed {
+            changes.modified.push(rel.clone());
+            self.sources.insert(rel, source);
+        }
+        self.sorted = OnceLock::new();
+        self.model_diagnostics = OnceLock::new();
+        Some(changes)
+    }
+
     fn refresh_notes(&mut self, reparse_all: bool) -> Changes {
         let output = self.default_output();
         let found = discover::discover(&self.root, &output);
@@ -168,6 +213,18 @@ impl Workspace {
         Journal::build(self.sorted_notes(), as_of)
     }
 
+    /// The journal as of `as_of` and every problem ([`Workspace::diagnostics`]),
+    /// folding the notes once: when no note is dated after `as_of`, the
+    /// journal's own problems are the whole journal's.
+    pub fn journal_and_diagnostics(&self, as_of: NaiveDate) -> (Journal, Vec<Diagnostic>) {
+        let journal = self.journal(as_of);
+        if self.sorted_notes().last().is_none_or(|n| n.date <= as_of) {
+            let _ = self.model_diagnostics.set(journal.diagnostics.clone());
+        }
+        let diagnostics = self.diagnostics(as_of);
+        (journal, diagnostics)
+    }
+
     /// Every problem in the journal, as `check` reports it for `as_of`:
     /// discovery, each note, the whole journal's model, and notes dated
     /// after `as_of`. Sorted by file and position.
@@ -201,8 +258,8 @@ impl Workspace {
 
     /// The figures of SPEC §4 as of `as_of`.
     pub fn figures(&self, as_of: NaiveDate) -> Figures {
-        let tally = Tally::of(&self.diagnostics(as_of));
-        analyse::analyse(&self.journal(as_of), &self.config, tally)
+        let (journal, diagnostics) = self.journal_and_diagnostics(as_of);
+        analyse::analyse(&journal, &self.config, Tally::of(&diagnostics))
     }
 }
 
@@ -251,4 +308,43 @@ pub fn read_source(file: SourceFile, stamp: Option<Stamp>, config: &Config) -> (
         }
     };
     (file.rel, Source { path: file.path, stamp, note, diagnostics })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_known_note_is_re_read_alone_and_anything_else_asks_for_a_rescan() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        std::fs::create_dir(root.join("2026")).unwrap();
+        std::fs::write(root.join("2026/2026-11-26.md"), "---\nmood: 3\n---\n").unwrap();
+        std::fs::write(root.join("2026-11-27.md"), "---\nmood: 4\n---\n").unwrap();
+        let mut ws = Workspace::load(&root).unwrap();
+        let mood = |ws: &Workspace, rel: &str| ws.sources[rel].note.as_ref().unwrap().mood;
+
+        // Named but unchanged: nothing to do.
+        let known = root.join("2026/2026-11-26.md");
+        assert_eq!(ws.refresh_known(std::slice::from_ref(&known)), Some(Changes::default()));
+        std::fs::write(&known, "---\nmood: 5\n---\n").unwrap();
+        let changes = ws.refresh_known(&[known.clone(), known.clone()]).unwrap();
+        assert_eq!(changes.modified, vec!["2026/2026-11-26.md".to_string()]);
+        assert_eq!(mood(&ws, "2026/2026-11-26.md"), Some(5.0));
+        assert_eq!(ws.notes().len(), 2);
+        assert_eq!(ws.figures(crate::text::parse_date("2026-11-27").unwrap()).notes, 2);
+
+        // A new file, the configuration, a folder, a file outside, a
+        // vanished note: the caller must rescan.
+        std::fs::write(root.join("2026-11-28.md"), "---\nmood: 1\n---\n").unwrap();
+        assert_eq!(ws.refresh_known(&[root.join("2026-11-28.md")]), None);
+        assert_eq!(ws.refresh_known(&[root.join(config::FILE_NAME)]), None);
+        assert_eq!(ws.refresh_known(&[root.join("2026")]), None);
+        assert_eq!(ws.refresh_known(&[root.join("../elsewhere.md")]), None);
+        std::fs::remove_file(root.join("2026-11-27.md")).unwrap();
+        assert_eq!(ws.refresh_known(&[root.join("2026-11-27.md")]), None);
+        let changes = ws.refresh().unwrap();
+        assert_eq!(changes.added, vec!["2026-11-28.md".to_string()]);
+        assert_eq!(changes.removed, vec!["2026-11-27.md".to_string()]);
+    }
 }

@@ -7,7 +7,8 @@
 //!
 //! Journals stay in memory (`note::parse` → `Journal::build` →
 //! `analyse::analyse`), as `report` computes them, so each case is fast.
-//! Last, `build` twice gives byte-identical pages (rendered in memory).
+//! Last, `build` twice gives byte-identical pages (rendered in memory), and
+//! a watch session's long-lived renderer renders what a fresh one does.
 
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
@@ -423,6 +424,70 @@ proptest! {
         for (a, b) in first.iter().zip(&second) {
             prop_assert_eq!(&a.0, &b.0);
             prop_assert!(a.1 == b.1, "{} differs between two builds", a.0);
+        }
+    }
+}
+
+proptest! {
+    // Up to six saves per case, each rendered twice.
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// A watch session keeps one renderer, which skips pages (views and
+    /// all) whose inputs did not change. Whatever a save does (a note
+    /// edited, removed or added; another report date), what it renders must
+    /// be what a fresh renderer renders, byte for byte: the input tracking
+    /// of `src/render/inputs.rs` may miss nothing.
+    #[test]
+    fn a_kept_renderer_renders_what_a_fresh_one_renders(
+        notes in journal_spec(),
+        edits in prop::collection::vec(
+            (0usize..64, note_spec(0..35), prop::sample::select(vec![0u8, 0, 0, 1, 2, 3]), prop::sample::select(vec![0i64, 0, 0, 4])),
+            1..6,
+        ),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("saleslog.yaml"), CONFIG).unwrap();
+        for (rel, text) in files(&notes) {
+            std::fs::write(dir.path().join(rel), text).unwrap();
+        }
+        let mut ws = Workspace::load(dir.path()).unwrap();
+        let kept = Renderer::for_journal(dir.path()).unwrap().memoizing();
+        kept.render_site(&ws, as_of()).unwrap();
+        let start = std::time::SystemTime::now();
+        for (step, (target, mut spec, kind, back)) in edits.into_iter().enumerate() {
+            let mut days: Vec<i64> = ws.notes().iter().map(|n| (n.date - first_day()).num_days()).collect();
+            days.dedup();
+            match (kind, days.is_empty()) {
+                (1, false) => {
+                    std::fs::remove_file(dir.path().join(format!("{}.md", day(days[target % days.len()])))).unwrap();
+                }
+                (0, false) => spec.day = days[target % days.len()],
+                (3, false) => {
+                    // Only its title changes (other pages show it).
+                    let path = dir.path().join(format!("{}.md", day(days[target % days.len()])));
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    std::fs::write(&path, format!("{text}\n# Retitled {step}\n")).unwrap();
+                }
+                _ => {} // a note on the spec's own day, new or not
+            }
+            if !matches!(kind, 1 | 3) || days.is_empty() {
+                let path = dir.path().join(format!("{}.md", day(spec.day)));
+                // Sometimes a heading, which other pages show as the note's label.
+                let heading = if target % 3 == 0 { format!("\n# Call notes {target}\n") } else { String::new() };
+                std::fs::write(&path, render(&spec) + &heading).unwrap();
+                // A new modification time, however fast the steps run.
+                let file = std::fs::File::options().write(true).open(&path).unwrap();
+                file.set_modified(start + std::time::Duration::from_secs(step as u64 + 1)).unwrap();
+            }
+            ws.refresh().unwrap();
+            let d = as_of() - Duration::days(back);
+            let fresh = Renderer::for_journal(dir.path()).unwrap().render_site(&ws, d).unwrap();
+            let again = kept.render_site(&ws, d).unwrap();
+            prop_assert_eq!(fresh.len(), again.len());
+            for (a, b) in fresh.iter().zip(&again) {
+                prop_assert_eq!(&a.path, &b.path);
+                prop_assert!(a.bytes == b.bytes, "step {}: {} differs from a fresh render", step, a.path);
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ mod attitude;
 mod commitments;
 mod dashboard;
 mod data;
+mod inputs;
 mod notes;
 mod pipeline;
 
@@ -42,16 +43,45 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 
 /// One file of the site: its path relative to the output folder
-/// (`/`-separated) and its bytes.
+/// (`/`-separated), its bytes (shared: a watch session hands out the same
+/// bytes again for an unchanged page), and a hash of them, computed once
+/// when the page is made, which the output folder records in its marker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
+    pub hash: u64,
+}
+
+impl Page {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Arc<[u8]>>) -> Page {
+        let bytes = bytes.into();
+        Page { path: path.into(), hash: page_hash(&bytes), bytes }
+    }
+}
+
+/// A 64-bit hash of a page's bytes, eight bytes at a time (the FxHash
+/// step): stable across Rust versions (the output marker outlives the
+/// binary), fast on megabytes of HTML, and plenty, with the length, to tell
+/// a page from its previous version.
+pub fn page_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h
 }
 
 /// The built-in templates, by name.
@@ -75,8 +105,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STYLESHEET: &str = include_str!("../../templates/style.css");
 pub const STYLESHEET_NAME: &str = "style.css";
 
-/// A page as last rendered: the fingerprint of its data, and its bytes.
-type Memo = (u64, Arc<[u8]>);
+/// A page as last rendered: the fingerprint of its data, and the page.
+type Memo = (u64, Page);
 
 /// Templates parsed once, ready to render any number of sites.
 pub struct Renderer {
@@ -87,9 +117,11 @@ pub struct Renderer {
     /// so after a save only pages whose data changed go through tera (the
     /// costliest step); a page's data is cheap to build and hash.
     memo: Mutex<HashMap<String, Memo>>,
-    /// The inputs each note page was last rendered from (see
-    /// [`notes::note_inputs`]).
-    note_inputs: Mutex<HashMap<String, notes::NoteInputs>>,
+    /// The inputs each note, week and deal page was last rendered from
+    /// (see [`inputs`]).
+    inputs: Mutex<HashMap<String, inputs::Inputs>>,
+    /// The configuration the memos were made with: a new one empties them.
+    config: Mutex<Option<Config>>,
     /// Whether to fill and use `memo` and `bodies`: worth it only for a
     /// renderer that renders again (watch), not for a one-shot build, whose
     /// memory it would double.
@@ -173,7 +205,8 @@ impl Renderer {
             stylesheet: stylesheet.unwrap_or_else(|| STYLESHEET.to_string()),
             memo: Mutex::new(HashMap::new()),
             memoize: false,
-            note_inputs: Mutex::new(HashMap::new()),
+            inputs: Mutex::new(HashMap::new()),
+            config: Mutex::new(None),
             bodies: BodyCache::default(),
             overrides,
         })
@@ -199,14 +232,19 @@ impl Renderer {
     /// [`Renderer::render_site`], with the journal's problems it showed (so
     /// neither a build nor a watch session gathers them twice).
     pub fn render_site_checked(&self, ws: &Workspace, as_of: NaiveDate) -> Result<(Vec<Page>, Vec<Diagnostic>)> {
-        let diagnostics = ws.diagnostics(as_of);
+        let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
         let all_notes = ws.notes();
-        let journal = Journal::build(&all_notes, as_of);
         let figures = analyse::analyse(&journal, &ws.config, Tally::of(&diagnostics));
         let days = Days::new(&journal, &ws.config);
         let mut site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics);
         if self.memoize {
             site.bodies = Some(&self.bodies);
+            let mut config = lock(&self.config);
+            if config.as_ref() != Some(&ws.config) {
+                lock(&self.inputs).clear();
+                lock(&self.memo).clear();
+                *config = Some(ws.config.clone());
+            }
         }
         let pages = self.render(&site)?;
         drop(site);
@@ -235,7 +273,7 @@ impl Renderer {
 
     fn render_job(&self, site: &Site<'_>, job: &Job) -> Result<Page> {
         match job {
-            Job::Stylesheet => Ok(Page { path: STYLESHEET_NAME.into(), bytes: self.stylesheet.clone().into_bytes() }),
+            Job::Stylesheet => Ok(Page::new(STYLESHEET_NAME, self.stylesheet.as_bytes())),
             Job::Dashboard => self.page(site, "index.html", "index.html", "", &dashboard::view(site)),
             Job::Activity => self.page(site, "activity.html", "activity.html", "Activity", &activity::view(site)),
             Job::Attitude => self.page(site, "attitude.html", "attitude.html", "Attitude", &attitude::view(site)),
@@ -247,47 +285,64 @@ impl Renderer {
             Job::NotesIndex => self.page(site, "notes.html", "notes.html", "Notes", &notes::index_view(site)),
             Job::Note(i) => {
                 let path = site.links.note_page(&site.all_notes[*i].path).to_string();
-                // A watch session skips even the view of a note page whose
-                // inputs are all unchanged (most of them, after one save).
-                let inputs = self.memoize.then(|| notes::note_inputs(site, *i));
-                if let Some(inputs) = &inputs {
-                    let memo = self.note_inputs.lock().unwrap_or_else(|e| e.into_inner());
-                    if let (Some(known), Some((_, bytes))) =
-                        (memo.get(&path), self.memo.lock().unwrap_or_else(|e| e.into_inner()).get(&path))
-                    {
-                        if known == inputs {
-                            return Ok(Page { path, bytes: bytes.to_vec() });
-                        }
-                    }
-                }
-                let view = notes::note_view(site, *i, &root_of(&path));
-                let page = self.page(site, "note.html", &path, &view.title.clone(), &view)?;
-                if let Some(inputs) = inputs {
-                    self.note_inputs.lock().unwrap_or_else(|e| e.into_inner()).insert(path, inputs);
-                }
-                Ok(page)
+                self.tracked(
+                    path,
+                    || inputs::note(site, *i),
+                    |path| {
+                        let view = notes::note_view(site, *i, &root_of(path));
+                        self.page(site, "note.html", path, &view.title.clone(), &view)
+                    },
+                )
             }
-            Job::Week(monday) => {
-                let path = Links::week_page(*monday);
-                let view = notes::week_view(site, *monday);
-                self.page(site, "week.html", &path, &view.title.clone(), &view)
-            }
+            Job::Week(monday) => self.tracked(
+                Links::week_page(*monday),
+                || inputs::week(site, *monday),
+                |path| {
+                    let view = notes::week_view(site, *monday);
+                    self.page(site, "week.html", path, &view.title.clone(), &view)
+                },
+            ),
             Job::Deal(i) => {
                 let deal = &site.journal.deals[*i];
                 let path = site.links.deal_page(&deal.id).to_string();
-                self.page(site, "deal.html", &path, &deal.name, &pipeline::deal_view(site, *i))
+                self.tracked(
+                    path,
+                    || inputs::deal(site, *i),
+                    |path| self.page(site, "deal.html", path, &deal.name, &pipeline::deal_view(site, *i)),
+                )
             }
         }
+    }
+
+    /// A page a watch session skips, view and all, when its inputs are
+    /// those it was last rendered from (most pages, after one save).
+    fn tracked(
+        &self,
+        path: String,
+        inputs: impl FnOnce() -> inputs::Inputs,
+        render: impl FnOnce(&str) -> Result<Page>,
+    ) -> Result<Page> {
+        if !self.memoize {
+            return render(&path);
+        }
+        let inputs = inputs();
+        if lock(&self.inputs).get(&path) == Some(&inputs) {
+            if let Some((_, page)) = lock(&self.memo).get(&path) {
+                return Ok(page.clone());
+            }
+        }
+        let page = render(&path)?;
+        lock(&self.inputs).insert(path, inputs);
+        Ok(page)
     }
 
     fn page<T: Serialize>(&self, site: &Site<'_>, template: &str, path: &str, title: &str, view: &T) -> Result<Page> {
         let frame = Frame::new(site, path, title, template);
         let key = if self.memoize { fingerprint(&(template, &frame, view)) } else { None };
         if let Some(key) = key {
-            let memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((k, bytes)) = memo.get(path) {
+            if let Some((k, page)) = lock(&self.memo).get(path) {
                 if *k == key {
-                    return Ok(Page { path: path.to_string(), bytes: bytes.to_vec() });
+                    return Ok(page.clone());
                 }
             }
         }
@@ -295,12 +350,18 @@ impl Renderer {
         context.insert("page", &frame);
         context.insert("view", view);
         let html = self.tera.render(template, &context).map_err(|e| template_error(template, &e))?;
+        let page = Page::new(path, html.into_bytes());
         if let Some(key) = key {
-            let bytes: Arc<[u8]> = Arc::from(html.as_bytes());
-            self.memo.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), (key, bytes));
+            lock(&self.memo).insert(path.to_string(), (key, page.clone()));
         }
-        Ok(Page { path: path.to_string(), bytes: html.into_bytes() })
+        Ok(page)
     }
+}
+
+/// A mutex's data, even if a thread panicked holding it (the memos are
+/// only ever whole entries, never half-written).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A hash of everything a page is rendered from, or `None` if it cannot be
@@ -471,6 +532,11 @@ pub struct Site<'a> {
     pub notes_key: u64,
     /// A fingerprint of the set of deals, which deal links point to.
     pub deals_key: u64,
+    /// A hash of what every page depends on besides its own inputs (see
+    /// [`inputs`]): the report date, the problem counts, the set of notes
+    /// and of deals, the first note's date and whether the report date has
+    /// a note (elapsed workdays), the journal's name.
+    pub epoch: u64,
 }
 
 /// Note bodies rendered before: fingerprint → HTML.
@@ -483,7 +549,6 @@ impl Site<'_> {
     pub fn markdown(&self, body: &str, root: &str, dir: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
         let Some(cache) = self.bodies else { return markdown::to_html(body, root, resolve) };
         let key = {
-            use std::hash::{Hash, Hasher};
             let mut h = hasher();
             (self.notes_key, root, dir, body).hash(&mut h);
             h.finish()
@@ -542,6 +607,20 @@ impl<'a> Site<'a> {
         for (i, d) in diagnostics.iter().enumerate() {
             diagnostics_by_file.entry(d.file.as_str()).or_default().push(i);
         }
+        let notes_key = {
+            let mut h = hasher();
+            for n in all_notes {
+                (&n.path, n.date).hash(&mut h);
+            }
+            h.finish()
+        };
+        let deals_key = {
+            let mut h = hasher();
+            for d in &journal.deals {
+                d.id.hash(&mut h);
+            }
+            h.finish()
+        };
         Site {
             config,
             journal,
@@ -560,20 +639,13 @@ impl<'a> Site<'a> {
             note_refs,
             diagnostics_by_file,
             bodies: None,
-            notes_key: {
-                use std::hash::{Hash, Hasher};
+            notes_key,
+            deals_key,
+            epoch: {
                 let mut h = hasher();
-                for n in all_notes {
-                    (&n.path, n.date).hash(&mut h);
-                }
-                h.finish()
-            },
-            deals_key: {
-                use std::hash::{Hash, Hasher};
-                let mut h = hasher();
-                for d in &journal.deals {
-                    d.id.hash(&mut h);
-                }
+                let tally = Tally::of(diagnostics);
+                (notes_key, deals_key, as_of, tally.errors, tally.warnings, &config.name).hash(&mut h);
+                (days.first, days.days.contains_key(&as_of)).hash(&mut h);
                 h.finish()
             },
         }

@@ -15,7 +15,6 @@ use crate::journal::{Commitment, Status};
 use crate::note::{Mark, Note};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
-use std::sync::Arc;
 
 /// The questions that close every weekly review.
 pub const REFLECTION_QUESTIONS: [&str; 4] = [
@@ -127,63 +126,6 @@ fn score(value: Option<f64>, site: &Site<'_>) -> Option<Score> {
 }
 
 /// The page of `site.all_notes[index]`; `root` leads from it to the site root.
-/// Everything [`note_view`] (and the page frame) reads, cheap to gather:
-/// the notes themselves by identity (the `Arc`s are kept, so an address is
-/// never reused while it is remembered), and a fingerprint of what the page
-/// shows from the rest of the journal. If two builds give equal inputs for a
-/// page, its bytes are equal. Keep it in step with `note_view`: the memo
-/// test in `render/mod.rs` and the watch tests (output equal to a cold
-/// build) check that it is.
-#[derive(Debug, Clone)]
-pub struct NoteInputs {
-    notes: [Option<Arc<Note>>; 3],
-    shared: u64,
-}
-
-impl PartialEq for NoteInputs {
-    fn eq(&self, other: &Self) -> bool {
-        self.shared == other.shared
-            && self.notes.iter().zip(&other.notes).all(|(a, b)| match (a, b) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            })
-    }
-}
-
-pub fn note_inputs(site: &Site<'_>, index: usize) -> NoteInputs {
-    use std::hash::{Hash, Hasher};
-    let note = &site.all_notes[index];
-    let d = site.as_of;
-    let mut h = super::hasher();
-    // The frame: the report date, the journal's problem counts, the name; the
-    // set of notes (links, weeks) and of deals (links).
-    (site.notes_key, site.deals_key, d, site.tally.errors, site.tally.warnings, &site.config.name).hash(&mut h);
-    for m in &note.deals {
-        site.deal_index.get(m.id.as_str()).map(|&i| &site.journal.deals[i].name).hash(&mut h);
-    }
-    for item in &note.commitments {
-        match site.commitment_index.get(item.id.as_str()).map(|&i| &site.journal.commitments[i]) {
-            Some(c) => {
-                (&site.journal.notes[c.note].path, c.status(d), super::commitments::was_late(c, d), &c.what, &c.to)
-                    .hash(&mut h)
-            }
-            None => 0u8.hash(&mut h),
-        }
-    }
-    for x in site.diagnostics_of(&note.path) {
-        (x.severity, x.line, x.column, x.code, &x.message, &x.hint).hash(&mut h);
-    }
-    NoteInputs {
-        notes: [
-            Some(note.clone()),
-            index.checked_sub(1).map(|i| site.all_notes[i].clone()),
-            site.all_notes.get(index + 1).cloned(),
-        ],
-        shared: h.finish(),
-    }
-}
-
 pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
     let note = &site.all_notes[index];
     let config = site.config;
