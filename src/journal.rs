@@ -11,7 +11,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::note::{CommitmentItem, DealMention, Field, Mark, Note, StageField};
 use crate::text::slug;
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 /// The journal as of a date: its notes, deals and commitments.
@@ -184,8 +184,8 @@ impl Journal {
                 commitments: Vec::new(),
                 diagnostics: Vec::new(),
             },
-            deal_index: HashMap::new(),
-            commitment_index: HashMap::new(),
+            deal_index: HashMap::default(),
+            commitment_index: HashMap::default(),
         };
         for (i, note) in notes.iter().enumerate() {
             folder.fold(i, note);

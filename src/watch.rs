@@ -3,7 +3,7 @@
 //! Events lie — editors write temp files and rename them over, truncate
 //! then write, touch swap files; git rewrites hundreds of files at once; the
 //! kernel drops events when its queue overflows. So events are a doorbell
-//! and a hint, never the truth: after a short debounce (40 ms by default),
+//! and a hint, never the truth: after a short debounce (30 ms by default),
 //! when every path they name is a note already known and still a plain
 //! file (the common save), only those notes are re-read
 //! ([`crate::workspace::Workspace::refresh_known`]) and the pages written
@@ -22,8 +22,17 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How long a burst of events must be quiet before a rebuild.
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(40);
+/// How long a burst of events must be quiet before a rebuild: long enough
+/// for an editor's save (write, rename, swap-file churn) to be one event,
+/// short enough that a save shows within a tenth of a second.
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// How often the debouncer looks for events that have waited out the
+/// debounce: a sixth of it (notify's default, a quarter, adds up to 7.5 ms
+/// to every save).
+fn tick(debounce: Duration) -> Duration {
+    (debounce / 6).max(Duration::from_millis(2))
+}
 
 /// Does a change at `path` possibly affect the reports? Pure, so the rules
 /// are tested without a file system. `root` is the journal, `output` the
@@ -208,7 +217,7 @@ impl Watch {
         } else {
             let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(
                 debounce,
-                None,
+                Some(tick(debounce)),
                 tx,
                 RecommendedCache::new(),
                 config,
@@ -244,10 +253,11 @@ impl Watch {
     /// The debouncer delays each event by the debounce, but hands over a
     /// long burst (a `git checkout`, an editor preempted mid-save) in
     /// pieces, one per tick. Gather the pieces until the folder has been
-    /// quiet for half a debounce (at most a second, so a folder that never
-    /// settles still gets rebuilt), so the burst costs one rebuild.
+    /// quiet for two ticks (at least 10 ms; at most a second in all, so a
+    /// folder that never settles still gets rebuilt), so the burst costs
+    /// one rebuild.
     fn merge_rest_of_burst(&self, batch: &mut Batch) {
-        let quiet = (self.debounce / 2).max(Duration::from_millis(10));
+        let quiet = (tick(self.debounce) * 2).max(Duration::from_millis(10));
         let cap = Instant::now() + Duration::from_secs(1);
         while let Ok(result) = self.events.recv_timeout(quiet.min(cap.saturating_duration_since(Instant::now()))) {
             let more = self.classify(result);
@@ -369,6 +379,9 @@ pub struct Outcome {
     pub problems: Vec<String>,
     /// The build failed as a whole; the previous pages are still there.
     pub failed: bool,
+    /// Only the notes the events named were looked at (the usual save): a
+    /// rescan must follow, for whatever the events missed.
+    pub partial: bool,
     pub report: Option<crate::build::BuildReport>,
 }
 
@@ -446,9 +459,13 @@ impl Session {
         let root = self.options.journal.clone();
         let mut changed: Vec<String> = Vec::new();
         // Re-read what changed; a configuration error keeps the last pages.
+        let mut partial = false;
         let refreshed = match self.workspace.as_mut() {
             Some(ws) => match changed_paths.filter(|_| !templates).and_then(|p| ws.refresh_known(p)) {
-                Some(changes) => Ok(Some(changes)),
+                Some(changes) => {
+                    partial = true;
+                    Ok(Some(changes))
+                }
                 None => ws.refresh().map(Some),
             },
             None => crate::workspace::Workspace::load(&root).map(|ws| {
@@ -464,6 +481,7 @@ impl Session {
                     line: format!("saleslog.yaml has {} problem(s); keeping the last good pages", problems.len()),
                     problems: problems_of(&problems),
                     failed: true,
+                    partial: false,
                     report: None,
                 };
             }
@@ -472,6 +490,7 @@ impl Session {
                     line: format!("rebuild failed: {}", one_line(&e.to_string())),
                     problems: vec![e.to_string()],
                     failed: true,
+                    partial: false,
                     report: None,
                 }
             }
@@ -484,7 +503,7 @@ impl Session {
                 changed.extend(changes.modified.iter().cloned());
                 changed.extend(changes.removed.iter().map(|r| format!("-{r}")));
                 if changes.is_empty() && !templates && self.builder.is_some() && !self.date_changed() {
-                    return Outcome::default();
+                    return Outcome { partial, ..Outcome::default() };
                 }
             }
             Ok(None) => changed.push("journal reloaded".into()),
@@ -506,6 +525,7 @@ impl Session {
                         line: format!("{}; keeping the last good pages", one_line(&e.to_string())),
                         problems: vec![e.to_string()],
                         failed: true,
+                        partial: false,
                         report: None,
                     };
                 }
@@ -529,12 +549,13 @@ impl Session {
                     if report.warnings == 1 { "" } else { "s" },
                 );
                 let problems = problems_of(&report.problems);
-                Outcome { line, problems, failed: false, report: Some(report) }
+                Outcome { line, problems, failed: false, partial, report: Some(report) }
             }
             Err(e) => Outcome {
                 line: format!("{}; keeping the last good pages", one_line(&e.to_string())),
                 problems: vec![e.to_string()],
                 failed: true,
+                partial: false,
                 report: None,
             },
         }
@@ -687,11 +708,15 @@ pub fn run(
                     }
                     let templates = batch.rescan || batch.paths.iter().any(|p| p.starts_with(root.join("templates")));
                     let outcome = session.rebuild_after(templates, Some(&batch.paths));
-                    if !outcome.line.is_empty() {
-                        on_build(&outcome);
+                    if !outcome.partial {
+                        outcome
+                    } else {
+                        if !outcome.line.is_empty() {
+                            on_build(&outcome);
+                        }
+                        // The rescan that events are never trusted without.
+                        session.rebuild(false)
                     }
-                    // The rescan that events are never trusted without.
-                    session.rebuild(false)
                 }
                 None if session.date_changed() => session.rebuild(false),
                 None => continue,

@@ -76,12 +76,17 @@ pub struct Figures {
 /// Compute every figure of the journal as of its date. `tally` counts the
 /// diagnostics of the whole journal (`check`'s).
 pub fn analyse(journal: &Journal, config: &Config, tally: Tally) -> Figures {
-    let days = Days::new(journal, config);
-    let activity = activity::analyse(&days, config);
-    let attitude = attitude::analyse(&days, config);
+    analyse_days(journal, config, tally, &Days::new(journal, config))
+}
+
+/// [`analyse`], with the journal's days counted already (the pages need
+/// them too).
+pub fn analyse_days(journal: &Journal, config: &Config, tally: Tally, days: &Days) -> Figures {
+    let activity = activity::analyse(days, config);
+    let attitude = attitude::analyse(days, config);
     let commitments = commitments::analyse(journal, config);
     let pipeline = pipeline::analyse(journal, config);
-    let data = data::analyse(&days, tally);
+    let data = data::analyse(days, tally);
     Figures {
         as_of: journal.as_of,
         notes: journal.notes.len(),

@@ -14,12 +14,21 @@ use std::collections::BTreeMap;
 /// How far back the kept, late and dropped lists go.
 const HISTORY_DAYS: i64 = 90;
 
+/// The per-person ledger lists people promised something in this many
+/// days, or still waiting: years of a journal would make it thousands of
+/// rows nobody reads (the export has them all).
+const LEDGER_DAYS: i64 = 365;
+
 #[derive(Debug, Serialize)]
 pub struct CommitmentsView {
     pub stats: Vec<Stat>,
     pub sections: Vec<Section>,
     pub rate_chart: XyChart,
+    /// People promised something in the last `ledger_days`, or waiting.
     pub people: Vec<PersonRow>,
+    /// People left out: only older commitments, all settled.
+    pub people_older: usize,
+    pub ledger_days: i64,
     pub window_days: i64,
 }
 
@@ -57,6 +66,9 @@ pub struct PersonRow {
     pub dropped: usize,
     pub rate: String,
     pub rate_class: &'static str,
+    /// The last time a commitment to them was made, done or dropped.
+    #[serde(skip)]
+    pub last: NaiveDate,
 }
 
 /// Done after the due date that counts.
@@ -191,8 +203,14 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
             dropped: 0,
             rate: String::new(),
             rate_class: "na",
+            last: c.made_on,
         });
         p.made += 1;
+        p.last = [Some(p.last), Some(c.made_on), c.done.filter(|x| *x <= d), c.dropped.filter(|x| *x <= d)]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(p.last);
         match c.status(d) {
             Status::Done if was_late(c, d) => p.late += 1,
             Status::Done => p.kept += 1,
@@ -204,8 +222,11 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
             Status::Dropped => p.dropped += 1,
         }
     }
+    let ledger_since = d - Duration::days(LEDGER_DAYS - 1);
+    let people_count = people.len();
     let mut people: Vec<PersonRow> = people
         .into_values()
+        .filter(|p| p.open > 0 || p.last >= ledger_since)
         .map(|mut p| {
             let judged = p.kept + p.late;
             if judged > 0 {
@@ -231,10 +252,18 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
         Stat::new("Overdue", f.overdue.to_string(), "past due, not done").class(if f.overdue > 0 { "red" } else { "" }),
         Stat::new("Due in 7 days", due_soon.len().to_string(), format!("by {}", format::date_short(soon))),
         Stat::new("Open", f.open.to_string(), "not yet due"),
-        Stat::new("Made", all.len().to_string(), format!("since the journal began, to {} people", people.len())),
+        Stat::new("Made", all.len().to_string(), format!("since the journal began, to {people_count} people")),
     ];
 
-    CommitmentsView { stats, sections, rate_chart: rate_chart(site), people, window_days: window }
+    CommitmentsView {
+        stats,
+        sections,
+        rate_chart: rate_chart(site),
+        people_older: people_count - people.len(),
+        people,
+        ledger_days: LEDGER_DAYS,
+        window_days: window,
+    }
 }
 
 fn rate_class(rate: f64) -> &'static str {

@@ -109,6 +109,19 @@ pub fn deal(site: &Site<'_>, index: usize) -> Inputs {
     Inputs { notes: deal.mentions.iter().map(|&i| site.journal.notes[i].clone()).collect(), shared: h.finish() }
 }
 
+/// The notes index of ISO year `year`: its notes (labels, moods,
+/// activity, tags) and their problem counts. Which weeks have a review,
+/// and which years a page, follow from the set of notes (the epoch).
+pub fn notes_index(site: &Site<'_>, year: i32) -> Inputs {
+    let (from, to) = site.year_range(year);
+    let mut h = super::hasher();
+    (site.epoch, 4u8, year).hash(&mut h);
+    for note in &site.all_notes[from..to] {
+        site.diagnostics_of(&note.path).count().hash(&mut h);
+    }
+    Inputs { notes: site.all_notes[from..to].to_vec(), shared: h.finish() }
+}
+
 fn hash_deal(deal: &Deal, h: &mut H) {
     let Deal { id, name, stage, amount, close, next, contact, source, reason, history, mentions, close_history } = deal;
     (id, name, stage.0, amount.map(f64::to_bits), close, next, contact, source, reason).hash(h);

@@ -40,9 +40,10 @@ use crate::note::Note;
 use crate::text::slug;
 use crate::workspace::Workspace;
 use chrono::{Datelike, NaiveDate};
+use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -105,23 +106,33 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STYLESHEET: &str = include_str!("../../templates/style.css");
 pub const STYLESHEET_NAME: &str = "style.css";
 
-/// A page as last rendered: the fingerprint of its data, and the page.
-type Memo = (u64, Page);
+/// A page as last rendered: a fingerprint of its view (and frame), the
+/// inputs the view was built from when its kind can tell them (see
+/// [`inputs`]), and the page.
+struct Memo {
+    key: Option<u64>,
+    inputs: Option<inputs::Inputs>,
+    page: Page,
+    /// The render that last used it: older ones are of pages the site no
+    /// longer has (a note deleted or renamed), and are forgotten.
+    seen: u64,
+}
 
 /// Templates parsed once, ready to render any number of sites.
 pub struct Renderer {
     tera: Tera,
     stylesheet: String,
-    /// Every page rendered before, by path: a fingerprint of the data it
-    /// was rendered from, and its bytes. A watch session keeps one Renderer,
-    /// so after a save only pages whose data changed go through tera (the
-    /// costliest step); a page's data is cheap to build and hash.
+    /// Every page rendered before, by path. A watch session keeps one
+    /// Renderer, so after a save a note, week or deal page whose inputs
+    /// are unchanged is skipped outright, and any other page whose view is
+    /// unchanged skips tera (the costliest step).
     memo: Mutex<HashMap<String, Memo>>,
-    /// The inputs each note, week and deal page was last rendered from
-    /// (see [`inputs`]).
-    inputs: Mutex<HashMap<String, inputs::Inputs>>,
+    /// Counts renders, for [`Memo::seen`].
+    generation: std::sync::atomic::AtomicU64,
     /// The configuration the memos were made with: a new one empties them.
     config: Mutex<Option<Config>>,
+    /// The links of the last site, by a hash of what they are made from.
+    links: Mutex<Option<(u64, Arc<Links>)>>,
     /// Whether to fill and use `memo` and `bodies`: worth it only for a
     /// renderer that renders again (watch), not for a one-shot build, whose
     /// memory it would double.
@@ -203,10 +214,11 @@ impl Renderer {
         Ok(Renderer {
             tera,
             stylesheet: stylesheet.unwrap_or_else(|| STYLESHEET.to_string()),
-            memo: Mutex::new(HashMap::new()),
+            memo: Mutex::new(HashMap::default()),
+            generation: std::sync::atomic::AtomicU64::new(0),
             memoize: false,
-            inputs: Mutex::new(HashMap::new()),
             config: Mutex::new(None),
+            links: Mutex::new(None),
             bodies: BodyCache::default(),
             overrides,
         })
@@ -234,14 +246,27 @@ impl Renderer {
     pub fn render_site_checked(&self, ws: &Workspace, as_of: NaiveDate) -> Result<(Vec<Page>, Vec<Diagnostic>)> {
         let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
         let all_notes = ws.notes();
-        let figures = analyse::analyse(&journal, &ws.config, Tally::of(&diagnostics));
         let days = Days::new(&journal, &ws.config);
-        let mut site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics);
+        let figures = analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days);
+        let links = if self.memoize {
+            let key = Links::key(&all_notes, &journal);
+            let mut cached = lock(&self.links);
+            match &*cached {
+                Some((k, links)) if *k == key => links.clone(),
+                _ => {
+                    let links = Arc::new(Links::new(&all_notes, &journal));
+                    *cached = Some((key, links.clone()));
+                    links
+                }
+            }
+        } else {
+            Arc::new(Links::new(&all_notes, &journal))
+        };
+        let mut site = Site::with_links(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics, links);
         if self.memoize {
             site.bodies = Some(&self.bodies);
             let mut config = lock(&self.config);
             if config.as_ref() != Some(&ws.config) {
-                lock(&self.inputs).clear();
                 lock(&self.memo).clear();
                 *config = Some(ws.config.clone());
             }
@@ -260,14 +285,19 @@ impl Renderer {
             Job::Commitments,
             Job::Pipeline,
             Job::Data,
-            Job::NotesIndex,
             Job::Stylesheet,
         ];
+        jobs.extend(site.years.iter().copied().map(Job::NotesIndex));
+        if site.years.is_empty() {
+            jobs.push(Job::NotesIndex(site.index_year));
+        }
         jobs.extend((0..site.all_notes.len()).map(Job::Note));
         jobs.extend(site.weeks.iter().copied().map(Job::Week));
         jobs.extend((0..site.journal.deals.len()).map(Job::Deal));
         let mut pages: Vec<Page> = jobs.par_iter().map(|job| self.render_job(site, job)).collect::<Result<_>>()?;
         pages.sort_by(|a, b| a.path.cmp(&b.path));
+        let generation = self.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        lock(&self.memo).retain(|_, memo| memo.seen == generation);
         Ok(pages)
     }
 
@@ -282,7 +312,14 @@ impl Renderer {
             }
             Job::Pipeline => self.page(site, "pipeline.html", "pipeline.html", "Pipeline", &pipeline::view(site)),
             Job::Data => self.page(site, "data.html", "data.html", "Data", &data::view(site)),
-            Job::NotesIndex => self.page(site, "notes.html", "notes.html", "Notes", &notes::index_view(site)),
+            Job::NotesIndex(year) => self.tracked(
+                site.notes_index(*year),
+                || inputs::notes_index(site, *year),
+                |path| {
+                    let title = if path == "notes.html" { "Notes".to_string() } else { format!("Notes of {year}") };
+                    self.page(site, "notes.html", path, &title, &notes::index_view(site, *year))
+                },
+            ),
             Job::Note(i) => {
                 let path = site.links.note_page(&site.all_notes[*i].path).to_string();
                 self.tracked(
@@ -314,6 +351,11 @@ impl Renderer {
         }
     }
 
+    /// The number of the render under way.
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// A page a watch session skips, view and all, when its inputs are
     /// those it was last rendered from (most pages, after one save).
     fn tracked(
@@ -326,13 +368,17 @@ impl Renderer {
             return render(&path);
         }
         let inputs = inputs();
-        if lock(&self.inputs).get(&path) == Some(&inputs) {
-            if let Some((_, page)) = lock(&self.memo).get(&path) {
-                return Ok(page.clone());
+        if let Some(memo) = lock(&self.memo).get_mut(&path) {
+            if memo.inputs.as_ref() == Some(&inputs) {
+                memo.seen = self.generation();
+                return Ok(memo.page.clone());
             }
         }
         let page = render(&path)?;
-        lock(&self.inputs).insert(path, inputs);
+        match lock(&self.memo).get_mut(&path) {
+            Some(memo) if memo.page == page => memo.inputs = Some(inputs),
+            _ => {}
+        }
         Ok(page)
     }
 
@@ -340,9 +386,10 @@ impl Renderer {
         let frame = Frame::new(site, path, title, template);
         let key = if self.memoize { fingerprint(&(template, &frame, view)) } else { None };
         if let Some(key) = key {
-            if let Some((k, page)) = lock(&self.memo).get(path) {
-                if *k == key {
-                    return Ok(page.clone());
+            if let Some(memo) = lock(&self.memo).get_mut(path) {
+                if memo.key == Some(key) {
+                    memo.seen = self.generation();
+                    return Ok(memo.page.clone());
                 }
             }
         }
@@ -351,8 +398,9 @@ impl Renderer {
         context.insert("view", view);
         let html = self.tera.render(template, &context).map_err(|e| template_error(template, &e))?;
         let page = Page::new(path, html.into_bytes());
-        if let Some(key) = key {
-            lock(&self.memo).insert(path.to_string(), (key, page.clone()));
+        if key.is_some() {
+            let memo = Memo { key, inputs: None, page: page.clone(), seen: self.generation() };
+            lock(&self.memo).insert(path.to_string(), memo);
         }
         Ok(page)
     }
@@ -442,7 +490,8 @@ enum Job {
     Commitments,
     Pipeline,
     Data,
-    NotesIndex,
+    /// The notes of one ISO year.
+    NotesIndex(i32),
     Stylesheet,
     Note(usize),
     Week(NaiveDate),
@@ -509,9 +558,14 @@ pub struct Site<'a> {
     pub diagnostics: &'a [Diagnostic],
     pub tally: Tally,
     pub as_of: NaiveDate,
-    pub links: Links,
+    pub links: Arc<Links>,
     /// Mondays of the weeks that get a weekly review, oldest first.
     pub weeks: Vec<NaiveDate>,
+    /// The ISO years of the notes, oldest first (each has an index page).
+    pub years: Vec<i32>,
+    /// The year whose index is `notes.html`: the report date's, or the
+    /// latest before it.
+    pub index_year: i32,
     /// Deal id → index into `journal.deals`.
     pub deal_index: HashMap<&'a str, usize>,
     /// Commitment id → index into `journal.commitments`.
@@ -571,7 +625,28 @@ impl<'a> Site<'a> {
         days: &'a Days,
         diagnostics: &'a [Diagnostic],
     ) -> Site<'a> {
-        let links = Links::new(all_notes, journal);
+        Site::with_links(
+            config,
+            journal,
+            all_notes,
+            figures,
+            days,
+            diagnostics,
+            Arc::new(Links::new(all_notes, journal)),
+        )
+    }
+
+    /// [`Site::new`], with the links made already (a watch session keeps
+    /// them while the set of notes and deals stays the same).
+    pub fn with_links(
+        config: &'a Config,
+        journal: &'a Journal,
+        all_notes: &'a [Arc<Note>],
+        figures: &'a Figures,
+        days: &'a Days,
+        diagnostics: &'a [Diagnostic],
+        links: Arc<Links>,
+    ) -> Site<'a> {
         let as_of = journal.as_of;
         let mut weeks: Vec<NaiveDate> = journal.notes.iter().map(|n| analyse::calendar::week_start(n.date)).collect();
         if !journal.notes.is_empty() {
@@ -581,7 +656,7 @@ impl<'a> Site<'a> {
         weeks.sort();
         weeks.dedup();
         let monday = analyse::calendar::week_start;
-        let mut week_commitments: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+        let mut week_commitments: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
         for (i, c) in journal.commitments.iter().enumerate() {
             let mut mondays: Vec<NaiveDate> =
                 [Some(c.made_on), c.done, c.counting_due].into_iter().flatten().map(monday).collect();
@@ -591,7 +666,7 @@ impl<'a> Site<'a> {
                 week_commitments.entry(m).or_default().push(i);
             }
         }
-        let mut week_deals: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+        let mut week_deals: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
         for (i, d) in journal.deals.iter().enumerate() {
             let mut mondays: Vec<NaiveDate> =
                 d.history.iter().map(|h| h.date).chain(d.close_history.iter().map(|c| c.0)).map(monday).collect();
@@ -603,7 +678,11 @@ impl<'a> Site<'a> {
         }
         debug_assert!(journal.notes.iter().zip(all_notes).all(|(a, b)| a.path == b.path));
         let note_refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
-        let mut diagnostics_by_file: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut years: Vec<i32> = all_notes.iter().map(|n| n.date.iso_week().year()).collect();
+        years.dedup();
+        let this_year = as_of.iso_week().year();
+        let index_year = years.iter().copied().rfind(|&y| y <= this_year).or(years.last().copied());
+        let mut diagnostics_by_file: HashMap<&str, Vec<usize>> = HashMap::default();
         for (i, d) in diagnostics.iter().enumerate() {
             diagnostics_by_file.entry(d.file.as_str()).or_default().push(i);
         }
@@ -632,6 +711,8 @@ impl<'a> Site<'a> {
             as_of,
             links,
             weeks,
+            years,
+            index_year: index_year.unwrap_or(this_year),
             deal_index: journal.deals.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect(),
             commitment_index: journal.commitments.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect(),
             week_commitments,
@@ -666,6 +747,22 @@ impl<'a> Site<'a> {
     /// Diagnostics of one file.
     pub fn diagnostics_of<'s>(&'s self, rel: &str) -> impl Iterator<Item = &'s Diagnostic> + 's {
         self.diagnostics_by_file.get(rel).into_iter().flatten().map(|&i| &self.diagnostics[i])
+    }
+
+    /// The notes index page of ISO year `year`.
+    pub fn notes_index(&self, year: i32) -> String {
+        if year == self.index_year {
+            "notes.html".to_string()
+        } else {
+            format!("notes-{year}.html")
+        }
+    }
+
+    /// `all_notes[from..to]` are the notes of ISO year `year`.
+    pub fn year_range(&self, year: i32) -> (usize, usize) {
+        let from = self.all_notes.partition_point(|n| n.date.iso_week().year() < year);
+        let to = self.all_notes.partition_point(|n| n.date.iso_week().year() <= year);
+        (from, to)
     }
 
     /// Whether the week starting `monday` has a weekly review.
@@ -710,7 +807,7 @@ pub struct Links {
 
 impl Links {
     pub fn new(all_notes: &[Arc<Note>], journal: &Journal) -> Links {
-        let mut taken = HashSet::new();
+        let mut taken = HashSet::default();
         let mut rels: Vec<&str> = all_notes.iter().map(|n| n.path.as_str()).collect();
         rels.sort_unstable();
         let notes = rels
@@ -741,6 +838,20 @@ impl Links {
             })
             .collect();
         Links { notes, deals }
+    }
+
+    /// A hash of everything [`Links::new`] reads: the notes' paths and
+    /// the deals' ids, in order.
+    pub fn key(all_notes: &[Arc<Note>], journal: &Journal) -> u64 {
+        let mut h = hasher();
+        for n in all_notes {
+            n.path.hash(&mut h);
+        }
+        0xffu8.hash(&mut h);
+        for d in &journal.deals {
+            d.id.hash(&mut h);
+        }
+        h.finish()
     }
 
     /// The page of a note, by its journal-relative path.
@@ -840,8 +951,10 @@ mod tests {
         std::fs::remove_file(dir.path().join("2026-11-24.md")).unwrap();
         ws.refresh().unwrap();
         same(&ws, d("2026-11-27")); // a link target vanished
-                                    // Edits of an existing note (same set of notes, so only what each
-                                    // page shows of the journal can tell them apart).
+        assert!(!lock(&kept.memo).contains_key("notes/2026-11-24.html"), "a deleted note's page is forgotten");
+        assert!(lock(&kept.memo).contains_key("notes/2026-11-23.html"));
+        // Edits of an existing note (same set of notes, so only what each
+        // page shows of the journal can tell them apart).
         write(
             "2026-11-25.md",
             "---\ncommitments:\n  - {id: a, done: true}\ndeals:\n  - {id: beta, name: Beta Corporation}\n---\n",
@@ -858,6 +971,59 @@ mod tests {
         ws.refresh().unwrap();
         same(&ws, d("2026-11-27")); // a note moved in time: neighbours change
         same(&ws, d("2026-11-21")); // and back to an earlier report date
+    }
+
+    /// A site of the files `(path, text)` as of `as_of`, page by page.
+    fn site_of(files: &[(&str, &str)], as_of: &str) -> BTreeMap<String, String> {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            std::fs::write(dir.path().join(rel), text).unwrap();
+        }
+        let ws = Workspace::load(dir.path()).unwrap();
+        let pages = Renderer::builtin().unwrap().render_site(&ws, crate::text::parse_date(as_of).unwrap()).unwrap();
+        pages.into_iter().map(|p| (p.path, String::from_utf8(p.bytes.to_vec()).unwrap())).collect()
+    }
+
+    #[test]
+    fn the_notes_index_has_a_page_per_year() {
+        let note = "---\nmood: 4\n---\n";
+        let site = site_of(&[("2024-06-03.md", note), ("2026-11-23.md", note), ("2027-01-11.md", note)], "2026-11-27");
+        // The report date's year is notes.html; the others have their own.
+        let index = &site["notes.html"];
+        assert!(index.contains("Notes of 2026") && index.contains("2026-11-23.html"), "{index}");
+        assert!(!index.contains("notes/2024-06-03.html"), "another year's note on notes.html");
+        assert!(index.contains(r#"href="notes-2024.html""#) && index.contains(r#"href="notes-2027.html""#));
+        assert!(index.contains(r#"href="notes.html" aria-current="page">2026<"#), "{index}");
+        let old = &site["notes-2024.html"];
+        assert!(old.contains("notes/2024-06-03.html") && !old.contains("notes/2026-11-23.html"));
+        assert!(old.contains(r#"href="notes-2024.html" aria-current="page">2024<"#));
+        assert!(site["notes-2027.html"].contains("not counted yet"));
+        // One year: one page, no list of years.
+        let site = site_of(&[("2026-11-23.md", note)], "2026-11-27");
+        assert!(!site.keys().any(|p| p.starts_with("notes-")));
+        assert!(!site["notes.html"].contains(r#"aria-label="Years""#));
+        // No notes at all: still an index.
+        assert!(site_of(&[], "2026-11-27")["notes.html"].contains("No notes yet"));
+    }
+
+    #[test]
+    fn the_people_ledger_leaves_out_only_old_settled_counterparts() {
+        let site = site_of(
+            &[
+                (
+                    "2024-01-08.md",
+                    "---\ncommitments:\n  - {id: a, what: Old and done, to: Ada, due: 2024-01-10, done: 2024-01-09}\n  - {id: b, what: Old and open, to: Bob}\n---\n",
+                ),
+                ("2026-11-23.md", "---\ncommitments:\n  - {id: c, what: Recent, to: Cy, due: 2026-11-30}\n---\n"),
+            ],
+            "2026-11-27",
+        );
+        let page = &site["commitments.html"];
+        let people = &page[page.find(r#"id="people""#).unwrap()..];
+        assert!(people.contains(">Bob<") && people.contains(">Cy<"), "{people}");
+        assert!(!people.contains(">Ada<"), "{people}");
+        assert!(people.contains("1 more with only older, settled commitments"), "{people}");
+        assert!(page.contains("to 3 people"), "the count is of everyone");
     }
 
     #[test]
@@ -878,7 +1044,7 @@ mod tests {
 
     #[test]
     fn page_names_are_slugs_made_unique() {
-        let mut taken = HashSet::new();
+        let mut taken = HashSet::default();
         assert_eq!(unique(&mut taken, "notes/a"), "notes/a.html");
         assert_eq!(unique(&mut taken, "notes/a"), "notes/a-2.html");
         assert_eq!(unique(&mut taken, "notes/a"), "notes/a-3.html");

@@ -288,11 +288,27 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
+/// One year of the notes index (the report date's year is `notes.html`,
+/// others `notes-YYYY.html`): a journal of years stays a list a browser
+/// opens at once, and a save re-renders only its own year.
 #[derive(Debug, Serialize)]
 pub struct NotesIndexView {
+    pub year: i32,
     pub weeks: Vec<WeekGroup>,
+    /// Notes in this year.
     pub count: usize,
+    /// Notes in every year.
+    pub total: usize,
     pub later: usize,
+    /// Every year, newest first, with its page; one year: none.
+    pub years: Vec<YearLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct YearLink {
+    pub year: i32,
+    pub href: String,
+    pub current: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -314,9 +330,11 @@ pub struct NoteRow {
     pub future: bool,
 }
 
-pub fn index_view(site: &Site<'_>) -> NotesIndexView {
+/// The index of the notes of ISO year `year` (weeks stay whole).
+pub fn index_view(site: &Site<'_>, year: i32) -> NotesIndexView {
     let mut weeks: Vec<WeekGroup> = Vec::new();
-    for (i, note) in site.all_notes.iter().enumerate().rev() {
+    let (from, to) = site.year_range(year);
+    for (i, note) in site.all_notes.iter().enumerate().take(to).skip(from).rev() {
         let monday = week_start(note.date);
         let title = format::week_title(monday);
         if weeks.last().is_none_or(|w| w.title != title) {
@@ -347,10 +365,18 @@ pub fn index_view(site: &Site<'_>) -> NotesIndexView {
     for w in &mut weeks {
         w.notes.reverse();
     }
+    let years = if site.years.len() > 1 {
+        site.years.iter().rev().map(|&y| YearLink { year: y, href: site.notes_index(y), current: y == year }).collect()
+    } else {
+        Vec::new()
+    };
     NotesIndexView {
-        count: site.all_notes.len(),
-        later: site.all_notes.iter().filter(|n| n.date > site.as_of).count(),
+        year,
+        count: to - from,
+        total: site.all_notes.len(),
+        later: site.all_notes[from..to].iter().filter(|n| n.date > site.as_of).count(),
         weeks,
+        years,
     }
 }
 

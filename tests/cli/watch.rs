@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// How long an outcome may take on a loaded machine.
 const LONG: Duration = Duration::from_secs(30);
-/// Quiet time after a change, far beyond the 40 ms debounce: any second
+/// Quiet time after a change, far beyond the 30 ms debounce: any second
 /// rebuild the change caused has had time to show.
 const SETTLE: Duration = Duration::from_millis(1500);
 
@@ -401,9 +401,10 @@ fn flat_notes(journal: &Path) -> Vec<PathBuf> {
 }
 
 /// `git checkout` of another branch: 500 notes rewritten at once (git
-/// unlinks each and writes a new file), some deleted while the rebuild
-/// runs. A bounded number of rebuilds, no crash, and the output of a cold
-/// build.
+/// unlinks each and writes a new file), then 40 deleted one by one while
+/// rebuilds run. The checkout costs a rebuild or a few, the trickle after it
+/// at most one per three files (each rebuild takes what changed while the
+/// previous one ran); no crash; the output of a cold build.
 #[test]
 fn git_checkout_of_500_notes() {
     let s = Setup::sample();
@@ -439,7 +440,7 @@ fn git_checkout_of_500_notes() {
     }
     assert!(w.is_running(), "watch died: {:#?}", w.lines());
     let rebuilds = w.lines_after(mark, is_rebuild_line);
-    assert!(!rebuilds.is_empty() && rebuilds.len() <= 5, "{} rebuilds: {rebuilds:#?}", rebuilds.len());
+    assert!(rebuilds.len() <= 1 + 40 / 3, "{} rebuilds: {rebuilds:#?}", rebuilds.len());
 
     let watched = tree(&s.out);
     let cold = tree(&s.cold_build(&today));
