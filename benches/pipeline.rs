@@ -58,23 +58,40 @@ fn stages(c: &mut Criterion) {
         })
     });
 
-    // The incremental path of `watch`: one note changed on disk, rescan,
-    // re-read it alone, recompute, re-render, write what changed.
+    // The incremental path of `watch`: one note changed on disk, the
+    // watcher names it, it alone is re-read, the figures recomputed, the
+    // pages whose inputs changed rendered, those whose bytes changed
+    // written. Two saves: a sentence added to the body (the note's page
+    // changes), and the day's calls changed (its page, its week, its
+    // year's notes index, the dashboard and the activity page change).
     let mut ws = ws;
     let note = std::path::absolute(&ws.sources.values().next_back().unwrap().path).unwrap();
     let original = std::fs::read_to_string(&note).unwrap();
-    let mut flip = false;
-    group.bench_function("incremental rebuild (one note changed)", |b| {
-        b.iter(|| {
-            flip = !flip;
-            let text = if flip { format!("{original}\nOne more line.\n") } else { original.clone() };
-            std::fs::write(&note, text).unwrap();
-            // As `watch` does: the watcher named the file, so only it is
-            // looked at (the rescan that follows a build is not timed).
-            ws.refresh_known(std::slice::from_ref(&note)).expect("a known note");
-            builder.build(&ws, as_of()).unwrap()
-        })
-    });
+    let calls = original.find("calls: ").expect("the note has calls") + "calls: ".len();
+    let digits = original[calls..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    type Save<'a> = Box<dyn Fn(u32) -> String + 'a>;
+    let saves: [(&str, Save); 2] = [
+        (
+            "incremental rebuild (one note's text changed)",
+            Box::new(|n| format!("{original}\nOne more line ({}).\n", n % 2)),
+        ),
+        (
+            "incremental rebuild (one note's calls changed)",
+            Box::new(|n| format!("{}{}{}", &original[..calls], 9000 + n % 2, &original[calls + digits..])),
+        ),
+    ];
+    for (name, save) in saves {
+        let mut n = 0;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                n += 1;
+                std::fs::write(&note, save(n)).unwrap();
+                // As `watch` does (the rescan that follows is not timed).
+                ws.refresh_known(std::slice::from_ref(&note)).expect("a known note");
+                builder.build(&ws, as_of()).unwrap()
+            })
+        });
+    }
     std::fs::write(&note, original).unwrap();
     group.finish();
 }

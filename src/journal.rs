@@ -9,7 +9,6 @@
 use crate::config::{Config, Outcome, StageId};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::note::{CommitmentItem, DealMention, Field, Mark, Note, StageField};
-use crate::text::slug;
 use chrono::NaiveDate;
 use foldhash::HashMap;
 use std::sync::Arc;
@@ -226,7 +225,7 @@ impl Folder {
             self.commitment(index, note, item);
         }
         for task in &note.tasks {
-            let id = format!("{}-{}", note.date, slug(&task.text));
+            let id = format!("{}-{}", note.date, task.slug);
             let done = task.checked.then(|| task.done.unwrap_or(note.date));
             match self.commitment_index.get(&id) {
                 Some(&c) => {

@@ -243,13 +243,13 @@ impl OutputDir {
             }
         }
         let trusted = std::mem::take(&mut self.trusted);
-        if trusted && self.owned.len() == pages.len() && self.owned.keys().zip(pages).all(|(k, p)| *k == p.path) {
+        if trusted && self.owned.len() == pages.len() && self.owned.keys().zip(pages).all(|(k, p)| **k == *p.path) {
             return self.rewrite(pages);
         }
         let new: BTreeMap<String, Option<Fingerprint>> =
-            pages.iter().map(|p| (p.path.clone(), Some(Fingerprint::of(p)))).collect();
+            pages.iter().map(|p| (p.path.to_string(), Some(Fingerprint::of(p)))).collect();
         // Pages this process wrote or checked before, with the same bytes.
-        let known = |p: &Page| trusted && self.owned.get(&p.path).copied().flatten() == Some(Fingerprint::of(p));
+        let known = |p: &Page| trusted && self.owned.get(&*p.path).copied().flatten() == Some(Fingerprint::of(p));
         let todo: Vec<&Page> = pages.iter().filter(|p| !known(p)).collect();
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         self.check_folders(&todo)?;
@@ -305,7 +305,7 @@ impl OutputDir {
         self.check_folders(&todo)?;
         let written = todo.par_iter().map(|p| self.write_page(p, Fingerprint::of(p))).collect::<Result<Vec<bool>>>()?;
         for p in &todo {
-            if let Some(f) = self.owned.get_mut(&p.path) {
+            if let Some(f) = self.owned.get_mut(&*p.path) {
                 *f = Some(Fingerprint::of(p));
             }
         }
@@ -347,10 +347,10 @@ impl OutputDir {
     /// Write one page unless the file already holds its bytes; says
     /// whether it wrote.
     fn write_page(&self, page: &Page, fingerprint: Fingerprint) -> Result<bool> {
-        let path = self.root.join(&page.path);
+        let path = self.root.join(&*page.path);
         let same = match std::fs::symlink_metadata(&path) {
             Ok(m) if m.is_file() && m.len() == fingerprint.len => {
-                let recorded = self.owned.get(&page.path).copied().flatten() == Some(fingerprint);
+                let recorded = self.owned.get(&*page.path).copied().flatten() == Some(fingerprint);
                 let untouched = match (m.modified().ok(), self.marker_time) {
                     (Some(modified), Some(marker)) => modified <= marker,
                     _ => false,

@@ -17,6 +17,9 @@ pub struct TaskItem {
     pub pos: Pos,
     /// The text without its date markers.
     pub text: String,
+    /// `slug(text)`: with the note's date, the commitment's id (made once
+    /// here, not at every fold of the journal).
+    pub slug: String,
     pub checked: bool,
     pub due: Option<NaiveDate>,
     pub done: Option<NaiveDate>,
@@ -113,7 +116,8 @@ fn parse_item(raw: &str, checked: bool) -> TaskItem {
         from = cut.end;
     }
     text.push_str(&raw[from..]);
-    TaskItem { pos: Pos::START, text: text.trim().to_string(), checked, due, done, bad_dates }
+    let text = text.trim().to_string();
+    TaskItem { pos: Pos::START, slug: crate::text::slug(&text), text, checked, due, done, bad_dates }
 }
 
 fn looks_like_date(s: &str) -> bool {

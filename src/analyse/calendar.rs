@@ -2,8 +2,10 @@
 
 use crate::config::{Config, Workdays};
 use crate::journal::Journal;
+use crate::note::Note;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What one calendar day of the journal holds, summed over its notes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,9 +46,19 @@ pub struct Days {
 
 impl Days {
     pub fn new(journal: &Journal, config: &Config) -> Days {
+        Days::of(&journal.notes, journal.as_of, config)
+    }
+
+    /// The days of `notes` (in (date, path) order, as a workspace sorts
+    /// them) as of `as_of`, without the journal: the same as [`Days::new`]
+    /// of their journal, and computable while it is folded. A day's note
+    /// indexes are into `notes`, which are the journal's notes' too (the
+    /// journal's are the ones up to `as_of`, in the same order).
+    pub fn of(notes: &[Arc<Note>], as_of: NaiveDate, config: &Config) -> Days {
+        let notes = &notes[..notes.partition_point(|n| n.date <= as_of)];
         let mut days: BTreeMap<NaiveDate, Day> = BTreeMap::new();
         let mut moods: BTreeMap<NaiveDate, (f64, usize, f64, usize)> = BTreeMap::new();
-        for (i, note) in journal.notes.iter().enumerate() {
+        for (i, note) in notes.iter().enumerate() {
             let day = days.entry(note.date).or_default();
             day.notes.push(i);
             for (name, count) in &note.activity {
@@ -69,7 +81,7 @@ impl Days {
             day.mood = (n > 0).then(|| mood / n as f64);
             day.energy = (e > 0).then(|| energy / e as f64);
         }
-        Days { as_of: journal.as_of, first: journal.first_date(), days, workdays: config.workdays }
+        Days { as_of, first: notes.first().map(|n| n.date), days, workdays: config.workdays }
     }
 
     pub fn get(&self, date: NaiveDate) -> Option<&Day> {

@@ -55,13 +55,13 @@ use tera::{Context, Tera};
 /// when the page is made, which the output folder records in its marker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
-    pub path: String,
+    pub path: Arc<str>,
     pub bytes: Arc<[u8]>,
     pub hash: u64,
 }
 
 impl Page {
-    pub fn new(path: impl Into<String>, bytes: impl Into<Arc<[u8]>>) -> Page {
+    pub fn new(path: impl Into<Arc<str>>, bytes: impl Into<Arc<[u8]>>) -> Page {
         let bytes = bytes.into();
         Page { path: path.into(), hash: page_hash(&bytes), bytes }
     }
@@ -131,8 +131,8 @@ pub struct Renderer {
     generation: std::sync::atomic::AtomicU64,
     /// The configuration the memos were made with: a new one empties them.
     config: Mutex<Option<Config>>,
-    /// The links of the last site, by a hash of what they are made from.
-    links: Mutex<Option<(u64, Arc<Links>)>>,
+    /// The links and note links of the last site (a watch session's).
+    links: Mutex<Option<LinkCache>>,
     /// Whether to fill and use `memo` and `bodies`: worth it only for a
     /// renderer that renders again (watch), not for a one-shot build, whose
     /// memory it would double.
@@ -244,25 +244,29 @@ impl Renderer {
     /// [`Renderer::render_site`], with the journal's problems it showed (so
     /// neither a build nor a watch session gathers them twice).
     pub fn render_site_checked(&self, ws: &Workspace, as_of: NaiveDate) -> Result<(Vec<Page>, Vec<Diagnostic>)> {
-        let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
         let all_notes = ws.notes();
-        let days = Days::new(&journal, &ws.config);
+        let ((journal, diagnostics), days) =
+            rayon::join(|| ws.journal_and_diagnostics(as_of), || Days::of(&all_notes, as_of, &ws.config));
         let figures = analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days);
-        let links = if self.memoize {
-            let key = Links::key(&all_notes, &journal);
-            let mut cached = lock(&self.links);
-            match &*cached {
-                Some((k, links)) if *k == key => links.clone(),
-                _ => {
-                    let links = Arc::new(Links::new(&all_notes, &journal));
-                    *cached = Some((key, links.clone()));
-                    links
-                }
-            }
+        let (links, note_refs) = if self.memoize {
+            let mut cache = lock(&self.links);
+            let (links, refs) = cache.take().map_or_else(
+                || Links::made(&all_notes, &journal, None),
+                |cached| Links::made(&all_notes, &journal, Some(cached)),
+            );
+            *cache = Some(LinkCache {
+                key: Links::key(&all_notes, &journal),
+                links: links.clone(),
+                notes: all_notes.clone(),
+                refs: refs.clone(),
+            });
+            (links, refs)
         } else {
-            Arc::new(Links::new(&all_notes, &journal))
+            let links = Links::new(&all_notes, &journal);
+            let refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
+            (Arc::new(links), Arc::new(refs))
         };
-        let mut site = Site::with_links(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics, links);
+        let mut site = Site::with(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics, links, note_refs);
         if self.memoize {
             site.bodies = Some(&self.bodies);
             let mut config = lock(&self.config);
@@ -312,41 +316,25 @@ impl Renderer {
             }
             Job::Pipeline => self.page(site, "pipeline.html", "pipeline.html", "Pipeline", &pipeline::view(site)),
             Job::Data => self.page(site, "data.html", "data.html", "Data", &data::view(site)),
-            Job::NotesIndex(year) => self.tracked(
-                site.notes_index(*year),
-                || inputs::notes_index(site, *year),
-                |path| {
-                    let title = if path == "notes.html" { "Notes".to_string() } else { format!("Notes of {year}") };
-                    self.page(site, "notes.html", path, &title, &notes::index_view(site, *year))
-                },
-            ),
+            Job::NotesIndex(year) => self.tracked(site, &site.notes_index(*year), *year, inputs::notes_index, |path| {
+                let title = if path == "notes.html" { "Notes".to_string() } else { format!("Notes of {year}") };
+                self.page(site, "notes.html", path, &title, &notes::index_view(site, *year))
+            }),
             Job::Note(i) => {
-                let path = site.links.note_page(&site.all_notes[*i].path).to_string();
-                self.tracked(
-                    path,
-                    || inputs::note(site, *i),
-                    |path| {
-                        let view = notes::note_view(site, *i, &root_of(path));
-                        self.page(site, "note.html", path, &view.title.clone(), &view)
-                    },
-                )
+                self.tracked(site, site.links.note_page(&site.all_notes[*i].path), *i, inputs::note, |path| {
+                    let view = notes::note_view(site, *i, &root_of(path));
+                    self.page(site, "note.html", path, &view.title.clone(), &view)
+                })
             }
-            Job::Week(monday) => self.tracked(
-                Links::week_page(*monday),
-                || inputs::week(site, *monday),
-                |path| {
-                    let view = notes::week_view(site, *monday);
-                    self.page(site, "week.html", path, &view.title.clone(), &view)
-                },
-            ),
+            Job::Week(monday) => self.tracked(site, &Links::week_page(*monday), *monday, inputs::week, |path| {
+                let view = notes::week_view(site, *monday);
+                self.page(site, "week.html", path, &view.title.clone(), &view)
+            }),
             Job::Deal(i) => {
                 let deal = &site.journal.deals[*i];
-                let path = site.links.deal_page(&deal.id).to_string();
-                self.tracked(
-                    path,
-                    || inputs::deal(site, *i),
-                    |path| self.page(site, "deal.html", path, &deal.name, &pipeline::deal_view(site, *i)),
-                )
+                self.tracked(site, site.links.deal_page(&deal.id), *i, inputs::deal, |path| {
+                    self.page(site, "deal.html", path, &deal.name, &pipeline::deal_view(site, *i))
+                })
             }
         }
     }
@@ -358,28 +346,29 @@ impl Renderer {
 
     /// A page a watch session skips, view and all, when its inputs are
     /// those it was last rendered from (most pages, after one save).
-    fn tracked(
+    fn tracked<T: Copy>(
         &self,
-        path: String,
-        inputs: impl FnOnce() -> inputs::Inputs,
+        site: &Site<'_>,
+        path: &str,
+        page: T,
+        gather: inputs::Gather<T>,
         render: impl FnOnce(&str) -> Result<Page>,
     ) -> Result<Page> {
         if !self.memoize {
-            return render(&path);
+            return render(path);
         }
-        let inputs = inputs();
-        if let Some(memo) = lock(&self.memo).get_mut(&path) {
-            if memo.inputs.as_ref() == Some(&inputs) {
+        let key = inputs::Inputs::key(site, page, gather);
+        if let Some(memo) = lock(&self.memo).get_mut(path) {
+            if memo.inputs.as_ref().is_some_and(|i| i.key == key) {
                 memo.seen = self.generation();
                 return Ok(memo.page.clone());
             }
         }
-        let page = render(&path)?;
-        match lock(&self.memo).get_mut(&path) {
-            Some(memo) if memo.page == page => memo.inputs = Some(inputs),
-            _ => {}
+        let rendered = render(path)?;
+        if let Some(memo) = lock(&self.memo).get_mut(path).filter(|m| m.page == rendered) {
+            memo.inputs = Some(inputs::Inputs::of(site, page, gather));
         }
-        Ok(page)
+        Ok(rendered)
     }
 
     fn page<T: Serialize>(&self, site: &Site<'_>, template: &str, path: &str, title: &str, view: &T) -> Result<Page> {
@@ -404,6 +393,19 @@ impl Renderer {
         }
         Ok(page)
     }
+}
+
+/// The links of the last site: kept while the set of notes and deals is the
+/// same, and each note's link (its label may change) made again only when
+/// that note changed.
+struct LinkCache {
+    /// [`Links::key`] of what they were made from.
+    key: u64,
+    links: Arc<Links>,
+    /// The notes the links were made for, kept alive (so `Arc::ptr_eq`
+    /// with a note of the next build means the same note).
+    notes: Vec<Arc<Note>>,
+    refs: Arc<Vec<NoteRef>>,
 }
 
 /// A mutex's data, even if a thread panicked holding it (the memos are
@@ -576,7 +578,7 @@ pub struct Site<'a> {
     /// Monday → the deals whose stage or close date changed that week.
     pub week_deals: HashMap<NaiveDate, Vec<usize>>,
     /// A link to each of `all_notes`, made once.
-    pub note_refs: Vec<NoteRef>,
+    pub note_refs: Arc<Vec<NoteRef>>,
     /// File → indexes into `diagnostics`.
     pub diagnostics_by_file: HashMap<&'a str, Vec<usize>>,
     /// Rendered note bodies kept between builds (a watch session's).
@@ -625,20 +627,15 @@ impl<'a> Site<'a> {
         days: &'a Days,
         diagnostics: &'a [Diagnostic],
     ) -> Site<'a> {
-        Site::with_links(
-            config,
-            journal,
-            all_notes,
-            figures,
-            days,
-            diagnostics,
-            Arc::new(Links::new(all_notes, journal)),
-        )
+        let links = Links::new(all_notes, journal);
+        let note_refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
+        Site::with(config, journal, all_notes, figures, days, diagnostics, Arc::new(links), Arc::new(note_refs))
     }
 
     /// [`Site::new`], with the links made already (a watch session keeps
-    /// them while the set of notes and deals stays the same).
-    pub fn with_links(
+    /// them between builds).
+    #[allow(clippy::too_many_arguments)]
+    pub fn with(
         config: &'a Config,
         journal: &'a Journal,
         all_notes: &'a [Arc<Note>],
@@ -646,6 +643,7 @@ impl<'a> Site<'a> {
         days: &'a Days,
         diagnostics: &'a [Diagnostic],
         links: Arc<Links>,
+        note_refs: Arc<Vec<NoteRef>>,
     ) -> Site<'a> {
         let as_of = journal.as_of;
         let mut weeks: Vec<NaiveDate> = journal.notes.iter().map(|n| analyse::calendar::week_start(n.date)).collect();
@@ -677,7 +675,6 @@ impl<'a> Site<'a> {
             }
         }
         debug_assert!(journal.notes.iter().zip(all_notes).all(|(a, b)| a.path == b.path));
-        let note_refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
         let mut years: Vec<i32> = all_notes.iter().map(|n| n.date.iso_week().year()).collect();
         years.dedup();
         let this_year = as_of.iso_week().year();
@@ -840,6 +837,33 @@ impl Links {
         Links { notes, deals }
     }
 
+    /// The links of `all_notes` and `journal`'s deals, and a link to each
+    /// note, made from what a previous build made when it can be: its
+    /// links when the notes and deals are the same ones, and its note links
+    /// for the notes that did not change.
+    fn made(all_notes: &[Arc<Note>], journal: &Journal, cached: Option<LinkCache>) -> (Arc<Links>, Arc<Vec<NoteRef>>) {
+        let key = Links::key(all_notes, journal);
+        match cached {
+            Some(LinkCache { key: k, links, notes, mut refs }) if k == key && notes.len() == all_notes.len() => {
+                let changed: Vec<usize> =
+                    (0..notes.len()).filter(|&i| !Arc::ptr_eq(&notes[i], &all_notes[i])).collect();
+                drop(notes);
+                if !changed.is_empty() {
+                    let refs = Arc::make_mut(&mut refs);
+                    for i in changed {
+                        refs[i] = NoteRef::of(&all_notes[i], &links);
+                    }
+                }
+                (links, refs)
+            }
+            _ => {
+                let links = Links::new(all_notes, journal);
+                let refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
+                (Arc::new(links), Arc::new(refs))
+            }
+        }
+    }
+
     /// A hash of everything [`Links::new`] reads: the notes' paths and
     /// the deals' ids, in order.
     pub fn key(all_notes: &[Arc<Note>], journal: &Journal) -> u64 {
@@ -981,7 +1005,7 @@ mod tests {
         }
         let ws = Workspace::load(dir.path()).unwrap();
         let pages = Renderer::builtin().unwrap().render_site(&ws, crate::text::parse_date(as_of).unwrap()).unwrap();
-        pages.into_iter().map(|p| (p.path, String::from_utf8(p.bytes.to_vec()).unwrap())).collect()
+        pages.into_iter().map(|p| (p.path.to_string(), String::from_utf8(p.bytes.to_vec()).unwrap())).collect()
     }
 
     #[test]
