@@ -656,12 +656,14 @@ impl<'a> Site<'a> {
         let monday = analyse::calendar::week_start;
         let mut week_commitments: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
         for (i, c) in journal.commitments.iter().enumerate() {
-            let mut mondays: Vec<NaiveDate> =
-                [Some(c.made_on), c.done, c.counting_due].into_iter().flatten().map(monday).collect();
+            let mut mondays = [Some(c.made_on), c.done, c.counting_due].map(|x| x.map(monday));
             mondays.sort();
-            mondays.dedup();
-            for m in mondays {
-                week_commitments.entry(m).or_default().push(i);
+            for (k, m) in mondays.iter().enumerate() {
+                if let Some(m) = *m {
+                    if k == 0 || mondays[k - 1] != Some(m) {
+                        week_commitments.entry(m).or_default().push(i);
+                    }
+                }
             }
         }
         let mut week_deals: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
