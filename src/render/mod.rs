@@ -295,10 +295,20 @@ impl Renderer {
         if site.years.is_empty() {
             jobs.push(Job::NotesIndex(site.index_year));
         }
+        let few = jobs.len();
         jobs.extend((0..site.all_notes.len()).map(Job::Note));
         jobs.extend(site.weeks.iter().copied().map(Job::Week));
         jobs.extend((0..site.journal.deals.len()).map(Job::Deal));
-        let mut pages: Vec<Page> = jobs.par_iter().map(|job| self.render_job(site, job)).collect::<Result<_>>()?;
+        // The few aggregate pages cost the most each: one task apiece, so
+        // the other thread can take them while the many small pages run.
+        let (few, many) = jobs.split_at(few);
+        let render = |job: &Job| self.render_job(site, job);
+        let (first, rest) = rayon::join(
+            || few.par_iter().with_max_len(1).map(render).collect::<Result<Vec<Page>>>(),
+            || many.par_iter().map(render).collect::<Result<Vec<Page>>>(),
+        );
+        let mut pages = first?;
+        pages.extend(rest?);
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         let generation = self.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         lock(&self.memo).retain(|_, memo| memo.seen == generation);
