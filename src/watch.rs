@@ -338,6 +338,50 @@ mod tests {
         }
     }
 
+    /// The usual save: the events name a known note, which alone is re-read
+    /// and built at once; the rescan that follows finds what the events
+    /// did not name. A path the journal does not know yet takes the rescan.
+    #[test]
+    fn a_named_save_is_built_at_once_and_the_rescan_finds_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = std::path::absolute(dir.path().join("journal")).unwrap();
+        std::fs::create_dir(&journal).unwrap();
+        let note = |day: &str, calls: u32| {
+            let path = journal.join(format!("2026-11-{day}.md"));
+            std::fs::write(&path, format!("---\nactivity: {{calls: {calls}}}\n---\n")).unwrap();
+            path
+        };
+        let (a, b) = (note("23", 1), note("24", 2));
+        let out = dir.path().join("out");
+        let mut session = Session::open(Options {
+            journal: journal.clone(),
+            output: Some(out.clone()),
+            today: Some(crate::text::parse_date("2026-11-27").unwrap()),
+            poll: false,
+            debounce: DEFAULT_DEBOUNCE,
+        })
+        .unwrap();
+        assert!(!session.rebuild(false).failed);
+        let page = |day: &str| std::fs::read_to_string(out.join(format!("notes/2026-11-{day}.html"))).unwrap();
+
+        note("23", 111);
+        note("24", 222); // no event names it
+        let fast = session.rebuild_after(false, Some(std::slice::from_ref(&a)));
+        assert!(fast.partial && fast.line.starts_with("2026-11-23.md:"), "{}", fast.line);
+        assert!(page("23").contains(">111<") && page("24").contains(">2<"));
+        let rescan = session.rebuild(false);
+        assert!(!rescan.partial && rescan.line.starts_with("2026-11-24.md:"), "{}", rescan.line);
+        assert!(page("24").contains(">222<"));
+        // Nothing more: the rescan after a quiet save builds nothing.
+        let again = session.rebuild_after(false, Some(std::slice::from_ref(&b)));
+        assert!(again.partial && again.line.is_empty(), "{}", again.line);
+        assert!(session.rebuild(false).line.is_empty());
+
+        let c = note("25", 3);
+        let new = session.rebuild_after(false, Some(std::slice::from_ref(&c)));
+        assert!(!new.partial && new.line.starts_with("+2026-11-25.md:"), "{}", new.line);
+    }
+
     #[test]
     fn errors_are_logged_on_one_line() {
         let tera = "template templates/index.html: error: Found `%}`\n --> index.html:1:7\n  |\n1 | {% if %}\n  |   ^^";

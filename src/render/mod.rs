@@ -269,6 +269,14 @@ impl Renderer {
         let mut site = Site::with(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics, links, note_refs);
         if self.memoize {
             site.bodies = Some(&self.bodies);
+            // Every save of a note adds a body; a long session forgets them
+            // all once there are twice as many as notes (they are only a
+            // cache: the next render makes the ones it needs again).
+            let mut bodies = lock(&self.bodies.0);
+            if bodies.len() > 2 * all_notes.len() + 64 {
+                bodies.clear();
+            }
+            drop(bodies);
             let mut config = lock(&self.config);
             if config.as_ref() != Some(&ws.config) {
                 lock(&self.memo).clear();
@@ -1060,6 +1068,26 @@ mod tests {
         assert!(!people.contains(">Ada<"), "{people}");
         assert!(people.contains("1 more with only older, settled commitments"), "{people}");
         assert!(page.contains("to 3 people"), "the count is of everyone");
+    }
+
+    /// A long watch session does not keep every body it ever rendered.
+    #[test]
+    fn the_body_cache_stays_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2026-11-23.md");
+        let kept = Renderer::builtin().unwrap().memoizing();
+        let mut ws = Workspace::load(dir.path()).unwrap();
+        let start = std::time::SystemTime::now();
+        for save in 0..100u64 {
+            std::fs::write(&path, format!("---\nmood: 4\n---\nSave number {save}.\n")).unwrap();
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(start + std::time::Duration::from_secs(save)).unwrap();
+            ws.refresh().unwrap();
+            let pages = kept.render_site(&ws, crate::text::parse_date("2026-11-27").unwrap()).unwrap();
+            let page = pages.iter().find(|p| &*p.path == "notes/2026-11-23.html").unwrap();
+            assert!(String::from_utf8_lossy(&page.bytes).contains(&format!("Save number {save}.")));
+            assert!(lock(&kept.bodies.0).len() <= 2 + 64 + 1);
+        }
     }
 
     #[test]
