@@ -26,6 +26,10 @@ pub struct Journal {
     /// Problems that only show across notes (unknown commitment ids,
     /// incomplete first mentions of deals).
     pub diagnostics: Vec<Diagnostic>,
+    /// Deal id → index into `deals` (the fold needs it; so do the pages).
+    pub deal_index: HashMap<String, usize>,
+    /// Commitment id → index into `commitments`.
+    pub commitment_index: HashMap<String, usize>,
 }
 
 /// A change of stage: the deal entered `stage` in the note dated `date`.
@@ -182,9 +186,9 @@ impl Journal {
                 deals: Vec::new(),
                 commitments: Vec::new(),
                 diagnostics: Vec::new(),
+                deal_index: HashMap::default(),
+                commitment_index: HashMap::default(),
             },
-            deal_index: HashMap::default(),
-            commitment_index: HashMap::default(),
         };
         for (i, note) in notes.iter().enumerate() {
             folder.fold(i, note);
@@ -194,11 +198,11 @@ impl Journal {
     }
 
     pub fn deal(&self, id: &str) -> Option<&Deal> {
-        self.deals.iter().find(|d| d.id == id)
+        self.deal_index.get(id).map(|&i| &self.deals[i])
     }
 
     pub fn commitment(&self, id: &str) -> Option<&Commitment> {
-        self.commitments.iter().find(|c| c.id == id)
+        self.commitment_index.get(id).map(|&i| &self.commitments[i])
     }
 
     pub fn first_date(&self) -> Option<NaiveDate> {
@@ -212,8 +216,6 @@ impl Journal {
 
 struct Folder {
     journal: Journal,
-    deal_index: HashMap<String, usize>,
-    commitment_index: HashMap<String, usize>,
 }
 
 impl Folder {
@@ -227,7 +229,7 @@ impl Folder {
         for task in &note.tasks {
             let id = format!("{}-{}", note.date, task.slug);
             let done = task.checked.then(|| task.done.unwrap_or(note.date));
-            match self.commitment_index.get(&id) {
+            match self.journal.commitment_index.get(&id) {
                 Some(&c) => {
                     let c = &mut self.journal.commitments[c];
                     if let Some(due) = task.due {
@@ -239,7 +241,7 @@ impl Folder {
                     c.updates.push(index);
                 }
                 None => {
-                    self.commitment_index.insert(id.clone(), self.journal.commitments.len());
+                    self.journal.commitment_index.insert(id.clone(), self.journal.commitments.len());
                     self.journal.commitments.push(Commitment {
                         id,
                         what: task.text.clone(),
@@ -262,7 +264,7 @@ impl Folder {
 
     fn deal(&mut self, index: usize, note: &Note, m: &DealMention) {
         let date = note.date;
-        let Some(&i) = self.deal_index.get(&m.id) else {
+        let Some(&i) = self.journal.deal_index.get(&m.id) else {
             // A first mention: it must name the deal and give a valid stage.
             let stage = match m.stage {
                 StageField::Set(s) => Some(s),
@@ -301,7 +303,7 @@ impl Folder {
                 close_history: Vec::new(),
             };
             apply_fields(&mut deal, m, date);
-            self.deal_index.insert(m.id.clone(), self.journal.deals.len());
+            self.journal.deal_index.insert(m.id.clone(), self.journal.deals.len());
             self.journal.deals.push(deal);
             return;
         };
@@ -327,7 +329,7 @@ impl Folder {
             Mark::On(d) => Some(d),
             Mark::Cleared => None,
         };
-        if let Some(&c) = self.commitment_index.get(&item.id) {
+        if let Some(&c) = self.journal.commitment_index.get(&item.id) {
             let c = &mut self.journal.commitments[c];
             if let Some(what) = &item.what {
                 c.what = what.clone();
@@ -362,7 +364,7 @@ impl Folder {
             );
             return;
         };
-        self.commitment_index.insert(item.id.clone(), self.journal.commitments.len());
+        self.journal.commitment_index.insert(item.id.clone(), self.journal.commitments.len());
         self.journal.commitments.push(Commitment {
             id: item.id.clone(),
             what,

@@ -587,9 +587,9 @@ pub struct Site<'a> {
     /// latest before it.
     pub index_year: i32,
     /// Deal id → index into `journal.deals`.
-    pub deal_index: HashMap<&'a str, usize>,
+    pub deal_index: &'a HashMap<String, usize>,
     /// Commitment id → index into `journal.commitments`.
-    pub commitment_index: HashMap<&'a str, usize>,
+    pub commitment_index: &'a HashMap<String, usize>,
     /// Monday → the commitments made, done or due that week, so a weekly
     /// review looks at its own (indexes into `journal.commitments`).
     pub week_commitments: HashMap<NaiveDate, Vec<usize>>,
@@ -664,59 +664,70 @@ impl<'a> Site<'a> {
         note_refs: Arc<Vec<NoteRef>>,
     ) -> Site<'a> {
         let as_of = journal.as_of;
-        let mut weeks: Vec<NaiveDate> = journal.notes.iter().map(|n| analyse::calendar::week_start(n.date)).collect();
-        if !journal.notes.is_empty() {
-            weeks.push(analyse::calendar::week_start(as_of));
-        }
-        weeks.dedup();
-        weeks.sort();
-        weeks.dedup();
-        let monday = analyse::calendar::week_start;
-        let mut week_commitments: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
-        for (i, c) in journal.commitments.iter().enumerate() {
-            let mut mondays = [Some(c.made_on), c.done, c.counting_due].map(|x| x.map(monday));
-            mondays.sort();
-            for (k, m) in mondays.iter().enumerate() {
-                if let Some(m) = *m {
-                    if k == 0 || mondays[k - 1] != Some(m) {
-                        week_commitments.entry(m).or_default().push(i);
+        // Two halves of the site's indexes, each a pass over every note,
+        // commitment or deal: side by side.
+        let weeks_of = || {
+            let mut weeks: Vec<NaiveDate> =
+                journal.notes.iter().map(|n| analyse::calendar::week_start(n.date)).collect();
+            if !journal.notes.is_empty() {
+                weeks.push(analyse::calendar::week_start(as_of));
+            }
+            weeks.dedup();
+            weeks.sort();
+            weeks.dedup();
+            let monday = analyse::calendar::week_start;
+            let mut week_commitments: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
+            for (i, c) in journal.commitments.iter().enumerate() {
+                let mut mondays = [Some(c.made_on), c.done, c.counting_due].map(|x| x.map(monday));
+                mondays.sort();
+                for (k, m) in mondays.iter().enumerate() {
+                    if let Some(m) = *m {
+                        if k == 0 || mondays[k - 1] != Some(m) {
+                            week_commitments.entry(m).or_default().push(i);
+                        }
                     }
                 }
             }
-        }
-        let mut week_deals: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
-        for (i, d) in journal.deals.iter().enumerate() {
-            let mut mondays: Vec<NaiveDate> =
-                d.history.iter().map(|h| h.date).chain(d.close_history.iter().map(|c| c.0)).map(monday).collect();
-            mondays.sort();
-            mondays.dedup();
-            for m in mondays {
-                week_deals.entry(m).or_default().push(i);
+            let mut week_deals: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
+            for (i, d) in journal.deals.iter().enumerate() {
+                let mut mondays: Vec<NaiveDate> =
+                    d.history.iter().map(|h| h.date).chain(d.close_history.iter().map(|c| c.0)).map(monday).collect();
+                mondays.sort();
+                mondays.dedup();
+                for m in mondays {
+                    week_deals.entry(m).or_default().push(i);
+                }
             }
-        }
-        debug_assert!(journal.notes.iter().zip(all_notes).all(|(a, b)| a.path == b.path));
-        let mut years: Vec<i32> = all_notes.iter().map(|n| n.date.iso_week().year()).collect();
-        years.dedup();
-        let this_year = as_of.iso_week().year();
-        let index_year = years.iter().copied().rfind(|&y| y <= this_year).or(years.last().copied());
-        let mut diagnostics_by_file: HashMap<&str, Vec<usize>> = HashMap::default();
-        for (i, d) in diagnostics.iter().enumerate() {
-            diagnostics_by_file.entry(d.file.as_str()).or_default().push(i);
-        }
-        let notes_key = {
-            let mut h = hasher();
-            for n in all_notes {
-                (&n.path, n.date).hash(&mut h);
-            }
-            h.finish()
+            (weeks, week_commitments, week_deals)
         };
-        let deals_key = {
-            let mut h = hasher();
-            for d in &journal.deals {
-                d.id.hash(&mut h);
+        let the_rest = || {
+            debug_assert!(journal.notes.iter().zip(all_notes).all(|(a, b)| a.path == b.path));
+            let mut years: Vec<i32> = all_notes.iter().map(|n| n.date.iso_week().year()).collect();
+            years.dedup();
+            let this_year = as_of.iso_week().year();
+            let index_year = years.iter().copied().rfind(|&y| y <= this_year).or(years.last().copied());
+            let mut diagnostics_by_file: HashMap<&str, Vec<usize>> = HashMap::default();
+            for (i, d) in diagnostics.iter().enumerate() {
+                diagnostics_by_file.entry(d.file.as_str()).or_default().push(i);
             }
-            h.finish()
+            let notes_key = {
+                let mut h = hasher();
+                for n in all_notes {
+                    (&n.path, n.date).hash(&mut h);
+                }
+                h.finish()
+            };
+            let deals_key = {
+                let mut h = hasher();
+                for d in &journal.deals {
+                    d.id.hash(&mut h);
+                }
+                h.finish()
+            };
+            (years, index_year, diagnostics_by_file, notes_key, deals_key)
         };
+        let ((weeks, week_commitments, week_deals), (years, index_year, diagnostics_by_file, notes_key, deals_key)) =
+            rayon::join(weeks_of, the_rest);
         Site {
             config,
             journal,
@@ -729,9 +740,9 @@ impl<'a> Site<'a> {
             links,
             weeks,
             years,
-            index_year: index_year.unwrap_or(this_year),
-            deal_index: journal.deals.iter().enumerate().map(|(i, d)| (d.id.as_str(), i)).collect(),
-            commitment_index: journal.commitments.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect(),
+            index_year: index_year.unwrap_or(as_of.iso_week().year()),
+            deal_index: &journal.deal_index,
+            commitment_index: &journal.commitment_index,
             week_commitments,
             week_deals,
             note_refs,
