@@ -422,7 +422,9 @@ impl Cx<'_> {
     }
 
     fn deal(&mut self, item: &Node, entries: &[(Key, Node)]) -> Option<DealMention> {
-        let get = |k: &str| entries.iter().find(|(key, _)| key.name == k).map(|(_, v)| v);
+        // A key with no value is absent (SPEC §1): `next:` keeps the next
+        // step, `next: null` or `next: ""` clears it.
+        let get = |k: &str| entries.iter().find(|(key, v)| key.name == k && !v.empty).map(|(_, v)| v);
         let name = match get("name") {
             Some(n) if !n.is_null() => match n.scalar_text() {
                 Some(s) if !s.trim().is_empty() => Some(s),
@@ -580,6 +582,24 @@ mod tests {
 
     fn codes(p: &Parsed) -> Vec<(Code, usize)> {
         p.diagnostics.iter().map(|d| (d.code, d.line)).collect()
+    }
+
+    /// SPEC §1/§2: a key with no value is absent; `null` (or `""` for text)
+    /// clears.
+    #[test]
+    fn a_deal_field_with_no_value_keeps_and_null_clears() {
+        let text = "---\ndeals:\n  - id: acme\n    amount:\n    close:\n    next:\n  - id: beta\n    amount: null\n    close: ~\n    next: \"\"\n---\n";
+        let p = parse_default("2026-11-27.md", text);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let n = p.note.unwrap();
+        assert_eq!(
+            (&n.deals[0].amount, &n.deals[0].close, &n.deals[0].next),
+            (&Field::Keep, &Field::Keep, &Field::Keep)
+        );
+        assert_eq!(
+            (&n.deals[1].amount, &n.deals[1].close, &n.deals[1].next),
+            (&Field::Clear, &Field::Clear, &Field::Clear)
+        );
     }
 
     #[test]

@@ -31,6 +31,9 @@ const MAX_ALIAS_BYTES: usize = 1 << 20;
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// Written with no value at all (`amount:`): null, but SPEC §1 reads
+    /// such a key as absent, where `amount: null` clears.
+    pub empty: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -225,7 +228,9 @@ impl Builder {
                 Event::Scalar(text, style, anchor, tag) => {
                     let value = resolve_scalar(&text, style, tag.as_deref())
                         .map_err(|m| self.error(pos, Code::UnsupportedYaml, m))?;
-                    self.complete(Node { value, pos }, anchor)?;
+                    // The parser gives a key with no value an empty span (and the text `~`).
+                    let empty = span.start.index() == span.end.index() && matches!(value, Value::Null);
+                    self.complete(Node { value, pos, empty }, anchor)?;
                 }
                 Event::SequenceStart(style, anchor, tag) => {
                     self.check_collection_tag(tag.as_deref(), "seq", pos)?;
@@ -240,9 +245,11 @@ impl Builder {
                 Event::SequenceEnd | Event::MappingEnd => {
                     self.brackets.pop();
                     let (node, anchor) = match self.stack.pop() {
-                        Some(Frame::Seq { items, pos, anchor }) => (Node { value: Value::Seq(items), pos }, anchor),
+                        Some(Frame::Seq { items, pos, anchor }) => {
+                            (Node { value: Value::Seq(items), pos, empty: false }, anchor)
+                        }
                         Some(Frame::Map { entries, pos, anchor, .. }) => {
-                            (Node { value: Value::Map(entries), pos }, anchor)
+                            (Node { value: Value::Map(entries), pos, empty: false }, anchor)
                         }
                         None => return Err(self.error(pos, Code::YamlSyntax, "unbalanced collection")),
                     };
@@ -574,7 +581,7 @@ mod tests {
             root("a: !!str 12\n").value,
             Value::Map(vec![(
                 Key { name: "a".into(), pos: Pos::new(2, 1) },
-                Node { value: Value::Str("12".into()), pos: Pos::new(2, 4) }
+                Node { value: Value::Str("12".into()), pos: Pos::new(2, 4), empty: false }
             )])
         );
     }

@@ -56,7 +56,7 @@ pub fn analyse(days: &Days, config: &Config) -> ActivityFigures {
     let elapsed = days.elapsed_workdays(week_start).count();
     let per_week = config.workdays.per_week();
     let done_this_week = |activity: &str| -> f64 {
-        days.days.range(week_start..=days.as_of).map(|(_, day)| day.count(activity) as f64).sum()
+        super::total(days.days.range(week_start..=days.as_of).map(|(_, day)| day.count(activity) as f64))
     };
     let mut goals = Vec::new();
     for (activity, &target) in &config.goals.daily {

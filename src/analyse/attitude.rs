@@ -40,8 +40,15 @@ pub fn analyse(days: &Days, config: &Config) -> AttitudeFigures {
     AttitudeFigures { scale: config.attitude.scale, mood_7d, mood_activity_r }
 }
 
-/// Pearson's r, `None` when either series has no variance.
+/// Pearson's r, `None` when either series has no variance. A series of
+/// equal values is caught before the arithmetic: its mean is not exact for
+/// most decimals (4.1), so its variance would come out as a rounding error,
+/// not zero.
 pub fn pearson(pairs: &[(f64, f64)]) -> Option<f64> {
+    let first = pairs.first()?;
+    if pairs.iter().all(|p| p.0 == first.0) || pairs.iter().all(|p| p.1 == first.1) {
+        return None;
+    }
     let n = pairs.len() as f64;
     let mx = pairs.iter().map(|p| p.0).sum::<f64>() / n;
     let my = pairs.iter().map(|p| p.1).sum::<f64>() / n;
@@ -95,6 +102,11 @@ mod tests {
     #[test]
     fn pearson_known_values() {
         assert_eq!(pearson(&[(1.0, 1.0), (1.0, 2.0)]), None);
+        // A constant mood whose mean is inexact (4.1) still has no variance.
+        let constant: Vec<(f64, f64)> = (1..=12).map(|i| (4.1, f64::from(i))).collect();
+        assert_eq!(pearson(&constant), None);
+        let constant: Vec<(f64, f64)> = (1..=10).map(|i| (1.1, f64::from(i))).collect();
+        assert_eq!(pearson(&constant), None);
         let r = pearson(&[(1.0, 2.0), (2.0, 1.0), (3.0, 4.0), (4.0, 3.0)]).unwrap();
         assert!((r - 0.6).abs() < 1e-12);
     }

@@ -133,6 +133,12 @@ pub(crate) fn num_opt<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::
     }
 }
 
+/// The sum of a sequence, `0.0` when it is empty (`Iterator::sum` of no
+/// floats is `-0.0`, which would print as `-0.0`).
+pub(crate) fn total(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().fold(0.0, |sum, v| sum + v)
+}
+
 /// Mean of a sequence, `None` when it is empty.
 pub(crate) fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     let (sum, n) = values.into_iter().fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));

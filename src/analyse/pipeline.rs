@@ -90,23 +90,24 @@ pub fn analyse(journal: &Journal, config: &Config) -> PipelineFigures {
     let d = journal.as_of;
     let open: Vec<&Deal> = journal.deals.iter().filter(|deal| deal.is_open(config)).collect();
     let amount = |deal: &Deal| deal.amount.unwrap_or(0.0);
-    let open_amount = open.iter().map(|deal| amount(deal)).sum();
-    let weighted = open.iter().map(|deal| amount(deal) * config.pipeline.stage(deal.stage).probability).sum();
+    let open_amount = super::total(open.iter().map(|deal| amount(deal)));
+    let weighted = super::total(open.iter().map(|deal| amount(deal) * config.pipeline.stage(deal.stage).probability));
     let hygiene: Vec<Hygiene> = open.iter().map(|deal| hygiene(deal, journal, config)).collect();
 
     let (mut quota, mut period_start, mut period_end, mut won_in_period, mut remaining, mut coverage) =
         (None, None, None, None, None, None);
     if let Some(q) = &config.quota {
         let (start, end) = period(d, q.period);
-        let won: f64 = journal
-            .deals
-            .iter()
-            .filter(|deal| matches!(deal.closed(config), Some((Outcome::Won, on)) if on >= start && on <= d))
-            .map(amount)
-            .sum();
+        let won = super::total(
+            journal
+                .deals
+                .iter()
+                .filter(|deal| matches!(deal.closed(config), Some((Outcome::Won, on)) if on >= start && on <= d))
+                .map(amount),
+        );
         let left = (q.amount - won).max(0.0);
         let closing: f64 =
-            open.iter().filter(|deal| deal.close.is_some_and(|c| c <= end)).map(|deal| amount(deal)).sum();
+            super::total(open.iter().filter(|deal| deal.close.is_some_and(|c| c <= end)).map(|deal| amount(deal)));
         quota = Some(q.amount);
         period_start = Some(start);
         period_end = Some(end);
@@ -212,6 +213,21 @@ mod tests {
         assert_eq!(f.remaining, Some(0.0));
         assert_eq!(f.coverage, None);
         assert_eq!(f.light(&c), Light::Amber); // Beta has no next step
+    }
+
+    /// Nothing closing in the period: coverage is 0, not `-0.0` (the sum of
+    /// no floats), in the JSON report too.
+    #[test]
+    fn empty_sums_are_zero_not_minus_zero() {
+        let files = [
+            fm("2026-11-02", "deals:\n  - {name: Acme, stage: lead, amount: 1000, next: x, close: 2026-11-30}"),
+            fm("2026-11-05", "deals:\n  - {id: acme, stage: won}"),
+        ];
+        let (f, _) = figures(&files, "2026-11-07", "quota: {amount: 5000, period: month}\n");
+        assert_eq!(f.coverage.map(f64::to_bits), Some(0.0f64.to_bits()));
+        assert_eq!((f.open_amount.to_bits(), f.weighted.to_bits()), (0.0f64.to_bits(), 0.0f64.to_bits()));
+        let json = serde_json::to_string(&f).unwrap();
+        assert!(json.contains(r#""coverage":0.0"#) && !json.contains(":-0"), "{json}");
     }
 
     #[test]

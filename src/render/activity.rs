@@ -110,7 +110,7 @@ pub fn week_goals(days: &Days, config: &Config, monday: NaiveDate) -> (Vec<WeekG
         if end < monday {
             return 0.0;
         }
-        days.days.range(monday..=end).map(|(_, day)| day.count(activity) as f64).sum()
+        crate::analyse::total(days.days.range(monday..=end).map(|(_, day)| day.count(activity) as f64))
     };
     let mut goals = Vec::new();
     for (activity, &target) in &config.goals.daily {

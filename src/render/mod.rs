@@ -248,25 +248,12 @@ impl Renderer {
         let ((journal, diagnostics), days) =
             rayon::join(|| ws.journal_and_diagnostics(as_of), || Days::of(&all_notes, as_of, &ws.config));
         let figures = analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days);
-        let (links, note_refs) = if self.memoize {
-            let mut cache = lock(&self.links);
-            let (links, refs) = cache.take().map_or_else(
-                || Links::made(&all_notes, &journal, None),
-                |cached| Links::made(&all_notes, &journal, Some(cached)),
-            );
-            *cache = Some(LinkCache {
-                key: Links::key(&all_notes, &journal),
-                links: links.clone(),
-                notes: all_notes.clone(),
-                refs: refs.clone(),
-            });
-            (links, refs)
+        let links = if self.memoize {
+            Links::made(&all_notes, &journal, &mut lock(&self.links))
         } else {
-            let links = Links::new(&all_notes, &journal);
-            let refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
-            (Arc::new(links), Arc::new(refs))
+            Links::of(&all_notes, &journal)
         };
-        let mut site = Site::with(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics, links, note_refs);
+        let mut site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics, links);
         if self.memoize {
             site.bodies = Some(&self.bodies);
             // Every save of a note adds a body; a long session forgets them
@@ -636,6 +623,10 @@ impl Site<'_> {
     }
 }
 
+/// The links of a site and a link to each of its notes ([`Links::of`], or
+/// kept from a previous build by [`Links::made`]).
+pub type SiteLinks = (Arc<Links>, Arc<Vec<NoteRef>>);
+
 impl<'a> Site<'a> {
     pub fn new(
         config: &'a Config,
@@ -644,24 +635,7 @@ impl<'a> Site<'a> {
         figures: &'a Figures,
         days: &'a Days,
         diagnostics: &'a [Diagnostic],
-    ) -> Site<'a> {
-        let links = Links::new(all_notes, journal);
-        let note_refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
-        Site::with(config, journal, all_notes, figures, days, diagnostics, Arc::new(links), Arc::new(note_refs))
-    }
-
-    /// [`Site::new`], with the links made already (a watch session keeps
-    /// them between builds).
-    #[allow(clippy::too_many_arguments)]
-    pub fn with(
-        config: &'a Config,
-        journal: &'a Journal,
-        all_notes: &'a [Arc<Note>],
-        figures: &'a Figures,
-        days: &'a Days,
-        diagnostics: &'a [Diagnostic],
-        links: Arc<Links>,
-        note_refs: Arc<Vec<NoteRef>>,
+        (links, note_refs): SiteLinks,
     ) -> Site<'a> {
         let as_of = journal.as_of;
         // Two halves of the site's indexes, each a pass over every note,
@@ -728,6 +702,7 @@ impl<'a> Site<'a> {
         };
         let ((weeks, week_commitments, week_deals), (years, index_year, diagnostics_by_file, notes_key, deals_key)) =
             rayon::join(weeks_of, the_rest);
+        let tally = Tally::of(diagnostics);
         Site {
             config,
             journal,
@@ -735,7 +710,7 @@ impl<'a> Site<'a> {
             figures,
             days,
             diagnostics,
-            tally: Tally::of(diagnostics),
+            tally,
             as_of,
             links,
             weeks,
@@ -752,7 +727,6 @@ impl<'a> Site<'a> {
             deals_key,
             epoch: {
                 let mut h = hasher();
-                let tally = Tally::of(diagnostics);
                 (notes_key, deals_key, as_of, tally.errors, tally.warnings, &config.name).hash(&mut h);
                 (days.first, days.days.contains_key(&as_of)).hash(&mut h);
                 h.finish()
@@ -869,12 +843,20 @@ impl Links {
     }
 
     /// The links of `all_notes` and `journal`'s deals, and a link to each
-    /// note, made from what a previous build made when it can be: its
-    /// links when the notes and deals are the same ones, and its note links
-    /// for the notes that did not change.
-    fn made(all_notes: &[Arc<Note>], journal: &Journal, cached: Option<LinkCache>) -> (Arc<Links>, Arc<Vec<NoteRef>>) {
+    /// note.
+    pub fn of(all_notes: &[Arc<Note>], journal: &Journal) -> SiteLinks {
+        let links = Links::new(all_notes, journal);
+        let refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
+        (Arc::new(links), Arc::new(refs))
+    }
+
+    /// [`Links::of`], made from what the previous build left in `cache` when it can
+    /// be: its links when the notes and deals are the same ones, and its
+    /// note links for the notes that did not change. Leaves them in `cache`
+    /// for the next build.
+    fn made(all_notes: &[Arc<Note>], journal: &Journal, cache: &mut Option<LinkCache>) -> SiteLinks {
         let key = Links::key(all_notes, journal);
-        match cached {
+        let (links, refs) = match cache.take() {
             Some(LinkCache { key: k, links, notes, mut refs }) if k == key && notes.len() == all_notes.len() => {
                 let changed: Vec<usize> =
                     (0..notes.len()).filter(|&i| !Arc::ptr_eq(&notes[i], &all_notes[i])).collect();
@@ -887,12 +869,10 @@ impl Links {
                 }
                 (links, refs)
             }
-            _ => {
-                let links = Links::new(all_notes, journal);
-                let refs = all_notes.iter().map(|n| NoteRef::of(n, &links)).collect();
-                (Arc::new(links), Arc::new(refs))
-            }
-        }
+            _ => Links::of(all_notes, journal),
+        };
+        *cache = Some(LinkCache { key, links: links.clone(), notes: all_notes.to_vec(), refs: refs.clone() });
+        (links, refs)
     }
 
     /// A hash of everything [`Links::new`] reads: the notes' paths and

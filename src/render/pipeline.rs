@@ -134,7 +134,7 @@ pub fn view(site: &Site<'_>) -> PipelineView {
         .filter(|(_, s)| s.closed.is_none())
         .map(|(i, s)| {
             let in_stage: Vec<&&Deal> = open.iter().filter(|deal| deal.stage.0 == i).collect();
-            let amount: f64 = in_stage.iter().map(|deal| deal.amount.unwrap_or(0.0)).sum();
+            let amount = crate::analyse::total(in_stage.iter().map(|deal| deal.amount.unwrap_or(0.0)));
             FunnelRow {
                 name: s.name.clone(),
                 value: if amounts_known { amount } else { in_stage.len() as f64 },
