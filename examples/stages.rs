@@ -14,7 +14,7 @@
 use saleslog::analyse::{self, Days};
 use saleslog::build::Builder;
 use saleslog::diagnostic::Tally;
-use saleslog::render::{Renderer, Site};
+use saleslog::render::{Links, Renderer, Site};
 use saleslog::workspace::Workspace;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -60,7 +60,7 @@ fn main() {
         time(2);
         let figures = analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days);
         time(3);
-        let site = Site::new(&ws.config, &journal, &all, &figures, &days, &diagnostics);
+        let site = Site::new(&ws.config, &journal, &all, &figures, &days, &diagnostics, Links::of(&all, &journal));
         time(4);
         renderer.render(&site).unwrap();
         time(5);

@@ -58,9 +58,10 @@ pub struct OutputDir {
     /// Whether the last [`OutputDir::write`] of this process completed, so
     /// every file `owned` records was written or checked by it. A watch
     /// session then skips even the `stat` of a page whose hash is the one
-    /// recorded (thousands of them after one save); a file someone else
-    /// changed meanwhile is mended the next time its page changes, or by
-    /// the next `build`.
+    /// recorded (thousands of them after one save): one `stat` of the
+    /// marker stands for them (an emptied folder, or another build into it,
+    /// changes the marker). A page someone edits by hand is mended when it
+    /// next changes, or by the next `build`.
     trusted: bool,
 }
 
@@ -242,7 +243,11 @@ impl OutputDir {
                 return Err(Error::Usage(format!("internal error: unsafe page path {:?}", p.path)));
             }
         }
-        let trusted = std::mem::take(&mut self.trusted);
+        // Trust ends when the marker is not the one written last (the
+        // folder was emptied, or another build wrote into it).
+        let trusted = std::mem::take(&mut self.trusted)
+            && self.marker_time.is_some()
+            && std::fs::metadata(self.root.join(MARKER)).and_then(|m| m.modified()).ok() == self.marker_time;
         if trusted && self.owned.len() == pages.len() && self.owned.keys().zip(pages).all(|(k, p)| **k == *p.path) {
             return self.rewrite(pages);
         }
@@ -537,6 +542,13 @@ mod tests {
         let r = dir.write(&[page("index.html", "b"), page("notes/n.html", "n2")]).unwrap();
         assert_eq!(r.written, 1);
         assert_eq!(std::fs::read_to_string(out.join("notes/n.html")).unwrap(), "n2");
+        // The folder emptied under a long-lived value: it writes every page
+        // again, not only the changed ones.
+        for f in ["index.html", "notes/n.html", MARKER] {
+            std::fs::remove_file(out.join(f)).unwrap();
+        }
+        let r = dir.write(&[page("index.html", "b"), page("notes/n.html", "n2")]).unwrap();
+        assert_eq!(r.written, 2);
         std::fs::write(out.join("notes/n.html"), "y").unwrap();
         let mut fresh = OutputDir::open(&out, &journal).unwrap();
         let r = fresh.write(&[page("index.html", "b"), page("notes/n.html", "n2")]).unwrap();

@@ -38,7 +38,7 @@ fn tick(debounce: Duration) -> Duration {
 /// are tested without a file system. `root` is the journal, `output` the
 /// output folder.
 pub fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
-    if path.starts_with(output) {
+    if is_excluded(root, output, path) {
         return false;
     }
     let Ok(rel) = path.strip_prefix(root) else {
@@ -47,9 +47,6 @@ pub fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
     };
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let Some(name) = parts.last() else { return true }; // the root itself
-    if parts.iter().any(|p| is_ignored_name(p) || is_editor_scratch(p)) {
-        return false;
-    }
     if parts.len() == 1 && name == crate::config::FILE_NAME {
         return true;
     }
@@ -59,6 +56,24 @@ pub fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
     // A note, or something without an extension that may be (or have been) a
     // folder of notes.
     name.ends_with(".md") || !name.contains('.')
+}
+
+/// Never relevant, nor anything below it: the output folder, and whatever
+/// discovery ignores or an editor leaves behind.
+fn is_excluded(root: &Path, output: &Path, path: &Path) -> bool {
+    path.starts_with(output)
+        || path.strip_prefix(root).is_ok_and(|rel| {
+            rel.components().any(|c| {
+                let part = c.as_os_str().to_string_lossy();
+                is_ignored_name(&part) || is_editor_scratch(&part)
+            })
+        })
+}
+
+/// A folder in the journal, whatever its name (`Q4.2026/` holds notes too):
+/// the name rule of [`is_relevant`] is for files.
+fn is_journal_folder(root: &Path, output: &Path, path: &Path) -> bool {
+    !is_excluded(root, output, path) && path.is_dir()
 }
 
 /// Temporary files of editors that discovery's rules do not already cover.
@@ -84,6 +99,8 @@ pub struct Batch {
     pub rescan: bool,
     /// Watch errors, already explained for the user.
     pub errors: Vec<String>,
+    /// The watcher itself stopped: it must be started again.
+    pub stopped: bool,
 }
 
 impl Batch {
@@ -154,7 +171,11 @@ fn snapshot(root: &Path, output: &Path) -> Snapshot {
     walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || is_relevant(root, output, e.path()))
+        .filter_entry(|e| {
+            e.depth() == 0
+                || (e.file_type().is_dir() && !is_excluded(root, output, e.path()))
+                || is_relevant(root, output, e.path())
+        })
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let meta = e.metadata().ok()?;
@@ -239,7 +260,12 @@ impl Watch {
                 Ok(r) => r,
                 Err(RecvTimeoutError::Timeout) => return None,
                 Err(RecvTimeoutError::Disconnected) => {
-                    return Some(Batch { rescan: true, errors: vec!["the watcher stopped".into()], ..Batch::default() })
+                    return Some(Batch {
+                        rescan: true,
+                        stopped: true,
+                        errors: vec!["the watcher stopped; starting it again".into()],
+                        ..Batch::default()
+                    })
                 }
             };
             let mut batch = self.classify(result);
@@ -287,7 +313,9 @@ impl Watch {
                         continue;
                     }
                     for path in &event.paths {
-                        if is_relevant(&self.root, &self.output, path) && !batch.paths.contains(path) {
+                        let relevant = is_relevant(&self.root, &self.output, path)
+                            || is_journal_folder(&self.root, &self.output, path);
+                        if relevant && !batch.paths.contains(path) {
                             batch.paths.push(path.clone());
                         }
                     }
@@ -745,6 +773,12 @@ pub fn run(
                     }
                     if batch.errors.iter().any(|e| e.contains("max_user_watches")) && !poll {
                         poll = true;
+                        continue 'watching;
+                    }
+                    if batch.stopped {
+                        // A new watch, then one rebuild, not one per loop.
+                        std::thread::sleep(Duration::from_millis(200));
+                        rebuild_when_watching = true;
                         continue 'watching;
                     }
                     if !batch.wants_rebuild() {

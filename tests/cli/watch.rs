@@ -175,6 +175,23 @@ fn polling_sees_a_vim_save() {
     assert!(s.page(NOTE_PAGE).contains("7311"));
 }
 
+/// A folder whose name has a dot (`Q4.2026/`) holds notes like any other:
+/// polling looks inside it too.
+#[test]
+fn polling_sees_a_save_in_a_folder_with_a_dot() {
+    let s = Setup::sample();
+    let folder = s.journal.join("Q4.2026");
+    fs::create_dir(&folder).unwrap();
+    let note = folder.join("2026-11-26-review.md");
+    fs::write(&note, "---\nactivity: {calls: 5}\n---\n# Quarter review\n").unwrap();
+    let w = s.watch(&["--poll"]);
+    let rebuilds = rebuilds_caused_by(&w, || {
+        vim_save_rename_over(&note, "---\nactivity: {calls: 6}\n---\n# Quarter review, again\n")
+    });
+    assert_eq!(rebuilds.len(), 1, "{rebuilds:#?}");
+    assert!(s.page("notes/q4-2026/2026-11-26-review.html").contains("Quarter review, again"));
+}
+
 #[test]
 fn editor_leftovers_and_git_cause_no_rebuild() {
     let s = Setup::sample();
