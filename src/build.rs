@@ -80,13 +80,6 @@ impl Builder {
         Ok(builder)
     }
 
-    /// Re-read the journal's template overrides (after one changed).
-    pub fn reload_templates(&mut self, ws: &Workspace) -> Result<()> {
-        let renderer = Renderer::for_journal(&ws.root)?;
-        self.renderer = if self.renderer.is_memoizing() { renderer.memoizing() } else { renderer };
-        Ok(())
-    }
-
     /// The pages of the site, without writing them.
     pub fn render(&self, ws: &Workspace, as_of: NaiveDate) -> Result<Vec<Page>> {
         self.renderer.render_site(ws, as_of)

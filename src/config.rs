@@ -47,13 +47,8 @@ impl Workdays {
     pub fn per_week(&self) -> usize {
         self.0.iter().filter(|d| **d).count()
     }
-    pub fn iter(&self) -> impl Iterator<Item = Weekday> + '_ {
-        WEEK.iter().copied().filter(|d| self.contains(*d))
-    }
 }
 
-const WEEK: [Weekday; 7] =
-    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
 const DAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -415,7 +415,8 @@ fn find_note(dir: &Path) -> Option<PathBuf> {
 /// Write `bytes` to `path` through a temporary file in the same folder and
 /// a rename, with the permissions of an ordinary file (0644).
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    // `deals.csv` has the parent "": the current folder.
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp =
         tempfile::Builder::new().prefix(".saleslog-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;

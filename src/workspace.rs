@@ -105,7 +105,7 @@ impl Workspace {
     pub fn refresh(&mut self) -> Result<Changes> {
         let stamp = Stamp::of(&self.root.join(config::FILE_NAME));
         let mut config_changed = false;
-        if stamp != self.config_stamp || stamp.is_none() != self.config_stamp.is_none() {
+        if stamp != self.config_stamp {
             let (config, stamp) = read_config(&self.root)?;
             config_changed = config != self.config;
             self.config = config;

@@ -399,8 +399,9 @@ pub fn render(
     what: Option<What>,
     stamp: ics::Stamp,
 ) -> Result<String> {
-    let journal = ws.journal(as_of);
-    let export = Export::build(&journal, &ws.config, ws.figures(as_of));
+    let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
+    let figures = crate::analyse::analyse(&journal, &ws.config, crate::diagnostic::Tally::of(&diagnostics));
+    let export = Export::build(&journal, &ws.config, figures);
     match format {
         Format::Json => Ok(json(&export, what)),
         Format::Csv => match what {
@@ -430,28 +431,14 @@ pub fn command(
     let ws = Workspace::load(root)?;
     let text = render(&ws, as_of, format, what, ics::Stamp::now())?;
     match output {
-        Some(path) => write_file(path, text.as_bytes())?,
+        // A reader never sees half an export.
+        Some(path) => crate::output_dir::atomic_write(path, text.as_bytes())?,
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("<stdout>", e))?;
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
-}
-
-/// Replace `path` atomically: a reader never sees half an export.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp =
-        tempfile::Builder::new().prefix(".saleslog-export-").tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).and_then(|_| tmp.flush()).map_err(|e| Error::io(tmp.path(), e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]

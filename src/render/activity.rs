@@ -174,7 +174,6 @@ pub fn view(site: &Site<'_>) -> ActivityView {
     let journal_start = site.journal.first_date();
     let busiest = days.days.range(first..=d).map(|(_, day)| day.total_activity()).max().unwrap_or(0);
     let has_daily_goals = !config.goals.daily.is_empty();
-    let by_day = super::notes_by_day(site.journal);
     let mut met_days = 0usize;
     let mut elapsed_in_year = 0usize;
     let workday = |date: NaiveDate| config.workdays.contains(date.weekday());
@@ -189,7 +188,7 @@ pub fn view(site: &Site<'_>) -> ActivityView {
             "One square per day; darker squares had more activity."
         },
         |date| {
-            let href = by_day.get(&date).and_then(|ix| ix.first()).map(|&i| site.note_ref(i).href);
+            let href = site.first_note_href(date);
             let when = format::date_long(date);
             match days.get(date) {
                 Some(day) => {

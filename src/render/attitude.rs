@@ -53,8 +53,7 @@ pub fn view(site: &Site<'_>) -> AttitudeView {
     let d = site.as_of;
     let config = site.config;
     let scale = config.attitude.scale;
-    let by_day = super::notes_by_day(site.journal);
-    let note_href = |date: NaiveDate| by_day.get(&date).and_then(|ix| ix.first()).map(|&i| site.note_ref(i).href);
+    let note_href = |date: NaiveDate| site.first_note_href(date);
 
     // Mood over the last year (or since the journal began).
     let first = site.journal.first_date().unwrap_or(d).max(d - Duration::days(364));

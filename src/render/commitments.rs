@@ -266,7 +266,8 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
     }
 }
 
-fn rate_class(rate: f64) -> &'static str {
+/// The colour of an on-time rate, by the commitments box's thresholds (SPEC §4).
+pub(super) fn rate_class(rate: f64) -> &'static str {
     if rate >= 0.9 {
         "green"
     } else if rate >= 0.75 {

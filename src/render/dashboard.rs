@@ -303,7 +303,7 @@ fn details(site: &Site<'_>, area: &str) -> Vec<Detail> {
                         format!("on time, {} d", config.commitments.window_days),
                         format!("{} of {}", c.kept_on_time, c.due_in_window),
                     )
-                    .bar(rate, class_of(rate / 0.9)),
+                    .bar(rate, super::commitments::rate_class(rate)),
                 );
             }
             out.retain(|d| d.label != "overdue" || c.overdue > 0);

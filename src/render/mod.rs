@@ -43,7 +43,6 @@ use chrono::{Datelike, NaiveDate};
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -229,10 +228,6 @@ impl Renderer {
     pub fn memoizing(mut self) -> Renderer {
         self.memoize = true;
         self
-    }
-
-    pub fn is_memoizing(&self) -> bool {
-        self.memoize
     }
 
     /// Every page of the site for `ws` as of `as_of`, sorted by path. Fails
@@ -591,11 +586,9 @@ pub struct Site<'a> {
     /// A fingerprint of the set of notes (paths and dates), which
     /// note-to-note links resolve against.
     pub notes_key: u64,
-    /// A fingerprint of the set of deals, which deal links point to.
-    pub deals_key: u64,
     /// A hash of what every page depends on besides its own inputs (see
     /// [`inputs`]): the report date, the problem counts, the set of notes
-    /// and of deals, the first note's date and whether the report date has
+    /// and of deals (which links point to), the first note's date and whether the report date has
     /// a note (elapsed workdays), the journal's name.
     pub epoch: u64,
 }
@@ -614,11 +607,11 @@ impl Site<'_> {
             (self.notes_key, root, dir, body).hash(&mut h);
             h.finish()
         };
-        if let Some(html) = cache.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(html) = lock(&cache.0).get(&key) {
             return html.to_string();
         }
         let html = markdown::to_html(body, root, resolve);
-        cache.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::from(html.as_str()));
+        lock(&cache.0).insert(key, Arc::from(html.as_str()));
         html
     }
 }
@@ -724,7 +717,6 @@ impl<'a> Site<'a> {
             diagnostics_by_file,
             bodies: None,
             notes_key,
-            deals_key,
             epoch: {
                 let mut h = hasher();
                 (notes_key, deals_key, as_of, tally.errors, tally.warnings, &config.name).hash(&mut h);
@@ -734,16 +726,16 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// A link to the journal note at `index` (an index into `journal.notes`,
-    /// which is also its index in `all_notes`: the journal's notes are the
-    /// first ones of the same order).
+    /// A link to `all_notes[index]` (the journal's notes are the first
+    /// ones of the same order, so an index into `journal.notes` works too).
     pub fn note_ref(&self, index: usize) -> NoteRef {
         self.note_refs[index].clone()
     }
 
-    /// A link to `all_notes[index]`.
-    pub fn any_note_ref(&self, index: usize) -> NoteRef {
-        self.note_refs[index].clone()
+    /// The page of the first note of `date`, if the journal has one.
+    pub fn first_note_href(&self, date: NaiveDate) -> Option<String> {
+        let day = self.days.get(date)?;
+        day.notes.first().map(|&i| self.note_refs[i].href.clone())
     }
 
     /// Diagnostics of one file.
@@ -942,18 +934,10 @@ impl Stat {
     }
 }
 
-/// Group the notes of the journal by day: date → indexes into `journal.notes`.
-pub fn notes_by_day(journal: &Journal) -> BTreeMap<NaiveDate, Vec<usize>> {
-    let mut map: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
-    for (i, n) in journal.notes.iter().enumerate() {
-        map.entry(n.date).or_default().push(i);
-    }
-    map
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     /// A long-lived renderer (as in `watch`) must give exactly what a fresh
     /// one gives, whatever changed in between: the page memo and the body

@@ -245,8 +245,8 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         extra: note.extra.clone(),
         problems,
         body,
-        prev: index.checked_sub(1).map(|i| site.any_note_ref(i)),
-        next: (index + 1 < site.all_notes.len()).then(|| site.any_note_ref(index + 1)),
+        prev: index.checked_sub(1).map(|i| site.note_ref(i)),
+        next: (index + 1 < site.all_notes.len()).then(|| site.note_ref(index + 1)),
         week_title: format::week_title(monday),
         week_href: site.week_href(monday),
     }
@@ -347,7 +347,7 @@ pub fn index_view(site: &Site<'_>, year: i32) -> NotesIndexView {
         }
         let mood = score(note.mood, site);
         let row = NoteRow {
-            note: site.any_note_ref(i),
+            note: site.note_ref(i),
             mood: mood.as_ref().map_or(String::new(), |s| s.value.clone()),
             mood_class: mood.as_ref().map_or("", |s| s.class),
             activity: if note.activity.is_empty() {
