@@ -292,7 +292,14 @@ fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCo
         }
         CheckFormat::Human => {
             let styled = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-            let source = |rel: &str| ws.sources.get(rel).and_then(|s| std::fs::read_to_string(&s.path).ok());
+            // Each note read once, however many problems it has.
+            let read = std::cell::RefCell::new(std::collections::HashMap::<String, Option<String>>::new());
+            let source = |rel: &str| {
+                read.borrow_mut()
+                    .entry(rel.to_string())
+                    .or_insert_with(|| ws.sources.get(rel).and_then(|s| std::fs::read_to_string(&s.path).ok()))
+                    .clone()
+            };
             let text = output::diagnostics_human(&diagnostics, source, styled);
             let notes = ws.sources.values().filter(|s| s.note.is_some()).count();
             stdout_write(&format!("{text}{}\n", output::tally_line(tally, notes)))?;

@@ -106,6 +106,73 @@ mod tests {
         assert_eq!((f.due_in_window, f.kept_on_time), (2, 1));
     }
 
+    /// SPEC §2: `done: false` clears a done mark.
+    #[test]
+    fn done_false_clears() {
+        let files = [
+            fm("2026-11-02", "commitments:\n  - {id: a, what: A, due: 2026-11-05, done: true}"),
+            fm("2026-11-04", "commitments:\n  - {id: a, done: false}"),
+        ];
+        let f = figures(&files, "2026-11-10");
+        assert_eq!((f.overdue, f.due_in_window, f.kept_on_time), (1, 1, 0));
+    }
+
+    /// SPEC §2/§4: done beats a later drop; a done commitment is judged.
+    #[test]
+    fn done_beats_a_later_drop() {
+        let files = [
+            fm("2026-11-02", "commitments:\n  - {id: b, what: B, due: 2026-11-06}"),
+            fm("2026-11-04", "commitments:\n  - {id: b, done: true}"),
+            fm("2026-11-07", "commitments:\n  - {id: b, dropped: true}"),
+        ];
+        let f = figures(&files, "2026-11-10");
+        assert_eq!((f.due_in_window, f.kept_on_time, f.open, f.overdue), (1, 1, 0, 0));
+    }
+
+    /// SPEC §2: rescheduled after it was late, to a date after D: the new
+    /// date is shown (not overdue), the old one still judges it.
+    #[test]
+    fn a_late_reschedule_past_d_is_open_and_judged_late() {
+        let files = [
+            fm("2026-11-02", "commitments:\n  - {id: a, what: A, due: 2026-11-05}"),
+            fm("2026-11-08", "commitments:\n  - {id: a, due: 2026-11-20}"),
+        ];
+        let f = figures(&files, "2026-11-10");
+        assert_eq!((f.open, f.overdue, f.due_in_window, f.kept_on_time), (1, 0, 1, 0));
+        assert_eq!(f.on_time_rate, Some(0.0));
+    }
+
+    /// SPEC §2: renegotiated on the due date itself counts; a second
+    /// reschedule after the first new date was missed does not.
+    #[test]
+    fn reschedule_boundaries() {
+        let on_the_day = [
+            fm("2026-11-02", "commitments:\n  - {id: a, what: A, due: 2026-11-05}"),
+            fm("2026-11-05", "commitments:\n  - {id: a, due: 2026-11-08}"),
+            fm("2026-11-07", "commitments:\n  - {id: a, done: true}"),
+        ];
+        assert_eq!(figures(&on_the_day, "2026-11-10").kept_on_time, 1);
+        let twice = [
+            fm("2026-11-02", "commitments:\n  - {id: a, what: A, due: 2026-11-05}"),
+            fm("2026-11-04", "commitments:\n  - {id: a, due: 2026-11-08}"),
+            fm("2026-11-09", "commitments:\n  - {id: a, due: 2026-11-20}"),
+            fm("2026-11-10", "commitments:\n  - {id: a, done: true}"),
+        ];
+        let f = figures(&twice, "2026-11-12");
+        assert_eq!((f.due_in_window, f.kept_on_time), (1, 0));
+    }
+
+    /// SPEC §4: the window is the last `window_days` days, D included.
+    #[test]
+    fn the_window_has_exact_edges() {
+        let files = [fm(
+            "2026-11-01",
+            "commitments:\n  - {id: in, what: A, due: 2026-11-11}\n  - {id: out, what: B, due: 2026-11-10}",
+        )];
+        let f = figures(&files, "2026-12-10");
+        assert_eq!((f.due_in_window, f.overdue), (1, 2));
+    }
+
     #[test]
     fn lights() {
         let f = |overdue, rate| CommitmentFigures {

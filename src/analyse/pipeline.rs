@@ -215,6 +215,42 @@ mod tests {
         assert_eq!(f.light(&c), Light::Amber); // Beta has no next step
     }
 
+    /// SPEC §2: a won deal moved back to an open stage is open again, not
+    /// won; before the move it was won.
+    #[test]
+    fn a_reopened_deal_is_no_longer_won() {
+        let q = "quota: {amount: 5000, period: month}\n";
+        let files = [
+            fm("2026-11-02", "deals:\n  - {name: Acme, stage: lead, amount: 1000, next: x, close: 2026-11-30}"),
+            fm("2026-11-05", "deals:\n  - {id: acme, stage: won}"),
+            fm("2026-11-10", "deals:\n  - {id: acme, stage: negotiation}"),
+        ];
+        let (f, _) = figures(&files, "2026-11-12", q);
+        assert_eq!((f.won_in_period, f.win_rate, f.avg_cycle_days, f.open_deals), (Some(0.0), None, None, 1));
+        assert_eq!(f.coverage, Some(0.2));
+        let (f, _) = figures(&files, "2026-11-07", q);
+        assert_eq!((f.won_in_period, f.win_rate, f.avg_cycle_days), (Some(1000.0), Some(1.0), Some(3.0)));
+    }
+
+    /// SPEC §2/§4: restating `won` does not move the won date; a deal first
+    /// mentioned as won has a cycle of 0 days; a close date of D itself has
+    /// not slipped.
+    #[test]
+    fn won_dates_cycles_and_slipping_edges() {
+        let files = [
+            fm("2026-11-02", "deals:\n  - {name: A, stage: lead}\n  - {name: B, stage: won}"),
+            fm("2026-11-06", "deals:\n  - {id: a, stage: won}"),
+            fm("2026-11-09", "deals:\n  - {id: a, stage: won, amount: 5}"),
+            (
+                "2026-11-09-pipeline.md".to_string(),
+                "---\ndeals:\n  - {name: C, stage: lead, next: x, close: 2026-11-10}\n  - {name: D, stage: lead, next: x, close: 2026-11-09}\n---\n".to_string(),
+            ),
+        ];
+        let (f, _) = figures(&files, "2026-11-10", "");
+        assert_eq!((f.avg_cycle_days, f.win_rate), (Some(2.0), Some(1.0)));
+        assert_eq!(f.slipped, 1);
+    }
+
     /// Nothing closing in the period: coverage is 0, not `-0.0` (the sum of
     /// no floats), in the JSON report too.
     #[test]
