@@ -15,12 +15,19 @@ pub struct AttitudeFigures {
 
 impl AttitudeFigures {
     pub fn light(&self, config: &Config) -> Light {
-        match self.mood_7d {
-            None => Light::Na,
-            Some(m) if m >= config.attitude.green_at => Light::Green,
-            Some(m) if m < config.attitude.red_below => Light::Red,
-            Some(_) => Light::Amber,
-        }
+        self.mood_7d.map_or(Light::Na, |m| mood_light(m, config))
+    }
+}
+
+/// The colour of a mood by the attitude box's thresholds (SPEC §4): the
+/// box's, and every mood shown on a page.
+pub fn mood_light(mood: f64, config: &Config) -> Light {
+    if mood >= config.attitude.green_at {
+        Light::Green
+    } else if mood < config.attitude.red_below {
+        Light::Red
+    } else {
+        Light::Amber
     }
 }
 

@@ -188,13 +188,7 @@ fn strip(site: &Site<'_>, area: &str) -> Option<Strip> {
                 .iter()
                 .map(|date| match site.days.get(*date).and_then(|x| x.mood) {
                     Some(m) => {
-                        let class = if m >= a.green_at {
-                            "green"
-                        } else if m < a.red_below {
-                            "red"
-                        } else {
-                            "amber"
-                        };
+                        let class = crate::analyse::attitude::mood_light(m, config).as_str();
                         let frac = if a.scale > 1.0 { (m - 1.0) / (a.scale - 1.0) * 0.85 + 0.15 } else { 1.0 };
                         (frac, class.to_string(), format!("{}: mood {}", format::date_short(*date), format::score(m)))
                     }

@@ -8,6 +8,7 @@ use super::dashboard::Remark;
 use super::format::{self, plural};
 use super::pipeline::Flag;
 use super::{Links, NoteRef, Site};
+use crate::analyse::attitude::mood_light;
 use crate::analyse::calendar::week_start;
 use crate::analyse::mean;
 use crate::diagnostic::Severity;
@@ -115,13 +116,7 @@ fn score(value: Option<f64>, site: &Site<'_>) -> Option<Score> {
     value.map(|v| Score {
         value: format::score(v),
         scale: format::count(a.scale),
-        class: if v >= a.green_at {
-            "green"
-        } else if v < a.red_below {
-            "red"
-        } else {
-            "amber"
-        },
+        class: mood_light(v, site.config).as_str(),
     })
 }
 
@@ -462,12 +457,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
         })
         .collect();
     let attitude = &config.attitude;
-    let mood_class = |m: Option<f64>| match m {
-        None => "",
-        Some(m) if m >= attitude.green_at => "green",
-        Some(m) if m < attitude.red_below => "red",
-        Some(_) => "amber",
-    };
+    let mood_class = |m: Option<f64>| m.map_or("", |m| mood_light(m, config).as_str());
     let day_cells = monday
         .iter_days()
         .take(7)
