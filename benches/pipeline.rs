@@ -8,9 +8,9 @@
 //! comparison with the raw floor is `bench/bench.py`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use saleslog::build::Builder;
-use saleslog::config::Config;
-use saleslog::workspace::Workspace;
+use saleslog::model::config::Config;
+use saleslog::site::build::Builder;
+use saleslog::site::workspace::Workspace;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -36,7 +36,7 @@ fn as_of() -> chrono::NaiveDate {
 
 fn stages(c: &mut Criterion) {
     let config = Config::default();
-    c.bench_function("parse one note", |b| b.iter(|| saleslog::note::parse("2026-11-27.md", NOTE, &config)));
+    c.bench_function("parse one note", |b| b.iter(|| saleslog::model::note::parse("2026-11-27.md", NOTE, &config)));
 
     let dir = journal();
     let out = std::env::temp_dir().join("saleslog-bench").join("site3650");

@@ -12,10 +12,10 @@
 //! build's time.
 
 use saleslog::analyse::{self, Days};
-use saleslog::build::Builder;
-use saleslog::diagnostic::Tally;
+use saleslog::model::diagnostic::Tally;
 use saleslog::render::{Links, Renderer, Site};
-use saleslog::workspace::Workspace;
+use saleslog::site::build::Builder;
+use saleslog::site::workspace::Workspace;
 use std::path::PathBuf;
 use std::time::Instant;
 

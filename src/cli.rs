@@ -3,13 +3,13 @@
 //! in one place ([`run`]).
 
 use crate::analyse::summary;
-use crate::diagnostic::Tally;
+use crate::commands::export;
 use crate::error::{Error, Result};
-use crate::export;
+use crate::live::{serve, watch};
+use crate::model::diagnostic::Tally;
 use crate::output;
+use crate::site::workspace::Workspace;
 use crate::text::parse_date;
-use crate::workspace::Workspace;
-use crate::{serve, watch};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -204,7 +204,7 @@ pub enum Command {
     )]
     Completions {
         #[arg(value_enum)]
-        shell: crate::completions::Shell,
+        shell: crate::commands::completions::Shell,
     },
     /// Print the man page, or write one page per command into a folder.
     #[command(after_help = "Examples:\n  saleslog man | man -l -\n  saleslog man -o /usr/local/share/man/man1")]
@@ -260,8 +260,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Serve { journal, output, port, bind, open, poll } => {
             serve(journal, output, cli.today, ServeOptions { port, bind, open, poll })
         }
-        Command::Init { dir, templates } => crate::init::command(&dir, as_of, templates),
-        Command::New { journal, date, edit } => crate::new::command(&journal, date.unwrap_or(as_of), edit),
+        Command::Init { dir, templates } => crate::commands::init::command(&dir, as_of, templates),
+        Command::New { journal, date, edit } => crate::commands::new::command(&journal, date.unwrap_or(as_of), edit),
         Command::Export { journal, format, what, output } => {
             let format = match format {
                 ExportFormat::Json => export::Format::Json,
@@ -276,8 +276,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             });
             export::command(&journal, as_of, format, what, output.as_deref())
         }
-        Command::Completions { shell } => crate::completions::completions_command(shell),
-        Command::Man { output } => crate::completions::man_command(output.as_deref()),
+        Command::Completions { shell } => crate::commands::completions::completions_command(shell),
+        Command::Man { output } => crate::commands::completions::man_command(output.as_deref()),
     }
 }
 
@@ -311,7 +311,7 @@ fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCo
 fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<ExitCode> {
     let ws = Workspace::load(journal)?;
     let out = output.map_or_else(|| ws.default_output(), Path::to_path_buf);
-    let report = crate::build::build(&ws, as_of, &out)?;
+    let report = crate::site::build::build(&ws, as_of, &out)?;
     let _ = writeln!(anstream::stderr(), "{}", report.summary());
     Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -1,7 +1,7 @@
 //! Operational failures: what stops a command (exit 2), as opposed to
 //! problems in notes, which are [`Diagnostic`]s and never stop anything.
 
-use crate::diagnostic::Diagnostic;
+use crate::model::diagnostic::Diagnostic;
 use std::fmt;
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 
 use crate::analyse::summary::BoxSummary;
 use crate::analyse::{Figures, Light};
-use crate::diagnostic::{Diagnostic, Severity, Tally};
+use crate::model::diagnostic::{Diagnostic, Severity, Tally};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write as _;
@@ -135,7 +135,7 @@ fn truncate(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Code, Pos};
+    use crate::model::diagnostic::{Code, Pos};
 
     #[test]
     fn reasons_wrap_after_clauses_then_words() {

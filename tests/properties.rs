@@ -13,12 +13,12 @@
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
 use saleslog::analyse::{self, Figures};
-use saleslog::config::{self, Config};
-use saleslog::diagnostic::{Code, Diagnostic, Pos, Tally};
-use saleslog::journal::Journal;
-use saleslog::note::{self, Note};
+use saleslog::model::config::{self, Config};
+use saleslog::model::diagnostic::{Code, Diagnostic, Pos, Tally};
+use saleslog::model::journal::Journal;
+use saleslog::model::note::{self, Note};
 use saleslog::render::Renderer;
-use saleslog::workspace::Workspace;
+use saleslog::site::workspace::Workspace;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;

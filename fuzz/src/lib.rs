@@ -7,12 +7,12 @@
 
 use chrono::NaiveDate;
 use saleslog::analyse::{self, summary, Figures};
-use saleslog::config::{self, Config};
-use saleslog::diagnostic::{Diagnostic, Tally};
-use saleslog::discover::{self, Contents};
-use saleslog::journal::Journal;
-use saleslog::note::{self, Note};
+use saleslog::model::config::{self, Config};
+use saleslog::model::diagnostic::{Diagnostic, Tally};
+use saleslog::model::journal::Journal;
+use saleslog::model::note::{self, Note};
 use saleslog::output;
+use saleslog::source::discover::{self, Contents};
 use std::sync::Arc;
 
 /// The file name a fuzzed note is read as (a date in it, so a note with no

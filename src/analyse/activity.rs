@@ -1,7 +1,7 @@
 //! Activity (SPEC §4): week-to-date goals, attainment, streaks.
 
 use super::{iso_date, num, Days, Light};
-use crate::config::Config;
+use crate::model::config::Config;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 

@@ -1,7 +1,7 @@
 //! Attitude (SPEC §4): the 7-day mood and its correlation with activity.
 
 use super::{Days, Light};
-use crate::config::Config;
+use crate::model::config::Config;
 use chrono::Duration;
 use serde::Serialize;
 

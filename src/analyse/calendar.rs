@@ -1,8 +1,8 @@
 //! Days, weeks and workdays: the calendar every area counts in.
 
-use crate::config::{Config, Workdays};
-use crate::journal::Journal;
-use crate::note::Note;
+use crate::model::config::{Config, Workdays};
+use crate::model::journal::Journal;
+use crate::model::note::Note;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::BTreeMap;
 use std::sync::Arc;

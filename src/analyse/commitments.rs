@@ -1,8 +1,8 @@
 //! Commitments (SPEC §4): open, overdue, and the on-time rate.
 
 use super::Light;
-use crate::config::Config;
-use crate::journal::{Commitment, Journal, Status};
+use crate::model::config::Config;
+use crate::model::journal::{Commitment, Journal, Status};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 

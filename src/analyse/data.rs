@@ -2,7 +2,7 @@
 
 use super::pipeline::PipelineFigures;
 use super::{Days, Light};
-use crate::diagnostic::Tally;
+use crate::model::diagnostic::Tally;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
@@ -44,7 +44,7 @@ pub fn analyse(days: &Days, tally: Tally) -> DataFigures {
 mod tests {
     use super::*;
     use crate::analyse::test_support::*;
-    use crate::config::Config;
+    use crate::model::config::Config;
 
     #[test]
     fn data_box_colours() {

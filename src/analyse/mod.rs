@@ -12,9 +12,9 @@ pub mod data;
 pub mod pipeline;
 pub mod summary;
 
-use crate::config::Config;
-use crate::diagnostic::Tally;
-use crate::journal::Journal;
+use crate::model::config::Config;
+use crate::model::diagnostic::Tally;
+use crate::model::journal::Journal;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
@@ -147,9 +147,9 @@ pub(crate) fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::config::Config;
-    use crate::journal::Journal;
-    use crate::note::{self, Note};
+    use crate::model::config::Config;
+    use crate::model::journal::Journal;
+    use crate::model::note::{self, Note};
     use crate::text::parse_date;
     use chrono::NaiveDate;
     use std::sync::Arc;
@@ -159,7 +159,7 @@ pub(crate) mod test_support {
     }
 
     pub fn config(yaml: &str) -> Config {
-        crate::config::parse(yaml).unwrap()
+        crate::model::config::parse(yaml).unwrap()
     }
 
     /// A journal as of `as_of` from (file name, text) pairs.

@@ -2,8 +2,8 @@
 //! (stale, slipped, no next step), win rate and cycle time.
 
 use super::{iso_date_opt, num, num_opt, Light};
-use crate::config::{Config, Outcome, Period};
-use crate::journal::{Deal, Journal};
+use crate::model::config::{Config, Outcome, Period};
+use crate::model::journal::{Deal, Journal};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 

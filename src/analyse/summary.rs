@@ -3,7 +3,7 @@
 //! same thing.
 
 use super::{Figures, Light};
-use crate::config::Config;
+use crate::model::config::Config;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,7 +7,7 @@ use super::format::{self, plural};
 use super::{Site, Stat};
 use crate::analyse::activity::meets_goals;
 use crate::analyse::calendar::{week_start, Day, Days};
-use crate::config::Config;
+use crate::model::config::Config;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeSet;

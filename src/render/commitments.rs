@@ -6,7 +6,7 @@ use super::chart::{self, day_number, Dot, Plot, Series, XyChart};
 use super::format::{self, plural};
 use super::{NoteRef, Site, Stat};
 use crate::analyse::commitments::on_time;
-use crate::journal::{Commitment, Origin, Status};
+use crate::model::journal::{Commitment, Origin, Status};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;

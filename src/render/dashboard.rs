@@ -284,7 +284,7 @@ fn details(site: &Site<'_>, area: &str) -> Vec<Detail> {
                         .commitments
                         .iter()
                         .filter(|x| {
-                            x.status(site.as_of) == crate::journal::Status::Open
+                            x.status(site.as_of) == crate::model::journal::Status::Open
                                 && x.due.is_some_and(|due| due <= site.as_of + Duration::days(7))
                         })
                         .count()

@@ -4,7 +4,7 @@
 use super::format;
 use super::{Site, Stat};
 use crate::analyse::data::missing_workdays;
-use crate::diagnostic::Severity;
+use crate::model::diagnostic::Severity;
 use chrono::Duration;
 use serde::Serialize;
 

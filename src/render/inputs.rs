@@ -28,8 +28,8 @@
 
 use super::Site;
 use crate::analyse::calendar::week_start;
-use crate::journal::{Commitment, Deal, StageChange};
-use crate::note::Note;
+use crate::model::journal::{Commitment, Deal, StageChange};
+use crate::model::note::Note;
 use chrono::{Duration, NaiveDate};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;

@@ -8,7 +8,7 @@
 //!                  └─► tera template (formatting only) ──► Page { path, bytes }
 //! ```
 //!
-//! Pages are plain data ([`Page`]), so writing them ([`crate::output_dir`])
+//! Pages are plain data ([`Page`]), so writing them ([`crate::site::output_dir`])
 //! and serving them are someone else's business, and a watcher can render,
 //! compare and write only what changed.
 //!
@@ -32,13 +32,13 @@ mod notes;
 mod pipeline;
 
 use crate::analyse::{self, Days, Figures};
-use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Tally};
 use crate::error::{Error, Result};
-use crate::journal::Journal;
-use crate::note::Note;
+use crate::model::config::Config;
+use crate::model::diagnostic::{Diagnostic, Tally};
+use crate::model::journal::Journal;
+use crate::model::note::Note;
+use crate::site::workspace::Workspace;
 use crate::text::slug;
-use crate::workspace::Workspace;
 use chrono::{Datelike, NaiveDate};
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;

@@ -11,9 +11,9 @@ use super::{Links, NoteRef, Site};
 use crate::analyse::attitude::mood_light;
 use crate::analyse::calendar::week_start;
 use crate::analyse::mean;
-use crate::diagnostic::Severity;
-use crate::journal::{Commitment, Status};
-use crate::note::{Mark, Note};
+use crate::model::diagnostic::Severity;
+use crate::model::journal::{Commitment, Status};
+use crate::model::note::{Mark, Note};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
@@ -536,8 +536,8 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
             let stage = config.pipeline.stage(change.stage);
             let (text, class) = match (i, stage.closed) {
                 (0, _) => (format!("new, at {}", stage.name), "open"),
-                (_, Some(crate::config::Outcome::Won)) => ("won".to_string(), "won"),
-                (_, Some(crate::config::Outcome::Lost)) => ("lost".to_string(), "lost"),
+                (_, Some(crate::model::config::Outcome::Won)) => ("won".to_string(), "won"),
+                (_, Some(crate::model::config::Outcome::Lost)) => ("lost".to_string(), "lost"),
                 (_, None) => {
                     let from = config.pipeline.stage(deal.history[i - 1].stage);
                     (format!("{} → {}", from.name, stage.name), "open")
@@ -623,8 +623,8 @@ mod tests {
 
     #[test]
     fn labels() {
-        let config = crate::config::Config::default();
-        let n = |rel: &str, text: &str| crate::note::parse(rel, text, &config).note.unwrap();
+        let config = crate::model::config::Config::default();
+        let n = |rel: &str, text: &str| crate::model::note::parse(rel, text, &config).note.unwrap();
         assert_eq!(note_label(&n("2026-11-27.md", "hello")), "Daily note");
         assert_eq!(note_label(&n("2026-11-19-meridian-review.md", "x")), "Meridian review");
         assert_eq!(note_label(&n("2026-11-19-x.md", "# Acme QBR\nbody")), "Acme QBR");

@@ -6,9 +6,9 @@ use super::chart::{self, Funnel, FunnelRow, Gauge, Span, Timeline};
 use super::format::{self, money, plural};
 use super::{NoteRef, Site, Stat};
 use crate::analyse::pipeline::hygiene;
-use crate::config::{Outcome, Period};
-use crate::journal::Deal;
-use crate::note::{DealMention, Field, StageField};
+use crate::model::config::{Outcome, Period};
+use crate::model::journal::Deal;
+use crate::model::note::{DealMention, Field, StageField};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 

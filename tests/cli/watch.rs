@@ -468,7 +468,7 @@ fn git_checkout_of_500_notes() {
 /// the session rescans the folder and its output is a cold build's.
 #[test]
 fn a_rescan_after_unreported_changes_matches_a_cold_build() {
-    use saleslog::watch::{Options, Session, DEFAULT_DEBOUNCE};
+    use saleslog::live::watch::{Options, Session, DEFAULT_DEBOUNCE};
     let s = Setup::sample();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
     let mut session = Session::open(Options {

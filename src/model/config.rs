@@ -5,9 +5,9 @@
 //! the run (exit 2): figures computed with a mistyped goal would look right
 //! and be wrong, which is worse than no report.
 
-use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::model::diagnostic::{Code, Diagnostic, Pos};
+use crate::source::yaml::{self, Key, Node, Value};
 use crate::text::did_you_mean;
-use crate::yaml::{self, Key, Node, Value};
 use chrono::Weekday;
 use std::collections::BTreeMap;
 
@@ -542,10 +542,10 @@ mod tests {
         let c = parse("commitments: {window_days: 36500}\npipeline: {stale_after_days: 36500, win_rate_days: 36500}\n")
             .unwrap();
         let j = crate::analyse::test_support::journal(&c, &[("0000-01-01.md", "mood: 3")], "0000-01-02");
-        crate::analyse::analyse(&j, &c, crate::diagnostic::Tally::default());
+        crate::analyse::analyse(&j, &c, crate::model::diagnostic::Tally::default());
         let e = parse("goals: {daily: {calls: 1e308}}\nquota: {amount: 1e16}\n").unwrap_err();
         assert_eq!(e.len(), 2);
-        crate::analyse::analyse(&j, &c, crate::diagnostic::Tally::default());
+        crate::analyse::analyse(&j, &c, crate::model::diagnostic::Tally::default());
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! alias expansion, so hostile input (a billion-laughs bomb, 100,000 nested
 //! `[`) is an error, not a crash. No type of the YAML crate leaves this module.
 
-use crate::diagnostic::{Code, Pos};
+use crate::model::diagnostic::{Code, Pos};
 use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle, StructureStyle, Tag};
 use std::collections::HashMap;
 

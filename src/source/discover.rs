@@ -3,7 +3,7 @@
 //! This is the only stage of the pipeline that touches the journal folder.
 //! It never writes, and it never follows a symlink out of the journal.
 
-use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::model::diagnostic::{Code, Diagnostic, Pos};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;

@@ -11,9 +11,9 @@
 //! Every file is written with a no-clobber rename, so nothing that exists —
 //! even something created a moment before — is ever replaced.
 
-use crate::config::{self, Config};
+use crate::commands::new::{self, write_new};
 use crate::error::{Error, Result};
-use crate::new::{self, write_new};
+use crate::model::config::{self, Config};
 use chrono::NaiveDate;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -5,12 +5,12 @@
 //! depends on other notes (is this deal's first mention complete? does this
 //! commitment id exist?) is judged later, by the journal model.
 
-use crate::config::{Config, StageId, MAX_AMOUNT};
-use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::frontmatter::{self, Fence};
-use crate::tasks::{self, TaskItem};
+use crate::model::config::{Config, StageId, MAX_AMOUNT};
+use crate::model::diagnostic::{Code, Diagnostic, Pos};
+use crate::source::frontmatter::{self, Fence};
+use crate::source::tasks::{self, TaskItem};
+use crate::source::yaml::{self, Key, Node, Value};
 use crate::text::{date_in_file_name, did_you_mean, parse_date, slug};
-use crate::yaml::{self, Key, Node, Value};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -574,7 +574,7 @@ impl Cx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
+    use crate::model::diagnostic::Severity;
 
     fn parse_default(rel: &str, text: &str) -> Parsed {
         parse(rel, text, &Config::default())

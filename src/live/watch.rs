@@ -6,13 +6,13 @@
 //! and a hint, never the truth: after a short debounce (30 ms by default),
 //! when every path they name is a note already known and still a plain
 //! file (the common save), only those notes are re-read
-//! ([`crate::workspace::Workspace::refresh_known`]) and the pages written
+//! ([`crate::site::workspace::Workspace::refresh_known`]) and the pages written
 //! at once; then, and in every other case, the folder is rescanned and the
 //! workspace re-reads only files whose size or modification time changed
-//! ([`crate::workspace::Workspace::refresh`]), so whatever the events
+//! ([`crate::site::workspace::Workspace::refresh`]), so whatever the events
 //! missed gets its rebuild too. notify stays inside this module.
 
-use crate::discover::is_ignored_name;
+use crate::source::discover::is_ignored_name;
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 use std::collections::BTreeMap;
@@ -47,7 +47,7 @@ pub fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
     };
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let Some(name) = parts.last() else { return true }; // the root itself
-    if parts.len() == 1 && name == crate::config::FILE_NAME {
+    if parts.len() == 1 && name == crate::model::config::FILE_NAME {
         return true;
     }
     if parts[0] == "templates" {
@@ -454,19 +454,19 @@ pub struct Outcome {
     /// Only the notes the events named were looked at (the usual save): a
     /// rescan must follow, for whatever the events missed.
     pub partial: bool,
-    pub report: Option<crate::build::BuildReport>,
+    pub report: Option<crate::site::build::BuildReport>,
 }
 
 /// A journal kept in memory between rebuilds.
 pub struct Session {
     options: Options,
-    workspace: Option<crate::workspace::Workspace>,
-    builder: Option<crate::build::Builder>,
+    workspace: Option<crate::site::workspace::Workspace>,
+    builder: Option<crate::site::build::Builder>,
     output: PathBuf,
     last_date: Option<chrono::NaiveDate>,
 }
 
-fn problems_of(diagnostics: &[crate::diagnostic::Diagnostic]) -> Vec<String> {
+fn problems_of(diagnostics: &[crate::model::diagnostic::Diagnostic]) -> Vec<String> {
     diagnostics
         .iter()
         .filter(|d| d.is_error())
@@ -485,14 +485,14 @@ impl Session {
         if !root.is_dir() {
             return Err(Error::Usage(format!("{} is not a folder", root.display())));
         }
-        let workspace = match crate::workspace::Workspace::load(root) {
+        let workspace = match crate::site::workspace::Workspace::load(root) {
             Ok(ws) => Some(ws),
             Err(Error::Config(_)) => None,
             Err(e) => return Err(e),
         };
         let configured = workspace.as_ref().map_or_else(|| root.join("_site"), |ws| ws.default_output());
         let output = options.output.clone().unwrap_or(configured);
-        crate::output_dir::OutputDir::open(&output, root)?;
+        crate::site::output_dir::OutputDir::open(&output, root)?;
         std::fs::create_dir_all(&output).map_err(|e| Error::io(&output, e))?;
         Ok(Session { options, workspace, builder: None, output, last_date: None })
     }
@@ -540,7 +540,7 @@ impl Session {
                 }
                 None => ws.refresh().map(Some),
             },
-            None => crate::workspace::Workspace::load(&root).map(|ws| {
+            None => crate::site::workspace::Workspace::load(&root).map(|ws| {
                 self.workspace = Some(ws);
                 self.builder = None;
                 None
@@ -569,7 +569,7 @@ impl Session {
             Ok(Some(changes)) => {
                 let changes = self.settle(changes);
                 if changes.config {
-                    changed.push(crate::config::FILE_NAME.to_string());
+                    changed.push(crate::model::config::FILE_NAME.to_string());
                 }
                 changed.extend(changes.added.iter().map(|r| format!("+{r}")));
                 changed.extend(changes.modified.iter().cloned());
@@ -589,7 +589,7 @@ impl Session {
         }
         let ws = self.workspace.as_ref().expect("loaded above");
         if templates || self.builder.is_none() {
-            match crate::build::Builder::for_watch(ws, &self.output) {
+            match crate::site::build::Builder::for_watch(ws, &self.output) {
                 Ok(b) => self.builder = Some(b),
                 Err(e) => {
                     self.builder = None;
@@ -638,7 +638,7 @@ impl Session {
     /// it has content (for [`SETTLE_LIMIT`] at most: after that, an empty
     /// note is taken as meant), and a note that vanished is looked for once
     /// more (a rename-over save between its two renames, a branch switch).
-    fn settle(&mut self, mut changes: crate::workspace::Changes) -> crate::workspace::Changes {
+    fn settle(&mut self, mut changes: crate::site::workspace::Changes) -> crate::site::workspace::Changes {
         let debounce = self.options.debounce.max(Duration::from_millis(10));
         let until = Instant::now() + SETTLE_LIMIT;
         let mut looked_again_for_removed = false;

@@ -206,7 +206,7 @@ pub fn table(e: &Export, what: What) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::tests::story;
+    use crate::commands::export::tests::story;
 
     /// A strict RFC 4180 reader, to read back what [`table`] writes.
     fn parse(text: &str) -> Vec<Vec<String>> {

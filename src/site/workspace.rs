@@ -7,12 +7,12 @@
 //! note's parse plus the (cheap) fold and analyses.
 
 use crate::analyse::{self, Figures};
-use crate::config::{self, Config};
-use crate::diagnostic::{Code, Diagnostic, Pos, Tally};
-use crate::discover::{self, Contents, SourceFile};
 use crate::error::{Error, Result};
-use crate::journal::Journal;
-use crate::note::{self, Note};
+use crate::model::config::{self, Config};
+use crate::model::diagnostic::{Code, Diagnostic, Pos, Tally};
+use crate::model::journal::Journal;
+use crate::model::note::{self, Note};
+use crate::source::discover::{self, Contents, SourceFile};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@
 //! line itself, markers included, because a task's identity is the slug of
 //! the text as the user wrote it.
 
-use crate::diagnostic::Pos;
+use crate::model::diagnostic::Pos;
 use crate::text::parse_date;
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};

@@ -23,9 +23,9 @@
 //! compared). An [`OutputDir`] lives as long as a `watch` session and keeps
 //! those hashes in memory between rebuilds.
 
-use crate::discover::is_note_name;
 use crate::error::{Error, Result};
 use crate::render::Page;
+use crate::source::discover::is_note_name;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;

@@ -5,11 +5,11 @@
 //! can keep a [`Builder`] alive: templates parsed once, page hashes
 //! remembered, each rebuild writing only what changed.
 
-use crate::diagnostic::{Diagnostic, Tally};
 use crate::error::Result;
-use crate::output_dir::{OutputDir, WriteReport};
+use crate::model::diagnostic::{Diagnostic, Tally};
 use crate::render::{Page, Renderer};
-use crate::workspace::Workspace;
+use crate::site::output_dir::{OutputDir, WriteReport};
+use crate::site::workspace::Workspace;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -6,9 +6,9 @@
 //! that date. Building is cheap (no I/O, no parsing), which lets `serve`
 //! rebuild it from the cached notes after every save.
 
-use crate::config::{Config, Outcome, StageId};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::note::{CommitmentItem, DealMention, Field, Mark, Note, StageField};
+use crate::model::config::{Config, Outcome, StageId};
+use crate::model::diagnostic::{Code, Diagnostic};
+use crate::model::note::{CommitmentItem, DealMention, Field, Mark, Note, StageField};
 use chrono::NaiveDate;
 use foldhash::HashMap;
 use std::sync::Arc;
@@ -406,7 +406,7 @@ fn apply_fields(deal: &mut Deal, m: &DealMention, date: NaiveDate) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::note;
+    use crate::model::note;
     use crate::text::parse_date;
 
     pub(crate) fn d(s: &str) -> NaiveDate {

@@ -14,10 +14,10 @@ pub mod ics;
 use crate::analyse::calendar::Days;
 use crate::analyse::pipeline::hygiene;
 use crate::analyse::{num_opt, Figures};
-use crate::config::{Config, Outcome};
 use crate::error::{Error, Result};
-use crate::journal::{Journal, Origin};
-use crate::workspace::Workspace;
+use crate::model::config::{Config, Outcome};
+use crate::model::journal::{Journal, Origin};
+use crate::site::workspace::Workspace;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -274,7 +274,7 @@ impl Export {
                     done: c.done.filter(|x| *x <= d),
                     dropped: c.dropped.filter(|x| *x <= d),
                     days_overdue: match (status, c.due) {
-                        (crate::journal::Status::Overdue, Some(due)) => Some((d - due).num_days()),
+                        (crate::model::journal::Status::Overdue, Some(due)) => Some((d - due).num_days()),
                         _ => None,
                     },
                     kept_on_time: c.done.filter(|x| *x <= d).map(|_| c.kept_on_time(d)),
@@ -400,7 +400,7 @@ pub fn render(
     stamp: ics::Stamp,
 ) -> Result<String> {
     let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
-    let figures = crate::analyse::analyse(&journal, &ws.config, crate::diagnostic::Tally::of(&diagnostics));
+    let figures = crate::analyse::analyse(&journal, &ws.config, crate::model::diagnostic::Tally::of(&diagnostics));
     let export = Export::build(&journal, &ws.config, figures);
     match format {
         Format::Json => Ok(json(&export, what)),
@@ -432,7 +432,7 @@ pub fn command(
     let text = render(&ws, as_of, format, what, ics::Stamp::now())?;
     match output {
         // A reader never sees half an export.
-        Some(path) => crate::output_dir::atomic_write(path, text.as_bytes())?,
+        Some(path) => crate::site::output_dir::atomic_write(path, text.as_bytes())?,
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("<stdout>", e))?;
@@ -445,7 +445,7 @@ pub fn command(
 pub(crate) mod tests {
     use super::*;
     use crate::analyse::test_support::{config, d, journal};
-    use crate::diagnostic::Tally;
+    use crate::model::diagnostic::Tally;
 
     pub(crate) const STORY: &[(&str, &str)] = &[
         (

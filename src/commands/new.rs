@@ -16,18 +16,18 @@
 
 use crate::analyse::pipeline::hygiene;
 use crate::analyse::summary::money;
-use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::journal::{Journal, Origin, Status};
+use crate::model::config::Config;
+use crate::model::journal::{Journal, Origin, Status};
+use crate::site::workspace::Workspace;
 use crate::text::parse_date;
-use crate::workspace::Workspace;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The built-in note template.
-pub const NOTE_TEMPLATE: &str = include_str!("../templates/note.md");
+pub const NOTE_TEMPLATE: &str = include_str!("../../templates/note.md");
 /// Where a journal overrides it, relative to the journal.
 pub const NOTE_TEMPLATE_PATH: &str = "templates/note.md";
 
@@ -466,7 +466,7 @@ pub fn command(root: &Path, date: NaiveDate, edit: bool) -> Result<std::process:
 mod tests {
     use super::*;
     use crate::analyse::test_support::{config, d, journal};
-    use crate::note;
+    use crate::model::note;
 
     const STORY: &[(&str, &str)] = &[
         (

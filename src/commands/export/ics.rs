@@ -120,7 +120,7 @@ fn commitment_event(c: &CommitmentRow, due: NaiveDate) -> Event {
     }
     description.push(format!(
         "When it is done, add to a note's commitments: - {{id: {}, done: true}}",
-        crate::new::yaml_scalar(&c.id)
+        crate::commands::new::yaml_scalar(&c.id)
     ));
     Event {
         uid: format!("commitment-{}@saleslog", uid_part(&c.id)),
@@ -221,7 +221,7 @@ pub fn calendar(e: &Export, what: Option<What>, stamp: Stamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::tests::story;
+    use crate::commands::export::tests::story;
 
     fn stamp() -> Stamp {
         Stamp(DateTime::from_timestamp(1_795_000_000, 0).unwrap())
