@@ -54,6 +54,18 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The known word `word` is most likely a misspelling of (SPEC §2): one
+/// edit (Levenshtein, case-sensitive) from it, or two from one of six
+/// letters or more. The nearest wins; among equals, the first listed.
+pub fn likely_typo<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::levenshtein(word, k), k))
+        .filter(|&(d, k)| d == 1 || (d == 2 && k.chars().count() >= 6))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
 /// `did you mean `x`?` or nothing.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
@@ -88,6 +100,24 @@ mod tests {
         assert_eq!(date_in_file_name("meeting-12026-11-27.md"), NaiveDate::from_ymd_opt(2026, 11, 27));
         assert_eq!(date_in_file_name("notes.md"), None);
         assert_eq!(date_in_file_name("été-2026-07-01.md"), NaiveDate::from_ymd_opt(2026, 7, 1));
+    }
+
+    #[test]
+    fn likely_typos_are_one_edit_or_two_from_a_long_key() {
+        let keys = ["date", "mood", "energy", "activity", "wins", "help", "tags", "deals", "commitments", "off"];
+        let typo = |w: &str| likely_typo(w, keys);
+        assert_eq!(typo("actvity"), Some("activity"));
+        assert_eq!(typo("comitments"), Some("commitments"));
+        assert_eq!(typo("tag"), Some("tags"));
+        assert_eq!(typo("moood"), Some("mood"));
+        assert_eq!(typo("Mood"), Some("mood"));
+        assert_eq!(typo("enrgyy"), Some("energy"));
+        // Two edits from a key shorter than six letters, or further: not typos.
+        assert_eq!(typo("title"), None);
+        assert_eq!(typo("note"), None);
+        assert_eq!(typo("mdoo"), None);
+        assert_eq!(typo("MOOD"), None);
+        assert_eq!(typo("date"), None);
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! Days, weeks and workdays: the calendar every area counts in.
+//!
+//! Whether a date is a workday is answered in one place, [`Calendar`]:
+//! a configured weekday that is neither a holiday (`holidays:` in
+//! saleslog.yaml) nor the date of a note saying `off:` (SPEC §4). Elapsed
+//! workdays, expected activity, streaks, missing workdays and the plan's
+//! workdays left all ask it.
 
-use crate::model::config::{Config, Workdays};
+use crate::model::config::{Config, Holiday, Workdays};
 use crate::model::journal::Journal;
 use crate::model::note::Note;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -33,6 +39,67 @@ impl Day {
     }
 }
 
+/// The journal's workdays: configured weekdays less its days off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calendar {
+    workdays: Workdays,
+    holidays: Vec<Holiday>,
+    /// Dates of notes that say `off:`, with the reasons they give (in
+    /// note order, each once; empty for `off: true`).
+    off: BTreeMap<NaiveDate, Vec<String>>,
+}
+
+impl Calendar {
+    /// The calendar of `config` and the notes that count (those dated on
+    /// or before the report date: a note after it does not count yet,
+    /// its `off:` included).
+    pub fn new(config: &Config, notes: &[Arc<Note>]) -> Calendar {
+        let mut off: BTreeMap<NaiveDate, Vec<String>> = BTreeMap::new();
+        for note in notes {
+            if let Some(day_off) = &note.off {
+                let reasons = off.entry(note.date).or_default();
+                if let Some(reason) = &day_off.reason {
+                    if !reasons.contains(reason) {
+                        reasons.push(reason.clone());
+                    }
+                }
+            }
+        }
+        Calendar { workdays: config.workdays, holidays: config.holidays.clone(), off }
+    }
+
+    /// Whether `date` is a workday: a configured weekday that is not a day off.
+    pub fn is_workday(&self, date: NaiveDate) -> bool {
+        self.workdays.contains(date.weekday()) && !self.is_day_off(date)
+    }
+
+    /// Whether `date` is a holiday or a note's day off (whatever its weekday).
+    pub fn is_day_off(&self, date: NaiveDate) -> bool {
+        self.off.contains_key(&date) || self.holidays.iter().any(|h| h.contains(date))
+    }
+
+    /// Why `date` is a day off, in words (`holiday`, `PTO`, `day off`), or
+    /// `None` when it is not one.
+    pub fn day_off(&self, date: NaiveDate) -> Option<String> {
+        let holiday = self.holidays.iter().any(|h| h.contains(date));
+        let mut words: Vec<&str> = Vec::new();
+        if holiday {
+            words.push("holiday");
+        }
+        match self.off.get(&date) {
+            Some(reasons) if reasons.is_empty() && !holiday => words.push("day off"),
+            Some(reasons) => words.extend(reasons.iter().map(String::as_str)),
+            None => {}
+        }
+        (!words.is_empty()).then(|| words.join(", "))
+    }
+
+    /// The configured weekdays (days off not taken out).
+    pub fn weekdays(&self) -> Workdays {
+        self.workdays
+    }
+}
+
 /// The journal's days (only days that have notes), with the as-of date and
 /// the facts about elapsed workdays that several areas share.
 #[derive(Debug, Clone)]
@@ -40,6 +107,8 @@ pub struct Days {
     pub as_of: NaiveDate,
     pub days: BTreeMap<NaiveDate, Day>,
     pub workdays: Workdays,
+    /// Which dates are workdays (days off taken out).
+    pub calendar: Calendar,
     /// The first note's date.
     pub first: Option<NaiveDate>,
 }
@@ -81,20 +150,31 @@ impl Days {
             day.mood = (n > 0).then(|| mood / n as f64);
             day.energy = (e > 0).then(|| energy / e as f64);
         }
-        Days { as_of, first: notes.first().map(|n| n.date), days, workdays: config.workdays }
+        Days {
+            as_of,
+            first: notes.first().map(|n| n.date),
+            days,
+            workdays: config.workdays,
+            calendar: Calendar::new(config, notes),
+        }
     }
 
     pub fn get(&self, date: NaiveDate) -> Option<&Day> {
         self.days.get(&date)
     }
 
-    /// The elapsed workdays in `[from, as_of]` (SPEC §4): configured
-    /// workdays on or after the first note's date, and the as-of date itself
-    /// only once some note is dated on it.
+    /// The elapsed workdays in `[from, as_of]` (SPEC §4): workdays (days
+    /// off excluded) on or after the first note's date, and the as-of date
+    /// itself only once some note is dated on it.
     pub fn elapsed_workdays(&self, from: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
         let start = self.first.map_or(self.as_of + Duration::days(1), |f| f.max(from));
         let end = if self.days.contains_key(&self.as_of) { self.as_of } else { self.as_of - Duration::days(1) };
-        start.iter_days().take_while(move |d| *d <= end).filter(|d| self.workdays.contains(d.weekday()))
+        start.iter_days().take_while(move |d| *d <= end).filter(|d| self.calendar.is_workday(*d))
+    }
+
+    /// Whether `date` is a workday ([`Calendar::is_workday`]).
+    pub fn is_workday(&self, date: NaiveDate) -> bool {
+        self.calendar.is_workday(date)
     }
 
     /// Monday of the as-of date's ISO week.
@@ -153,6 +233,47 @@ mod tests {
         let day = days.get(d("2026-11-25")).unwrap();
         assert_eq!(day.count("calls"), u64::MAX - 1);
         assert_eq!(day.total_activity(), u64::MAX);
+    }
+
+    #[test]
+    fn days_off_are_not_workdays() {
+        // Thanksgiving Thu 2026-11-26 a holiday; Fri 27th a note `off: PTO`
+        // (with activity) and one `off: sick`; Mon 30th `off: true`, Tue
+        // 1st `off: false`.
+        let c = config("holidays: [2026-11-26, 2026-12-05..2026-12-07]\n");
+        let files = [
+            fm("2026-11-23", "mood: 3"),
+            fm("2026-11-27", "off: PTO\nactivity: {calls: 3}"),
+            ("2026-11-27-b.md".into(), "---\noff: sick\n---\n".into()),
+            fm("2026-11-30", "off: true"),
+            fm("2026-12-01", "off: false"),
+            fm("2026-12-09", "off: later"),
+        ];
+        let j = journal_of(&c, &files, "2026-12-08");
+        let days = Days::new(&j, &c);
+        let cal = &days.calendar;
+        assert!(cal.is_workday(d("2026-11-25")));
+        assert!(!cal.is_workday(d("2026-11-26")));
+        assert_eq!(cal.day_off(d("2026-11-26")).as_deref(), Some("holiday"));
+        assert_eq!(cal.day_off(d("2026-11-27")).as_deref(), Some("sick, PTO")); // (date, path) order
+        assert_eq!(cal.day_off(d("2026-11-30")).as_deref(), Some("day off"));
+        assert!(cal.is_workday(d("2026-12-01")));
+        // The range's weekend is a day off too, but was no workday anyway.
+        assert_eq!(cal.day_off(d("2026-12-06")).as_deref(), Some("holiday"));
+        assert!(!cal.is_workday(d("2026-12-07")));
+        // A note after the report date does not count, its `off:` neither.
+        assert!(cal.is_workday(d("2026-12-09")));
+        // Elapsed: Mon 23..Wed 25, Tue 1..Fri 4 (as of the 8th, no note on it):
+        // not the 26th, 27th, 30th or Monday 7th.
+        let elapsed: Vec<_> = days.elapsed_workdays(d("2026-11-23")).collect();
+        assert_eq!(
+            elapsed,
+            ["2026-11-23", "2026-11-24", "2026-11-25", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"]
+                .map(d)
+                .to_vec()
+        );
+        // Activity on a day off still counts.
+        assert_eq!(days.get(d("2026-11-27")).unwrap().count("calls"), 3);
     }
 
     #[test]

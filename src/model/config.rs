@@ -8,7 +8,8 @@
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
 use crate::source::yaml::{self, Key, Node, Value};
 use crate::text::did_you_mean;
-use chrono::Weekday;
+use crate::text::parse_date;
+use chrono::{NaiveDate, Weekday};
 use std::collections::BTreeMap;
 
 pub const FILE_NAME: &str = "saleslog.yaml";
@@ -28,6 +29,9 @@ pub struct Config {
     /// Output folder, relative to the journal unless absolute.
     pub output: String,
     pub workdays: Workdays,
+    /// Days off for everyone (`holidays:`), as inclusive ranges in the
+    /// order written; a single date is a range of one day.
+    pub holidays: Vec<Holiday>,
     pub activities: Vec<String>,
     pub goals: Goals,
     pub attitude: Attitude,
@@ -46,6 +50,19 @@ impl Workdays {
     }
     pub fn per_week(&self) -> usize {
         self.0.iter().filter(|d| **d).count()
+    }
+}
+
+/// One entry of `holidays:`: a date, or a range `first..last` (inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holiday {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Holiday {
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.first <= date && date <= self.last
     }
 }
 
@@ -131,6 +148,7 @@ impl Default for Config {
             currency: "USD".to_string(),
             output: "_site".to_string(),
             workdays: Workdays([true, true, true, true, true, false, false]),
+            holidays: Vec::new(),
             activities: Vec::new(),
             goals: Goals::default(),
             attitude: Attitude { scale: 5.0, green_at: 3.5, red_below: 2.5 },
@@ -259,6 +277,7 @@ impl Reader {
             "currency",
             "output",
             "workdays",
+            "holidays",
             "activities",
             "goals",
             "attitude",
@@ -281,6 +300,7 @@ impl Reader {
                     None => {}
                 },
                 "workdays" => self.read_workdays(node, config),
+                "holidays" => config.holidays = self.read_holidays(node),
                 "activities" => config.activities = self.names(node, "activities"),
                 "goals" => self.read_goals(node, config),
                 "attitude" => self.read_attitude(node, config),
@@ -337,6 +357,61 @@ impl Reader {
             }
         }
         config.workdays = Workdays(days);
+    }
+
+    /// `holidays:` — a list of `YYYY-MM-DD` dates and `YYYY-MM-DD..YYYY-MM-DD`
+    /// ranges (both ends included). Each bad entry is its own problem.
+    fn read_holidays(&mut self, node: &Node) -> Vec<Holiday> {
+        let items = match &node.value {
+            Value::Null => return Vec::new(),
+            Value::Seq(items) => items,
+            _ => {
+                self.invalid(
+                    node.pos,
+                    format!(
+                        "`holidays` must be a list such as [2026-11-26, 2026-12-24..2026-12-31], not {}",
+                        node.kind()
+                    ),
+                );
+                return Vec::new();
+            }
+        };
+        let mut holidays = Vec::new();
+        for item in items {
+            let Some(text) = item.as_str() else {
+                self.invalid_with_hint(
+                    item.pos,
+                    format!("holiday `{}` is {}, not a date", item.display(), item.kind()),
+                    HOLIDAY_HINT,
+                );
+                continue;
+            };
+            let (first, last) = match text.split_once("..") {
+                Some((a, b)) => (a.trim(), b.trim()),
+                None => (text.trim(), text.trim()),
+            };
+            match (parse_date(first), parse_date(last)) {
+                (Some(first), Some(last)) if first <= last => holidays.push(Holiday { first, last }),
+                (Some(_), Some(_)) => self.invalid_with_hint(
+                    item.pos,
+                    format!("holiday range `{text}` ends before it starts"),
+                    format!("write the earlier date first: `{last}..{first}`"),
+                ),
+                (a, _) => {
+                    let bad = if a.is_none() { first } else { last };
+                    self.invalid_with_hint(
+                        item.pos,
+                        format!("holiday `{text}`: `{bad}` is not a real date"),
+                        HOLIDAY_HINT,
+                    );
+                }
+            }
+        }
+        holidays
+    }
+
+    fn invalid_with_hint(&mut self, pos: Pos, message: String, hint: impl Into<String>) {
+        self.problems.push(Diagnostic::error(FILE_NAME, pos, Code::ConfigInvalid, message).with_hint(hint));
     }
 
     fn read_goals(&mut self, node: &Node, config: &mut Config) {
@@ -485,6 +560,8 @@ impl Reader {
     }
 }
 
+const HOLIDAY_HINT: &str = "write a date as YYYY-MM-DD, or a range as YYYY-MM-DD..YYYY-MM-DD (both days included)";
+
 const WEEK_FULL: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 #[cfg(test)]
@@ -546,6 +623,45 @@ mod tests {
         let e = parse("goals: {daily: {calls: 1e308}}\nquota: {amount: 1e16}\n").unwrap_err();
         assert_eq!(e.len(), 2);
         crate::analyse::analyse(&j, &c, crate::model::diagnostic::Tally::default());
+    }
+
+    #[test]
+    fn holidays_are_dates_and_inclusive_ranges() {
+        let c = parse("holidays: [2026-11-26, \"2026-12-24..2026-12-31\", 2027-01-01 .. 2027-01-01]\n").unwrap();
+        let d = |s| parse_date(s).unwrap();
+        assert_eq!(
+            c.holidays,
+            vec![
+                Holiday { first: d("2026-11-26"), last: d("2026-11-26") },
+                Holiday { first: d("2026-12-24"), last: d("2026-12-31") },
+                Holiday { first: d("2027-01-01"), last: d("2027-01-01") },
+            ]
+        );
+        assert!(c.holidays[1].contains(d("2026-12-31")) && !c.holidays[1].contains(d("2027-01-01")));
+        assert!(parse("holidays:\n").unwrap().holidays.is_empty());
+    }
+
+    #[test]
+    fn bad_holidays_are_located_errors() {
+        let e = parse(
+            "name: x\nholidays:\n  - 2026-02-30\n  - 2026-12-31..2026-12-24\n  - 2026-12-24..soon\n  - 5\n  - ok\n",
+        )
+        .unwrap_err();
+        let got: Vec<(usize, &str)> = e.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, "holiday `2026-02-30`: `2026-02-30` is not a real date"),
+                (4, "holiday range `2026-12-31..2026-12-24` ends before it starts"),
+                (5, "holiday `2026-12-24..soon`: `soon` is not a real date"),
+                (6, "holiday `5` is a whole number, not a date"),
+                (7, "holiday `ok`: `ok` is not a real date"),
+            ]
+        );
+        assert!(e.iter().all(|d| d.code == Code::ConfigInvalid && d.column == 5));
+        assert_eq!(e[1].hint.as_deref(), Some("write the earlier date first: `2026-12-24..2026-12-31`"));
+        let e = parse("holidays: 2026-12-25\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (1, 11));
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub enum Code {
     FutureNote,
     // Values.
     UnknownKey,
+    LikelyTypo,
     WrongType,
     OutOfRange,
     InvalidCount,
@@ -90,6 +91,7 @@ impl Code {
             Code::NoDate => "no-date",
             Code::FutureNote => "future-note",
             Code::UnknownKey => "unknown-key",
+            Code::LikelyTypo => "likely-typo",
             Code::WrongType => "wrong-type",
             Code::OutOfRange => "out-of-range",
             Code::InvalidCount => "invalid-count",

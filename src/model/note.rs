@@ -10,12 +10,13 @@ use crate::model::diagnostic::{Code, Diagnostic, Pos};
 use crate::source::frontmatter::{self, Fence};
 use crate::source::tasks::{self, TaskItem};
 use crate::source::yaml::{self, Key, Node, Value};
-use crate::text::{date_in_file_name, did_you_mean, parse_date, slug};
+use crate::text::{date_in_file_name, did_you_mean, likely_typo, parse_date, slug};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// The top-level keys a note may have.
-pub const KNOWN_KEYS: &[&str] = &["date", "mood", "energy", "activity", "wins", "help", "tags", "deals", "commitments"];
+pub const KNOWN_KEYS: &[&str] =
+    &["date", "mood", "energy", "activity", "wins", "help", "tags", "deals", "commitments", "off"];
 const DEAL_KEYS: &[&str] = &["id", "name", "stage", "amount", "close", "next", "contact", "source", "reason"];
 const COMMITMENT_KEYS: &[&str] = &["id", "what", "to", "due", "done", "dropped", "note"];
 
@@ -35,11 +36,20 @@ pub struct Note {
     pub deals: Vec<DealMention>,
     pub commitments: Vec<CommitmentItem>,
     pub tasks: Vec<TaskItem>,
+    /// `off: true` or `off: <reason>`: the note's date is a day off (SPEC §4).
+    pub off: Option<DayOff>,
     /// Unknown top-level keys and their values as text, shown on the page.
     pub extra: Vec<(String, String)>,
     pub body: String,
     /// File line of the body's first line.
     pub body_line: usize,
+}
+
+/// A note's `off:`: its date is not a workday, for the reason given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayOff {
+    /// `off: PTO` gives `PTO`; `off: true` gives none.
+    pub reason: Option<String>,
 }
 
 /// A field of an update: left as it was, cleared (`null`, or `""` for
@@ -194,6 +204,7 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
         deals: Vec::new(),
         commitments: Vec::new(),
         tasks: Vec::new(),
+        off: None,
         extra: Vec::new(),
         body: split.body.to_string(),
         body_line: split.body_line,
@@ -210,19 +221,34 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
             "wins" => note.wins = cx.text_list(node, "wins"),
             "help" => note.help = cx.text_list(node, "help"),
             "tags" => note.tags = cx.text_list(node, "tags"),
+            "off" => note.off = cx.day_off(node),
             "deals" => note.deals = cx.items(node, "deals", |cx, node, entries| cx.deal(node, entries)),
             "commitments" => {
                 note.commitments =
                     cx.items(node, "commitments", |cx, node, entries| cx.commitment(node, entries, date));
             }
             _ => {
+                note.extra.push((key.name.clone(), node.display()));
+                // A key an edit or two from a known one is a misspelling whose
+                // value would otherwise be lost without a word: an error.
+                if let Some(known) = likely_typo(&key.name, KNOWN_KEYS.iter().copied()) {
+                    cx.error(
+                        key.pos,
+                        Code::LikelyTypo,
+                        format!(
+                            "unknown key `{}` looks like a misspelling of `{known}`; its value is ignored",
+                            key.name
+                        ),
+                        format!("did you mean `{known}`?"),
+                    );
+                    continue;
+                }
                 let mut d = Diagnostic::warning(rel, key.pos, Code::UnknownKey, format!("unknown key `{}`", key.name));
                 d = d.with_hint(
                     did_you_mean(&key.name, KNOWN_KEYS.iter().copied())
                         .unwrap_or_else(|| "it is shown on the note's page but not counted".into()),
                 );
                 cx.diagnostics.push(d);
-                note.extra.push((key.name.clone(), node.display()));
             }
         }
     }
@@ -338,6 +364,25 @@ impl Cx<'_> {
             out.insert(key.name.clone(), count);
         }
         out
+    }
+
+    /// `off:` — `true` or a reason is a day off, `false` a workday as usual
+    /// (SPEC §4); anything else is the wrong type.
+    fn day_off(&mut self, node: &Node) -> Option<DayOff> {
+        match &node.value {
+            Value::Bool(true) => Some(DayOff { reason: None }),
+            Value::Bool(false) => None,
+            Value::Str(s) => Some(DayOff { reason: Some(s.trim().to_string()).filter(|s| !s.is_empty()) }),
+            _ => {
+                self.error(
+                    node.pos,
+                    Code::WrongType,
+                    format!("`off` must be true, false or a reason, not {} (`{}`)", node.kind(), node.display()),
+                    "write `off: true`, or the reason, e.g. `off: PTO` (quote a number: `off: \"1\"`)",
+                );
+                None
+            }
+        }
     }
 
     fn text_list(&mut self, node: &Node, what: &str) -> Vec<String> {
@@ -701,12 +746,55 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_kept_and_suggested() {
-        let p = parse_default("2026-11-27.md", "---\nactivty:\n  calls: 3\nmood:\n---\n");
-        assert_eq!(codes(&p), vec![(Code::UnknownKey, 2)]);
+        let p = parse_default("2026-11-27.md", "---\nactivities:\n  calls: 3\nmood:\ntitle: Notes\n---\n");
+        assert_eq!(codes(&p), vec![(Code::UnknownKey, 2), (Code::UnknownKey, 5)]);
+        assert_eq!(p.diagnostics[0].severity, Severity::Warning);
         assert_eq!(p.diagnostics[0].hint.as_deref(), Some("did you mean `activity`?"));
         let n = p.note.unwrap();
-        assert_eq!(n.extra, vec![("activty".to_string(), "calls: 3".to_string())]);
+        assert_eq!(n.extra[0], ("activities".to_string(), "calls: 3".to_string()));
         assert_eq!(n.mood, None);
+    }
+
+    /// SPEC §2: a key one edit from a known key, or two from one of six
+    /// letters or more, is an error and its value is not counted.
+    #[test]
+    fn likely_typos_are_errors() {
+        let text = "---\nactvity:\n  calls: 22\ncomitments:\n  - what: x\ntag: a\nmoood: 4\nnote: hi\n---\n";
+        let p = parse_default("2026-11-27.md", text);
+        assert_eq!(
+            codes(&p),
+            vec![
+                (Code::LikelyTypo, 2),
+                (Code::LikelyTypo, 4),
+                (Code::LikelyTypo, 6),
+                (Code::LikelyTypo, 7),
+                (Code::UnknownKey, 8)
+            ]
+        );
+        assert!(p.diagnostics[..4].iter().all(|d| d.severity == Severity::Error));
+        assert_eq!(
+            p.diagnostics[0].message,
+            "unknown key `actvity` looks like a misspelling of `activity`; its value is ignored"
+        );
+        assert_eq!(p.diagnostics[1].hint.as_deref(), Some("did you mean `commitments`?"));
+        let n = p.note.unwrap();
+        assert!(n.activity.is_empty() && n.commitments.is_empty() && n.tags.is_empty() && n.mood.is_none());
+        assert_eq!(n.extra.len(), 5);
+    }
+
+    #[test]
+    fn off_is_a_day_off_with_its_reason() {
+        let off = |v: &str| {
+            let p = parse_default("2026-11-27.md", &format!("---\noff: {v}\n---\n"));
+            let c = codes(&p);
+            (p.note.unwrap().off, c)
+        };
+        assert_eq!(off("true"), (Some(DayOff { reason: None }), vec![]));
+        assert_eq!(off("PTO"), (Some(DayOff { reason: Some("PTO".into()) }), vec![]));
+        assert_eq!(off("false"), (None, vec![]));
+        assert_eq!(off(""), (None, vec![]));
+        assert_eq!(off("1"), (None, vec![(Code::WrongType, 2)]));
+        assert_eq!(off("[a]"), (None, vec![(Code::WrongType, 2)]));
     }
 
     #[test]
