@@ -87,7 +87,7 @@ pub enum Command {
     /// commented-out update to complete, and the previous day's asks. Never
     /// overwrites: an existing note is left as it is (exit 0).
     #[command(
-        after_help = "Examples:\n  saleslog new --edit\n  saleslog new ~/journal --date 2026-11-30\n  $EDITOR \"$(saleslog new)\""
+        after_help = "Examples:\n  saleslog new --edit\n  saleslog new ~/journal --date 2026-11-30\n  saleslog new --date 2026-12-28 --off PTO\n  $EDITOR \"$(saleslog new)\""
     )]
     New {
         /// The journal folder.
@@ -99,6 +99,10 @@ pub enum Command {
         /// Open the note in $VISUAL or $EDITOR.
         #[arg(long)]
         edit: bool,
+        /// Make the note a day off (`off: PTO` in it): not a workday in any
+        /// figure. `--off true` for a day off without a reason.
+        #[arg(long, value_name = "REASON")]
+        off: Option<String>,
     },
     /// Validate every note: each problem with file:line:column, what is
     /// wrong and how to fix it. Exits 1 when there are errors.
@@ -261,7 +265,9 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             serve(journal, output, cli.today, ServeOptions { port, bind, open, poll })
         }
         Command::Init { dir, templates } => crate::commands::init::command(&dir, as_of, templates),
-        Command::New { journal, date, edit } => crate::commands::new::command(&journal, date.unwrap_or(as_of), edit),
+        Command::New { journal, date, edit, off } => {
+            crate::commands::new::command(&journal, date.unwrap_or(as_of), edit, off.as_deref())
+        }
         Command::Export { journal, format, what, output } => {
             let format = match format {
                 ExportFormat::Json => export::Format::Json,
@@ -281,8 +287,23 @@ fn execute(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// Say so on stderr when the folder holds no note at all: an empty or wrong
+/// folder would otherwise pass `check` and build empty pages in silence.
+/// A notice, not a diagnostic: it is about the folder, not a file, and
+/// must not change the Data box's count of warnings (SPEC §4).
+fn notice_if_no_notes(ws: &Workspace, journal: &Path) {
+    if ws.notes().is_empty() {
+        let _ = writeln!(
+            anstream::stderr(),
+            "saleslog: warning: no notes found in {} — is this the journal? (a note is a `.md` file dated by its name, e.g. 2026-11-27.md, or by `date:` in its front matter)",
+            journal.display()
+        );
+    }
+}
+
 fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCode> {
     let ws = Workspace::load(journal)?;
+    notice_if_no_notes(&ws, journal);
     let diagnostics = ws.diagnostics(as_of);
     let tally = Tally::of(&diagnostics);
     match format {
@@ -310,6 +331,7 @@ fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCo
 
 fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<ExitCode> {
     let ws = Workspace::load(journal)?;
+    notice_if_no_notes(&ws, journal);
     let out = output.map_or_else(|| ws.default_output(), Path::to_path_buf);
     let report = crate::site::build::build(&ws, as_of, &out)?;
     let _ = writeln!(anstream::stderr(), "{}", report.summary());
@@ -318,6 +340,7 @@ fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<Exit
 
 fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<ExitCode> {
     let ws = Workspace::load(journal)?;
+    notice_if_no_notes(&ws, journal);
     let figures = ws.figures(as_of);
     match format {
         ReportFormat::Json => {

@@ -177,6 +177,72 @@ mod tests {
         assert_eq!(figures(&[], "2026-11-21", GOALS).streak, Streak { current: Some(0), longest: Some(0) });
     }
 
+    /// Thanksgiving week (holiday Thu 2026-11-26): 89 calls in four days
+    /// meet a daily goal of 20 (expected 4 × 20 = 80, not 100), and a
+    /// weekly goal of 5 meetings expects 5 × 4 / 5 = 4 — the week expects less.
+    #[test]
+    fn a_holiday_inside_a_week_with_goals_expects_less() {
+        let yaml = "goals:\n  daily: {calls: 20}\n  weekly: {meetings: 5}\nholidays: [2026-11-26]\n";
+        let files = [
+            fm("2026-11-23", "activity: {calls: 22, meetings: 1}"),
+            fm("2026-11-24", "activity: {calls: 21, meetings: 1}"),
+            fm("2026-11-25", "activity: {calls: 24, meetings: 1}"),
+            fm("2026-11-27", "activity: {calls: 22, meetings: 1}"),
+        ];
+        let f = figures(&files, "2026-11-27", yaml);
+        assert_eq!(f.elapsed_workdays, 4);
+        let g: Vec<_> = f.goals.iter().map(|g| (g.activity.as_str(), g.expected, g.done)).collect();
+        assert_eq!(g, vec![("calls", 80.0, 89.0), ("meetings", 4.0, 4.0)]);
+        assert_eq!(f.attainment, Some(1.0));
+        // Every workday met the goal, the holiday neither breaks nor extends.
+        assert_eq!(f.streak, Streak { current: Some(4), longest: Some(4) });
+        // Without the holiday: 100 calls expected, 89 done.
+        let f = figures(&files, "2026-11-27", "goals:\n  daily: {calls: 20}\n  weekly: {meetings: 5}\n");
+        assert_eq!((f.goals[0].expected, f.goals[1].expected), (100.0, 5.0));
+        assert_eq!(f.streak, Streak { current: Some(1), longest: Some(3) });
+    }
+
+    /// A note `off: PTO` takes its day out of the workdays, and its activity
+    /// still counts toward the week's `done`.
+    #[test]
+    fn an_off_note_with_activity_counts_its_activity() {
+        let yaml = "goals:\n  daily: {calls: 10}\n  weekly: {meetings: 5}\n";
+        let files = [
+            fm("2026-11-23", "activity: {calls: 10}"),
+            fm("2026-11-24", "off: PTO\nactivity: {calls: 2, meetings: 1}"),
+            fm("2026-11-25", "activity: {calls: 10, meetings: 2}"),
+        ];
+        let f = figures(&files, "2026-11-25", yaml);
+        assert_eq!(f.elapsed_workdays, 2);
+        let g: Vec<_> = f.goals.iter().map(|g| (g.expected, g.done)).collect();
+        assert_eq!(g, vec![(20.0, 22.0), (2.0, 3.0)]);
+        // The PTO day is skipped: Monday and Wednesday make a run of 2.
+        assert_eq!(f.streak, Streak { current: Some(2), longest: Some(2) });
+    }
+
+    /// A streak runs across a holiday range that spans a weekend.
+    #[test]
+    fn a_streak_runs_across_a_holiday_range_over_a_weekend() {
+        let ok = "activity: {calls: 10, emails: 5}";
+        let files = [
+            fm("2026-12-22", ok),
+            fm("2026-12-23", ok),
+            // 24th (Thu) .. 29th (Tue): holidays, Sat 26th and Sun 27th included.
+            fm("2026-12-28", "activity: {calls: 1}"),
+            fm("2026-12-30", ok),
+            fm("2026-12-31", ok),
+        ];
+        let yaml = format!("{GOALS}holidays: [\"2026-12-24..2026-12-29\"]\n");
+        let f = figures(&files, "2026-12-31", &yaml);
+        assert_eq!(f.streak, Streak { current: Some(4), longest: Some(4) });
+        // Week of Mon 28th: 28th and 29th are holidays, so 2 elapsed.
+        assert_eq!(f.elapsed_workdays, 2);
+        assert_eq!(f.goals[2].expected, 2.0);
+        // Without the holidays, the 24th, 25th, 28th and 29th break it.
+        let f = figures(&files, "2026-12-31", GOALS);
+        assert_eq!(f.streak, Streak { current: Some(2), longest: Some(2) });
+    }
+
     #[test]
     fn weekly_goals_prorate_over_workdays() {
         let files = [fm("2026-11-23", "activity: {meetings: 1}"), fm("2026-11-24", "activity: {meetings: 1}")];

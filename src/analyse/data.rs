@@ -16,7 +16,9 @@ pub struct DataFigures {
 
 impl DataFigures {
     pub fn light(&self, pipeline: &PipelineFigures) -> Light {
-        if self.errors > 0 || self.missing_workdays > 2 {
+        // No note dated on or before D: an empty or wrong folder is not
+        // "clean, complete and current" (SPEC §4).
+        if self.errors > 0 || self.missing_workdays > 2 || self.days_since_last_note.is_none() {
             Light::Red
         } else if self.warnings == 0 && self.missing_workdays == 0 && pipeline.stale == 0 {
             Light::Green
@@ -64,6 +66,44 @@ mod tests {
         assert_eq!(f(0, 0, 2).light(&pipeline), Light::Amber);
         assert_eq!(f(0, 1, 0).light(&pipeline), Light::Amber);
         assert_eq!(f(0, 0, 0).light(&stale), Light::Amber);
+        let empty = DataFigures { days_since_last_note: None, ..f(0, 0, 0) };
+        assert_eq!(empty.light(&pipeline), Light::Red);
+    }
+
+    #[test]
+    fn an_empty_journal_or_one_only_after_d_is_red() {
+        let c = Config::default();
+        let light = |files: &[(String, String)]| {
+            let j = journal_of(&c, files, "2026-11-27");
+            let pipeline = crate::analyse::pipeline::analyse(&j, &c);
+            analyse(&Days::new(&j, &c), Tally::default()).light(&pipeline)
+        };
+        assert_eq!(light(&[]), Light::Red);
+        assert_eq!(light(&[fm("2026-11-30", "mood: 3")]), Light::Red);
+        assert_eq!(light(&[fm("2026-11-27", "mood: 3")]), Light::Green);
+    }
+
+    #[test]
+    fn days_off_are_not_missing_workdays() {
+        // As of Fri 2026-11-27 with a note; first note Mon 16th. Thanksgiving
+        // (26th) is a holiday, the 20th a note `off: sick`, Mon 23rd..Tue
+        // 24th a holiday range, so the elapsed workdays of [14th, 27th] are
+        // 16-19, 25 and 27 (the 20th's note is there anyway).
+        let c = crate::analyse::test_support::config("holidays: [2026-11-26, 2026-11-23..2026-11-24]\n");
+        let files = [
+            fm("2026-11-16", "mood: 3"),
+            fm("2026-11-18", "mood: 3"),
+            fm("2026-11-20", "off: sick"),
+            fm("2026-11-27", "mood: 3"),
+        ];
+        let j = journal_of(&c, &files, "2026-11-27");
+        let days = Days::new(&j, &c);
+        // Missing: 17th, 19th, 25th.
+        assert_eq!(missing_workdays(&days), vec![d("2026-11-17"), d("2026-11-19"), d("2026-11-25")]);
+        // Without the holidays, 23rd, 24th and 26th would be missing too.
+        let plain = Config::default();
+        let j = journal_of(&plain, &files, "2026-11-27");
+        assert_eq!(missing_workdays(&Days::new(&j, &plain)).len(), 6);
     }
 
     #[test]

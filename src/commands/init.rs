@@ -27,6 +27,9 @@ name: ""                     # your name, shown in report titles
 currency: USD                # currency of deal amounts, shown beside them
 output: _site                # where `saleslog build` writes the reports
 workdays: [mon, tue, wed, thu, fri]  # days that count for goals and missing notes
+holidays: []                 # days off for everyone, not workdays: dates or ranges,
+                             # e.g. [2026-11-26, 2026-12-24..2026-12-31]; a note
+                             # of your own says `off: PTO` (or `off: true`)
 activities: []               # known activity names, e.g. [calls, emails, meetings];
                              # when set, `check` warns about any other name
 goals:                       # activity targets (the activity box)
@@ -145,7 +148,7 @@ pub fn init(dir: &Path, today: NaiveDate, templates: bool) -> Result<Report> {
             file(&format!("templates/{name}"), "a built-in template, to customise", text.as_bytes())?;
         }
     }
-    let note = match new::create(dir, today)? {
+    let note = match new::create(dir, today, None)? {
         new::Outcome::Created { rel, .. } => {
             steps.push(Step { rel: rel.clone(), outcome: FileOutcome::Created, what: "today's note".into() });
             rel
@@ -267,6 +270,7 @@ mod tests {
             "currency:",
             "output:",
             "workdays:",
+            "holidays:",
             "activities:",
             "goals:",
             "daily:",

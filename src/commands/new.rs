@@ -54,6 +54,8 @@ pub struct NoteView {
     pub asks: Vec<String>,
     /// The date of those asks, or empty.
     pub asks_date: String,
+    /// `off:`'s value as YAML (`PTO`, `true`) for a day off, or empty.
+    pub off: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -211,6 +213,7 @@ pub fn view(journal: &Journal, config: &Config, date: NaiveDate) -> NoteView {
         deals,
         asks_date: if asks.is_empty() { String::new() } else { previous.map(|d| d.to_string()).unwrap_or_default() },
         asks,
+        off: String::new(),
     }
 }
 
@@ -344,7 +347,7 @@ impl Outcome {
 
 /// Create the note for `date` in the journal at `root`, unless a daily note
 /// for that date exists (at the layout's path or anywhere in the journal).
-pub fn create(root: &Path, date: NaiveDate) -> Result<Outcome> {
+pub fn create(root: &Path, date: NaiveDate, off: Option<&str>) -> Result<Outcome> {
     let ws = Workspace::load(root)?;
     let file = format!("{date}.md");
     if let Some(rel) = ws.sources.keys().find(|rel| rel.rsplit('/').next() == Some(file.as_str())) {
@@ -355,12 +358,24 @@ pub fn create(root: &Path, date: NaiveDate) -> Result<Outcome> {
     if path.exists() {
         return Ok(Outcome::Exists { rel });
     }
-    let view = view(&ws.journal(date), &ws.config, date);
+    let mut view = view(&ws.journal(date), &ws.config, date);
+    view.off = off.map(off_value).unwrap_or_default();
     let (source, name) = template(root)?;
     let text = render(&source, &name, &view)?;
     match write_new(&path, text.as_bytes())? {
         true => Ok(Outcome::Created { rel, view: Box::new(view) }),
         false => Ok(Outcome::Exists { rel }),
+    }
+}
+
+/// `--off REASON` as the YAML value of `off:`: `true` stays the boolean (a
+/// day off without a reason); any other reason is text, quoted when YAML
+/// would read it as something else (`--off 1` is `"1"`, not a number).
+fn off_value(reason: &str) -> String {
+    let reason = one_line(reason);
+    match reason.as_str() {
+        "" | "true" => "true".to_string(),
+        _ => yaml_scalar(&reason),
     }
 }
 
@@ -419,8 +434,8 @@ pub fn open_in_editor(editor: &str, path: &Path) -> Result<()> {
 /// printed on stdout (so `$EDITOR "$(saleslog new)"` works), what happened
 /// on stderr. An existing note is not an error (exit 0): running `new`
 /// twice in a day is harmless, and `new --edit` then opens today's note.
-pub fn command(root: &Path, date: NaiveDate, edit: bool) -> Result<std::process::ExitCode> {
-    let outcome = create(root, date)?;
+pub fn command(root: &Path, date: NaiveDate, edit: bool, off: Option<&str>) -> Result<std::process::ExitCode> {
+    let outcome = create(root, date, off)?;
     let path: PathBuf = root.join(outcome.rel());
     let mut err = anstream::stderr();
     match &outcome {
@@ -442,10 +457,18 @@ pub fn command(root: &Path, date: NaiveDate, edit: bool) -> Result<std::process:
                 1 => "1 deal to look at".to_string(),
                 n => format!("{n} deals to look at"),
             };
-            let _ = writeln!(err, "saleslog: created the note for {date}: {commitments}, {deals}");
+            if !view.off.is_empty() {
+                let _ = writeln!(err, "saleslog: created the note for {date}, a day off (off: {})", view.off);
+            } else {
+                let _ = writeln!(err, "saleslog: created the note for {date}: {commitments}, {deals}");
+            }
         }
         Outcome::Exists { .. } => {
             let _ = writeln!(err, "saleslog: the note for {date} already exists; it was left as it is");
+            if let Some(off) = off {
+                let _ =
+                    writeln!(err, "saleslog: to make it a day off, add `off: {}` to its front matter", off_value(off));
+            }
         }
     }
     let mut out = anstream::stdout();
@@ -532,6 +555,26 @@ mod tests {
         assert_eq!(n.activity.keys().collect::<Vec<_>>(), ["calls", "demos: booked", "emails", "meetings"]);
         assert!(text.starts_with("---\ndate: 2026-11-27\n"), "{text}");
         assert!(text.contains("\n# Friday 27 November 2026\n"), "{text}");
+    }
+
+    #[test]
+    fn a_day_off_note_says_off_and_is_valid() {
+        let (mut v, c) = story_view("2026-11-27");
+        for (reason, expected, value) in
+            [("PTO", Some("PTO"), "PTO"), ("true", None, "true"), ("1", Some("1"), "\"1\"")]
+        {
+            v.off = off_value(reason);
+            assert_eq!(v.off, value);
+            let text = render(NOTE_TEMPLATE, "note.md", &v).unwrap();
+            assert!(text.starts_with(&format!("---\ndate: 2026-11-27\noff: {value} ")), "{text}");
+            let parsed = note::parse("2026/11/2026-11-27.md", &text, &c);
+            assert_eq!(parsed.diagnostics, vec![], "{text}");
+            let off = parsed.note.unwrap().off.expect("a day off");
+            assert_eq!(off.reason.as_deref(), expected);
+        }
+        v.off = String::new();
+        let text = render(NOTE_TEMPLATE, "note.md", &v).unwrap();
+        assert!(!text.contains("off:"), "{text}");
     }
 
     #[test]
