@@ -397,13 +397,21 @@ impl Reader {
                     format!("holiday range `{text}` ends before it starts"),
                     format!("write the earlier date first: `{last}..{first}`"),
                 ),
+                _ if first.is_empty() || last.is_empty() => self.invalid_with_hint(
+                    item.pos,
+                    format!("holiday range `{text}` needs a date on both sides of `..`"),
+                    HOLIDAY_HINT,
+                ),
                 (a, _) => {
-                    let bad = if a.is_none() { first } else { last };
-                    self.invalid_with_hint(
-                        item.pos,
-                        format!("holiday `{text}`: `{bad}` is not a real date"),
-                        HOLIDAY_HINT,
-                    );
+                    let message = if !text.contains("..") {
+                        format!("holiday `{text}` is not a real date")
+                    } else {
+                        format!(
+                            "holiday range `{text}`: `{}` is not a real date",
+                            if a.is_none() { first } else { last }
+                        )
+                    };
+                    self.invalid_with_hint(item.pos, message, HOLIDAY_HINT);
                 }
             }
         }
@@ -651,15 +659,17 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (3, "holiday `2026-02-30`: `2026-02-30` is not a real date"),
+                (3, "holiday `2026-02-30` is not a real date"),
                 (4, "holiday range `2026-12-31..2026-12-24` ends before it starts"),
-                (5, "holiday `2026-12-24..soon`: `soon` is not a real date"),
+                (5, "holiday range `2026-12-24..soon`: `soon` is not a real date"),
                 (6, "holiday `5` is a whole number, not a date"),
-                (7, "holiday `ok`: `ok` is not a real date"),
+                (7, "holiday `ok` is not a real date"),
             ]
         );
         assert!(e.iter().all(|d| d.code == Code::ConfigInvalid && d.column == 5));
         assert_eq!(e[1].hint.as_deref(), Some("write the earlier date first: `2026-12-24..2026-12-31`"));
+        let e = parse("holidays: [2026-12-24..]\n").unwrap_err();
+        assert_eq!(e[0].message, "holiday range `2026-12-24..` needs a date on both sides of `..`");
         let e = parse("holidays: 2026-12-25\n").unwrap_err();
         assert_eq!((e[0].line, e[0].column), (1, 11));
     }

@@ -9,6 +9,7 @@
 use crate::model::config::{Config, Outcome, StageId};
 use crate::model::diagnostic::{Code, Diagnostic};
 use crate::model::note::{CommitmentItem, DealMention, Field, Mark, Note, StageField};
+use crate::text::{closest, slug};
 use chrono::NaiveDate;
 use foldhash::HashMap;
 use std::sync::Arc;
@@ -218,7 +219,26 @@ struct Folder {
     journal: Journal,
 }
 
+/// An existing deal an unknown id probably means.
+enum Similar {
+    /// The id is a name whose slug is a deal's id (`id: Acme Corp`).
+    Slug(String),
+    /// The id is a typo of a deal's id (`id: acme-crop`).
+    Close(String),
+}
+
 impl Folder {
+    /// The existing deal `id` most likely means: the slug of a name typed as
+    /// an id first, else the closest id (the ids of a few edits away).
+    fn similar_deal(&self, id: &str) -> Option<Similar> {
+        let slugged = slug(id);
+        if slugged != id && self.journal.deal_index.contains_key(&slugged) {
+            return Some(Similar::Slug(slugged));
+        }
+        let ids = || self.journal.deals.iter().map(|d| d.id.as_str());
+        closest(id, ids()).or_else(|| closest(&slugged, ids())).map(|known| Similar::Close(known.to_string()))
+    }
+
     fn fold(&mut self, index: usize, note: &Note) {
         for mention in &note.deals {
             self.deal(index, note, mention);
@@ -277,6 +297,24 @@ impl Folder {
                     (None, _) => "`name`",
                     _ => "`stage`",
                 };
+                let hint = match self.similar_deal(&m.id) {
+                    Some(Similar::Slug(known)) => format!(
+                        "`{}` looks like a name: did you mean `id: {known}` (the deal {})? Otherwise add the missing fields; until then the deal does not exist",
+                        m.id,
+                        self.journal.deal(&known).map_or("", |d| d.name.as_str())
+                    ),
+                    Some(Similar::Close(known)) => format!(
+                        "did you mean `{known}` (the deal {})? Otherwise add the missing fields; until then the deal does not exist",
+                        self.journal.deal(&known).map_or("", |d| d.name.as_str())
+                    ),
+                    None if m.name.is_none() && slug(&m.id) != m.id && !slug(&m.id).is_empty() => format!(
+                        "`{}` looks like a name: write `name: {}` to start the deal (its id is then `{}`), with its `stage`",
+                        m.id,
+                        m.id,
+                        slug(&m.id)
+                    ),
+                    None => "add the missing fields; until then the deal does not exist".to_string(),
+                };
                 self.journal.diagnostics.push(
                     Diagnostic::error(
                         &note.path,
@@ -284,7 +322,7 @@ impl Folder {
                         Code::DealFirstMention,
                         format!("first mention of deal `{}` must give {missing}", m.id),
                     )
-                    .with_hint("add the missing fields; until then the deal does not exist"),
+                    .with_hint(hint),
                 );
                 return;
             };
@@ -360,7 +398,18 @@ impl Folder {
                     Code::UnknownCommitment,
                     format!("update to unknown commitment `{}`", item.id),
                 )
-                .with_hint("check the id against the note that made the commitment, or add `what:` to make a new one"),
+                .with_hint(
+                    match closest(&item.id, self.journal.commitments.iter().map(|c| c.id.as_str())) {
+                        Some(known) => format!(
+                            "did you mean `{known}` ({})? Otherwise add `what:` to make a new commitment",
+                            self.journal.commitment(known).map_or("", |c| c.what.as_str())
+                        ),
+                        None => {
+                            "check the id against the note that made the commitment, or add `what:` to make a new one"
+                                .to_string()
+                        }
+                    },
+                ),
             );
             return;
         };
@@ -472,6 +521,40 @@ mod tests {
         assert_eq!(j.diagnostics.len(), 1);
         assert_eq!(j.diagnostics[0].code, Code::DealFirstMention);
         assert_eq!(j.deals[0].first_mention(), d("2026-11-04"));
+    }
+
+    /// Issue 17 item 7: an unknown id is most often a typo or a name typed
+    /// as an id; the hint names the deal or commitment it probably means.
+    #[test]
+    fn unknown_ids_suggest_the_closest_known_one() {
+        let made = "---\ndeals:\n  - {name: Acme Corp, stage: lead}\n  - {name: Globex, stage: lead}\ncommitments:\n  - {id: acme-pricing, what: Send revised pricing}\n---\n";
+        let j = journal(
+            &[
+                ("2026-11-02.md", made),
+                ("2026-11-03.md", "---\ndeals:\n  - {id: acme-crop, stage: qualified}\n---\n"),
+                ("2026-11-04.md", "---\ndeals:\n  - {id: Acme Corp, stage: qualified}\n---\n"),
+                ("2026-11-05.md", "---\ncommitments:\n  - {id: acme-pricng, done: true}\n---\n"),
+                (
+                    "2026-11-06.md",
+                    "---\ndeals:\n  - {id: Initech Inc, stage: lead}\n  - {id: zeta, stage: lead}\n---\n",
+                ),
+                ("2026-11-07.md", "---\ncommitments:\n  - {id: something-else, done: true}\n---\n"),
+            ],
+            "2026-11-30",
+        );
+        let hints: Vec<&str> = j.diagnostics.iter().map(|d| d.hint.as_deref().unwrap()).collect();
+        assert_eq!(
+            hints,
+            [
+                "did you mean `acme-corp` (the deal Acme Corp)? Otherwise add the missing fields; until then the deal does not exist",
+                "`Acme Corp` looks like a name: did you mean `id: acme-corp` (the deal Acme Corp)? Otherwise add the missing fields; until then the deal does not exist",
+                "did you mean `acme-pricing` (Send revised pricing)? Otherwise add `what:` to make a new commitment",
+                "`Initech Inc` looks like a name: write `name: Initech Inc` to start the deal (its id is then `initech-inc`), with its `stage`",
+                "add the missing fields; until then the deal does not exist",
+                "check the id against the note that made the commitment, or add `what:` to make a new one",
+            ]
+        );
+        assert_eq!(j.diagnostics[0].message, "first mention of deal `acme-crop` must give `name`");
     }
 
     #[test]

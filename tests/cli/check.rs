@@ -23,7 +23,7 @@ fn errors_exit_1_with_file_line_column_and_a_caret() {
 
 #[test]
 fn warnings_alone_exit_0() {
-    let j = Journal::new().note("2026-11-26", "activty: {calls: 3}");
+    let j = Journal::new().note("2026-11-26", "activities: {calls: 3}");
     let run = j.run(&["check"]);
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("did you mean `activity`?"), "{}", run.stdout);

@@ -492,3 +492,102 @@ fn no_command_modifies_or_adds_a_file_in_the_journal() {
         assert_eq!((m, t), (mode, modified), "{path}: mode or modification time changed");
     }
 }
+
+/// SPEC §2 (issue 17): a top-level key one edit from a known key, or two
+/// from one of six letters or more, is a likely typo: an error whose value
+/// is ignored (so `check` fails instead of the dashboard silently turning
+/// red); other unknown keys stay warnings.
+#[test]
+fn likely_typos_are_errors_and_other_unknown_keys_warnings() {
+    let j = Journal::fixture("faults/likely-typo");
+    assert_eq!(
+        check(&j),
+        (
+            1,
+            vec![
+                at("2026-11-26.md", 2, 1, "likely-typo"), // actvity
+                at("2026-11-26.md", 3, 1, "likely-typo"), // comitments
+                at("2026-11-26.md", 5, 1, "likely-typo"), // tag
+                at("2026-11-26.md", 6, 1, "likely-typo"), // moood
+                at("2026-11-26.md", 7, 1, "likely-typo"), // Mood (case counts as an edit)
+                at("2026-11-26.md", 8, 1, "unknown-key"), // title
+                at("2026-11-26.md", 9, 1, "unknown-key"), // note
+            ]
+        )
+    );
+    let diagnostics = check_json(&j);
+    assert_eq!(diagnostics[0]["severity"], "error");
+    assert_eq!(
+        diagnostics[0]["message"],
+        "unknown key `actvity` looks like a misspelling of `activity`; its value is ignored"
+    );
+    assert_eq!(diagnostics[0]["hint"], "did you mean `activity`?");
+    assert_eq!(diagnostics[1]["hint"], "did you mean `commitments`?");
+    assert_eq!(diagnostics[5]["severity"], "warning");
+    // None of the misspelt values counts: not the 22 calls, the commitment or the mood.
+    assert_eq!(counted(&j), Counted { notes: 2, ..GOOD });
+    let report = j.report_json();
+    assert_eq!(report["attitude"]["mood_7d"], 4.0);
+    assert_eq!((report["data"]["errors"].as_u64(), report["data"]["warnings"].as_u64()), (Some(5), Some(2)));
+}
+
+/// Issue 17: an unknown deal or commitment id suggests the one it most
+/// likely means first — a typo's closest id, or the slug of a name typed
+/// as an id — instead of inviting a duplicate deal.
+#[test]
+fn unknown_ids_suggest_the_closest_known_id() {
+    let j = Journal::fixture("faults/unknown-ids");
+    assert_eq!(
+        check(&j),
+        (
+            1,
+            vec![
+                at("2026-11-26.md", 3, 5, "deal-first-mention"),
+                at("2026-11-26.md", 5, 5, "deal-first-mention"),
+                at("2026-11-26.md", 8, 5, "unknown-commitment"),
+            ]
+        )
+    );
+    let hints: Vec<Value> = check_json(&j).iter().map(|d| d["hint"].clone()).collect();
+    assert_eq!(
+        hints,
+        [
+            "did you mean `acme-corp` (the deal Acme Corp)? Otherwise add the missing fields; until then the deal does not exist",
+            "`Acme Corp` looks like a name: did you mean `id: acme-corp` (the deal Acme Corp)? Otherwise add the missing fields; until then the deal does not exist",
+            "did you mean `acme-pricing` (Send revised pricing)? Otherwise add `what:` to make a new commitment",
+        ]
+    );
+    // No duplicate deal, and the misspelt update marks nothing done.
+    assert_eq!(counted(&j), Counted { notes: 3, open_deals: 2, open_amount: 1500, open_commitments: 2, ..GOOD });
+}
+
+/// SPEC §4: `off:` takes true, false or a reason; anything else is a
+/// wrong-type error at its value, the day stays a workday and the note's
+/// activity still counts.
+#[test]
+fn off_of_the_wrong_type_is_an_error_and_the_day_a_workday() {
+    let j = Journal::fixture("faults/off-wrong-type");
+    assert_eq!(check(&j), (1, vec![at("2026-11-25.md", 2, 6, "wrong-type"), at("2026-11-26.md", 2, 6, "wrong-type")]));
+    assert_eq!(check_json(&j)[1]["message"], "`off` must be true, false or a reason, not a whole number (`1`)");
+    assert_eq!(counted(&j), Counted { notes: 3, calls: 13, ..GOOD });
+    // Tue 24th to Thu 26th all elapsed workdays (the 25th and 26th are not off).
+    assert_eq!(j.report_json()["activity"]["elapsed_workdays"], 3);
+}
+
+/// SPEC §3: a bad `holidays:` entry (an impossible date, a reversed or
+/// half range) is a configuration error at its line: exit 2, no report.
+#[test]
+fn bad_holidays_stop_the_run_with_located_errors() {
+    let j = Journal::fixture("faults/bad-holidays");
+    let run = j.run(&["report", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    for expected in [
+        "holiday `2026-11-31` is not a real date [config-invalid]\n --> saleslog.yaml:5:5",
+        "holiday range `2026-12-31..2026-12-24` ends before it starts [config-invalid]\n --> saleslog.yaml:6:5",
+        "holiday range `2026-12-24..` needs a date on both sides of `..` [config-invalid]\n --> saleslog.yaml:7:5",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\nin\n{}", run.stderr);
+    }
+    assert!(run.stderr.contains("help: write the earlier date first: `2026-12-24..2026-12-31`"), "{}", run.stderr);
+}
