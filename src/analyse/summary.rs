@@ -124,7 +124,7 @@ pub fn summarize(f: &Figures, config: &Config) -> Vec<BoxSummary> {
         reason: {
             let mut parts = Vec::new();
             if d.days_since_last_note.is_none() {
-                parts.push("no note dated on or before the report date — is this the journal?".to_string());
+                parts.push("no note on or before the report date: is this the journal?".to_string());
             }
             if d.errors > 0 {
                 parts.push(plural(d.errors, "error", "errors"));

@@ -8,6 +8,7 @@ mod browser_live;
 mod build;
 mod check;
 mod completions;
+mod days_off;
 mod export;
 mod faults;
 mod fuzz_regressions;
