@@ -8,7 +8,7 @@ use super::{Site, Stat};
 use crate::analyse::activity::meets_goals;
 use crate::analyse::calendar::{week_start, Day, Days};
 use crate::model::config::Config;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -176,7 +176,8 @@ pub fn view(site: &Site<'_>) -> ActivityView {
     let has_daily_goals = !config.goals.daily.is_empty();
     let mut met_days = 0usize;
     let mut elapsed_in_year = 0usize;
-    let workday = |date: NaiveDate| config.workdays.contains(date.weekday());
+    let mut any_off = false;
+    let workday = |date: NaiveDate| days.is_workday(date);
     let elapsed: BTreeSet<NaiveDate> = days.elapsed_workdays(first).collect();
     let heatmap = chart::heatmap(
         first,
@@ -190,7 +191,16 @@ pub fn view(site: &Site<'_>) -> ActivityView {
         |date| {
             let href = site.first_note_href(date);
             let when = format::date_long(date);
+            let off = days.calendar.day_off(date).filter(|_| journal_start.is_some_and(|s| date >= s));
+            any_off |= off.is_some();
             match days.get(date) {
+                // A day off is not expected; activity logged on it still shows.
+                Some(day) if off.is_some() => {
+                    let level = day_level(day, config, busiest, false);
+                    let why = off.unwrap_or_default();
+                    (format!("l{level} offday"), format!("{when}: {} · day off ({why})", activity_words(day)), href)
+                }
+                None if off.is_some() => ("off".into(), format!("{when}: day off ({})", off.unwrap_or_default()), None),
                 Some(day) => {
                     let met = has_daily_goals && meets_goals(days, config, date);
                     if elapsed.contains(&date) {
@@ -336,6 +346,11 @@ pub fn view(site: &Site<'_>) -> ActivityView {
             LegendItem { class: "missing", label: "workday without a note" },
         ]
     };
+
+    let mut legend = legend;
+    if any_off {
+        legend.push(LegendItem { class: "off", label: "day off (holiday, PTO)" });
+    }
 
     ActivityView {
         stats,

@@ -203,7 +203,7 @@ fn strip(site: &Site<'_>, area: &str) -> Option<Strip> {
                 .iter()
                 .map(|date| {
                     let when = format::date_short(*date);
-                    let workday = config.workdays.contains(chrono::Datelike::weekday(date));
+                    let workday = site.days.is_workday(*date);
                     if site.days.get(*date).is_some() {
                         (1.0, "noted".to_string(), format!("{when}: note written"))
                     } else if workday && *date >= first && *date < d {

@@ -62,6 +62,8 @@ pub struct NoteView {
     pub deals: Vec<NoteDeal>,
     pub commitments: Vec<NoteCommitment>,
     pub extra: Vec<(String, String)>,
+    /// Why the note's day is a day off (`PTO`, `day off`), or empty.
+    pub off: String,
     pub problems: Vec<Problem>,
     pub body: String,
     pub prev: Option<NoteRef>,
@@ -238,6 +240,7 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         deals,
         commitments,
         extra: note.extra.clone(),
+        off: note.off.as_ref().map_or(String::new(), |o| o.reason.clone().unwrap_or_else(|| "day off".into())),
         problems,
         body,
         prev: index.checked_sub(1).map(|i| site.note_ref(i)),
@@ -381,6 +384,8 @@ pub struct WeekView {
     pub span: String,
     pub in_progress: bool,
     pub elapsed: String,
+    /// `1 day off` when the week has days off on its workdays, else empty.
+    pub days_off: String,
     pub goals: Vec<WeekGoalRow>,
     pub days: Vec<DayCell>,
     pub mood: String,
@@ -418,6 +423,8 @@ pub struct WeekGoalRow {
 pub struct DayCell {
     pub name: String,
     pub workday: bool,
+    /// Why the day is a day off (`holiday`, `PTO`), or empty.
+    pub off: String,
     pub mood: String,
     pub mood_class: &'static str,
     pub activity: String,
@@ -466,7 +473,8 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
             let mood = day.and_then(|x| x.mood);
             DayCell {
                 name: format::date_short(date).rsplit_once(' ').map_or(String::new(), |(a, _)| a.to_string()),
-                workday: config.workdays.contains(date.weekday()),
+                workday: days.is_workday(date),
+                off: days.calendar.day_off(date).unwrap_or_default(),
                 mood: mood.map_or(String::new(), format::score),
                 mood_class: mood_class(mood),
                 activity: day.filter(|x| x.has_activity).map_or(String::new(), |x| x.total_activity().to_string()),
@@ -590,6 +598,15 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
         span: format::week_span(monday),
         in_progress: d < sunday,
         elapsed: plural(elapsed, "workday", "workdays"),
+        days_off: match monday
+            .iter_days()
+            .take(7)
+            .filter(|x| days.calendar.weekdays().contains(x.weekday()) && days.calendar.is_day_off(*x))
+            .count()
+        {
+            0 => String::new(),
+            n => plural(n, "day off", "days off"),
+        },
         goals,
         days: day_cells,
         mood: week_mood.map_or("–".into(), |m| format!("{} / {}", format::score(m), format::count(attitude.scale))),

@@ -103,3 +103,29 @@ fn an_empty_folder_is_red_and_said() {
     assert_eq!(one.report_json()["boxes"]["data"], "green");
     assert!(!one.run(&["report"]).stderr.contains("no notes found"));
 }
+
+/// The pages that show days off, snapshotted: the heatmap (a day off in its
+/// own colour, with its reason, in the legend only when there is one), the
+/// weekly reviews (the day marked, the week's days off counted, less
+/// expected) and the page of an `off:` note.
+#[test]
+fn days_off_pages_snapshot() {
+    let j = Journal::fixture("days-off");
+    let run = j.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for rel in ["activity.html", "weeks/2026-W47.html", "weeks/2026-W48.html", "notes/2026-11-20.html"] {
+        let name = format!("days_off_page_{}", rel.trim_end_matches(".html").replace('/', "_"));
+        insta::assert_snapshot!(name, j.read(&format!("_site/{rel}")));
+    }
+    let activity = j.read("_site/activity.html");
+    assert!(activity.contains(r#"class="day off""#), "a holiday without a note");
+    assert!(activity.contains("Thu 26 Nov 2026: day off (holiday)"), "its reason");
+    assert!(activity.contains(r#"class="day l1 offday""#), "a day off with activity keeps its shade");
+    assert!(activity.contains("calls 3 · day off (PTO)"));
+    assert!(activity.contains("day off (holiday, PTO)</li>"), "the legend");
+    let week = j.read("_site/weeks/2026-W48.html");
+    assert!(week.contains("4 workdays elapsed (1 day off)"), "{week}");
+    assert!(week.contains(r#"<span class="chip off" title="a day off: not a workday">holiday</span>"#));
+    let note = j.read("_site/notes/2026-11-20.html");
+    assert!(note.contains("day off: PTO"));
+}

@@ -312,7 +312,7 @@ impl Export {
             .map(|(date, day)| DayRow {
                 date: *date,
                 weekday: date.weekday().to_string().to_lowercase(),
-                workday: config.workdays.contains(date.weekday()),
+                workday: days.is_workday(*date),
                 notes: day.notes.len(),
                 mood: day.mood,
                 energy: day.energy,
