@@ -30,9 +30,14 @@ Diagnostics counted in data.errors / data.warnings (one per problem):
     E13 a text field (id, name, next, contact, source, reason, what, to,
         note) that is a bool, list or mapping
     E14 a note file that is not valid UTF-8 (note skipped)
+    E15 `off` neither true, false nor a string (a reason)
+    E16 likely typo: an unknown top-level key one edit (Levenshtein) from a
+        known key, or two edits from a known key of six letters or more
+        (instead of W2; its value is ignored)
   WARNINGS
     W1  markdown file with no date (front matter or file name)
-    W2  unknown top-level front-matter key (one per key)
+    W2  unknown top-level front-matter key (one per key) that is not a
+        likely typo (E16)
     W3  unknown activity name when `activities` is configured (one per
         name per note)
     W4  ticked task item without a done date
@@ -166,7 +171,7 @@ class ConfigError(Exception):
 def load_config(root):
     cfg = {
         "name": "", "currency": "USD", "output": "_site",
-        "workdays": {0, 1, 2, 3, 4}, "activities": [],
+        "workdays": {0, 1, 2, 3, 4}, "holidays": [], "activities": [],
         "goals": {"daily": {}, "weekly": {}},
         "attitude": {"scale": 5, "green_at": 3.5, "red_below": 2.5},
         "commitments": {"window_days": 30},
@@ -223,6 +228,22 @@ def load_config(root):
                     raise ConfigError(f"workdays: unknown day {x!r}")
                 s.add(DAY_NAMES[x.lower()])
             cfg["workdays"] = s
+        elif k == "holidays":
+            if not isinstance(v, list):
+                raise ConfigError("holidays: list expected")
+            ranges = []
+            for x in v:
+                if not isinstance(x, str):
+                    raise ConfigError(f"holidays: date or range expected, not {x!r}")
+                a, sep, b = x.partition("..")
+                a, b = a.strip(), (b.strip() if sep else a.strip())
+                da, db = parse_date(a), parse_date(b)
+                if da is None or db is None:
+                    raise ConfigError(f"holidays: {x!r} is not a date or a range of dates")
+                if db < da:
+                    raise ConfigError(f"holidays: range {x!r} ends before it starts")
+                ranges.append((da, db))
+            cfg["holidays"] = ranges
         elif k == "activities":
             if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                 raise ConfigError("activities: list of names expected")
@@ -381,7 +402,27 @@ class Journal:
     pass
 
 
-KNOWN_KEYS = {"date", "mood", "energy", "activity", "wins", "help", "tags", "deals", "commitments"}
+KNOWN_KEYS = {"date", "mood", "energy", "activity", "wins", "help", "tags", "deals", "commitments", "off"}
+
+
+def levenshtein(a, b):
+    """Edit distance (insertions, deletions, substitutions), case-sensitive."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def likely_typo(key):
+    """SPEC §2: one edit from a known key, or two from one of 6+ letters."""
+    for known in KNOWN_KEYS:
+        d = levenshtein(str(key), known)
+        if d == 1 or (d == 2 and len(known) >= 6):
+            return True
+    return False
 
 
 def read_notes(root, cfg, diags):
@@ -432,8 +473,17 @@ def validate_note_fields(note, cfg, diags):
     fm, rel = note["fm"], note["rel"]
     scale = cfg["attitude"]["scale"]
     for k in fm:
-        if k not in KNOWN_KEYS:
-            diags.append(("warning", "W2", rel))
+        if k not in KNOWN_KEYS and fm[k] is not None:  # `key:` with no value is absent
+            if likely_typo(k):
+                diags.append(("error", "E16", rel))
+            else:
+                diags.append(("warning", "W2", rel))
+    note["off"] = False
+    v = fm.get("off")
+    if v is True or isinstance(v, str):
+        note["off"] = True
+    elif v is not None and v is not False:
+        diags.append(("error", "E15", rel))
     note["mood"] = None
     for key in ("mood", "energy"):
         v = fm.get(key)
@@ -708,10 +758,12 @@ def report(root, D):
     st = run_notes(counted, cfg, [])  # state as of D
 
     # per-day aggregates
-    day_act, day_moods, day_has_entry, note_days = {}, {}, set(), set()
+    day_act, day_moods, day_has_entry, note_days, off_days = {}, {}, set(), set(), set()
     for n in counted:
         d = n["date"]
         note_days.add(d)
+        if n["off"]:
+            off_days.add(d)
         a = day_act.setdefault(d, {})
         for k, v in n["activity"].items():
             a[k] = a.get(k, 0) + v
@@ -722,6 +774,14 @@ def report(root, D):
     day_mood = {d: mean(v) for d, v in day_moods.items()}
     first_note = min(note_days) if note_days else None
     workdays = cfg["workdays"]
+
+    def is_workday(d):
+        """SPEC §4: a configured weekday that is not a day off (a holiday, or
+        the date of a counted note saying `off: true` / `off: <reason>`)."""
+        if d.weekday() not in workdays or d in off_days:
+            return False
+        return not any(a <= d <= b for a, b in cfg["holidays"])
+
     last_elapsed = D if D in note_days else D - dt.timedelta(days=1)
 
     def elapsed(start):
@@ -730,7 +790,7 @@ def report(root, D):
             return out
         d = max(start, first_note)
         while d <= last_elapsed:
-            if d.weekday() in workdays:
+            if is_workday(d):
                 out.append(d)
             d += dt.timedelta(days=1)
         return out
@@ -859,7 +919,7 @@ def report(root, D):
     warnings = sum(1 for d in diags if d[0] == "warning")
     missing = sum(1 for d in elapsed(D - dt.timedelta(days=13)) if d not in note_days)
     since = (D - max(note_days)).days if note_days else None
-    if errors > 0 or missing > 2:
+    if errors > 0 or missing > 2 or not note_days:  # no note <= D: not "clean"
         data_box = "red"
     elif warnings == 0 and missing == 0 and stale == 0:
         data_box = "green"
