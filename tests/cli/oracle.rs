@@ -58,3 +58,40 @@ fn report_matches_the_oracle_on_the_sample_journal() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Hand-made journals the generator does not write (issue 17): a holiday
+/// inside a week with weekly goals, an `off:` note with activity, a holiday
+/// range across a weekend, a streak across holidays, likely typos, `off:`
+/// of the wrong type, and an empty folder (Data red).
+#[test]
+fn report_matches_the_oracle_on_days_off_typos_and_an_empty_folder() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !tool_available("ruamel.yaml") {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide python3 with ruamel.yaml");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("saleslog");
+    let empty = tempfile::tempdir().unwrap();
+    let dates = "2026-11-20,2026-11-26,2026-11-27,2026-11-30,2026-12-24,2026-12-28,2026-12-30,2026-12-31,2027-01-01,2027-01-05,2027-01-08";
+    let fixtures = root.join("tests/fixtures");
+    for journal in [
+        fixtures.join("days-off"),
+        fixtures.join("days-off-winter"),
+        fixtures.join("faults/likely-typo"),
+        fixtures.join("faults/off-wrong-type"),
+        fixtures.join("faults/unknown-ids"),
+        empty.path().to_path_buf(),
+    ] {
+        let out = std::process::Command::new("python3")
+            .arg(root.join("tools/oracle/compare.py"))
+            .arg("--journal")
+            .arg(&journal)
+            .args(["--dates", dates, "--bin"])
+            .arg(&bin)
+            .output()
+            .expect("run compare.py");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}: {stdout}{}", journal.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains(" 0 differed"), "{stdout}");
+    }
+}
