@@ -242,7 +242,7 @@ impl Renderer {
         let all_notes = ws.notes();
         let ((journal, diagnostics), days) =
             rayon::join(|| ws.journal_and_diagnostics(as_of), || Days::of(&all_notes, as_of, &ws.config));
-        let figures = analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days);
+        let figures = ws.with_timeliness(analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days));
         let links = if self.memoize {
             Links::made(&all_notes, &journal, &mut lock(&self.links))
         } else {

@@ -6,13 +6,16 @@
 //! only files whose size or modification time changed, so a save costs one
 //! note's parse plus the (cheap) fold and analyses.
 
+use crate::analyse::timeliness::Timeliness;
 use crate::analyse::{self, Figures};
 use crate::error::{Error, Result};
 use crate::model::config::{self, Config};
 use crate::model::diagnostic::{Code, Diagnostic, Pos, Tally};
 use crate::model::journal::Journal;
 use crate::model::note::{self, Note};
+use crate::model::config::GitMode;
 use crate::source::discover::{self, Contents, SourceFile};
+use crate::source::git::{History, Unavailable};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -50,11 +53,13 @@ pub struct Changes {
     pub modified: Vec<String>,
     pub removed: Vec<String>,
     pub config: bool,
+    /// New commits (or another `HEAD`).
+    pub history: bool,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.modified.is_empty() && self.removed.is_empty() && !self.config
+        self.added.is_empty() && self.modified.is_empty() && self.removed.is_empty() && !self.config && !self.history
     }
 }
 
@@ -70,6 +75,20 @@ pub struct Workspace {
     /// every consumer (figures, pages, exports) asks for them.
     sorted: OnceLock<Vec<Arc<Note>>>,
     model_diagnostics: OnceLock<Vec<Diagnostic>>,
+    /// The journal's git history (SPEC §8), read once and then only for
+    /// new commits.
+    pub history: HistoryState,
+    /// The history judged against the notes; reset when either changes.
+    timeliness: OnceLock<Option<Arc<Timeliness>>>,
+}
+
+/// Whether the history is read, and why not.
+#[derive(Debug, Clone)]
+pub enum HistoryState {
+    /// `data.git: false`.
+    Off,
+    Unavailable(Unavailable),
+    Read(History),
 }
 
 impl Workspace {
@@ -89,8 +108,11 @@ impl Workspace {
             discovery: Vec::new(),
             sorted: OnceLock::new(),
             model_diagnostics: OnceLock::new(),
+            history: HistoryState::Off,
+            timeliness: OnceLock::new(),
         };
         ws.refresh_notes(true);
+        ws.read_history();
         Ok(ws)
     }
 
@@ -113,7 +135,68 @@ impl Workspace {
         }
         let mut changes = self.refresh_notes(config_changed);
         changes.config = config_changed;
+        if config_changed {
+            self.read_history();
+        } else if self.update_history() {
+            changes.history = true;
+        }
         Ok(changes)
+    }
+
+    /// Read the history whole, as the configuration says.
+    fn read_history(&mut self) {
+        self.history = match self.config.data.git {
+            GitMode::Off => HistoryState::Off,
+            GitMode::Auto | GitMode::On => match History::read(&self.root) {
+                Ok(h) => HistoryState::Read(h),
+                Err(e) => HistoryState::Unavailable(e),
+            },
+        };
+        self.timeliness = OnceLock::new();
+    }
+
+    /// Read the commits made since the last read (a cheap look at `HEAD`
+    /// when there are none). Whether anything changed.
+    pub fn update_history(&mut self) -> bool {
+        let changed = match &mut self.history {
+            HistoryState::Off => false,
+            HistoryState::Read(h) => match h.update() {
+                Ok(changed) => changed,
+                Err(e) => {
+                    self.history = HistoryState::Unavailable(e);
+                    true
+                }
+            },
+            // A repository made (`git init`) while watching.
+            HistoryState::Unavailable(_) => match History::read(&self.root) {
+                Ok(h) => {
+                    self.history = HistoryState::Read(h);
+                    true
+                }
+                Err(_) => false,
+            },
+        };
+        if changed {
+            self.timeliness = OnceLock::new();
+        }
+        changed
+    }
+
+    /// SPEC §8's judgement of the notes against the history; `None`
+    /// without a history.
+    pub fn timeliness(&self) -> Option<Arc<Timeliness>> {
+        self.timeliness
+            .get_or_init(|| match &self.history {
+                HistoryState::Read(h) => Some(Arc::new(Timeliness::new(self.sorted_notes(), h, &self.config))),
+                _ => None,
+            })
+            .clone()
+    }
+
+    /// The figures of `analyse`, with SPEC §8's added.
+    pub fn with_timeliness(&self, figures: Figures) -> Figures {
+        let t = self.timeliness().map(|t| t.figures(figures.as_of));
+        figures.with_timeliness(t)
     }
 
     /// Re-read only `paths` (absolute, as a watcher names them), when each
@@ -158,6 +241,7 @@ impl Workspace {
         }
         self.sorted = OnceLock::new();
         self.model_diagnostics = OnceLock::new();
+        self.timeliness = OnceLock::new();
         Some(changes)
     }
 
@@ -192,6 +276,7 @@ impl Workspace {
         self.sources = next;
         self.sorted = OnceLock::new();
         self.model_diagnostics = OnceLock::new();
+        self.timeliness = OnceLock::new();
         changes
     }
 
@@ -252,14 +337,43 @@ impl Workspace {
                 .iter()
                 .cloned(),
         );
+        all.extend(self.late_edit_warnings(as_of));
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         all
+    }
+
+    /// SPEC §8: each late edit `late_edits` counts (authored in the 30 days
+    /// ending at `as_of`) is a warning at its note, so `check` lists it and
+    /// the Data box's warnings agree with `data.timeliness.late_edits`.
+    fn late_edit_warnings(&self, as_of: NaiveDate) -> Vec<Diagnostic> {
+        let Some(t) = self.timeliness() else { return Vec::new() };
+        t.late_edits_in_window(as_of)
+            .map(|e| {
+                Diagnostic::warning(
+                    &e.note,
+                    Pos::START,
+                    Code::LateEdit,
+                    format!(
+                        "late edit: commit {} on {} changed this note dated {} ({} days later): {}",
+                        e.commit,
+                        e.date,
+                        e.note_date,
+                        e.days_after(),
+                        e.description()
+                    ),
+                )
+                .with_hint(format!(
+                    "facts of a note are settled {} days after its date; record a change in the day's note instead",
+                    self.config.data.late_edit_days
+                ))
+            })
+            .collect()
     }
 
     /// The figures of SPEC §4 as of `as_of`.
     pub fn figures(&self, as_of: NaiveDate) -> Figures {
         let (journal, diagnostics) = self.journal_and_diagnostics(as_of);
-        analyse::analyse(&journal, &self.config, Tally::of(&diagnostics))
+        self.with_timeliness(analyse::analyse(&journal, &self.config, Tally::of(&diagnostics)))
     }
 }
 

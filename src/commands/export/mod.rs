@@ -400,7 +400,8 @@ pub fn render(
     stamp: ics::Stamp,
 ) -> Result<String> {
     let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
-    let figures = crate::analyse::analyse(&journal, &ws.config, crate::model::diagnostic::Tally::of(&diagnostics));
+    let figures =
+        ws.with_timeliness(crate::analyse::analyse(&journal, &ws.config, crate::model::diagnostic::Tally::of(&diagnostics)));
     let export = Export::build(&journal, &ws.config, figures);
     match format {
         Format::Json => Ok(json(&export, what)),
