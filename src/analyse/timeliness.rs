@@ -32,6 +32,20 @@ pub struct TimelinessFigures {
 }
 
 impl TimelinessFigures {
+    /// One line for a person: `3 of 4 notes written on time (the longest 3
+    /// days late); 2 late edits`.
+    pub fn sentence(&self) -> String {
+        let mut out = match self.committed {
+            0 => "no note of the last 30 days is committed yet".to_string(),
+            n => format!("{} of {n} {} written on time", self.on_time, if n == 1 { "note" } else { "notes" }),
+        };
+        if let Some(lag) = self.max_lag_days.filter(|_| self.backfilled > 0) {
+            out.push_str(&format!(" (the longest {} after)", plural(lag as usize, "day", "days")));
+        }
+        out.push_str(&format!("; {} in 30 days", plural(self.late_edits, "late edit", "late edits")));
+        out
+    }
+
     /// The §8 rule; `None` when it has no effect on the Data box.
     pub fn light(&self) -> Option<Light> {
         match self.rate {
