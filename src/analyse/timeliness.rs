@@ -113,6 +113,8 @@ pub struct Timeliness {
     pub notes: Vec<NoteWritten>,
     /// Every late edit, in commit order.
     pub late_edits: Vec<LateEdit>,
+    /// Path → index into `notes`.
+    by_path: std::collections::HashMap<String, usize>,
 }
 
 impl Timeliness {
@@ -123,7 +125,24 @@ impl Timeliness {
             .map(|n| NoteWritten { path: n.path.clone(), date: n.date, written: history.written(&n.path).map(|a| a.date) })
             .collect();
         let versioned_since = notes.iter().filter_map(|n| n.written).min();
-        Timeliness { settings: config.data, versioned_since, notes, late_edits: late_edits(history, config) }
+        let by_path = notes.iter().enumerate().map(|(i, n)| (n.path.clone(), i)).collect();
+        Timeliness { settings: config.data, versioned_since, notes, late_edits: late_edits(history, config), by_path }
+    }
+
+    /// When the note at `path` was written.
+    pub fn of_note(&self, path: &str) -> Option<&NoteWritten> {
+        self.by_path.get(path).map(|&i| &self.notes[i])
+    }
+
+    /// The late edits of the note at `path` authored on or before `as_of`.
+    pub fn edits_of<'s>(&'s self, path: &'s str, as_of: NaiveDate) -> impl Iterator<Item = &'s LateEdit> + 's {
+        self.late_edits.iter().filter(move |e| e.note == path && e.date <= as_of)
+    }
+
+    /// Is this note judged at all (on or after the versioned-since date,
+    /// committed)? A note dated before is imported, not late.
+    pub fn is_imported(&self, n: &NoteWritten) -> bool {
+        self.versioned_since.is_some_and(|s| n.date < s)
     }
 
     /// The notes the figures as of `as_of` judge: dated in the window, on

@@ -193,6 +193,15 @@ impl Workspace {
             .clone()
     }
 
+    /// Why the history is not read, for the Data page.
+    pub fn history_note(&self) -> Option<String> {
+        match &self.history {
+            HistoryState::Off => Some("not read: `data.git` is false in saleslog.yaml".into()),
+            HistoryState::Unavailable(e) => Some(format!("not read: {e}")),
+            HistoryState::Read(_) => None,
+        }
+    }
+
     /// The figures of `analyse`, with SPEC §8's added.
     pub fn with_timeliness(&self, figures: Figures) -> Figures {
         let t = self.timeliness().map(|t| t.figures(figures.as_of));
