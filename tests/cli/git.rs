@@ -482,3 +482,59 @@ fn ten_thousand_commits_are_read_in_one_pass() {
     let d = start + chrono::Duration::days(3305);
     assert_eq!(timeliness(&r.path(), &d.to_string()), figures(30, 27, Some(2), Some(0.9), 1));
 }
+
+#[test]
+fn the_data_page_note_pages_and_export_show_it() {
+    let r = Repo::new();
+    november(&r);
+    let out = r.dir.path().join("site");
+    let run = run_in(&r.path(), "2026-11-27", &["build", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let data = std::fs::read_to_string(out.join("data.html")).unwrap();
+    assert!(data.contains("3 of 4 notes written on time (the longest 3 days after); 2 late edits in 30 days"), "{data}");
+    assert!(data.contains("Versioned since 2 Nov 2026"));
+    assert!(data.contains("deal globex: amount 40,000 → 55,000; commitment acme-pricing: due 2026-11-10 → 2026-11-20"));
+    assert!(data.contains("note deleted (1 commitment)"));
+    let strip = &data[data.find("<ol class=\"strip\"").unwrap()..];
+    let strip = &strip[..strip.find("</ol>").unwrap()];
+    let class_of = |iso: &str| {
+        let data = strip;
+        let at = data.find(&format!("<time datetime=\"{iso}\"")).unwrap_or_else(|| panic!("{iso} in the strip"));
+        let li = data[..at].rfind("<li class=\"").unwrap();
+        data[li + 11..].split('"').next().unwrap().to_string()
+    };
+    assert_eq!(class_of("2026-10-29"), "none");
+    assert_eq!(class_of("2026-10-30"), "imported");
+    assert_eq!(class_of("2026-11-02"), "on-day");
+    assert_eq!(class_of("2026-11-03"), "backfilled");
+    assert_eq!(class_of("2026-11-04"), "next-day");
+    assert_eq!(class_of("2026-11-06"), "on-day");
+    assert_eq!(class_of("2026-11-25"), "uncommitted");
+    assert_eq!(class_of("2026-11-27"), "none");
+
+    let page = |needle: &str| {
+        walkdir::WalkDir::new(out.join("notes"))
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name().to_string_lossy() == needle)
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .next()
+            .unwrap_or_else(|| panic!("a page {needle}"))
+    };
+    assert!(page("2026-11-03.html").contains("written 6 Nov 2026, 3 days after its date"));
+    let edited = page("2026-11-02.html");
+    assert!(edited.contains("written 2 Nov 2026") && edited.contains("Edited later: 15 Nov 2026"), "{edited}");
+    assert!(page("2026-11-26.html").contains("not committed yet"));
+
+    let export = run_in(&r.path(), "2026-11-27", &["export", "--format", "json"]);
+    let v: Value = serde_json::from_str(&export.stdout).unwrap();
+    let edits = v["late_edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 2);
+    assert_eq!(edits[1]["note"], "2026-11-09.md");
+    assert_eq!(edits[1]["date"], "2026-11-25");
+    assert_eq!(edits[1]["changes"], json!(["note deleted (1 commitment)"]));
+    // Before the deletion, the export has only the first.
+    let export = run_in(&r.path(), "2026-11-20", &["export", "--format", "json"]);
+    let v: Value = serde_json::from_str(&export.stdout).unwrap();
+    assert_eq!(v["late_edits"].as_array().unwrap().len(), 1);
+}
