@@ -112,21 +112,22 @@ pub struct Timeliness {
     /// Every note, in (date, path) order.
     pub notes: Vec<NoteWritten>,
     /// Every late edit, in commit order.
-    pub late_edits: Vec<LateEdit>,
+    pub late_edits: Arc<Vec<LateEdit>>,
     /// Path → index into `notes`.
     by_path: std::collections::HashMap<String, usize>,
 }
 
 impl Timeliness {
-    /// Judge the journal's notes against its history.
-    pub fn new(notes: &[Arc<Note>], history: &History, config: &Config) -> Timeliness {
+    /// Judge the journal's notes against its history, whose late edits
+    /// ([`late_edits`]) are already found.
+    pub fn new(notes: &[Arc<Note>], history: &History, config: &Config, late_edits: Arc<Vec<LateEdit>>) -> Timeliness {
         let notes: Vec<NoteWritten> = notes
             .iter()
             .map(|n| NoteWritten { path: n.path.clone(), date: n.date, written: history.written(&n.path).map(|a| a.date) })
             .collect();
         let versioned_since = notes.iter().filter_map(|n| n.written).min();
         let by_path = notes.iter().enumerate().map(|(i, n)| (n.path.clone(), i)).collect();
-        Timeliness { settings: config.data, versioned_since, notes, late_edits: late_edits(history, config), by_path }
+        Timeliness { settings: config.data, versioned_since, notes, late_edits, by_path }
     }
 
     /// When the note at `path` was written.
@@ -191,12 +192,13 @@ fn output_inside(config: &Config) -> Option<String> {
     (!std::path::Path::new(out).is_absolute() && !out.starts_with("..")).then(|| out.to_string())
 }
 
-/// Every (commit, note) pair of the history that is a late edit.
-pub fn late_edits(history: &History, config: &Config) -> Vec<LateEdit> {
+/// Every (commit, note) pair of the history that is a late edit, among its
+/// changes from index `from` on (what a watch session has not judged yet).
+pub fn late_edits(history: &History, config: &Config, from: usize) -> Vec<LateEdit> {
     let output = output_inside(config);
     let is_note = |rel: &str| is_note_path(rel, output.as_deref());
     let mut edits = Vec::new();
-    for change in &history.changes {
+    for change in history.changes.iter().skip(from) {
         if !is_note(&change.old_path) {
             continue;
         }

@@ -6,7 +6,7 @@
 //! only files whose size or modification time changed, so a save costs one
 //! note's parse plus the (cheap) fold and analyses.
 
-use crate::analyse::timeliness::Timeliness;
+use crate::analyse::timeliness::{LateEdit, Timeliness};
 use crate::analyse::{self, Figures};
 use crate::error::{Error, Result};
 use crate::model::config::{self, Config};
@@ -80,6 +80,14 @@ pub struct Workspace {
     pub history: HistoryState,
     /// The history judged against the notes; reset when either changes.
     timeliness: OnceLock<Option<Arc<Timeliness>>>,
+    /// The history's late edits: they depend on the history and the
+    /// configuration, not on today's notes, so a save does not judge them
+    /// again, and new commits are judged alone.
+    late_edits: Arc<Vec<LateEdit>>,
+    /// (history epoch, changes judged) of `late_edits`.
+    late_edits_upto: (u64, usize),
+    /// When a missing history was last looked for.
+    history_retry: Option<std::time::Instant>,
 }
 
 /// Whether the history is read, and why not.
@@ -110,6 +118,9 @@ impl Workspace {
             model_diagnostics: OnceLock::new(),
             history: HistoryState::Off,
             timeliness: OnceLock::new(),
+            late_edits: Arc::default(),
+            late_edits_upto: (0, 0),
+            history_retry: None,
         };
         ws.refresh_notes(true);
         ws.read_history();
@@ -145,6 +156,7 @@ impl Workspace {
 
     /// Read the history whole, as the configuration says.
     fn read_history(&mut self) {
+        self.history_retry = Some(std::time::Instant::now());
         self.history = match self.config.data.git {
             GitMode::Off => HistoryState::Off,
             GitMode::Auto | GitMode::On => match History::read(&self.root) {
@@ -152,7 +164,26 @@ impl Workspace {
                 Err(e) => HistoryState::Unavailable(e),
             },
         };
+        self.late_edits_upto = (0, 0);
+        self.sync_late_edits();
+    }
+
+    /// Judge the changes of the history not judged yet.
+    fn sync_late_edits(&mut self) {
         self.timeliness = OnceLock::new();
+        let HistoryState::Read(h) = &self.history else {
+            self.late_edits = Arc::default();
+            self.late_edits_upto = (0, 0);
+            return;
+        };
+        let (epoch, upto) = self.late_edits_upto;
+        if epoch != h.epoch || upto > h.changes.len() {
+            self.late_edits = Arc::new(crate::analyse::timeliness::late_edits(h, &self.config, 0));
+        } else if upto < h.changes.len() {
+            let more = crate::analyse::timeliness::late_edits(h, &self.config, upto);
+            Arc::make_mut(&mut self.late_edits).extend(more);
+        }
+        self.late_edits_upto = (h.epoch, h.changes.len());
     }
 
     /// Read the commits made since the last read (a cheap look at `HEAD`
@@ -167,17 +198,22 @@ impl Workspace {
                     true
                 }
             },
-            // A repository made (`git init`) while watching.
-            HistoryState::Unavailable(_) => match History::read(&self.root) {
-                Ok(h) => {
-                    self.history = HistoryState::Read(h);
-                    true
+            // A repository made (`git init`) while watching: looked for
+            // now and then, not at every save.
+            HistoryState::Unavailable(_) if self.history_retry.is_none_or(|t| t.elapsed().as_secs() >= 5) => {
+                self.history_retry = Some(std::time::Instant::now());
+                match History::read(&self.root) {
+                    Ok(h) => {
+                        self.history = HistoryState::Read(h);
+                        true
+                    }
+                    Err(_) => false,
                 }
-                Err(_) => false,
-            },
+            }
+            HistoryState::Unavailable(_) => false,
         };
         if changed {
-            self.timeliness = OnceLock::new();
+            self.sync_late_edits();
         }
         changed
     }
@@ -187,7 +223,9 @@ impl Workspace {
     pub fn timeliness(&self) -> Option<Arc<Timeliness>> {
         self.timeliness
             .get_or_init(|| match &self.history {
-                HistoryState::Read(h) => Some(Arc::new(Timeliness::new(self.sorted_notes(), h, &self.config))),
+                HistoryState::Read(h) => {
+                    Some(Arc::new(Timeliness::new(self.sorted_notes(), h, &self.config, self.late_edits.clone())))
+                }
                 _ => None,
             })
             .clone()

@@ -101,9 +101,15 @@ pub struct History {
     pub commits: Vec<Commit>,
     /// Repository path of every file in `HEAD`'s tree → its origin.
     origins: HashMap<String, Authored>,
-    /// Modifications and deletions of journal files, in commit order.
+    /// Modifications and deletions of journal files, in commit order;
+    /// [`History::update`] only appends to it.
     pub changes: Vec<FileChange>,
+    /// Which whole read this is: a new one after each full read, so what
+    /// was derived from `changes` is known to be stale.
+    pub epoch: u64,
 }
+
+static EPOCH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// One entry of `--raw` output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +145,7 @@ impl History {
             commits: Vec::new(),
             origins: HashMap::new(),
             changes: Vec::new(),
+            epoch: EPOCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         history.head = head(root)?;
         if let Some(head) = history.head.clone() {
@@ -157,11 +164,12 @@ impl History {
             return Ok(false);
         }
         match (self.head.clone(), now.clone()) {
-            (Some(old), Some(new)) => {
-                if !self.replay(&new, Some(&old))? {
-                    *self = History::read(&self.root)?;
-                }
-            }
+            (Some(old), Some(new)) => match self.replay(&new, Some(&old)) {
+                Ok(true) => {}
+                // Not built on the old head, or a read failed half-way
+                // (the origins were being moved): read it all again.
+                Ok(false) | Err(_) => *self = History::read(&self.root)?,
+            },
             _ => *self = History::read(&self.root)?,
         }
         Ok(true)
@@ -208,6 +216,10 @@ impl History {
         // Every parent is either read now, the old head, or (in a shallow
         // clone) absent: otherwise the base of the replay is unknown.
         if let Some(old) = since {
+            // A head moved back (a reset) has nothing new to read.
+            if !known.contains(head) {
+                return Ok(false);
+            }
             let builds_on_old = logged
                 .iter()
                 .flat_map(|c| &c.commit.parents)
@@ -431,6 +443,29 @@ fn locate(root: &Path) -> Result<String, Unavailable> {
     Ok(lines.next().unwrap_or_default().to_string())
 }
 
+/// What to watch to see a commit, a checkout or a reset while serving:
+/// the git folder (its `HEAD` and `packed-refs`, not recursively) and the
+/// shared `refs/` folder (recursively). `None` outside a repository.
+pub fn watch_paths(root: &Path) -> Option<(PathBuf, PathBuf)> {
+    let out = git(root, &["rev-parse", "--absolute-git-dir", "--git-common-dir"], None).ok()?;
+    let text = String::from_utf8(out).ok()?;
+    let mut lines = text.lines();
+    let git_dir = PathBuf::from(lines.next()?);
+    let common = PathBuf::from(lines.next()?);
+    let common = if common.is_absolute() { common } else { root.join(common) };
+    Some((git_dir, common.join("refs")))
+}
+
+/// Does a change at `path` (under [`watch_paths`]) move `HEAD`? Lock
+/// files do not: their rename over the ref does.
+pub fn moves_head(git_dir: &Path, refs: &Path, path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if name.ends_with(".lock") {
+        return false;
+    }
+    path.starts_with(refs) || path == git_dir.join("HEAD") || path == git_dir.join("packed-refs")
+}
+
 /// `HEAD`'s commit id, `None` when the branch has no commit yet.
 pub fn head(root: &Path) -> Result<Option<String>, Unavailable> {
     let out = command(root, &["rev-parse", "-q", "--verify", "HEAD^{commit}"])
@@ -638,6 +673,62 @@ mod tests {
         assert_eq!(log[2].commit.parents, vec!["bbb".to_string(), "ddd".to_string()]);
         assert!(log[2].diff.is_empty());
         assert!(parse_log(b"garbage").is_err());
+    }
+
+    /// A repository in a temporary folder, with git's identity and dates
+    /// from the environment (no machine configuration).
+    fn git_in(dir: &Path, date: &str, args: &[&str]) {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", dir)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Rep")
+            .env("GIT_AUTHOR_EMAIL", "rep@example.com")
+            .env("GIT_COMMITTER_NAME", "Rep")
+            .env("GIT_COMMITTER_EMAIL", "rep@example.com")
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    #[test]
+    fn new_commits_are_read_alone_and_a_reset_reads_all_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let day = |s: &str| crate::text::parse_date(s).unwrap();
+        git_in(root, "2026-11-02T10:00:00+0000", &["init", "-q", "-b", "main"]);
+        std::fs::write(root.join("2026-11-02.md"), "mood: 3\n").unwrap();
+        git_in(root, "2026-11-02T10:00:00+0000", &["add", "-A"]);
+        git_in(root, "2026-11-02T10:00:00+0000", &["commit", "-q", "-m", "a"]);
+        let mut h = History::read(root).unwrap();
+        assert_eq!(h.commits.len(), 1);
+        assert!(!h.update().unwrap(), "nothing new");
+
+        std::fs::write(root.join("2026-11-02.md"), "mood: 4\n").unwrap();
+        std::fs::write(root.join("2026-11-03.md"), "mood: 4\n").unwrap();
+        git_in(root, "2026-11-20T10:00:00+0000", &["add", "-A"]);
+        git_in(root, "2026-11-20T10:00:00+0000", &["commit", "-q", "-m", "b"]);
+        let epoch = h.epoch;
+        assert!(h.update().unwrap());
+        assert_eq!(h.epoch, epoch, "read incrementally");
+        assert_eq!(h.commits.len(), 2);
+        assert_eq!(h.written("2026-11-02.md").map(|a| a.date), Some(day("2026-11-02")));
+        assert_eq!(h.written("2026-11-03.md").map(|a| a.date), Some(day("2026-11-20")));
+        assert_eq!(h.changes.len(), 1);
+        assert_eq!(h.changes[0].old_text.as_deref(), Some("mood: 3\n"));
+        assert_eq!(h.changes[0].new_text.as_deref(), Some("mood: 4\n"));
+
+        git_in(root, "2026-11-21T10:00:00+0000", &["reset", "-q", "--hard", "HEAD~1"]);
+        assert!(h.update().unwrap());
+        assert_ne!(h.epoch, epoch, "read whole again");
+        assert_eq!(h.commits.len(), 1);
+        assert!(h.changes.is_empty());
+        assert_eq!(h.written("2026-11-03.md"), None);
     }
 
     #[test]

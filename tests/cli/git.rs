@@ -538,3 +538,66 @@ fn the_data_page_note_pages_and_export_show_it() {
     let v: Value = serde_json::from_str(&export.stdout).unwrap();
     assert_eq!(v["late_edits"].as_array().unwrap().len(), 1);
 }
+
+/// The strip's class for `iso` on a data page.
+fn strip_class(data: &str, iso: &str) -> String {
+    let strip = &data[data.find("<ol class=\"strip\"").expect("a strip")..];
+    let at = strip.find(&format!("<time datetime=\"{iso}\"")).expect("the day in the strip");
+    let li = strip[..at].rfind("<li class=\"").unwrap();
+    strip[li + 11..].split('"').next().unwrap().to_string()
+}
+
+#[test]
+fn a_commit_while_watching_updates_the_data_page() {
+    use crate::harness::{is_rebuild_line, Spawned};
+    use std::time::Duration;
+    // At the repository's root (its .git inside the watched folder), and
+    // as a subfolder of the repository (its .git outside).
+    for sub in ["", "journal/"] {
+        let r = Repo::new();
+        r.note(&format!("{sub}2026-11-26.md"), "mood: 3");
+        r.commit("2026-11-26T18:00:00+0000", "Thu");
+        r.note(&format!("{sub}2026-11-27.md"), "mood: 4");
+        let journal = r.join(sub.trim_end_matches('/'));
+        let out = r.dir.path().join("site");
+        let w = Spawned::start(&[
+            "--today",
+            "2026-11-27",
+            "watch",
+            journal.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        w.wait_for_line(is_rebuild_line, Duration::from_secs(30));
+        let data = || std::fs::read_to_string(out.join("data.html")).unwrap();
+        assert_eq!(strip_class(&data(), "2026-11-27"), "uncommitted");
+        let mark = w.mark();
+        // Only git's files change: the note is on disk already.
+        r.commit("2026-11-27T18:00:00+0000", "Fri");
+        let line = w.wait_for_line_after(mark, is_rebuild_line, Duration::from_secs(30));
+        assert!(line.contains("new commits"), "{line}");
+        assert_eq!(strip_class(&data(), "2026-11-27"), "on-day", "{sub}");
+        // A late edit committed while watching: the Data box says so.
+        let mark = w.mark();
+        r.note(&format!("{sub}2026-11-26.md"), "mood: 3");
+        r.write(&format!("{sub}2026-11-16.md"), "---\nmood: 2\n---\n");
+        r.commit("2026-11-27T19:00:00+0000", "an old note");
+        w.wait_for_line_after(mark, |l| is_rebuild_line(l) && l.contains("new commits"), Duration::from_secs(30));
+        let mark = w.mark();
+        std::fs::write(journal.join("2026-11-16.md"), "---\nmood: 4\n---\n").unwrap();
+        r.commit("2026-12-01T09:00:00+0000", "mood was better");
+        w.wait_for_line_after(mark, |l| is_rebuild_line(l) && l.contains("new commits"), Duration::from_secs(30));
+        // Authored after the report date: not in the window.
+        assert!(!data().contains("mood 2 → 4"));
+        let mark = w.mark();
+        std::fs::write(journal.join("2026-11-16.md"), "---\nmood: 5\n---\n").unwrap();
+        r.commit("2026-11-27T20:00:00+0000", "mood was even better");
+        w.wait_for_line_after(mark, |l| is_rebuild_line(l) && l.contains("new commits"), Duration::from_secs(30));
+        let page = data();
+        assert!(page.contains("mood 4 → 5"), "{page}");
+        // The same figures as a cold run: 2026-11-16 is dated before the
+        // versioned-since date (11-26), so imported, not judged; its edit
+        // authored on the 27th is the one late edit of the window.
+        assert_eq!(timeliness(&journal, "2026-11-27"), figures(2, 2, Some(0), Some(1.0), 1), "{sub}");
+    }
+}
