@@ -54,7 +54,7 @@ pipeline:                    # deals (the pipeline box)
 data:                        # timeliness, from this folder's git history (the data box)
   on_time_days: 1            # a note committed this many days after its date is on time
   late_edit_days: 7          # a commit changing a note's facts later is a late edit
-  git: auto                  # auto: read git when the journal is in a work tree; false: never
+  git: auto                  # auto: read git in a work tree; false: never read it
 "#;
 
 /// The `.gitignore` for a journal whose reports go to `output`.
