@@ -122,8 +122,15 @@ impl Workspace {
             late_edits_upto: (0, 0),
             history_retry: None,
         };
+        // The history is read (git works in its own process) while the
+        // notes are parsed: the two cost about the same on a long journal.
+        let reader = (ws.config.data.git != GitMode::Off).then(|| {
+            let root = root.to_path_buf();
+            std::thread::spawn(move || History::read(&root))
+        });
         ws.refresh_notes(true);
-        ws.read_history();
+        let read = reader.map(|r| r.join().unwrap_or_else(|_| Err(Unavailable::Failed("the reader stopped".into()))));
+        ws.set_history(read);
         Ok(ws)
     }
 
@@ -156,13 +163,17 @@ impl Workspace {
 
     /// Read the history whole, as the configuration says.
     fn read_history(&mut self) {
+        let read = (self.config.data.git != GitMode::Off).then(|| History::read(&self.root));
+        self.set_history(read);
+    }
+
+    /// Take a history read whole (`None`: not to be read).
+    fn set_history(&mut self, read: Option<std::result::Result<History, Unavailable>>) {
         self.history_retry = Some(std::time::Instant::now());
-        self.history = match self.config.data.git {
-            GitMode::Off => HistoryState::Off,
-            GitMode::Auto | GitMode::On => match History::read(&self.root) {
-                Ok(h) => HistoryState::Read(h),
-                Err(e) => HistoryState::Unavailable(e),
-            },
+        self.history = match read {
+            None => HistoryState::Off,
+            Some(Ok(h)) => HistoryState::Read(h),
+            Some(Err(e)) => HistoryState::Unavailable(e),
         };
         self.late_edits_upto = (0, 0);
         self.sync_late_edits();
