@@ -123,7 +123,11 @@ impl Timeliness {
     pub fn new(notes: &[Arc<Note>], history: &History, config: &Config, late_edits: Arc<Vec<LateEdit>>) -> Timeliness {
         let notes: Vec<NoteWritten> = notes
             .iter()
-            .map(|n| NoteWritten { path: n.path.clone(), date: n.date, written: history.written(&n.path).map(|a| a.date) })
+            .map(|n| NoteWritten {
+                path: n.path.clone(),
+                date: n.date,
+                written: history.written(&n.path).map(|a| a.date),
+            })
             .collect();
         let versioned_since = notes.iter().filter_map(|n| n.written).min();
         let by_path = notes.iter().enumerate().map(|(i, n)| (n.path.clone(), i)).collect();
@@ -269,35 +273,56 @@ pub fn describe(old: &Note, new: Option<&Note>, config: &Config) -> Vec<String> 
         StageField::Invalid => "invalid".to_string(),
         StageField::Set(id) => config.pipeline.stage(*id).name.clone(),
     };
-    items(&mut out, "deal", &old.deals, &new.deals, |d| d.id.clone(), |d: &DealMention| {
-        vec![
-            ("name", d.name.clone().unwrap_or_else(|| "none".into())),
-            ("stage", stage(&d.stage)),
-            ("amount", show_field(&d.amount, |a| amount(*a))),
-            ("close", show_field(&d.close, NaiveDate::to_string)),
-            ("next", show_field(&d.next, |s| quoted(s))),
-            ("contact", show_field(&d.contact, |s| quoted(s))),
-            ("source", show_field(&d.source, |s| quoted(s))),
-            ("reason", show_field(&d.reason, |s| quoted(s))),
-        ]
-    });
-    items(&mut out, "commitment", &old.commitments, &new.commitments, |c| c.id.clone(), |c: &CommitmentItem| {
-        vec![
-            ("what", c.what.as_deref().map_or("none".into(), quoted)),
-            ("to", c.to.as_deref().map_or("none".into(), quoted)),
-            ("due", opt_date(c.due)),
-            ("done", mark(c.done)),
-            ("dropped", mark(c.dropped)),
-            ("note", c.note.as_deref().map_or("none".into(), quoted)),
-        ]
-    });
-    items(&mut out, "task", &old.tasks, &new.tasks, |t| t.slug.clone(), |t: &TaskItem| {
-        vec![
-            ("ticked", if t.checked { "yes".into() } else { "no".into() }),
-            ("due", opt_date(t.due)),
-            ("done", opt_date(t.done)),
-        ]
-    });
+    items(
+        &mut out,
+        "deal",
+        &old.deals,
+        &new.deals,
+        |d| d.id.clone(),
+        |d: &DealMention| {
+            vec![
+                ("name", d.name.clone().unwrap_or_else(|| "none".into())),
+                ("stage", stage(&d.stage)),
+                ("amount", show_field(&d.amount, |a| amount(*a))),
+                ("close", show_field(&d.close, NaiveDate::to_string)),
+                ("next", show_field(&d.next, |s| quoted(s))),
+                ("contact", show_field(&d.contact, |s| quoted(s))),
+                ("source", show_field(&d.source, |s| quoted(s))),
+                ("reason", show_field(&d.reason, |s| quoted(s))),
+            ]
+        },
+    );
+    items(
+        &mut out,
+        "commitment",
+        &old.commitments,
+        &new.commitments,
+        |c| c.id.clone(),
+        |c: &CommitmentItem| {
+            vec![
+                ("what", c.what.as_deref().map_or("none".into(), quoted)),
+                ("to", c.to.as_deref().map_or("none".into(), quoted)),
+                ("due", opt_date(c.due)),
+                ("done", mark(c.done)),
+                ("dropped", mark(c.dropped)),
+                ("note", c.note.as_deref().map_or("none".into(), quoted)),
+            ]
+        },
+    );
+    items(
+        &mut out,
+        "task",
+        &old.tasks,
+        &new.tasks,
+        |t| t.slug.clone(),
+        |t: &TaskItem| {
+            vec![
+                ("ticked", if t.checked { "yes".into() } else { "no".into() }),
+                ("due", opt_date(t.due)),
+                ("done", opt_date(t.done)),
+            ]
+        },
+    );
     out
 }
 

@@ -496,10 +496,8 @@ impl Reader {
                     (Value::Bool(true), _) => d.git = GitMode::On,
                     (Value::Bool(false), _) => d.git = GitMode::Off,
                     (_, Some("auto")) | (Value::Null, _) => d.git = GitMode::Auto,
-                    _ => self.invalid(
-                        node.pos,
-                        format!("`data.git` must be auto, true or false, not `{}`", node.display()),
-                    ),
+                    _ => self
+                        .invalid(node.pos, format!("`data.git` must be auto, true or false, not `{}`", node.display())),
                 },
                 _ => {}
             }

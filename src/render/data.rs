@@ -119,12 +119,17 @@ pub fn view(site: &Site<'_>) -> DataView {
             _ => "",
         };
         stats.push(
-            Stat::new("Written on time", tf.rate.map_or("–".into(), format::pct), format!("of {} committed notes, 30 days", tf.committed))
-                .class(class),
+            Stat::new(
+                "Written on time",
+                tf.rate.map_or("–".into(), format::pct),
+                format!("of {} committed notes, 30 days", tf.committed),
+            )
+            .class(class),
         );
-        stats.push(Stat::new("Late edits", tf.late_edits.to_string(), "facts changed long after, 30 days").class(
-            if tf.late_edits > 0 { "amber" } else { "" },
-        ));
+        stats.push(
+            Stat::new("Late edits", tf.late_edits.to_string(), "facts changed long after, 30 days")
+                .class(if tf.late_edits > 0 { "amber" } else { "" }),
+        );
     }
     DataView {
         stats,
@@ -149,7 +154,9 @@ fn timeliness_view(site: &Site<'_>, t: &Timeliness) -> TimelinessView {
             let lag = notes.iter().map(|n| n.lag()).max_by_key(|l| l.map_or(i64::MAX, |l| l));
             let (class, title) = match lag {
                 None => ("none", "no note".to_string()),
-                Some(_) if notes.iter().all(|n| t.is_imported(n)) => ("imported", "before versioning began".to_string()),
+                Some(_) if notes.iter().all(|n| t.is_imported(n)) => {
+                    ("imported", "before versioning began".to_string())
+                }
                 Some(None) => ("uncommitted", "not committed".to_string()),
                 Some(Some(0)) => ("on-day", "written on the day".to_string()),
                 Some(Some(1)) => ("next-day", "written the next day".to_string()),

@@ -250,7 +250,11 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         week_href: site.week_href(monday),
         written: site.timeliness.as_ref().and_then(|t| t.of_note(&note.path)).map(|w| match (w.written, w.lag()) {
             (Some(day), Some(0)) => format!("written {}", format::date_medium(day)),
-            (Some(day), Some(lag)) => format!("written {}, {} after its date", format::date_medium(day), format::plural(lag as usize, "day", "days")),
+            (Some(day), Some(lag)) => format!(
+                "written {}, {} after its date",
+                format::date_medium(day),
+                format::plural(lag as usize, "day", "days")
+            ),
             _ => "not committed yet".to_string(),
         }),
         edits: site

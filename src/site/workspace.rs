@@ -9,11 +9,11 @@
 use crate::analyse::timeliness::{LateEdit, Timeliness};
 use crate::analyse::{self, Figures};
 use crate::error::{Error, Result};
+use crate::model::config::GitMode;
 use crate::model::config::{self, Config};
 use crate::model::diagnostic::{Code, Diagnostic, Pos, Tally};
 use crate::model::journal::Journal;
 use crate::model::note::{self, Note};
-use crate::model::config::GitMode;
 use crate::source::discover::{self, Contents, SourceFile};
 use crate::source::git::{History, Unavailable};
 use chrono::NaiveDate;

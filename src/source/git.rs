@@ -220,10 +220,8 @@ impl History {
             if !known.contains(head) {
                 return Ok(false);
             }
-            let builds_on_old = logged
-                .iter()
-                .flat_map(|c| &c.commit.parents)
-                .all(|p| known.contains(p.as_str()) || p == old);
+            let builds_on_old =
+                logged.iter().flat_map(|c| &c.commit.parents).all(|p| known.contains(p.as_str()) || p == old);
             if !builds_on_old {
                 return Ok(false);
             }
@@ -296,7 +294,8 @@ impl History {
                 apply(&mut map, e, own);
                 if let Some(change) = self.change_of(e, first_index + i) {
                     let old_blob = Some(e.old_blob.clone());
-                    let new_blob = change.new_path.as_ref().filter(|_| is_file_mode(&e.new_mode)).map(|_| e.new_blob.clone());
+                    let new_blob =
+                        change.new_path.as_ref().filter(|_| is_file_mode(&e.new_mode)).map(|_| e.new_blob.clone());
                     blobs_wanted.extend(old_blob.iter().cloned());
                     blobs_wanted.extend(new_blob.iter().cloned());
                     pending.push((change, old_blob, new_blob));
@@ -629,12 +628,11 @@ fn parse_log(bytes: &[u8]) -> Result<Vec<LoggedCommit>, String> {
         let parents: Vec<String> = c.text()?.split(' ').filter(|p| !p.is_empty()).map(str::to_string).collect();
         let timestamp: i64 = c.text()?.trim().parse().map_err(|_| "unreadable author timestamp".to_string())?;
         let iso = c.text()?;
-        let date = iso
-            .get(..10)
-            .and_then(crate::text::parse_date)
-            .ok_or_else(|| format!("unreadable author date `{iso}`"))?;
+        let date =
+            iso.get(..10).and_then(crate::text::parse_date).ok_or_else(|| format!("unreadable author date `{iso}`"))?;
         let diff = c.raw_entries()?;
-        commits.push(LoggedCommit { commit: Commit { id, short, parents, authored: Authored { timestamp, date } }, diff });
+        commits
+            .push(LoggedCommit { commit: Commit { id, short, parents, authored: Authored { timestamp, date } }, diff });
         c.skip_newlines();
     }
     Ok(commits)

@@ -211,7 +211,8 @@ fn late_edits_are_check_warnings_at_the_note_in_words() {
     let v = report(&r.path(), "2026-11-27");
     let plain = {
         let j = tempfile::tempdir().unwrap();
-        for rel in ["2026-10-30.md", "2026-11-02.md", "2026-11-04.md", "2026-11-06.md", "2026-11-25.md", "2026-11-26.md"]
+        for rel in
+            ["2026-10-30.md", "2026-11-02.md", "2026-11-04.md", "2026-11-06.md", "2026-11-25.md", "2026-11-26.md"]
         {
             std::fs::copy(r.join(rel), j.path().join(rel)).unwrap();
         }
@@ -451,7 +452,13 @@ fn ten_thousand_commits_are_read_in_one_pass() {
         let lag = if i % 10 == 0 { 48 } else { 18 };
         commit(&mut stream, epoch(day, lag), &path, &format!("---\nmood: 3\nactivity: {{calls: {i}}}\n---\n"), true);
         // Prose added two days on: never a late edit.
-        commit(&mut stream, epoch(day, 50), &path, &format!("---\nmood: 3\nactivity: {{calls: {i}}}\n---\nProse.\n"), true);
+        commit(
+            &mut stream,
+            epoch(day, 50),
+            &path,
+            &format!("---\nmood: 3\nactivity: {{calls: {i}}}\n---\nProse.\n"),
+            true,
+        );
         commit(&mut stream, epoch(day, 51), "other/log.txt", &format!("{i}"), true);
         if i % 100 == 0 {
             // A late edit of an old note's facts, made 22 days after it.
@@ -491,7 +498,10 @@ fn the_data_page_note_pages_and_export_show_it() {
     let run = run_in(&r.path(), "2026-11-27", &["build", "-o", out.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let data = std::fs::read_to_string(out.join("data.html")).unwrap();
-    assert!(data.contains("3 of 4 notes written on time (the longest 3 days after); 2 late edits in 30 days"), "{data}");
+    assert!(
+        data.contains("3 of 4 notes written on time (the longest 3 days after); 2 late edits in 30 days"),
+        "{data}"
+    );
     assert!(data.contains("Versioned since 2 Nov 2026"));
     assert!(data.contains("deal globex: amount 40,000 → 55,000; commitment acme-pricing: due 2026-11-10 → 2026-11-20"));
     assert!(data.contains("note deleted (1 commitment)"));
@@ -560,14 +570,8 @@ fn a_commit_while_watching_updates_the_data_page() {
         r.note(&format!("{sub}2026-11-27.md"), "mood: 4");
         let journal = r.join(sub.trim_end_matches('/'));
         let out = r.dir.path().join("site");
-        let w = Spawned::start(&[
-            "--today",
-            "2026-11-27",
-            "watch",
-            journal.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let w =
+            Spawned::start(&["--today", "2026-11-27", "watch", journal.to_str().unwrap(), "-o", out.to_str().unwrap()]);
         w.wait_for_line(is_rebuild_line, Duration::from_secs(30));
         let data = || std::fs::read_to_string(out.join("data.html")).unwrap();
         assert_eq!(strip_class(&data(), "2026-11-27"), "uncommitted");
