@@ -12,6 +12,7 @@ mod days_off;
 mod export;
 mod faults;
 mod fuzz_regressions;
+mod git;
 mod init;
 mod new;
 mod oracle;
