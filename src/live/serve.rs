@@ -334,7 +334,7 @@ impl AsyncWrite for Stalling {
 
 /// A response body: a whole file or message, or a reload channel that
 /// lasts as long as the page.
-pub struct Body(Kind);
+struct Body(Kind);
 
 enum Kind {
     Whole(Option<Bytes>),
