@@ -9,17 +9,67 @@
 //! over server-sent events; the one-line script that listens for them, and
 //! the error overlay, are injected into HTML as it is served, so the files on
 //! disk stay identical to a plain `build`.
+//!
+//! It holds under what browsers and careless or hostile clients do (issue
+//! 11): hyper on a one-thread tokio runtime of its own, so no client waits
+//! for another; request heads are bounded in size, count and time; a
+//! connection whose client stops reading is dropped; open connections are
+//! capped; and each reload channel is a watch on the build status, so a
+//! publish never waits for a client. hyper and tokio stay inside this
+//! module: the watcher only sees [`Live`] and [`Running`].
 
 use crate::error::{Error, Result};
-use std::io::Write;
+use hyper::body::{Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
-use tiny_http::{Header, Method, Request, Response, Server};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::{oneshot, watch, Semaphore};
 
 /// The path of the reload channel.
 pub const EVENTS_PATH: &str = "/__saleslog/events";
+
+/// How often an idle reload channel gets a comment line: it keeps the
+/// connection open through idle timeouts on the way, and a client that went
+/// away is noticed when the write fails.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// What one client may cost the server. Each bound answers a way the
+/// previous server was stalled or bloated.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Open connections at once. More wait in the listen queue until one
+    /// closes. Below the usual 1024 open files a process may have.
+    connections: usize,
+    /// Bytes of one request head (request line and headers): one endless
+    /// header line is cut off with 431 instead of growing memory.
+    head_bytes: usize,
+    /// Header lines of one request; more get 431.
+    headers: usize,
+    /// Time to send a whole request head, and the longest a kept-alive
+    /// connection may sit idle before its next request (slowloris).
+    head_time: Duration,
+    /// The longest a response may wait for a client that stopped reading
+    /// (one that pipelines requests and never reads the answers).
+    write_stall: Duration,
+}
+
+const LIMITS: Limits = Limits {
+    connections: 768,
+    head_bytes: 32 * 1024,
+    headers: 100,
+    head_time: Duration::from_secs(10),
+    write_stall: Duration::from_secs(10),
+};
 
 /// Listens for reloads. The page says which build it shows (`since`), so a
 /// build that finishes between serving the page and the script connecting
@@ -44,10 +94,16 @@ pub struct BuildStatus {
 }
 
 /// Shared between the watcher, which publishes builds, and the server.
-#[derive(Default)]
+/// Every reload channel holds a receiver of `status`: a publish only
+/// replaces the value and wakes them, it never writes to a client.
 pub struct Live {
-    status: Mutex<BuildStatus>,
-    clients: Mutex<Vec<Box<dyn Write + Send>>>,
+    status: watch::Sender<BuildStatus>,
+}
+
+impl Default for Live {
+    fn default() -> Live {
+        Live { status: watch::Sender::new(BuildStatus::default()) }
+    }
 }
 
 impl Live {
@@ -56,36 +112,29 @@ impl Live {
     }
 
     pub fn status(&self) -> BuildStatus {
-        self.status.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.status.borrow().clone()
     }
 
     /// Record a finished build (its pages are fully written) and tell every
     /// open page to reload.
     pub fn publish(&self, problems: Vec<String>, failed: bool) {
-        {
-            let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        self.status.send_modify(|status| {
             status.generation += 1;
             status.problems = problems;
             status.failed = failed;
-        }
-        self.broadcast("data: reload\n\n");
+        });
     }
 
-    /// Send an SSE frame to every client, forgetting those that left.
-    fn broadcast(&self, frame: &str) {
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain_mut(|w| w.write_all(frame.as_bytes()).and_then(|_| w.flush()).is_ok());
-    }
-
+    /// Open reload channels.
     pub fn client_count(&self) -> usize {
-        self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.status.receiver_count()
     }
 }
 
-/// A running server.
+/// A running server. Dropping it stops the server.
 pub struct Running {
     pub addr: SocketAddr,
-    server: Arc<Server>,
+    stop: Option<oneshot::Sender<()>>,
 }
 
 impl Running {
@@ -99,134 +148,368 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
-        self.server.unblock();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
     }
 }
 
 /// Serve `root` on `bind:port`, or the next free port up to 10 above it.
 pub fn start(root: &Path, bind: IpAddr, port: u16, live: Arc<Live>) -> Result<Running> {
+    start_with(root, bind, port, live, LIMITS)
+}
+
+fn start_with(root: &Path, bind: IpAddr, port: u16, live: Arc<Live>, limits: Limits) -> Result<Running> {
     let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
-    let mut last_error = String::new();
-    let last = if port == 0 { 0 } else { port.saturating_add(10) };
-    for candidate in port..=last {
-        match Server::http(SocketAddr::new(bind, candidate)) {
-            Ok(server) => {
-                // The port actually bound (port 0 asks the system for one).
-                let addr = server.server_addr().to_ip().unwrap_or(SocketAddr::new(bind, candidate));
-                let server = Arc::new(server);
-                for _ in 0..4 {
-                    let (server, root, live) = (server.clone(), root.clone(), live.clone());
-                    std::thread::spawn(move || {
-                        while let Ok(request) = server.recv() {
-                            handle(request, &root, &live, addr);
-                        }
-                    });
+    // One thread runs every connection; files are read on a few blocking
+    // threads beside it, so a slow disk never holds up the others.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .max_blocking_threads(4)
+        .thread_name("saleslog-http")
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the web server: {e}")))?;
+    let listener = {
+        let _inside = runtime.enter();
+        let mut last_error = String::new();
+        let last = if port == 0 { 0 } else { port.saturating_add(10) };
+        let mut bound = None;
+        for candidate in port..=last {
+            match listen(SocketAddr::new(bind, candidate)) {
+                Ok(listener) => {
+                    bound = Some(listener);
+                    break;
                 }
-                let heartbeat = live.clone();
-                std::thread::spawn(move || loop {
-                    std::thread::sleep(Duration::from_secs(15));
-                    heartbeat.broadcast(": keep-alive\n\n");
-                });
-                return Ok(Running { addr, server });
+                Err(e) => last_error = e.to_string(),
             }
-            Err(e) => last_error = e.to_string(),
+        }
+        bound.ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot listen on {bind} ports {port}..{}: {last_error}; choose another with --port",
+                port.saturating_add(10)
+            ))
+        })?
+    };
+    // The port actually bound (port 0 asks the system for one).
+    let addr = listener.local_addr().unwrap_or(SocketAddr::new(bind, port));
+    let site = Arc::new(Site { root, live, addr });
+    let (stop, stopped) = oneshot::channel::<()>();
+    std::thread::Builder::new()
+        .name("saleslog-http".into())
+        .spawn(move || {
+            runtime.spawn(accept(listener, site, limits));
+            // Until the `Running` is dropped (or the sender with it).
+            let _ = runtime.block_on(stopped);
+            runtime.shutdown_background();
+        })
+        .map_err(|e| Error::Usage(format!("cannot start the web server: {e}")))?;
+    Ok(Running { addr, stop: Some(stop) })
+}
+
+/// A listening socket with a queue long enough for a burst of connections
+/// (hundreds of tabs' requests) to wait for a free slot.
+fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    // As std's TcpListener does: a restarted server gets its port back
+    // while the old connections linger in TIME_WAIT.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
+
+/// What every request needs to know.
+struct Site {
+    root: PathBuf,
+    live: Arc<Live>,
+    addr: SocketAddr,
+}
+
+/// Accept connections while fewer than `limits.connections` are open, each
+/// served on its own task.
+async fn accept(listener: TcpListener, site: Arc<Site>, limits: Limits) {
+    let slots = Arc::new(Semaphore::new(limits.connections));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.head_time)
+        .max_header_size(limits.head_bytes)
+        .max_headers(limits.headers)
+        .max_buf_size((2 * limits.head_bytes).max(8192))
+        .keep_alive(true);
+    let http = Arc::new(http);
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else { return };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors, most likely: let some close.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let (http, site) = (http.clone(), site.clone());
+        tokio::spawn(async move {
+            let io = hyper_util::rt::TokioIo::new(Stalling::new(stream, limits.write_stall));
+            let service = hyper::service::service_fn(move |request| {
+                let site = site.clone();
+                async move { Ok::<_, Infallible>(respond(request, &site).await) }
+            });
+            // A connection's errors (a reset, a timeout, a malformed
+            // request hyper already answered) end that connection only.
+            let _ = http.serve_connection(io, service).await;
+            drop(slot);
+        });
+    }
+}
+
+/// A connection whose writes give up once the client has taken no byte for
+/// `limit`: a client that never reads cannot hold a slot for ever.
+struct Stalling {
+    stream: TcpStream,
+    limit: Duration,
+    /// Armed when a write first finds the client's buffer full.
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl Stalling {
+    fn new(stream: TcpStream, limit: Duration) -> Stalling {
+        Stalling { stream, limit, stalled: None }
+    }
+
+    fn progress<T>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.stalled = None;
+            return poll;
+        }
+        let limit = self.limit;
+        let stalled = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the client stopped reading"))),
+            Poll::Pending => Poll::Pending,
         }
     }
-    Err(Error::Usage(format!(
-        "cannot listen on {bind} ports {port}..{}: {last_error}; choose another with --port",
-        port.saturating_add(10)
-    )))
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+impl AsyncRead for Stalling {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
 }
 
-fn handle(request: Request, root: &Path, live: &Live, addr: SocketAddr) {
-    let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_string());
-    if !host_allowed(host.as_deref(), addr) {
-        let _ = request.respond(Response::from_string("400 bad Host header\n").with_status_code(400));
-        return;
+impl AsyncWrite for Stalling {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.progress(cx, poll)
     }
-    let method = request.method().clone();
-    if method != Method::Get && method != Method::Head {
-        let _ = request.respond(
-            Response::from_string("405 method not allowed\n")
-                .with_status_code(405)
-                .with_header(header("Allow", "GET, HEAD")),
-        );
-        return;
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.progress(cx, poll)
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_flush(cx);
+        this.progress(cx, poll)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.stream).poll_shutdown(cx);
+        this.progress(cx, poll)
+    }
+}
+
+/// A response body: a whole file or message, or a reload channel that
+/// lasts as long as the page.
+struct Body(Kind);
+
+enum Kind {
+    Whole(Option<Bytes>),
+    Events(Box<EventStream>),
+}
+
+impl Body {
+    fn whole(bytes: impl Into<Bytes>) -> Body {
+        Body(Kind::Whole(Some(bytes.into())))
+    }
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match &mut self.get_mut().0 {
+            Kind::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Kind::Events(events) => events.poll_next(cx).map(|frame| frame.map(|b| Ok(Frame::data(b)))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self.0, Kind::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.0 {
+            Kind::Whole(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Kind::Events(_) => SizeHint::default(),
+        }
+    }
+}
+
+type NextBuild = Pin<Box<dyn Future<Output = Option<watch::Receiver<BuildStatus>>> + Send>>;
+
+/// One page's reload channel: a `reload` event after every build, a
+/// comment line when idle.
+struct EventStream {
+    /// Sent first: the greeting, and a reload if the page missed a build.
+    first: Option<Bytes>,
+    /// Resolves at the next publish; `None` once the server is gone.
+    next: Option<NextBuild>,
+    heartbeat: Pin<Box<tokio::time::Sleep>>,
+}
+
+async fn next_build(mut status: watch::Receiver<BuildStatus>) -> Option<watch::Receiver<BuildStatus>> {
+    status.changed().await.ok()?;
+    Some(status)
+}
+
+impl EventStream {
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
+        if let Some(first) = self.first.take() {
+            return Poll::Ready(Some(first));
+        }
+        let Some(next) = self.next.as_mut() else { return Poll::Ready(None) };
+        if let Poll::Ready(status) = next.as_mut().poll(cx) {
+            // Several builds published while the client was slow coalesce
+            // into one reload: the watch keeps only the latest.
+            self.next = status.map(|s| Box::pin(next_build(s)) as NextBuild);
+            return Poll::Ready(self.next.as_ref().map(|_| Bytes::from_static(b"data: reload\n\n")));
+        }
+        if self.heartbeat.as_mut().poll(cx).is_ready() {
+            self.heartbeat.as_mut().reset(tokio::time::Instant::now() + HEARTBEAT);
+            return Poll::Ready(Some(Bytes::from_static(b": keep-alive\n\n")));
+        }
+        Poll::Pending
+    }
+}
+
+/// The reload channel of a page showing build `since`.
+fn events(live: &Live, since: Option<u64>) -> Response<Body> {
+    let mut status = live.status.subscribe();
+    // Read and marked seen in one step: a build published from here on
+    // wakes `next_build`; one published before shows in `generation`.
+    let generation = status.borrow_and_update().generation;
+    let mut first = String::from(": connected\n\n");
+    if since.is_some_and(|n| n != generation) {
+        first.push_str("data: reload\n\n");
+    }
+    let stream = EventStream {
+        first: Some(Bytes::from(first)),
+        next: Some(Box::pin(next_build(status))),
+        heartbeat: Box::pin(tokio::time::sleep(HEARTBEAT)),
+    };
+    let mut response = Response::new(Body(Kind::Events(Box::new(stream))));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
+    let mut response = Response::new(Body::whole(Bytes::from_static(text.as_bytes())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}
+
+fn not_found() -> Response<Body> {
+    plain(StatusCode::NOT_FOUND, "404 not found\n")
+}
+
+async fn respond(request: Request<Incoming>, site: &Site) -> Response<Body> {
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    // A request in absolute form (`GET http://name/ …`) names its host in
+    // the target too: both must be this server.
+    let target_ok = request.uri().authority().is_none_or(|a| host_allowed(Some(a.as_str()), site.addr));
+    if !host_allowed(host, site.addr) || !target_ok {
+        return plain(StatusCode::BAD_REQUEST, "400 bad Host header\n");
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "405 method not allowed\n");
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let path = request.uri().path().to_string();
     if path == EVENTS_PATH {
-        let since = url
-            .split_once('?')
-            .and_then(|(_, query)| query.split('&').find_map(|kv| kv.strip_prefix("since=")))
+        let since = request
+            .uri()
+            .query()
+            .and_then(|query| query.split('&').find_map(|kv| kv.strip_prefix("since=")))
             .and_then(|n| n.parse::<u64>().ok());
-        let mut writer = request.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: connected\n\n";
-        if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_err() {
-            return;
-        }
-        // Under the clients lock, so a build published meanwhile either
-        // finds this client or is seen here.
-        let mut clients = live.clients.lock().unwrap_or_else(|e| e.into_inner());
-        if since.is_some_and(|n| n != live.status().generation) {
-            let _ = writer.write_all(b"data: reload\n\n").and_then(|_| writer.flush());
-        } else {
-            clients.push(writer);
-        }
-        return;
+        return events(&site.live, since);
     }
-    let Some(file) = resolve(root, &path) else {
-        let status = live.status();
+    let (root, status) = (site.root.clone(), site.live.status());
+    // Resolving follows symlinks and reads the disk: off the thread that
+    // serves every connection.
+    tokio::task::spawn_blocking(move || page(&root, &path, &status)).await.unwrap_or_else(|_| not_found())
+}
+
+/// The response for a file request: the file (HTML with the script and
+/// overlay injected), the placeholder while there are no reports, or 404.
+fn page(root: &Path, path: &str, status: &BuildStatus) -> Response<Body> {
+    let Some(bytes) = resolve(root, path).and_then(|file| Some((std::fs::read(&file).ok()?, file))) else {
         let page = path.ends_with('/') || path.ends_with(".html");
         let no_reports = !root.join("index.html").is_file();
         if page && no_reports && (status.failed || status.generation == 0) {
             // No page yet (the first build failed, or is still running):
             // say so, with the overlay, and reload when a build lands.
-            let _ = request.respond(placeholder(&status));
-        } else {
-            let _ = request.respond(not_found());
+            return placeholder(status);
         }
-        return;
+        return not_found();
     };
-    let Ok(bytes) = std::fs::read(&file) else {
-        let _ = request.respond(not_found());
-        return;
-    };
+    let (bytes, file) = bytes;
     let content_type = content_type(&file);
     let bytes = if content_type.starts_with("text/html") {
-        inject(&String::from_utf8_lossy(&bytes), &live.status()).into_bytes()
+        inject(&String::from_utf8_lossy(&bytes), status).into_bytes()
     } else {
         bytes
     };
-    let response = Response::from_data(bytes)
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = request.respond(response);
+    let mut response = Response::new(Body::whole(bytes));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
 }
 
 /// The page served where there is none yet: 503, the reason, the overlay
 /// and the reload script.
-fn placeholder(status: &BuildStatus) -> Response<std::io::Cursor<Vec<u8>>> {
+fn placeholder(status: &BuildStatus) -> Response<Body> {
     let what =
         if status.generation == 0 { "The reports are being built…" } else { "No reports yet: the build failed." };
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>saleslog</title></head><body><h1>{what}</h1><p>This page reloads by itself when a build succeeds.</p></body></html>"
     );
-    Response::from_string(inject(&html, status))
-        .with_status_code(503)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-}
-
-fn not_found() -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string("404 not found\n")
-        .with_status_code(404)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+    let mut response = Response::new(Body::whole(inject(&html, status)));
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Whether a `Host` header names this server on a loopback name.
@@ -358,6 +641,128 @@ pub fn inject(html: &str, status: &BuildStatus) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    /// Generous: no test here measures a time, each waits for an outcome.
+    const DEADLINE: Duration = Duration::from_secs(20);
+
+    /// A server over a folder with a page and a large file, with `limits`.
+    fn serve(limits: Limits) -> (tempfile::TempDir, Running, Arc<Live>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<html><body>hi</body></html>").unwrap();
+        std::fs::write(dir.path().join("big.css"), vec![b'x'; 4 << 20]).unwrap();
+        let live = Live::new();
+        live.publish(Vec::new(), false);
+        let running = start_with(dir.path(), IpAddr::from([127, 0, 0, 1]), 0, live.clone(), limits).unwrap();
+        (dir, running, live)
+    }
+
+    fn small(connections: usize) -> Limits {
+        Limits { connections, head_time: Duration::from_millis(300), write_stall: Duration::from_millis(300), ..LIMITS }
+    }
+
+    fn connect(running: &Running) -> TcpStream {
+        let stream = TcpStream::connect(running.addr).unwrap();
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        stream
+    }
+
+    fn get(running: &Running, path: &str) -> String {
+        let mut stream = connect(running);
+        let raw =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", running.addr.port());
+        stream.write_all(raw.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned()
+    }
+
+    /// Every slot taken by a client that asks for a large file again and
+    /// again and never reads: once its writes stall past the limit, the
+    /// slot is freed and the next client is served.
+    #[test]
+    fn a_client_that_never_reads_loses_its_slot() {
+        let (_dir, running, _) = serve(small(2));
+        let burst = format!("GET /big.css HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", running.addr.port()).repeat(20);
+        let hogs: Vec<TcpStream> = (0..2)
+            .map(|_| {
+                let mut hog = connect(&running);
+                hog.write_all(burst.as_bytes()).unwrap();
+                hog
+            })
+            .collect();
+        let answer = get(&running, "/");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+        drop(hogs);
+    }
+
+    /// Every slot taken by clients that never finish their request head:
+    /// they are cut off, and the next client is served.
+    #[test]
+    fn a_request_head_that_never_ends_loses_its_slot() {
+        let (_dir, running, _) = serve(small(2));
+        let slow: Vec<TcpStream> = (0..2)
+            .map(|_| {
+                let mut slow = connect(&running);
+                slow.write_all(b"GET / HTTP/1.1\r\nHost: 127").unwrap();
+                slow
+            })
+            .collect();
+        let answer = get(&running, "/");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+        drop(slow);
+    }
+
+    /// A kept-alive connection that sends nothing more is closed.
+    #[test]
+    fn an_idle_kept_alive_connection_is_closed() {
+        let (_dir, running, _) = serve(small(8));
+        let mut stream = connect(&running);
+        let raw = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", running.addr.port());
+        stream.write_all(raw.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        // The answer, then the end of the stream (not a read timeout).
+        stream.read_to_end(&mut bytes).expect("the server closes the idle connection");
+        assert!(String::from_utf8_lossy(&bytes).starts_with("HTTP/1.1 200"));
+    }
+
+    /// Reload channels whose clients never read do not hold up a publish,
+    /// nor another channel's reload, nor a page.
+    #[test]
+    fn a_publish_never_waits_for_a_reload_channel() {
+        let (_dir, running, live) = serve(LIMITS);
+        let raw = format!("GET {EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", running.addr.port());
+        let open = |n: usize| -> Vec<TcpStream> {
+            (0..n)
+                .map(|_| {
+                    let mut s = connect(&running);
+                    s.write_all(raw.as_bytes()).unwrap();
+                    s
+                })
+                .collect()
+        };
+        let deaf = open(50);
+        let mut listening = open(1).pop().unwrap();
+        let mut seen = String::new();
+        let mut buf = [0u8; 1024];
+        while !seen.contains(": connected") {
+            let n = listening.read(&mut buf).unwrap();
+            assert!(n > 0, "closed: {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        for _ in 0..10_000 {
+            live.publish(vec!["x.md:1: a problem".into()], false);
+        }
+        while !seen.contains("data: reload") {
+            let n = listening.read(&mut buf).unwrap();
+            assert!(n > 0, "closed: {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        assert!(get(&running, "/").contains("200 OK"));
+        assert_eq!(live.status().generation, 10_001);
+        drop(deaf);
+    }
 
     #[test]
     fn traversal_is_refused() {

@@ -298,6 +298,13 @@ struct Events {
 impl Events {
     /// Connect as the script in `page` does (with its `since`), or plainly.
     fn connect(port: u16, page: &str) -> Events {
+        let mut events = Events::open(port, page);
+        events.wait_for(": connected");
+        events
+    }
+
+    /// Send the request of [`Events::connect`] without waiting for an answer.
+    fn open(port: u16, page: &str) -> Events {
         let path = page
             .find("/__saleslog/events")
             .map(|at| page[at..].split('"').next().unwrap().to_string())
@@ -305,23 +312,28 @@ impl Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
         stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes()).unwrap();
-        let mut events = Events { stream, seen: String::new() };
-        events.wait_for(": connected");
-        assert!(events.seen.contains("text/event-stream"), "{}", events.seen);
-        events
+        Events { stream, seen: String::new() }
     }
 
     fn wait_for(&mut self, what: &str) {
+        self.try_wait_for(what).unwrap_or_else(|e| panic!("{e}"));
+        assert!(self.seen.contains("text/event-stream"), "{}", self.seen);
+    }
+
+    fn try_wait_for(&mut self, what: &str) -> Result<(), String> {
         let deadline = Instant::now() + LONG;
         let mut buf = [0u8; 4096];
         while !self.seen.contains(what) {
-            assert!(Instant::now() < deadline, "no {what:?} on the reload channel: {:?}", self.seen);
+            if Instant::now() > deadline {
+                return Err(format!("no {what:?} on the reload channel: {:?}", self.seen));
+            }
             match self.stream.read(&mut buf) {
-                Ok(0) => panic!("the reload channel closed: {:?}", self.seen),
+                Ok(0) => return Err(format!("the reload channel closed: {:?}", self.seen)),
                 Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
                 Err(_) => {} // timeout: look again
             }
         }
+        Ok(())
     }
 
     fn wait_for_reload(&mut self) {
@@ -401,4 +413,213 @@ fn a_broken_configuration_keeps_the_last_pages_and_recovers() {
     let r = s.get("/");
     assert!(!r.body.contains("saleslog-overlay"), "still shows the error");
     assert!(r.body.contains("Alex Q. Rivera"), "the fixed configuration is not used");
+}
+
+// Under load and under abuse (issue 11, item 10). Every loop below is
+// bounded in count, every wait by a generous deadline, and all traffic
+// stays on loopback. No test measures a time: each asserts an outcome
+// (every client got its answer, the connection was cut).
+
+/// A connection for keep-alive requests, read response by response.
+struct KeepAlive {
+    reader: std::io::BufReader<TcpStream>,
+}
+
+impl KeepAlive {
+    fn connect(port: u16) -> KeepAlive {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream.set_read_timeout(Some(LONG)).unwrap();
+        KeepAlive { reader: std::io::BufReader::new(stream) }
+    }
+
+    fn send(&mut self, port: u16, path: &str) {
+        let raw = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+        self.reader.get_mut().write_all(raw.as_bytes()).expect("send a request");
+    }
+
+    /// The next response's status and body (by its Content-Length).
+    fn receive(&mut self) -> Result<(u16, String), String> {
+        use std::io::BufRead;
+        let mut status_line = String::new();
+        self.reader.read_line(&mut status_line).map_err(|e| format!("no response: {e}"))?;
+        let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or(format!("{status_line:?}"))?;
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).map_err(|e| format!("headers cut: {e}"))?;
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().map_err(|_| format!("{line:?}"))?;
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).map_err(|e| format!("body cut: {e}"))?;
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+/// A browser opens six connections to a server at once and keeps them
+/// alive; every request on every one of them is answered.
+#[test]
+fn six_keep_alive_connections_at_once_are_all_answered() {
+    let s = Served::sample();
+    for trial in 0..4 {
+        let mut conns: Vec<KeepAlive> = (0..6).map(|_| KeepAlive::connect(s.port)).collect();
+        for (round, path) in ["/", "/style.css", "/notes.html"].iter().enumerate() {
+            for c in &mut conns {
+                c.send(s.port, path);
+            }
+            for (i, c) in conns.iter_mut().enumerate() {
+                let (status, _) = c
+                    .receive()
+                    .unwrap_or_else(|e| panic!("trial {trial}, connection {i}, request {round} ({path}): {e}"));
+                assert_eq!(status, 200, "trial {trial}, connection {i}, {path}");
+            }
+        }
+    }
+}
+
+/// Hundreds of clients at once, as many browser tabs would be: each keeps
+/// its connection alive between page requests while hundreds of reload
+/// channels are open. Every page is served, and every channel gets the
+/// reload of the next save.
+#[test]
+fn hundreds_of_clients_and_reload_channels_all_get_their_answer() {
+    const CLIENTS: usize = 300;
+    let s = Served::sample();
+    let page = s.get("/").body;
+    let mut tabs: Vec<KeepAlive> = (0..CLIENTS).map(|_| KeepAlive::connect(s.port)).collect();
+    let mut channels = Vec::new();
+    for (round, path) in ["/notes.html", "/style.css", "/"].iter().enumerate() {
+        for tab in &mut tabs {
+            tab.send(s.port, path);
+        }
+        // More reload channels open while the requests are in flight.
+        channels.extend((0..CLIENTS / 3).map(|_| Events::open(s.port, &page)));
+        for (i, tab) in tabs.iter_mut().enumerate() {
+            let answer = tab.receive().unwrap_or_else(|e| panic!("client {i}, request {round} ({path}): {e}"));
+            assert_eq!(answer.0, 200, "client {i}, {path}");
+        }
+    }
+    for channel in &mut channels {
+        channel.wait_for(": connected");
+    }
+    let note = s.journal.join("2026/11/2026-11-27.md");
+    let text = fs::read_to_string(&note).unwrap().replace("calls: 21", "calls: 7421");
+    fs::write(&note, text).unwrap();
+    for (i, channel) in channels.iter_mut().enumerate() {
+        channel.try_wait_for("data: reload\n\n").unwrap_or_else(|e| panic!("reload channel {i}: {e}"));
+    }
+    // The tabs' connections are still alive and answered.
+    for tab in tabs.iter_mut().take(10) {
+        tab.send(s.port, "/");
+        assert_eq!(tab.receive().map(|a| a.0), Ok(200));
+    }
+}
+
+/// Clients that send request after request and never read the answers
+/// (more of them than tiny_http had threads) hold up no one else.
+#[test]
+fn clients_that_pipeline_and_never_read_delay_no_one() {
+    let s = Served::sample();
+    let burst = format!("GET /notes.html HTTP/1.1\r\nHost: {}\r\n\r\n", s.host()).repeat(100);
+    let hogs: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut c = TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
+            // Send until the kernel's buffers are full; never read.
+            c.set_nonblocking(true).unwrap();
+            for _ in 0..2000 {
+                if c.write_all(burst.as_bytes()).is_err() {
+                    break;
+                }
+            }
+            c
+        })
+        .collect();
+    for i in 0..5 {
+        let r = s.get("/");
+        assert_eq!(r.status, 200, "request {i} beside the hogs: {r:?}");
+    }
+    let mut other = KeepAlive::connect(s.port);
+    other.send(s.port, "/style.css");
+    assert_eq!(other.receive().map(|r| r.0), Ok(200));
+    drop(hogs);
+}
+
+/// The resident memory of process `pid` in KiB (Linux).
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// One header line that never ends is cut off (431, then the connection
+/// closes) instead of growing the server's memory byte for byte.
+#[test]
+fn an_endless_header_line_is_cut_off() {
+    const SEND: usize = 64 << 20;
+    let s = Served::sample();
+    let before = rss_kib(s.server.id());
+    let mut c = TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
+    c.set_write_timeout(Some(LONG)).unwrap();
+    c.set_read_timeout(Some(LONG)).unwrap();
+    c.write_all(format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Endless: ", s.host()).as_bytes()).unwrap();
+    let chunk = vec![b'a'; 64 << 10];
+    let mut sent = 0;
+    while sent < SEND {
+        match c.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+    }
+    assert!(sent < SEND, "the server took {sent} bytes of one header line");
+    let mut answer = Vec::new();
+    let _ = c.read_to_end(&mut answer); // a reset is fine too
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 431"), "{answer:?}");
+    if let (Some(before), Some(after)) = (before, rss_kib(s.server.id())) {
+        assert!(after < before + 16 * 1024, "the server grew from {before} KiB to {after} KiB");
+    }
+    assert_eq!(s.get("/").status, 200, "the server still serves");
+}
+
+/// Too many header lines get 431.
+#[test]
+fn too_many_headers_are_refused() {
+    let s = Served::sample();
+    let headers: String = (0..500).map(|i| format!("X-Header-{i}: {i}\r\n")).collect();
+    let r = request(s.port, &format!("GET / HTTP/1.1\r\nHost: {}\r\n{headers}Connection: close\r\n\r\n", s.host()));
+    assert_eq!(r.status, 431, "{:?}", &r.body[..r.body.len().min(200)]);
+    // A browser's ordinary request, cookies and all, is fine.
+    let cookie = format!("Cookie: {}\r\n", "session=abcdef0123456789; ".repeat(100));
+    let r = request(s.port, &format!("GET / HTTP/1.1\r\nHost: {}\r\n{cookie}Connection: close\r\n\r\n", s.host()));
+    assert_eq!(r.status, 200);
+}
+
+/// Slowloris: hundreds of connections sending their headers a byte at a
+/// time do not keep a normal request from being served.
+#[test]
+fn slow_headers_on_hundreds_of_connections_do_not_stop_a_request() {
+    let s = Served::sample();
+    let start = format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Slow: ", s.host());
+    let mut slow: Vec<TcpStream> = (0..500)
+        .map(|_| {
+            let mut c = TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
+            c.write_all(&start.as_bytes()[..5]).unwrap();
+            c
+        })
+        .collect();
+    for round in 0..3 {
+        for c in &mut slow {
+            let _ = c.write_all(b"a");
+        }
+        let r = s.get("/");
+        assert_eq!(r.status, 200, "round {round}: {r:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
