@@ -185,6 +185,49 @@ fn relative(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// Read a file of the journal that is not a note (its configuration, a
+/// template) with the rules notes get: a regular file (never a pipe, which
+/// would block, or a device, which may never end), inside the journal
+/// (a symlink may not lead out of it), at most `limit` bytes. `Ok(None)`
+/// when there is no such file; `Err` says why it was not read.
+pub fn read_journal_file(root: &Path, path: &Path, limit: u64) -> Result<Option<Vec<u8>>, String> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read it: {e}")),
+    };
+    let meta = if meta.file_type().is_symlink() {
+        let target = path.canonicalize().map_err(|_| "it is a dangling symlink (or a loop of them)".to_string())?;
+        let journal = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if !target.starts_with(&journal) {
+            return Err(format!(
+                "it is a symlink to {}, outside the journal; only files inside the journal are read",
+                target.display()
+            ));
+        }
+        std::fs::metadata(&target).map_err(|e| format!("cannot read it: {e}"))?
+    } else {
+        meta
+    };
+    if !meta.is_file() {
+        return Err("it is not a regular file (a pipe, socket, device or folder)".into());
+    }
+    let too_large = |len: u64| {
+        format!("it is {} MB; at most {} MB of it is read", len.div_ceil(1024 * 1024), limit.div_ceil(1024 * 1024))
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(Some(bytes))
+}
+
 /// A note file's text, ready to parse, and a problem if it was not clean.
 pub enum Contents {
     /// UTF-8 text, or text decoded lossily (with an error saying where).
