@@ -177,12 +177,57 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
         found.files.push(SourceFile { rel, path: entry.path().to_path_buf() });
     }
     found.files.sort();
+    // Two names may still spell the same (`\xff` typed out, and the byte
+    // itself): the note's identity would be shared, so the second is a
+    // located error, never silently dropped.
+    let mut kept: Vec<SourceFile> = Vec::with_capacity(found.files.len());
+    for file in std::mem::take(&mut found.files) {
+        if kept.last().is_some_and(|k| k.rel == file.rel) {
+            found.diagnostics.push(
+                Diagnostic::error(
+                    &file.rel,
+                    Pos::START,
+                    Code::Unreadable,
+                    "another file has the same name once the bytes of its name that are not UTF-8 are written \
+                     out as \\x..; this one is not counted",
+                )
+                .with_hint("rename one of them, with a UTF-8 name"),
+            );
+            continue;
+        }
+        kept.push(file);
+    }
+    found.files = kept;
     found
 }
 
+/// A path below `root` as the note's identity: `/`-separated, with every
+/// byte of a name that is not UTF-8 written as `\xNN`, so two names that
+/// differ only in such bytes stay two notes (a lossy `�` would make them
+/// one).
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components().map(|c| name_text(c.as_os_str())).collect::<Vec<_>>().join("/")
+}
+
+/// A file name as text, invalid UTF-8 escaped (see [`relative`]).
+pub fn name_text(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
 }
 
 /// Read a file of the journal that is not a note (its configuration, a
@@ -312,6 +357,16 @@ mod tests {
         assert!(!is_note_name("README.md"));
         assert!(!is_note_name("note.MD"));
         assert!(is_note_name("2026-11-27.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_keep_their_invalid_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |b: &[u8]| name_text(std::ffi::OsStr::from_bytes(b));
+        assert_eq!(name(b"2026-11-25-\xff.md"), "2026-11-25-\\xff.md");
+        assert_ne!(name(b"a\xfe.md"), name(b"a\xff.md"));
+        assert_eq!(name("café.md".as_bytes()), "café.md");
     }
 
     #[test]

@@ -306,8 +306,8 @@ fn names_that_differ_only_in_invalid_utf8_are_two_notes() {
     assert!(run.stdout.contains("\\xff") && run.stdout.contains("\\xfe"), "{}", run.stdout);
     // Each gets its own page.
     assert_eq!(j.run(&["build"]).code, 0);
-    let pages = tree(&j.join("_site/notes")).len();
-    assert!(pages >= 4, "{pages} note pages and indexes");
+    let pages: Vec<String> = tree(&j.join("_site/notes")).into_keys().collect();
+    assert_eq!(pages.len(), 3, "{pages:?}");
 }
 
 #[cfg(unix)]
