@@ -229,7 +229,13 @@ impl Reader {
             Some(v) if v.is_finite() && v >= min && v <= max => Some(v),
             // `.nan` and `.inf` are YAML numbers, but no setting means them.
             Some(v) if !v.is_finite() => {
-                let shown = if v.is_nan() { ".nan" } else if v > 0.0 { ".inf" } else { "-.inf" };
+                let shown = if v.is_nan() {
+                    ".nan"
+                } else if v > 0.0 {
+                    ".inf"
+                } else {
+                    "-.inf"
+                };
                 self.invalid(node.pos, format!("`{key}` must be a finite number, not {shown}"));
                 None
             }

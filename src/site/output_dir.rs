@@ -365,7 +365,10 @@ impl OutputDir {
         }
         let now = resolve(&self.given)?;
         if now != self.root {
-            return Err(refuse(&self.given, &format!("it now leads to {}, not {}", now.display(), self.root.display())));
+            return Err(refuse(
+                &self.given,
+                &format!("it now leads to {}, not {}", now.display(), self.root.display()),
+            ));
         }
         let marker = std::fs::metadata(self.root.join(MARKER)).and_then(|m| m.modified()).ok();
         if marker != self.marker_time {

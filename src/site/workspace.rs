@@ -267,9 +267,8 @@ fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
     let path = root.join(config::FILE_NAME);
     let stamp = Stamp::of(&path);
     let refused = |message: String| {
-        Error::Config(vec![Diagnostic::error(config::FILE_NAME, Pos::START, Code::Unreadable, message).with_hint(
-            "make saleslog.yaml a plain file of a few KB inside the journal, as `saleslog init` writes it",
-        )])
+        Error::Config(vec![Diagnostic::error(config::FILE_NAME, Pos::START, Code::Unreadable, message)
+            .with_hint("make saleslog.yaml a plain file of a few KB inside the journal, as `saleslog init` writes it")])
     };
     match discover::read_journal_file(root, &path, config::MAX_FILE_BYTES) {
         Ok(Some(bytes)) => {
