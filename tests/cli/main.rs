@@ -11,6 +11,7 @@ mod completions;
 mod export;
 mod faults;
 mod fuzz_regressions;
+mod git;
 mod guards;
 mod init;
 mod new;
