@@ -529,7 +529,7 @@ fn find_user_file(dir: &Path) -> Option<PathBuf> {
         .follow_links(false)
         .into_iter()
         .filter_map(|e| e.ok())
-        .find(|e| !e.file_type().is_dir() && !(e.file_type().is_file() && is_own_temp_file(e.file_name())))
+        .find(|e| !(e.file_type().is_dir() || (e.file_type().is_file() && is_own_temp_file(e.file_name()))))
         .map(|e| e.path().to_path_buf())
 }
 
