@@ -201,6 +201,10 @@ pub enum Command {
         /// Write to this file instead of stdout.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Replace the -o file even when it is not an earlier export (never a
+        /// note, the configuration or a template of the journal).
+        #[arg(long)]
+        force: bool,
     },
     /// Print a shell completion script.
     #[command(
@@ -268,7 +272,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
         Command::New { journal, date, edit, off } => {
             crate::commands::new::command(&journal, date.unwrap_or(as_of), edit, off.as_deref())
         }
-        Command::Export { journal, format, what, output } => {
+        Command::Export { journal, format, what, output, force } => {
             let format = match format {
                 ExportFormat::Json => export::Format::Json,
                 ExportFormat::Csv => export::Format::Csv,
@@ -280,7 +284,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
                 ExportWhat::Commitments => export::What::Commitments,
                 ExportWhat::Activity => export::What::Activity,
             });
-            export::command(&journal, as_of, format, what, output.as_deref())
+            export::command(&journal, as_of, format, what, output.as_deref(), force)
         }
         Command::Completions { shell } => crate::commands::completions::completions_command(shell),
         Command::Man { output } => crate::commands::completions::man_command(output.as_deref()),

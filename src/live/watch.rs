@@ -739,6 +739,24 @@ fn describe(changed: &[String]) -> String {
     }
 }
 
+/// Which folder `path` is now (a symlink followed): its device and inode,
+/// so a folder moved away and another put in its place is told apart.
+/// `None` when there is none (or off Unix, where the swap goes unseen
+/// unless `--poll` is used).
+fn folder_identity(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
 /// Run a watch session until `stop` is set: build, then rebuild after every
 /// relevant change, calling `on_build` after each build is fully written.
 pub fn run(
@@ -754,7 +772,14 @@ pub fn run(
     // back), so nothing changed during the build goes unseen.
     let mut rebuild_when_watching = true;
     'watching: while !stop.load(Ordering::Relaxed) {
-        let watch = match Watch::start(&root, &output, debounce, poll) {
+        // Taken before the watch starts, so a swap in between is seen too.
+        let watched = folder_identity(&root);
+        // A journal that is a symlink is watched where it leads (a native
+        // watch of the link itself sees nothing inside); events are named
+        // by the journal's own path again below.
+        let real_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+        let real_output = output.canonicalize().unwrap_or_else(|_| absolute(&output));
+        let watch = match Watch::start(&real_root, &real_output, debounce, poll) {
             Ok(w) => w,
             Err(_) if !root.is_dir() => {
                 // Gone again between the check and the watch: wait for it.
@@ -794,6 +819,19 @@ pub fn run(
                 rebuild_when_watching = true;
                 continue 'watching;
             }
+            if folder_identity(&root) != watched {
+                // `mv j j-old && mv new j`, or `rm -rf j && ln -s other j`:
+                // the path is a folder still, but not the one watched (a
+                // native watch follows the old folder wherever it went).
+                on_build(&Outcome {
+                    line: format!("the journal folder {} was replaced; watching the new one", root.display()),
+                    ..Outcome::default()
+                });
+                std::thread::sleep(debounce * 5);
+                session.reset();
+                rebuild_when_watching = true;
+                continue 'watching;
+            }
             let outcome = match batch {
                 Some(batch) => {
                     for error in &batch.errors {
@@ -812,8 +850,13 @@ pub fn run(
                     if !batch.wants_rebuild() {
                         continue;
                     }
-                    let templates = batch.rescan || batch.paths.iter().any(|p| p.starts_with(root.join("templates")));
-                    let outcome = session.rebuild_after(templates, Some(&batch.paths));
+                    let paths: Vec<PathBuf> = batch
+                        .paths
+                        .iter()
+                        .map(|p| p.strip_prefix(&real_root).map_or_else(|_| p.clone(), |rel| root.join(rel)))
+                        .collect();
+                    let templates = batch.rescan || paths.iter().any(|p| p.starts_with(root.join("templates")));
+                    let outcome = session.rebuild_after(templates, Some(&paths));
                     if !outcome.partial {
                         outcome
                     } else {

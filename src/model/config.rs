@@ -22,6 +22,18 @@ pub const MAX_DAYS: i64 = 36_500;
 /// number up to it is exact in a float, and sums of them stay finite.
 pub const MAX_AMOUNT: f64 = 1e15;
 
+/// The largest `saleslog.yaml` read: a configuration is a few hundred
+/// bytes, and a bounded read keeps memory bounded whatever the file is.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The longest configured text (a name, a currency, an activity or stage
+/// name), in characters: such text is shown on every page, so a 20 MB
+/// `name:` would make a site of gigabytes.
+pub const MAX_TEXT_CHARS: usize = 200;
+
+/// The longest `output` path, in characters (a path, not shown on pages).
+const MAX_PATH_CHARS: usize = 4096;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub name: String,
@@ -262,8 +274,26 @@ impl Reader {
     fn number(&mut self, node: &Node, key: &str, min: f64, max: f64) -> Option<f64> {
         match node.as_f64() {
             Some(v) if v.is_finite() && v >= min && v <= max => Some(v),
+            // `.nan` and `.inf` are YAML numbers, but no setting means them.
+            Some(v) if !v.is_finite() => {
+                let shown = if v.is_nan() {
+                    ".nan"
+                } else if v > 0.0 {
+                    ".inf"
+                } else {
+                    "-.inf"
+                };
+                self.invalid(node.pos, format!("`{key}` must be a finite number, not {shown}"));
+                None
+            }
             Some(v) => {
-                self.invalid(node.pos, format!("`{key}` must be between {min} and {max}, not {v}"));
+                let range = match (min > f64::MIN, max < f64::MAX) {
+                    (true, true) => format!("between {min} and {max}"),
+                    (true, false) => format!("at least {min}"),
+                    (false, true) => format!("at most {max}"),
+                    (false, false) => "a finite number".to_string(),
+                };
+                self.invalid(node.pos, format!("`{key}` must be {range}, not {v}"));
                 None
             }
             None => {
@@ -288,9 +318,20 @@ impl Reader {
     }
 
     fn text(&mut self, node: &Node, key: &str) -> Option<String> {
+        let limit = if key == "output" { MAX_PATH_CHARS } else { MAX_TEXT_CHARS };
         match &node.value {
             Value::Null => Some(String::new()),
             _ => match node.scalar_text() {
+                Some(s) if s.chars().nth(limit).is_some() => {
+                    self.invalid(
+                        node.pos,
+                        format!(
+                            "`{key}` is {} characters long; configured text is at most {limit} characters (it is shown on every page)",
+                            s.chars().count()
+                        ),
+                    );
+                    None
+                }
                 Some(s) => Some(s),
                 None => {
                     self.invalid(node.pos, format!("`{key}` must be text, not {}", node.kind()));

@@ -158,7 +158,7 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
                 ),
             },
             Ok(None) => {}
-            Err(e) => cx.error(e.pos, e.code, e.message, yaml_hint(e.code)),
+            Err(e) => cx.error(e.pos, e.code, e.message, e.hint.unwrap_or(yaml_hint(e.code))),
         }
     }
     let entries = root.unwrap_or_default();

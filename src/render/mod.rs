@@ -105,6 +105,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STYLESHEET: &str = include_str!("../../templates/style.css");
 pub const STYLESHEET_NAME: &str = "style.css";
 
+/// The largest template (or stylesheet) override read: the built-in ones
+/// are a few KB each.
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
 /// A page as last rendered: a fingerprint of its view (and frame), the
 /// inputs the view was built from when its kind can tell them (see
 /// [`inputs`]), and the page.
@@ -168,13 +172,22 @@ impl Renderer {
         };
         let mut names: Vec<(String, std::path::PathBuf)> = entries
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
             .filter_map(|e| e.file_name().to_str().map(|n| (n.to_string(), e.path())))
             .filter(|(n, _)| (n.ends_with(".html") || n == STYLESHEET_NAME) && !n.starts_with('.'))
             .collect();
         names.sort();
         for (name, path) in names {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            // The rules notes get: a regular file inside the journal, of a
+            // bounded size (a pipe would hang the build, a link to
+            // /etc/passwd would publish it).
+            let refused = |message: String| Error::Template { name: format!("templates/{name}"), message };
+            let bytes = match crate::source::discover::read_journal_file(root, &path, MAX_TEMPLATE_BYTES) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => continue, // gone since the folder was listed
+                Err(why) => return Err(refused(format!("not read: {why}"))),
+            };
+            let text = String::from_utf8(bytes).map_err(|_| refused("not read: it is not valid UTF-8".into()))?;
             if name == STYLESHEET_NAME {
                 stylesheet = Some(text);
             } else {

@@ -9,13 +9,25 @@
 //!   [`MARKER`], which saleslog writes there: a folder it did not make is
 //!   never written into.
 //!
+//! - the folder may not be, nor be inside, a folder named like a
+//!   version-control or editor folder ([`METADATA_FOLDERS`]).
+//!
+//! A folder holding only empty folders and saleslog's temporary files
+//! counts as empty: that is what a build killed before its marker was in
+//! place leaves.
+//!
 //! The marker lists every file saleslog wrote. A build writes each file
 //! atomically (a temporary file in the same folder, then a rename, so a
 //! reader never sees half a page), skips files whose bytes are unchanged,
 //! and removes only files the marker lists that the new build no longer
-//! produces. Anything else in the folder is left alone. The marker is
-//! rewritten before the pages (with old and new files, so a crash leaves
-//! nothing unaccounted for) and after (with exactly the new files).
+//! produces, and only when they still hold the bytes saleslog wrote,
+//! reached without following a symlink. It never writes a page over a
+//! file the marker does not list: that is refused, naming the file.
+//! Anything else in the folder is left alone. The marker is written before
+//! anything else (with old and new files, so the folder is saleslog's from
+//! its first byte and a crash leaves nothing unaccounted for) and after
+//! (with exactly the new files). Every write checks the folder again
+//! ([`OutputDir::recheck`]): a watch session lives for hours.
 //!
 //! The marker also records each file's length and a hash of its bytes, so
 //! a build decides "unchanged" from a `stat` instead of reading every page
@@ -45,10 +57,19 @@ pub struct WriteReport {
     pub removed: usize,
 }
 
+/// Folders of version control and editors, never an output folder nor
+/// inside one.
+pub const METADATA_FOLDERS: &[&str] = &[".git", ".hg", ".svn", ".obsidian", ".vscode"];
+
 /// A checked output folder.
 #[derive(Debug)]
 pub struct OutputDir {
     root: PathBuf,
+    /// The folder as given, and the journal: every write checks them again
+    /// ([`OutputDir::recheck`]), so a folder swapped for a symlink while a
+    /// watch session runs is refused like it is at the start.
+    given: PathBuf,
+    journal: PathBuf,
     /// Files this folder's marker lists (relative, `/`-separated), with
     /// the hash and length of their bytes when known.
     owned: BTreeMap<String, Option<Fingerprint>>,
@@ -103,7 +124,7 @@ fn refuse(dir: &Path, why: &str) -> Error {
 
 /// The absolute, symlink-free form of a path that may not exist yet: the
 /// deepest existing ancestor canonicalised, the rest appended.
-fn resolve(path: &Path) -> Result<PathBuf> {
+pub(crate) fn resolve(path: &Path) -> Result<PathBuf> {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -162,14 +183,14 @@ fn safe_relative(rel: &str) -> bool {
 /// saleslog names itself (`.saleslog-*.tmp`), only in a folder that carries
 /// its marker, and only when older than a minute, so a build running at the
 /// same time keeps its own.
-fn sweep_stale_temp_files(out: &Path) {
-    let minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+fn sweep_stale_temp_files(out: &Path, older_than: std::time::Duration) {
+    let minute_ago = std::time::SystemTime::now() - older_than;
     for entry in walkdir::WalkDir::new(out).follow_links(false).into_iter().filter_map(|e| e.ok()) {
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_file()
             && name.starts_with(".saleslog-")
             && name.ends_with(".tmp")
-            && entry.metadata().ok().and_then(|m| m.modified().ok()).is_some_and(|t| t < minute_ago)
+            && entry.metadata().ok().and_then(|m| m.modified().ok()).is_some_and(|t| t <= minute_ago)
         {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -189,6 +210,14 @@ impl OutputDir {
         }
         let out = resolve(dir)?;
         let root = resolve(journal)?;
+        // A VCS's or an editor's own folder: pages there would corrupt it
+        // (`output: .git` in a journal that has no repository yet).
+        if let Some(name) = out.components().find_map(|c| match c {
+            Component::Normal(part) => METADATA_FOLDERS.iter().find(|m| part == std::ffi::OsStr::new(m)),
+            _ => None,
+        }) {
+            return Err(refuse(dir, &format!("{name} is a version-control or editor metadata folder")));
+        }
         if out == root {
             return Err(refuse(dir, "it is the journal folder itself"));
         }
@@ -213,21 +242,33 @@ impl OutputDir {
                 Ok(text) => {
                     owned = text.lines().filter_map(parse_marker_line).collect();
                     marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
-                    sweep_stale_temp_files(&out);
+                    sweep_stale_temp_files(&out, std::time::Duration::from_secs(60));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    let empty = std::fs::read_dir(&out).map_err(|e| Error::io(&out, e))?.next().is_none();
-                    if !empty {
+                    if let Some(file) = find_user_file(&out) {
                         return Err(refuse(
                             dir,
-                            &format!("it is not empty and was not made by saleslog (it has no {MARKER} file)"),
+                            &format!(
+                                "it is not empty and was not made by saleslog (it has no {MARKER} file, and holds {})",
+                                file.display()
+                            ),
                         ));
                     }
+                    // Only empty folders and saleslog's own temporary files:
+                    // what a build killed before its marker was in place
+                    // leaves. Nothing in it is anyone's.
                 }
                 Err(e) => return Err(Error::io(&marker, e)),
             }
         }
-        Ok(OutputDir { root: out, owned, marker_time, trusted: false })
+        Ok(OutputDir {
+            root: out,
+            given: dir.to_path_buf(),
+            journal: journal.to_path_buf(),
+            owned,
+            marker_time,
+            trusted: false,
+        })
     }
 
     /// The folder, resolved.
@@ -243,6 +284,7 @@ impl OutputDir {
                 return Err(Error::Usage(format!("internal error: unsafe page path {:?}", p.path)));
             }
         }
+        self.recheck()?;
         // Trust ends when the marker is not the one written last (the
         // folder was emptied, or another build wrote into it).
         let trusted = std::mem::take(&mut self.trusted)
@@ -257,19 +299,24 @@ impl OutputDir {
         let known = |p: &Page| trusted && self.owned.get(&*p.path).copied().flatten() == Some(Fingerprint::of(p));
         let todo: Vec<&Page> = pages.iter().filter(|p| !known(p)).collect();
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
-        self.check_folders(&todo)?;
+        self.refuse_foreign(&todo)?;
 
         let stale: Vec<String> = self.owned.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
-        // Before writing: a marker that also lists the new files (their
-        // hashes unknown yet), so a crash midway leaves none unaccounted for.
-        if new.keys().any(|k| !self.owned.contains_key(k)) {
+        // Before anything else is written (a page's folder included): a
+        // marker that also lists the new files, so the folder is
+        // recognisably saleslog's from its first byte and a crash midway
+        // leaves nothing unaccounted for. A new file's hash can be recorded
+        // already: nothing is at its path (checked above), so after a crash
+        // it is either missing or holds exactly those bytes.
+        if self.marker_time.is_none() || new.keys().any(|k| !self.owned.contains_key(k)) {
             let mut union = self.owned.clone();
-            for k in new.keys() {
-                union.entry(k.clone()).or_insert(None);
+            for (k, f) in &new {
+                union.entry(k.clone()).or_insert(*f);
             }
             self.write_marker(&union)?;
             self.owned = union;
         }
+        self.check_folders(&todo)?;
 
         let written: Vec<bool> =
             todo.par_iter().map(|page| self.write_page(page, Fingerprint::of(page))).collect::<Result<_>>()?;
@@ -282,15 +329,16 @@ impl OutputDir {
             }
         }
 
+        // A stale file is removed only when it still holds the bytes
+        // saleslog wrote there, reached without following a link: anything
+        // else (a page edited by hand, a folder replaced by a link to the
+        // user's own) is left alone, and no longer listed as saleslog's.
         for rel in &stale {
-            let path = self.root.join(rel);
-            match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.is_file() || m.file_type().is_symlink() => {
-                    std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-                    report.removed += 1;
-                    self.remove_empty_parents(rel);
-                }
-                _ => {}
+            if self.holds_what_it_wrote(rel) {
+                let path = self.root.join(rel);
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                report.removed += 1;
+                self.remove_empty_parents(rel);
             }
         }
         if self.owned != new || report.written > 0 || self.marker_time.is_none() {
@@ -299,6 +347,74 @@ impl OutputDir {
         self.owned = new;
         self.trusted = true;
         Ok(report)
+    }
+
+    /// The checks of [`OutputDir::open`], again: before every write, since
+    /// a watch session lives for hours and the folder may have been
+    /// replaced by a symlink, moved, or written by someone else meanwhile.
+    /// The cheap ones always; the whole [`OutputDir::open`] again when the
+    /// marker is not the one this value last read or wrote.
+    fn recheck(&mut self) -> Result<()> {
+        if let Ok(meta) = std::fs::symlink_metadata(&self.given) {
+            if meta.file_type().is_symlink() {
+                return Err(refuse(&self.given, "it is a symlink"));
+            }
+            if !meta.is_dir() {
+                return Err(refuse(&self.given, "it is a file, not a folder"));
+            }
+        }
+        let now = resolve(&self.given)?;
+        if now != self.root {
+            return Err(refuse(
+                &self.given,
+                &format!("it now leads to {}, not {}", now.display(), self.root.display()),
+            ));
+        }
+        let marker = std::fs::metadata(self.root.join(MARKER)).and_then(|m| m.modified()).ok();
+        if marker != self.marker_time {
+            *self = OutputDir::open(&self.given, &self.journal)?;
+        }
+        Ok(())
+    }
+
+    /// Refuse to write a page over a file saleslog did not write: one the
+    /// marker does not list (a user's file on a future page's path).
+    fn refuse_foreign(&self, pages: &[&Page]) -> Result<()> {
+        for p in pages {
+            if self.owned.contains_key(&*p.path) {
+                continue;
+            }
+            let path = self.root.join(&*p.path);
+            if std::fs::symlink_metadata(&path).is_ok() {
+                return Err(Error::Usage(format!(
+                    "refusing to overwrite {}: it was not written by saleslog (its {MARKER} does not list it), \
+                     and the page {} belongs there; move the file away, or choose another output folder with -o",
+                    path.display(),
+                    p.path
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Does `rel` still hold the bytes saleslog recorded for it, reached
+    /// through real folders only (never a symlink)?
+    fn holds_what_it_wrote(&self, rel: &str) -> bool {
+        let Some(Some(recorded)) = self.owned.get(rel).copied() else { return false };
+        let mut path = self.root.clone();
+        let parts: Vec<&str> = rel.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            path.push(part);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else { return false };
+            let last = i + 1 == parts.len();
+            if meta.file_type().is_symlink() || (last && !meta.is_file()) || (!last && !meta.is_dir()) {
+                return false;
+            }
+            if last && meta.len() != recorded.len {
+                return false;
+            }
+        }
+        std::fs::read(&path).is_ok_and(|bytes| crate::render::page_hash(&bytes) == recorded.hash)
     }
 
     /// A watch session's usual save: the same files as last time (`pages`
@@ -399,6 +515,22 @@ impl OutputDir {
             parts.pop();
         }
     }
+}
+
+/// Is this one of the temporary files [`atomic_write`] makes?
+fn is_own_temp_file(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with(".saleslog-") && n.ends_with(".tmp"))
+}
+
+/// The first entry below `dir` that is not a folder nor one of saleslog's
+/// temporary files (a symlink counts: it is not saleslog's either).
+fn find_user_file(dir: &Path) -> Option<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .find(|e| !(e.file_type().is_dir() || (e.file_type().is_file() && is_own_temp_file(e.file_name()))))
+        .map(|e| e.path().to_path_buf())
 }
 
 /// The first note-like file below `dir`, if any (the output folder never
@@ -565,12 +697,16 @@ mod tests {
         std::fs::write(tmp.path().join("precious.txt"), "keep").unwrap();
         let out = tmp.path().join("out");
         std::fs::create_dir(&out).unwrap();
-        std::fs::write(out.join(MARKER), "../precious.txt\n/etc/hosts\nold.html\n").unwrap();
+        let old = format!("{:016x} 1 old.html\n", page_hash(b"x"));
+        std::fs::write(out.join(MARKER), format!("../precious.txt\n/etc/hosts\n{old}unknown.html\n")).unwrap();
         std::fs::write(out.join("old.html"), "x").unwrap();
+        std::fs::write(out.join("unknown.html"), "y").unwrap();
         let mut dir = OutputDir::open(&out, &journal).unwrap();
         let r = dir.write(&[page("index.html", "a")]).unwrap();
         assert_eq!(r.removed, 1);
         assert!(tmp.path().join("precious.txt").exists());
+        // Listed without a hash: saleslog cannot tell it wrote those bytes.
+        assert!(out.join("unknown.html").exists());
     }
 
     #[test]

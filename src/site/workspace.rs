@@ -438,8 +438,12 @@ impl Workspace {
 fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
     let path = root.join(config::FILE_NAME);
     let stamp = Stamp::of(&path);
-    match std::fs::read(&path) {
-        Ok(bytes) => {
+    let refused = |message: String| {
+        Error::Config(vec![Diagnostic::error(config::FILE_NAME, Pos::START, Code::Unreadable, message)
+            .with_hint("make saleslog.yaml a plain file of a few KB inside the journal, as `saleslog init` writes it")])
+    };
+    match discover::read_journal_file(root, &path, config::MAX_FILE_BYTES) {
+        Ok(Some(bytes)) => {
             let text = String::from_utf8(bytes).map_err(|_| {
                 Error::Config(vec![Diagnostic::error(
                     config::FILE_NAME,
@@ -451,8 +455,8 @@ fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
             let config = config::parse(&text).map_err(Error::Config)?;
             Ok((config, stamp))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), None)),
-        Err(e) => Err(Error::io(path, e)),
+        Ok(None) => Ok((Config::default(), None)),
+        Err(why) => Err(refused(format!("saleslog.yaml is not read: {why}"))),
     }
 }
 

@@ -190,12 +190,100 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
         found.files.push(SourceFile { rel, path: entry.path().to_path_buf() });
     }
     found.files.sort();
+    // Two names may still spell the same (`\xff` typed out, and the byte
+    // itself): the note's identity would be shared, so the second is a
+    // located error, never silently dropped.
+    let mut kept: Vec<SourceFile> = Vec::with_capacity(found.files.len());
+    for file in std::mem::take(&mut found.files) {
+        if kept.last().is_some_and(|k| k.rel == file.rel) {
+            found.diagnostics.push(
+                Diagnostic::error(
+                    &file.rel,
+                    Pos::START,
+                    Code::Unreadable,
+                    "another file has the same name once the bytes of its name that are not UTF-8 are written \
+                     out as \\x..; this one is not counted",
+                )
+                .with_hint("rename one of them, with a UTF-8 name"),
+            );
+            continue;
+        }
+        kept.push(file);
+    }
+    found.files = kept;
     found
 }
 
+/// A path below `root` as the note's identity: `/`-separated, with every
+/// byte of a name that is not UTF-8 written as `\xNN`, so two names that
+/// differ only in such bytes stay two notes (a lossy `�` would make them
+/// one).
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components().map(|c| name_text(c.as_os_str())).collect::<Vec<_>>().join("/")
+}
+
+/// A file name as text, invalid UTF-8 escaped (see [`relative`]).
+pub fn name_text(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                out.push_str(&format!("\\x{byte:02x}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
+/// Read a file of the journal that is not a note (its configuration, a
+/// template) with the rules notes get: a regular file (never a pipe, which
+/// would block, or a device, which may never end), inside the journal
+/// (a symlink may not lead out of it), at most `limit` bytes. `Ok(None)`
+/// when there is no such file; `Err` says why it was not read.
+pub fn read_journal_file(root: &Path, path: &Path, limit: u64) -> Result<Option<Vec<u8>>, String> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read it: {e}")),
+    };
+    let meta = if meta.file_type().is_symlink() {
+        let target = path.canonicalize().map_err(|_| "it is a dangling symlink (or a loop of them)".to_string())?;
+        let journal = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        if !target.starts_with(&journal) {
+            return Err(format!(
+                "it is a symlink to {}, outside the journal; only files inside the journal are read",
+                target.display()
+            ));
+        }
+        std::fs::metadata(&target).map_err(|e| format!("cannot read it: {e}"))?
+    } else {
+        meta
+    };
+    if !meta.is_file() {
+        return Err("it is not a regular file (a pipe, socket, device or folder)".into());
+    }
+    let too_large = |len: u64| {
+        format!("it is {} MB; at most {} MB of it is read", len.div_ceil(1024 * 1024), limit.div_ceil(1024 * 1024))
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(Some(bytes))
 }
 
 /// A note file's text, ready to parse, and a problem if it was not clean.
@@ -282,6 +370,16 @@ mod tests {
         assert!(!is_note_name("README.md"));
         assert!(!is_note_name("note.MD"));
         assert!(is_note_name("2026-11-27.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_keep_their_invalid_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |b: &[u8]| name_text(std::ffi::OsStr::from_bytes(b));
+        assert_eq!(name(b"2026-11-25-\xff.md"), "2026-11-25-\\xff.md");
+        assert_ne!(name(b"a\xfe.md"), name(b"a\xff.md"));
+        assert_eq!(name("café.md".as_bytes()), "café.md");
     }
 
     #[test]

@@ -118,6 +118,8 @@ pub struct YamlError {
     pub pos: Pos,
     pub code: Code,
     pub message: String,
+    /// How to fix it, when the code's usual hint does not fit.
+    pub hint: Option<&'static str>,
 }
 
 /// Parse one YAML document whose first line is line `first_line` of the
@@ -173,7 +175,7 @@ impl Builder {
     }
 
     fn error(&self, pos: Pos, code: Code, message: impl Into<String>) -> YamlError {
-        YamlError { pos, code, message: message.into() }
+        YamlError { pos, code, message: message.into(), hint: None }
     }
 
     fn run(mut self, text: &str) -> Result<Option<Node>, YamlError> {
@@ -302,7 +304,18 @@ impl Builder {
     fn complete(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            return Err(self.error(node.pos, Code::UnsupportedYaml, format!("more than {MAX_NODES} values")));
+            // Said in a note's terms: a deal in flow style is a handful of
+            // values, so the limit is reached at about 14,000 deals.
+            let mut e = self.error(
+                node.pos,
+                Code::UnsupportedYaml,
+                format!(
+                    "more than {MAX_NODES} values: a front matter holds at most {MAX_NODES} YAML values \
+                     (about 14000 deals of a few fields each), so that memory stays bounded whatever a file holds"
+                ),
+            );
+            e.hint = Some("split the deals or lists over several notes (one note per day is usual)");
+            return Err(e);
         }
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
@@ -317,6 +330,7 @@ impl Builder {
                             pos: node.pos,
                             code: Code::UnsupportedYaml,
                             message: format!("a mapping key must be plain text, not {}", node.kind()),
+                            hint: None,
                         });
                     };
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
@@ -324,6 +338,7 @@ impl Builder {
                             pos: node.pos,
                             code: Code::DuplicateKey,
                             message: format!("duplicate key `{name}` (first given on line {})", first.pos.line),
+                            hint: None,
                         });
                     }
                     *key = Some(Key { name, pos: node.pos });

@@ -13,6 +13,7 @@ mod export;
 mod faults;
 mod fuzz_regressions;
 mod git;
+mod guards;
 mod init;
 mod new;
 mod oracle;

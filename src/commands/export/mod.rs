@@ -429,15 +429,20 @@ pub fn render(
     }
 }
 
-/// `saleslog export`: write the export to `output`, or to stdout.
+/// `saleslog export`: write the export to `output`, or to stdout. `force`
+/// allows replacing a file that is not an earlier export.
 pub fn command(
     root: &Path,
     as_of: NaiveDate,
     format: Format,
     what: Option<What>,
     output: Option<&Path>,
+    force: bool,
 ) -> Result<std::process::ExitCode> {
     let ws = Workspace::load(root)?;
+    if let Some(path) = output {
+        check_target(root, path, force)?;
+    }
     let text = render(&ws, as_of, format, what, ics::Stamp::now())?;
     match output {
         // A reader never sees half an export.
@@ -448,6 +453,61 @@ pub fn command(
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// May the export be written to `path`? Never over a note, the
+/// configuration or a template of the journal at `root` (not even with
+/// `--force`: saleslog never modifies a user's journal), and over any
+/// other existing file only when it is an earlier export, or with `force`.
+fn check_target(root: &Path, path: &Path, force: bool) -> Result<()> {
+    use crate::site::output_dir::resolve;
+    let refuse = |why: String| Error::Usage(format!("refusing to write the export to {}: {why}", path.display()));
+    let target = resolve(path)?;
+    let journal = resolve(root)?;
+    if let Ok(rel) = target.strip_prefix(&journal) {
+        let what = if rel == Path::new(crate::model::config::FILE_NAME) {
+            Some("it is the journal's configuration")
+        } else if rel.starts_with("templates") {
+            Some("it is in the journal's templates folder")
+        } else if rel.extension().is_some_and(|e| e == "md") {
+            Some("it is a note of the journal (a markdown file in it)")
+        } else if rel.as_os_str().is_empty() {
+            Some("it is the journal folder")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return Err(refuse(format!("{what}; write it outside the journal, or into a file of its own")));
+        }
+    }
+    match std::fs::metadata(&target) {
+        Ok(m) if m.is_dir() => Err(refuse("it is a folder; name a file".into())),
+        Ok(m) if !m.is_file() => Err(refuse("it is not a regular file".into())),
+        Ok(_) if !force && !is_an_export(&target) => Err(refuse(
+            "the file exists and was not written by saleslog export; add --force to replace it, or choose another name"
+                .into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Does the file start like one of saleslog's exports (JSON, a CSV table,
+/// an ICS calendar)? Such a file is replaced without `--force`, so a
+/// scheduled export keeps working.
+fn is_an_export(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    if read.is_err() {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    let first = head.lines().next().unwrap_or_default();
+    head.starts_with("{\n  \"saleslog_export\":")
+        || (first == "BEGIN:VCALENDAR" && head.contains("\nPRODID:-//saleslog//"))
+        || ["date,path,mood,energy,", "id,name,stage,status,", "id,what,to,status,", "date,weekday,workday,notes,"]
+            .iter()
+            .any(|h| first.starts_with(h))
 }
 
 #[cfg(test)]
