@@ -231,7 +231,8 @@ pub fn run() -> ExitCode {
             );
             let mut err = anstream::stderr();
             let _ = write!(err, "{text}");
-            let _ = writeln!(err, "saleslog: saleslog.yaml has {} problem(s); fix them and run again", problems.len());
+            let n = if problems.len() == 1 { "1 problem".to_string() } else { format!("{} problems", problems.len()) };
+            let _ = writeln!(err, "saleslog: saleslog.yaml has {n}; fix them and run again");
             ExitCode::from(2)
         }
         Err(e) => {
