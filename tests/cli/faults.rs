@@ -512,10 +512,15 @@ fn a_copy_of_a_journal_leaves_behind_what_saleslog_wrote_in_it() {
 
     let copy = Journal::copy_of(used.path());
     let files = snapshot(copy.path());
-    let written: Vec<&String> =
-        files.keys().filter(|k| k.starts_with("_site") || k.starts_with("reports") || k.contains(".saleslog-")).collect();
+    let written: Vec<&String> = files
+        .keys()
+        .filter(|k| k.starts_with("_site") || k.starts_with("reports") || k.contains(".saleslog-"))
+        .collect();
     assert_eq!(written, Vec::<&String>::new(), "the copy took what saleslog wrote");
-    assert_eq!(files.keys().filter(|k| k.ends_with(".md")).count(), snapshot(&sample_journal()).keys().filter(|k| k.ends_with(".md") && !k.starts_with("_site")).count());
+    assert_eq!(
+        files.keys().filter(|k| k.ends_with(".md")).count(),
+        snapshot(&sample_journal()).keys().filter(|k| k.ends_with(".md") && !k.starts_with("_site")).count()
+    );
     let run = copy.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains(" 0 unchanged"), "the copy's build found old pages: {}", run.stderr);

@@ -104,8 +104,11 @@ pub fn summary(skips: &[Skip]) -> Vec<String> {
     causes
         .iter()
         .map(|(missing, enable, tests)| {
-            let (n, them) =
-                if tests.len() == 1 { ("1 test".to_string(), "it") } else { (format!("{} tests", tests.len()), "them") };
+            let (n, them) = if tests.len() == 1 {
+                ("1 test".to_string(), "it")
+            } else {
+                (format!("{} tests", tests.len()), "them")
+            };
             format!("SKIPPED {n} ({}): {missing} — to run {them}: {enable}", tests.join(", "))
         })
         .collect()
@@ -125,7 +128,11 @@ mod tests {
         let chromium = ("chromium is not installed", "apt-get install chromium");
         record_in(root.path(), "1", &skip("browser_live::live_reload", chromium.0, chromium.1));
         record_in(root.path(), "1", &skip("browser::the_dashboard", chromium.0, chromium.1));
-        record_in(root.path(), "1", &skip("export::ics", "python3 with `icalendar` is not installed", "pip install icalendar"));
+        record_in(
+            root.path(),
+            "1",
+            &skip("export::ics", "python3 with `icalendar` is not installed", "pip install icalendar"),
+        );
         // A run that is over (no process 999999999) and one still going (this process).
         record_in(root.path(), "999999999", &skip("old::run", "x", "y"));
         let alive = std::process::id().to_string();
