@@ -31,6 +31,16 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// A hidden `--today` for a command that makes no report: it takes the
+/// global option's place there (clap propagates a global option only to
+/// commands without one of the same name), so `--help` and completions do
+/// not offer it, and using it says why.
+fn no_today(command: &'static str) -> clap::Arg {
+    clap::Arg::new("today").long("today").hide(true).value_parser(move |_: &str| {
+        Err::<NaiveDate, String>(format!("`saleslog {command}` makes no report, so it takes no report date"))
+    })
+}
+
 fn parse_today(s: &str) -> std::result::Result<NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }
@@ -107,6 +117,9 @@ pub enum Command {
         /// The journal folder.
         #[arg(default_value = ".")]
         journal: PathBuf,
+        /// human: each problem with its line quoted and a caret, then a
+        /// count; json: an array of {file, line, column, severity, code,
+        /// message, hint}.
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
     },
@@ -173,6 +186,8 @@ pub enum Command {
         /// The journal folder.
         #[arg(default_value = ".")]
         journal: PathBuf,
+        /// text: one line per box with its colour and reason; json: every
+        /// figure, as computed.
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
@@ -188,6 +203,8 @@ pub enum Command {
         /// The journal folder.
         #[arg(default_value = ".")]
         journal: PathBuf,
+        /// json: the whole model with computed statuses; csv: one table
+        /// (--what); ics: a calendar of commitment due dates and deal closes.
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// What to export: the table of a CSV (required), the section of a
@@ -200,6 +217,7 @@ pub enum Command {
     },
     /// Print a shell completion script.
     #[command(
+        arg = no_today("completions"),
         after_help = "Examples:\n  saleslog completions bash > ~/.local/share/bash-completion/completions/saleslog\n  saleslog completions zsh > ~/.zfunc/_saleslog\n  saleslog completions fish > ~/.config/fish/completions/saleslog.fish"
     )]
     Completions {
@@ -207,7 +225,7 @@ pub enum Command {
         shell: crate::commands::completions::Shell,
     },
     /// Print the man page, or write one page per command into a folder.
-    #[command(after_help = "Examples:\n  saleslog man | man -l -\n  saleslog man -o /usr/local/share/man/man1")]
+    #[command(arg = no_today("man"), after_help = "Examples:\n  saleslog man | man -l -\n  saleslog man -o /usr/local/share/man/man1")]
     Man {
         /// Write saleslog.1 and saleslog-<command>.1 into this folder.
         #[arg(short, long, value_name = "DIR")]
