@@ -31,6 +31,16 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// A hidden `--today` for a command that makes no report: it takes the
+/// global option's place there (clap propagates a global option only to
+/// commands without one of the same name), so `--help` and completions do
+/// not offer it, and using it says why.
+fn no_today(command: &'static str) -> clap::Arg {
+    clap::Arg::new("today").long("today").hide(true).value_parser(move |_: &str| {
+        Err::<NaiveDate, String>(format!("`saleslog {command}` makes no report, so it takes no report date"))
+    })
+}
+
 fn parse_today(s: &str) -> std::result::Result<NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }
@@ -111,6 +121,9 @@ pub enum Command {
         /// The journal folder.
         #[arg(default_value = ".")]
         journal: PathBuf,
+        /// human: each problem with its line quoted and a caret, then a
+        /// count; json: an array of {file, line, column, severity, code,
+        /// message, hint}.
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
     },
@@ -177,6 +190,8 @@ pub enum Command {
         /// The journal folder.
         #[arg(default_value = ".")]
         journal: PathBuf,
+        /// text: one line per box with its colour and reason; json: every
+        /// figure, as computed.
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
@@ -192,6 +207,8 @@ pub enum Command {
         /// The journal folder.
         #[arg(default_value = ".")]
         journal: PathBuf,
+        /// json: the whole model with computed statuses; csv: one table
+        /// (--what); ics: a calendar of commitment due dates and deal closes.
         #[arg(long, value_enum)]
         format: ExportFormat,
         /// What to export: the table of a CSV (required), the section of a
@@ -208,6 +225,7 @@ pub enum Command {
     },
     /// Print a shell completion script.
     #[command(
+        arg = no_today("completions"),
         after_help = "Examples:\n  saleslog completions bash > ~/.local/share/bash-completion/completions/saleslog\n  saleslog completions zsh > ~/.zfunc/_saleslog\n  saleslog completions fish > ~/.config/fish/completions/saleslog.fish"
     )]
     Completions {
@@ -215,7 +233,7 @@ pub enum Command {
         shell: crate::commands::completions::Shell,
     },
     /// Print the man page, or write one page per command into a folder.
-    #[command(after_help = "Examples:\n  saleslog man | man -l -\n  saleslog man -o /usr/local/share/man/man1")]
+    #[command(arg = no_today("man"), after_help = "Examples:\n  saleslog man | man -l -\n  saleslog man -o /usr/local/share/man/man1")]
     Man {
         /// Write saleslog.1 and saleslog-<command>.1 into this folder.
         #[arg(short, long, value_name = "DIR")]
@@ -239,7 +257,8 @@ pub fn run() -> ExitCode {
             );
             let mut err = anstream::stderr();
             let _ = write!(err, "{text}");
-            let _ = writeln!(err, "saleslog: saleslog.yaml has {} problem(s); fix them and run again", problems.len());
+            let n = if problems.len() == 1 { "1 problem".to_string() } else { format!("{} problems", problems.len()) };
+            let _ = writeln!(err, "saleslog: saleslog.yaml has {n}; fix them and run again");
             ExitCode::from(2)
         }
         Err(e) => {

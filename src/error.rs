@@ -30,7 +30,8 @@ impl fmt::Display for Error {
         match self {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Config(problems) => {
-                write!(f, "saleslog.yaml has {} problem(s); no report was made", problems.len())
+                let s = if problems.len() == 1 { "" } else { "s" };
+                write!(f, "saleslog.yaml has {} problem{s}; no report was made", problems.len())
             }
             Error::Template { name, message } => write!(f, "template {name}: {message}"),
             Error::Usage(message) => f.write_str(message),

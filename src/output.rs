@@ -83,7 +83,8 @@ fn light_style(light: Light) -> Style {
 pub fn report_text(f: &Figures, boxes: &[BoxSummary], name: &str) -> String {
     let mut out = String::new();
     let who = if name.is_empty() { String::new() } else { format!("{name} — ") };
-    let _ = writeln!(out, "{who}saleslog as of {} ({} notes)\n", f.as_of, f.notes);
+    let notes = if f.notes == 1 { "1 note".to_string() } else { format!("{} notes", f.notes) };
+    let _ = writeln!(out, "{who}saleslog as of {} ({notes})\n", f.as_of);
     for b in boxes {
         let style = light_style(b.light);
         let label = format!("{} {:<5}", b.mark, b.light.as_str().to_uppercase());

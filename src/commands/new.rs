@@ -447,10 +447,11 @@ pub fn command(root: &Path, date: NaiveDate, edit: bool, off: Option<&str>) -> R
             if !view.open.is_empty() {
                 carried.push(format!("{} open", view.open.len()));
             }
-            let commitments = if carried.is_empty() {
-                "no open commitments".to_string()
-            } else {
-                format!("{} commitments", carried.join(" and "))
+            let total = view.overdue.len() + view.open.len();
+            let commitments = match total {
+                0 => "no open commitments".to_string(),
+                1 => format!("{} commitment", carried.join(" and ")),
+                _ => format!("{} commitments", carried.join(" and ")),
             };
             let deals = match view.deals.len() {
                 0 => "no deal needs a look".to_string(),

@@ -574,7 +574,11 @@ impl Session {
             Err(Error::Config(problems)) => {
                 self.workspace = None;
                 return Outcome {
-                    line: format!("saleslog.yaml has {} problem(s); keeping the last good pages", problems.len()),
+                    line: format!(
+                        "saleslog.yaml has {} problem{}; keeping the last good pages",
+                        problems.len(),
+                        if problems.len() == 1 { "" } else { "s" }
+                    ),
                     problems: problems_of(&problems),
                     failed: true,
                     partial: false,

@@ -36,10 +36,11 @@ fn export(j: &Journal, args: &[&str]) -> String {
 fn python(module: &str, script: &str, input: &str) -> Option<String> {
     let probe = Command::new("python3").args(["-c", &format!("import {module}")]).output();
     if !probe.as_ref().is_ok_and(|o| o.status.success()) {
-        if std::env::var_os("CI").is_some() {
-            panic!("python3 with `{module}` is required in CI: python3 -m pip install {module}");
+        if Command::new("python3").arg("--version").output().is_err() {
+            skip("python3 is not installed", "apt-get install python3");
+        } else {
+            skip(&format!("python3 with `{module}` is not installed"), &format!("python3 -m pip install {module}"));
         }
-        eprintln!("skipping the {module} cross-check: python3 with `{module}` is not installed");
         return None;
     }
     let mut child = Command::new("python3")

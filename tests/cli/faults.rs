@@ -373,7 +373,7 @@ fn a_named_pipe_called_md_is_skipped_not_waited_on() {
     let j = Journal::fixture("faults/fifo");
     let made = std::process::Command::new("mkfifo").arg(j.join("2026-11-26.md")).status();
     if !made.is_ok_and(|s| s.success()) {
-        eprintln!("mkfifo is not available; skipping");
+        skip("mkfifo could not make a named pipe", "apt-get install coreutils");
         return;
     }
     assert_eq!(check(&j), (0, vec![at("2026-11-26.md", 1, 1, "unreadable")]));
@@ -590,4 +590,39 @@ fn bad_holidays_stop_the_run_with_located_errors() {
         assert!(run.stderr.contains(expected), "{expected}\nin\n{}", run.stderr);
     }
     assert!(run.stderr.contains("help: write the earlier date first: `2026-12-24..2026-12-31`"), "{}", run.stderr);
+/// The README's run command (`serve sample-journal`) leaves the reports in
+/// `sample-journal/_site/`; the test command that follows must not see
+/// them. A copy of a journal someone built in — the default folder, an
+/// `-o` folder inside it, a first build cut short before its marker, a
+/// temporary file of a killed write — is the journal alone, and saleslog
+/// builds it from nothing.
+#[cfg(unix)]
+#[test]
+fn a_copy_of_a_journal_leaves_behind_what_saleslog_wrote_in_it() {
+    let used = Journal::sample();
+    assert!(used.run(&["build"]).code == 0);
+    let inside = used.join("reports").to_string_lossy().into_owned();
+    assert!(used.run(&["build", "-o", &inside]).code == 0);
+    used.write("_site/notes/.saleslog-1234.tmp", b"half a page");
+    used.write("2026/11/.saleslog-abcd.tmp", b"half a note");
+    assert!(used.join("_site/.saleslog-output").is_file() && used.join("reports/.saleslog-output").is_file());
+
+    let copy = Journal::copy_of(used.path());
+    let files = snapshot(copy.path());
+    let written: Vec<&String> = files
+        .keys()
+        .filter(|k| k.starts_with("_site") || k.starts_with("reports") || k.contains(".saleslog-"))
+        .collect();
+    assert_eq!(written, Vec::<&String>::new(), "the copy took what saleslog wrote");
+    assert_eq!(
+        files.keys().filter(|k| k.ends_with(".md")).count(),
+        snapshot(&sample_journal()).keys().filter(|k| k.ends_with(".md") && !k.starts_with("_site")).count()
+    );
+    let run = copy.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(" 0 unchanged"), "the copy's build found old pages: {}", run.stderr);
+
+    // A first build cut short leaves `_site/` without its marker: not the journal either.
+    std::fs::remove_file(used.join("_site/.saleslog-output")).unwrap();
+    assert!(!Journal::copy_of(used.path()).join("_site").exists());
 }

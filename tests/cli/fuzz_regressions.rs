@@ -49,8 +49,8 @@ fn journal_inputs_found_by_fuzzing_stay_fixed() {
 
 #[test]
 fn the_sample_journal_passes_the_fuzz_checks() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal");
-    let mut notes: Vec<Vec<u8>> = walkdir::WalkDir::new(root)
+    let sample = crate::harness::Journal::sample();
+    let mut notes: Vec<Vec<u8>> = walkdir::WalkDir::new(sample.path())
         .sort_by_file_name()
         .into_iter()
         .map(|e| e.unwrap())

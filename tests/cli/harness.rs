@@ -26,15 +26,19 @@ impl Journal {
 
     /// A copy of a fixture folder under `tests/fixtures/`.
     pub fn fixture(name: &str) -> Self {
-        let j = Journal::new();
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), j.path());
-        j
+        Journal::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))
     }
 
-    /// A copy of `sample-journal/`.
+    /// A copy of `sample-journal/` (what a journal is: never the reports a
+    /// user's `serve sample-journal` left in it; see [`copy_journal`]).
     pub fn sample() -> Self {
+        Journal::copy_of(&sample_journal())
+    }
+
+    /// A copy of the journal at `from`, without what saleslog wrote in it.
+    pub fn copy_of(from: &Path) -> Self {
         let j = Journal::new();
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal"), j.path());
+        copy_journal(from, j.path());
         j
     }
 
@@ -93,6 +97,19 @@ impl Journal {
     }
 }
 
+/// Skip the calling test: this machine lacks `missing` ("chromium is not
+/// installed"), which `enable` installs ("apt-get install chromium"). The
+/// test then returns early and passes, and the end of `cargo test` says
+/// so (see `tests/support/skipped.rs`: libtest would hide a line printed
+/// here). Under CI (`CI` set) a missing tool fails the test instead:
+/// `.ci/run` installs everything the tests need.
+pub fn skip(missing: &str, enable: &str) {
+    assert!(std::env::var_os("CI").is_none(), "{missing}; CI must provide it: {enable}");
+    let test = std::thread::current().name().unwrap_or("a test").to_string();
+    eprintln!("SKIPPED: {test}: {missing} — to run it: {enable}");
+    crate::skipped::record(&crate::skipped::Skip { test, missing: missing.into(), enable: enable.into() });
+}
+
 /// The binary with an environment that cannot change its behaviour.
 pub fn saleslog() -> Command {
     let mut cmd = Command::cargo_bin("saleslog").expect("binary built");
@@ -118,8 +135,40 @@ impl From<std::process::Output> for Run {
     }
 }
 
+/// `sample-journal/` in the source tree. Read it only through
+/// [`copy_journal`] (or [`Journal::sample`]): the README's run command
+/// builds into `sample-journal/_site/`, and no test may depend on that.
+pub fn sample_journal() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal")
+}
+
+/// Copy a journal: its notes, configuration, templates and anything else
+/// the user keeps there — but not what a run of saleslog left in it: an
+/// output folder (one holding saleslog's marker file, whatever its name or
+/// place, or the default `_site/` even when an interrupted first build left
+/// no marker) and saleslog's temporary files (`.saleslog-*`). A test then
+/// sees the same journal whatever the user ran in the tree before it.
+pub fn copy_journal(from: &Path, to: &Path) {
+    copy_filtered(from, to, |entry| !left_by_saleslog(entry, from));
+}
+
+/// Was this entry of the journal at `root` written by saleslog?
+fn left_by_saleslog(entry: &walkdir::DirEntry, root: &Path) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    if entry.file_type().is_dir() {
+        entry.path().join(".saleslog-output").exists() || entry.path() == root.join("_site")
+    } else {
+        name.starts_with(".saleslog-")
+    }
+}
+
+/// Copy a folder as it is (a test's own temporary trees).
 pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
+    copy_filtered(from, to, |_| true);
+}
+
+fn copy_filtered(from: &Path, to: &Path, keep: impl Fn(&walkdir::DirEntry) -> bool) {
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_entry(|e| e.depth() == 0 || keep(e)) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
         let target = to.join(rel);

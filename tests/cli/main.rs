@@ -2,6 +2,8 @@
 //! per command or concern, sharing the harness in `harness.rs`.
 
 mod harness;
+#[path = "../support/skipped.rs"]
+mod skipped;
 
 mod browser;
 mod browser_live;

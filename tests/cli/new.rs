@@ -183,3 +183,25 @@ fn edit_opens_visual_then_editor_and_says_when_neither_is_set() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("the editor `false` exited"), "{}", run.stderr);
 }
+
+/// One open commitment and nothing overdue: the count is singular, and the
+/// note says how to change the line itself instead of "as above" with
+/// nothing above it.
+#[test]
+fn one_open_commitment_is_singular_and_explained_without_an_overdue_one_above() {
+    let j = Journal::new().note("2026-11-20", "commitments:\n  - {id: deck, what: Send the deck, due: 2026-12-02}");
+    let run = j.run(&["new"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(": 1 open commitment, no deal needs a look"), "{}", run.stderr);
+    let note = std::fs::read_to_string(run.stdout.trim()).unwrap();
+    assert!(!note.contains("as above"), "{note}");
+    assert!(note.contains("# Open: uncomment to mark done, or change `done: true` to `due: 2026-11-27`"), "{note}");
+}
+
+/// The terminal report counts one note as "1 note".
+#[test]
+fn the_report_of_one_note_says_1_note() {
+    let run = Journal::new().note("2026-11-27", "mood: 4").run(&["report"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("(1 note)"), "{}", run.stdout);
+}

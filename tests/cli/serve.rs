@@ -33,7 +33,7 @@ impl Served {
     fn start(prepare: impl FnOnce(&Path), extra: &[&str]) -> Served {
         let tmp = tempfile::tempdir().unwrap();
         let journal = tmp.path().join("journal");
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal"), &journal);
+        copy_journal(&sample_journal(), &journal);
         prepare(&journal);
         let out = tmp.path().join("out");
         let mut args = vec!["--today", TODAY, "serve", journal.to_str().unwrap(), "-o", out.to_str().unwrap()];

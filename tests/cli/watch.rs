@@ -32,7 +32,7 @@ impl Setup {
     fn sample() -> Setup {
         let tmp = tempfile::tempdir().unwrap();
         let journal = tmp.path().join("journal");
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal"), &journal);
+        copy_journal(&sample_journal(), &journal);
         let out = tmp.path().join("out");
         Setup { tmp, journal, out }
     }
