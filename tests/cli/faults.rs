@@ -590,6 +590,8 @@ fn bad_holidays_stop_the_run_with_located_errors() {
         assert!(run.stderr.contains(expected), "{expected}\nin\n{}", run.stderr);
     }
     assert!(run.stderr.contains("help: write the earlier date first: `2026-12-24..2026-12-31`"), "{}", run.stderr);
+}
+
 /// The README's run command (`serve sample-journal`) leaves the reports in
 /// `sample-journal/_site/`; the test command that follows must not see
 /// them. A copy of a journal someone built in — the default folder, an
