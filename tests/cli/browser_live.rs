@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const LONG: Duration = Duration::from_secs(60);
+pub const LONG: Duration = Duration::from_secs(60);
 
 /// Chromium and chromedriver, or `None` (after saying why) when the test
 /// may be skipped.
-fn tools() -> Option<(PathBuf, PathBuf)> {
+pub fn tools() -> Option<(PathBuf, PathBuf)> {
     let browser = find_chromium();
     let driver = find_in_path(&["chromedriver"]);
     match (browser, driver) {
@@ -106,7 +106,7 @@ fn try_webdriver(port: u16, method: &str, path: &str, body: Option<&Value>) -> R
 }
 
 /// chromedriver and one headless Chromium session, both ended on drop.
-struct Browser {
+pub struct Browser {
     driver: Child,
     port: u16,
     session: String,
@@ -114,7 +114,16 @@ struct Browser {
 }
 
 impl Browser {
-    fn start(chromium: &Path, chromedriver: &Path) -> Browser {
+    pub fn start(chromium: &Path, chromedriver: &Path) -> Browser {
+        Browser::start_with(chromium, chromedriver, &[])
+    }
+
+    /// A browser whose window is `width`×`height` CSS pixels (a phone's, a laptop's).
+    pub fn sized(chromium: &Path, chromedriver: &Path, width: u32, height: u32) -> Browser {
+        Browser::start_with(chromium, chromedriver, &[format!("--window-size={width},{height}")])
+    }
+
+    fn start_with(chromium: &Path, chromedriver: &Path, extra: &[String]) -> Browser {
         let mut driver = Command::new(chromedriver)
             .arg("--port=0")
             .stdin(Stdio::null())
@@ -150,6 +159,7 @@ impl Browser {
                     .iter()
                     .map(|a| a.to_string())
                     .chain([format!("--user-data-dir={}", profile.path().display())])
+                    .chain(extra.iter().cloned())
                     .collect::<Vec<_>>(),
             },
         }}});
@@ -159,15 +169,15 @@ impl Browser {
         browser
     }
 
-    fn open(&self, url: &str) {
+    pub fn open(&self, url: &str) {
         webdriver(self.port, "POST", &format!("/session/{}/url", self.session), Some(&json!({ "url": url })));
     }
 
-    fn run(&self, script: &str) -> Value {
+    pub fn run(&self, script: &str) -> Value {
         self.try_run(script).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn try_run(&self, script: &str) -> Result<Value, String> {
+    pub fn try_run(&self, script: &str) -> Result<Value, String> {
         try_webdriver(
             self.port,
             "POST",
@@ -175,6 +185,38 @@ impl Browser {
             Some(&json!({ "script": script, "args": [] })),
         )
     }
+}
+
+impl Browser {
+    /// The visible part of the page as PNG bytes.
+    pub fn screenshot(&self) -> Vec<u8> {
+        let b64 = webdriver(self.port, "GET", &format!("/session/{}/screenshot", self.session), None);
+        base64_decode(b64.as_str().expect("a base64 screenshot"))
+    }
+}
+
+/// Standard base64, as WebDriver sends screenshots (no crate for one use).
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for v in text.bytes().filter_map(value) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
 }
 
 impl Drop for Browser {
