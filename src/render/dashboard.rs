@@ -22,8 +22,9 @@ pub struct DashboardView {
     pub todo: Vec<TodoList>,
     /// `Mon 16 Nov – Fri 27 Nov`: the window of asks and wins.
     pub window: String,
+    pub notes: usize,
     /// `67 notes`, `1 note`.
-    pub notes: String,
+    pub notes_text: String,
     pub first_note: Option<String>,
     pub this_week: String,
     pub this_week_href: Option<String>,
@@ -221,7 +222,8 @@ pub fn view(site: &Site<'_>) -> DashboardView {
         wins,
         todo: todo(site),
         window: format!("{} – {}", format::date_short(from), format::date_short(site.as_of)),
-        notes: plural(f.notes, "note", "notes"),
+        notes: f.notes,
+        notes_text: plural(f.notes, "note", "notes"),
         first_note: site.journal.first_date().map(format::date_medium),
         this_week: format!("{} · {}", format::week_title(monday), format::week_span(monday)),
         this_week_href: site.week_href(monday),
