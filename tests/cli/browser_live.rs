@@ -115,15 +115,18 @@ pub struct Browser {
 
 impl Browser {
     pub fn start(chromium: &Path, chromedriver: &Path) -> Browser {
-        Browser::start_with(chromium, chromedriver, &[])
+        Browser::start_with(chromium, chromedriver, &[], None)
     }
 
     /// A browser whose window is `width`×`height` CSS pixels (a phone's, a laptop's).
     pub fn sized(chromium: &Path, chromedriver: &Path, width: u32, height: u32) -> Browser {
-        Browser::start_with(chromium, chromedriver, &[format!("--window-size={width},{height}")])
+        // Headless windows have a minimum width; device metrics set the
+        // viewport exactly, as a phone's.
+        let metrics = json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}});
+        Browser::start_with(chromium, chromedriver, &[format!("--window-size={width},{height}")], Some(metrics))
     }
 
-    fn start_with(chromium: &Path, chromedriver: &Path, extra: &[String]) -> Browser {
+    fn start_with(chromium: &Path, chromedriver: &Path, extra: &[String], metrics: Option<Value>) -> Browser {
         let mut driver = Command::new(chromedriver)
             .arg("--port=0")
             .stdin(Stdio::null())
@@ -150,7 +153,7 @@ impl Browser {
         // Keep draining its output so it never blocks on a full pipe.
         std::thread::spawn(move || for _ in out.lines() {});
         let profile = tempfile::tempdir().unwrap();
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
+        let mut capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
             "goog:chromeOptions": {
@@ -163,6 +166,9 @@ impl Browser {
                     .collect::<Vec<_>>(),
             },
         }}});
+        if let Some(metrics) = metrics {
+            capabilities["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["mobileEmulation"] = metrics;
+        }
         let mut browser = Browser { driver, port, session: String::new(), _profile: profile };
         let session = webdriver(port, "POST", "/session", Some(&capabilities));
         browser.session = session["sessionId"].as_str().expect("a session id").to_string();

@@ -5,6 +5,7 @@ mod harness;
 
 mod browser;
 mod browser_live;
+mod browser_phone;
 mod build;
 mod check;
 mod completions;
