@@ -102,7 +102,13 @@ pub struct TodoItem {
     pub flags: Vec<super::pipeline::Flag>,
 }
 
-fn shortened(id: &'static str, title: &'static str, href: &'static str, empty: &'static str, mut items: Vec<TodoItem>) -> TodoList {
+fn shortened(
+    id: &'static str,
+    title: &'static str,
+    href: &'static str,
+    empty: &'static str,
+    mut items: Vec<TodoItem>,
+) -> TodoList {
     let more = (items.len() > TODO_SHOWN).then(|| format!("and {} more", items.len() - TODO_SHOWN));
     items.truncate(TODO_SHOWN);
     TodoList { id, title, items, more, href, empty }
@@ -113,15 +119,19 @@ fn shortened(id: &'static str, title: &'static str, href: &'static str, empty: &
 fn todo(site: &Site<'_>) -> Vec<TodoList> {
     use crate::model::journal::Status;
     let d = site.as_of;
-    let mut overdue: Vec<_> =
-        site.journal.commitments.iter().filter(|c| c.status(d) == Status::Overdue).collect();
+    let mut overdue: Vec<_> = site.journal.commitments.iter().filter(|c| c.status(d) == Status::Overdue).collect();
     overdue.sort_by_key(|c| (c.due, c.made_on));
     let overdue = overdue
         .into_iter()
         .map(|c| {
             let row = super::commitments::row(site, c);
             let to = if row.to.is_empty() { String::new() } else { format!("to {} · ", row.to) };
-            TodoItem { text: row.what, href: row.made.href, detail: format!("{to}due {}, {}", row.due, row.when), flags: Vec::new() }
+            TodoItem {
+                text: row.what,
+                href: row.made.href,
+                detail: format!("{to}due {}, {}", row.due, row.when),
+                flags: Vec::new(),
+            }
         })
         .collect();
     let mut deals: Vec<_> = site
@@ -237,10 +247,9 @@ fn caption(site: &Site<'_>, area: &str) -> String {
     match area {
         "activity" if f.activity.attainment.is_some() => "of goal pace this week".into(),
         "activity" => "activity against goals".into(),
-        "attitude" => format!(
-            "mean mood of the last 7 days, {}",
-            format::short_span(site.as_of - Duration::days(6), site.as_of)
-        ),
+        "attitude" => {
+            format!("mean mood of the last 7 days, {}", format::short_span(site.as_of - Duration::days(6), site.as_of))
+        }
         "commitments" if f.commitments.on_time_rate.is_some() => {
             format!("kept on time, last {} days", site.config.commitments.window_days)
         }

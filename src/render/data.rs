@@ -86,8 +86,12 @@ pub fn view(site: &Site<'_>) -> DataView {
             site.journal.last_date().map_or("none".into(), format::date_medium),
             f.days_since_last_note.map_or(String::new(), format::ago),
         ),
-        Stat::new("Stale deals", site.figures.pipeline.stale.to_string(), format!("not in a note for over {stale_days} days"))
-            .class(if site.figures.pipeline.stale > 0 { "amber" } else { "" }),
+        Stat::new(
+            "Stale deals",
+            site.figures.pipeline.stale.to_string(),
+            format!("not in a note for over {stale_days} days"),
+        )
+        .class(if site.figures.pipeline.stale > 0 { "amber" } else { "" }),
         Stat::new("Notes", site.figures.notes.to_string(), "counted as of the report date"),
     ];
     DataView {

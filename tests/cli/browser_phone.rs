@@ -59,7 +59,13 @@ const PAGES: &[&str] = &[
     "deals/acme-corp.html",
 ];
 
-fn check_site(browser: &Browser, site: &std::path::Path, pages: &[&str], width: u32, shots: Option<&str>) -> Vec<String> {
+fn check_site(
+    browser: &Browser,
+    site: &std::path::Path,
+    pages: &[&str],
+    width: u32,
+    shots: Option<&str>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for page in pages {
         browser.open(&format!("file://{}", site.join(page).display()));
@@ -93,7 +99,13 @@ fn every_page_fits_a_phone_and_a_laptop_with_readable_charts() {
     for (width, height) in [(390, 844), (1280, 800)] {
         let browser = Browser::sized(&chromium, &chromedriver, width, height);
         problems.extend(check_site(&browser, &sample.join("_site"), PAGES, width, shots.as_deref()));
-        problems.extend(check_site(&browser, &fresh.join("_site"), &["index.html", "activity.html", "attitude.html"], width, None));
+        problems.extend(check_site(
+            &browser,
+            &fresh.join("_site"),
+            &["index.html", "activity.html", "attitude.html"],
+            width,
+            None,
+        ));
     }
     assert!(problems.is_empty(), "{} layout problems:\n{}", problems.len(), problems.join("\n"));
 }
