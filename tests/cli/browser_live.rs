@@ -300,3 +300,72 @@ fn a_saved_note_reloads_the_open_dashboard() {
     };
     assert_eq!(after["marker"], "undefined", "the page was patched, not reloaded");
 }
+
+/// The activity box and the overlay, as the page shows them.
+const LOOK_OVERLAY: &str = "var box = document.getElementById('box-activity'); \
+     var o = document.getElementById('saleslog-overlay'); \
+     return {activity: box ? box.innerText : '', overlay: o ? o.innerText : null, \
+             overlay_height: o ? o.getBoundingClientRect().height : 0, screen: window.innerHeight};";
+
+#[test]
+fn a_note_saved_with_broken_yaml_keeps_the_figures_and_the_overlay_says_so() {
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let journal = tmp.path().join("journal");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal"), &journal);
+    let out = tmp.path().join("out");
+    let server = Spawned::start(&[
+        "--today",
+        TODAY,
+        "serve",
+        journal.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--port",
+        "0",
+    ]);
+    let serving = server.wait_for_line(|l| l.starts_with("serving "), LONG);
+    let url = serving[serving.find("http://").unwrap()..].split_whitespace().next().unwrap().to_string();
+    server.wait_for_line(is_rebuild_line, LONG);
+    let browser = Browser::sized(&chromium, &chromedriver, 390, 844);
+    browser.open(&url);
+    let before = browser.run(LOOK_OVERLAY);
+    let activity = before["activity"].as_str().unwrap().to_string();
+    assert!(activity.contains("89 / 100"), "{before}");
+    assert!(before["overlay"].is_null(), "{before}");
+
+    let note = journal.join("2026/11/2026-11-27.md");
+    let good = std::fs::read_to_string(&note).unwrap();
+    let broken = good.replacen("mood:", "mood: [", 1);
+    assert_ne!(broken, good);
+    let wait_for = |what: &str, pred: &dyn Fn(&Value) -> bool| -> Value {
+        let deadline = Instant::now() + LONG;
+        loop {
+            let now = browser.try_run(LOOK_OVERLAY).unwrap_or(Value::Null);
+            if pred(&now) {
+                return now;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: the page shows {now}; server said:\n{}",
+                server.lines().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    std::fs::write(&note, &broken).unwrap();
+    let during = wait_for("the overlay after a broken save", &|v| {
+        v["overlay"]
+            .as_str()
+            .is_some_and(|o| o.contains("2026-11-27.md: front matter does not parse; its last good version is shown"))
+    });
+    assert_eq!(during["activity"], before["activity"], "the figures stay the same");
+    let (height, screen) = (during["overlay_height"].as_f64().unwrap(), during["screen"].as_f64().unwrap());
+    assert!(height <= screen * 0.4 + 1.0, "the overlay covers {height} of {screen}px");
+    // Fixed: the overlay goes, the figures are the note's.
+    std::fs::write(&note, &good).unwrap();
+    let after = wait_for("the page after the fix", &|v| {
+        v["overlay"].is_null() && v["activity"].as_str().is_some_and(|a| a.contains("89 / 100"))
+    });
+    assert_eq!(after["activity"], before["activity"]);
+}
