@@ -622,7 +622,8 @@ pub fn inject(html: &str, status: &BuildStatus) -> String {
         } else {
             "The journal has errors; everything valid is shown"
         };
-        extra.push_str("<div id=\"saleslog-overlay\" role=\"alert\" style=\"position:fixed;left:1rem;right:1rem;bottom:1rem;z-index:99;max-height:40vh;overflow:auto;background:#2b0f0f;color:#ffe3e3;border:2px solid #e5484d;border-radius:8px;padding:.75rem 1rem;font:14px/1.4 ui-monospace,monospace;box-shadow:0 8px 24px rgba(0,0,0,.4)\"><strong>");
+        // A close button, and a height that leaves a phone's page readable.
+        extra.push_str("<div id=\"saleslog-overlay\" role=\"alert\" style=\"position:fixed;left:.5rem;right:.5rem;bottom:.5rem;z-index:99;max-height:min(40vh,14rem);overflow:auto;background:#2b0f0f;color:#ffe3e3;border:2px solid #e5484d;border-radius:8px;padding:.6rem 2.4rem .6rem .9rem;font:13px/1.4 ui-monospace,monospace;box-shadow:0 8px 24px rgba(0,0,0,.4)\"><button type=\"button\" aria-label=\"Close\" onclick=\"this.parentNode.remove()\" style=\"position:absolute;top:.3rem;right:.4rem;background:none;border:0;color:inherit;font:20px/1 sans-serif;cursor:pointer\">×</button><strong>");
         extra.push_str(title);
         extra.push_str("</strong><ul style=\"margin:.5rem 0 0;padding-left:1.2rem\">");
         for p in status.problems.iter().take(50) {
@@ -762,6 +763,15 @@ mod tests {
         assert!(get(&running, "/").contains("200 OK"));
         assert_eq!(live.status().generation, 10_001);
         drop(deaf);
+    }
+
+    #[test]
+    fn the_overlay_can_be_closed_and_leaves_a_phone_readable() {
+        let status = BuildStatus { generation: 1, problems: vec!["a.md:1:1: bad".into()], failed: false };
+        let html = inject("<html><body><p>x</p></body></html>", &status);
+        assert!(html.contains("aria-label=\"Close\" onclick=\"this.parentNode.remove()\""), "{html}");
+        assert!(html.contains("max-height:min(40vh,14rem)"), "{html}");
+        assert!(html.contains("a.md:1:1: bad"));
     }
 
     #[test]

@@ -510,7 +510,7 @@ impl Session {
             return Err(Error::Usage(format!("{} is not a folder", root.display())));
         }
         let workspace = match crate::site::workspace::Workspace::load(root) {
-            Ok(ws) => Some(ws),
+            Ok(ws) => Some(ws.keeping_last_good()),
             Err(Error::Config(_)) => None,
             Err(e) => return Err(e),
         };
@@ -565,7 +565,7 @@ impl Session {
                 None => ws.refresh().map(Some),
             },
             None => crate::site::workspace::Workspace::load(&root).map(|ws| {
-                self.workspace = Some(ws);
+                self.workspace = Some(ws.keeping_last_good());
                 self.builder = None;
                 None
             }),
@@ -651,7 +651,13 @@ impl Session {
                     report.warnings,
                     if report.warnings == 1 { "" } else { "s" },
                 );
-                let problems = problems_of(&report.problems);
+                // A note held at its last good version says so first.
+                let mut problems: Vec<String> = ws
+                    .held()
+                    .iter()
+                    .map(|rel| format!("{rel}: front matter does not parse; its last good version is shown"))
+                    .collect();
+                problems.extend(problems_of(&report.problems));
                 Outcome { line, problems, failed: false, partial, report: Some(report) }
             }
             Err(e) => Outcome {

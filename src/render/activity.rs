@@ -361,7 +361,7 @@ pub fn view(site: &Site<'_>) -> ActivityView {
         weeks,
         totals_columns: spans.iter().map(|n| format!("last {n} days")).collect(),
         totals,
-        goals_text,
+        goals_text: format::code_html(&goals_text),
     }
 }
 

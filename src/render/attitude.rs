@@ -73,10 +73,11 @@ pub fn view(site: &Site<'_>) -> AttitudeView {
             format::count(scale)
         ),
         y_label: "mood".into(),
+        dated: true,
         ..XyChart::default()
     };
     if moods.is_empty() {
-        mood_chart.empty = Some("No mood recorded yet. Add `mood: 4` to a note.".into());
+        mood_chart.empty = Some(format::code_html("No mood recorded yet. Add `mood: 4` to a note."));
     } else {
         mood_chart.bands = vec![
             plot.band(&y, config.attitude.green_at.min(scale), scale, "band-green", "green zone"),
@@ -132,7 +133,7 @@ pub fn view(site: &Site<'_>) -> AttitudeView {
         ..XyChart::default()
     };
     if pairs.is_empty() {
-        scatter.empty = Some("No day of the last 90 days has both a mood and activity.".into());
+        scatter.empty = Some(format::code_html("No day of the last 90 days has both a mood and activity."));
     } else {
         scatter.y_ticks = score_ticks(scale).into_iter().map(|v| splot.y_tick(sy.at(v), format::count(v))).collect();
         scatter.x_ticks = x_ticks.iter().map(|v| splot.x_tick(sx.at(*v), format::count(*v))).collect();

@@ -123,8 +123,12 @@ pub struct XyChart {
     pub dots: Vec<Dot>,
     pub x_label: String,
     pub y_label: String,
-    /// Shown instead of the plot when there is nothing to draw.
+    /// Shown instead of the plot when there is nothing to draw (HTML:
+    /// made with [`super::format::code_html`]).
     pub empty: Option<String>,
+    /// The x axis is dates: on a narrow screen the chart scrolls and opens
+    /// at its right end, the latest days.
+    pub dated: bool,
 }
 
 /// The plot area of an [`XyChart`] of the given size: margins for labels.
@@ -137,7 +141,9 @@ pub struct Plot {
 
 impl Plot {
     pub fn new(width: f64, height: f64) -> Plot {
-        Plot { left: 36.0, right: width - 10.0, top: 10.0, bottom: height - 24.0 }
+        // Room on the left for a y label such as `100%` at the larger text
+        // a phone gets (style.css), so it is not cut off.
+        Plot { left: 54.0, right: width - 10.0, top: 10.0, bottom: height - 24.0 }
     }
     pub fn x(&self, domain: (f64, f64)) -> Scale {
         Scale::new(domain, (self.left, self.right))

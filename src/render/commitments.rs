@@ -48,6 +48,9 @@ pub struct CommitmentRow {
     pub due: String,
     /// The due date it was made with, when it was rescheduled.
     pub original_due: Option<String>,
+    /// How the reschedule counts: moved in time (the new date counts), or
+    /// moved after the date that counted had passed (that one still does).
+    pub reschedule: Option<String>,
     pub when: String,
     pub status: &'static str,
     pub status_class: &'static str,
@@ -64,11 +67,27 @@ pub struct PersonRow {
     pub open: usize,
     pub overdue: usize,
     pub dropped: usize,
+    /// Kept on time of those that came due (the box's definition, over
+    /// every date): `50%`, and `1 of 2`.
     pub rate: String,
+    pub rate_of: String,
     pub rate_class: &'static str,
+    #[serde(skip)]
+    pub judged: usize,
+    #[serde(skip)]
+    pub kept_on_time: usize,
     /// The last time a commitment to them was made, done or dropped.
     #[serde(skip)]
     pub last: NaiveDate,
+}
+
+/// Judged for the on-time rate as of `d`, whatever the window: not
+/// dropped, with a due date that counts, and either done or past it (one
+/// due today and not done is not judged yet). The box's rule
+/// ([`crate::analyse::commitments::judged_in_window`]) without the window.
+pub fn came_due(c: &Commitment, d: NaiveDate) -> bool {
+    let status = c.status(d);
+    c.counting_due.is_some_and(|due| due <= d && (due < d || status == Status::Done)) && status != Status::Dropped
 }
 
 /// Done after the due date that counts.
@@ -109,6 +128,12 @@ pub fn row(site: &Site<'_>, c: &Commitment) -> CommitmentRow {
         to: c.to.clone().unwrap_or_default(),
         due: c.due.map_or("–".into(), format::date_short),
         original_due: c.rescheduled().then(|| c.original_due.map_or("none".into(), format::date_short)),
+        reschedule: c.rescheduled().then(|| match c.counting_due {
+            Some(counting) if c.due != Some(counting) => {
+                format!("moved after {} had passed: judged against {0}", format::date_short(counting))
+            }
+            _ => "moved in time: the new date counts".to_string(),
+        }),
         when,
         status: label,
         status_class: class,
@@ -160,11 +185,11 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
             empty: "Nothing due in the next 7 days.",
         },
         Section {
-            id: "open",
-            title: "Open",
-            intro: "Due later, or with no due date.".into(),
+            id: "later",
+            title: "Due later",
+            intro: format!("Open, due after {} or with no due date.", format::date_short(soon)),
             rows: rows(&open),
-            empty: "No other open commitments.",
+            empty: "Nothing else open.",
         },
         Section {
             id: "kept",
@@ -202,7 +227,10 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
             overdue: 0,
             dropped: 0,
             rate: String::new(),
+            rate_of: String::new(),
             rate_class: "na",
+            judged: 0,
+            kept_on_time: 0,
             last: c.made_on,
         });
         p.made += 1;
@@ -211,30 +239,33 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
             .flatten()
             .max()
             .unwrap_or(p.last);
-        match c.status(d) {
+        let status = c.status(d);
+        match status {
             Status::Done if was_late(c, d) => p.late += 1,
             Status::Done => p.kept += 1,
             Status::Open => p.open += 1,
-            Status::Overdue => {
-                p.open += 1;
-                p.overdue += 1;
-            }
+            Status::Overdue => p.overdue += 1,
             Status::Dropped => p.dropped += 1,
+        }
+        if came_due(c, d) {
+            p.judged += 1;
+            p.kept_on_time += usize::from(c.kept_on_time(d));
         }
     }
     let ledger_since = d - Duration::days(LEDGER_DAYS - 1);
     let people_count = people.len();
     let mut people: Vec<PersonRow> = people
         .into_values()
-        .filter(|p| p.open > 0 || p.last >= ledger_since)
+        .filter(|p| p.open + p.overdue > 0 || p.last >= ledger_since)
         .map(|mut p| {
-            let judged = p.kept + p.late;
-            if judged > 0 {
-                let rate = p.kept as f64 / judged as f64;
+            if p.judged > 0 {
+                let rate = p.kept_on_time as f64 / p.judged as f64;
                 p.rate = format::pct(rate);
                 p.rate_class = rate_class(rate);
+                p.rate_of = format!("{} of {}", p.kept_on_time, p.judged);
             } else {
                 p.rate = "–".into();
+                p.rate_of = "none due yet".into();
             }
             p
         })
@@ -251,7 +282,11 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
         .class(site.figures.boxes.commitments.as_str()),
         Stat::new("Overdue", f.overdue.to_string(), "past due, not done").class(if f.overdue > 0 { "red" } else { "" }),
         Stat::new("Due in 7 days", due_soon.len().to_string(), format!("by {}", format::date_short(soon))),
-        Stat::new("Open", f.open.to_string(), "not yet due"),
+        Stat::new(
+            "Open",
+            f.open.to_string(),
+            format!("not yet due: {} within 7 days, {} later", due_soon.len(), open.len()),
+        ),
         Stat::new("Made", all.len().to_string(), format!("since the journal began, to {people_count} people")),
     ];
 
@@ -309,10 +344,11 @@ fn rate_chart(site: &Site<'_>) -> XyChart {
             "At the end of each week, the share of commitments due in the {window} days before it that were kept on time."
         ),
         y_label: "kept on time".into(),
+        dated: true,
         ..XyChart::default()
     };
     if points.iter().all(|p| p.3.is_none()) {
-        chart.empty = Some("No commitment with a due date has come due yet.".into());
+        chart.empty = Some(format::code_html("No commitment with a due date has come due yet."));
         return chart;
     }
     chart.bands =

@@ -1,6 +1,8 @@
 //! The dashboard (`index.html`): the five boxes a manager checks, each with
 //! its key figure, the reason for its colour and a few supporting figures;
-//! then the coaching asks and wins of the last 14 days.
+//! then what to do about them (the overdue commitments, the stale and
+//! slipped deals: the first few of each), and the coaching asks and wins of
+//! the last 14 days.
 
 use super::chart::{self, Strip};
 use super::format::{self, money_short, pct, plural};
@@ -16,9 +18,13 @@ pub struct DashboardView {
     pub boxes: Vec<BoxView>,
     pub asks: Vec<Remark>,
     pub wins: Vec<Remark>,
+    /// What to do: overdue commitments, then stale or slipped deals.
+    pub todo: Vec<TodoList>,
     /// `Mon 16 Nov – Fri 27 Nov`: the window of asks and wins.
     pub window: String,
     pub notes: usize,
+    /// `67 notes`, `1 note`.
+    pub notes_text: String,
     pub first_note: Option<String>,
     pub this_week: String,
     pub this_week_href: Option<String>,
@@ -70,6 +76,86 @@ impl Detail {
         self.class = class.into();
         self
     }
+}
+
+/// The dashboard lists this many items of each kind, then "and N more".
+const TODO_SHOWN: usize = 5;
+
+/// One list of things to act on, shortened to its first few.
+#[derive(Debug, Serialize)]
+pub struct TodoList {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub items: Vec<TodoItem>,
+    /// `and 3 more`, linking to the page that lists them all.
+    pub more: Option<String>,
+    pub href: &'static str,
+    pub empty: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TodoItem {
+    pub text: String,
+    pub href: String,
+    /// Who it is for, how late or why it is listed.
+    pub detail: String,
+    pub flags: Vec<super::pipeline::Flag>,
+}
+
+fn shortened(
+    id: &'static str,
+    title: &'static str,
+    href: &'static str,
+    empty: &'static str,
+    mut items: Vec<TodoItem>,
+) -> TodoList {
+    let more = (items.len() > TODO_SHOWN).then(|| format!("and {} more", items.len() - TODO_SHOWN));
+    items.truncate(TODO_SHOWN);
+    TodoList { id, title, items, more, href, empty }
+}
+
+/// The overdue commitments (longest overdue first) and the stale or
+/// slipped open deals (largest first): what the red and amber boxes ask for.
+fn todo(site: &Site<'_>) -> Vec<TodoList> {
+    use crate::model::journal::Status;
+    let d = site.as_of;
+    let mut overdue: Vec<_> = site.journal.commitments.iter().filter(|c| c.status(d) == Status::Overdue).collect();
+    overdue.sort_by_key(|c| (c.due, c.made_on));
+    let overdue = overdue
+        .into_iter()
+        .map(|c| {
+            let row = super::commitments::row(site, c);
+            let to = if row.to.is_empty() { String::new() } else { format!("to {} · ", row.to) };
+            TodoItem {
+                text: row.what,
+                href: row.made.href,
+                detail: format!("{to}due {}, {}", row.due, row.when),
+                flags: Vec::new(),
+            }
+        })
+        .collect();
+    let mut deals: Vec<_> = site
+        .journal
+        .deals
+        .iter()
+        .filter(|deal| deal.is_open(site.config))
+        .map(|deal| (deal.amount.unwrap_or(0.0), super::pipeline::deal_row(site, deal)))
+        .filter(|(_, row)| row.flags.iter().any(|f| f.label == "stale" || f.label == "slipped"))
+        .collect();
+    deals.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    let deals = deals
+        .into_iter()
+        .map(|(_, row)| TodoItem {
+            detail: format!("{} · close {} · last in a note {}", row.amount, row.close, row.touched),
+            flags: row.flags.into_iter().filter(|f| f.label == "stale" || f.label == "slipped").collect(),
+            text: row.name,
+            href: row.href,
+        })
+        .collect();
+    vec![
+        shortened("todo-overdue", "Overdue commitments", "commitments.html#overdue", "Nothing overdue.", overdue),
+        shortened("todo-deals", "Stale or slipped deals", "pipeline.html#stale", "No stale or slipped deal.", deals),
+    ]
 }
 
 /// A coaching ask or a win, with the note it came from.
@@ -144,8 +230,10 @@ pub fn view(site: &Site<'_>) -> DashboardView {
         boxes,
         asks,
         wins,
+        todo: todo(site),
         window: format!("{} – {}", format::date_short(from), format::date_short(site.as_of)),
         notes: f.notes,
+        notes_text: plural(f.notes, "note", "notes"),
         first_note: site.journal.first_date().map(format::date_medium),
         this_week: format!("{} · {}", format::week_title(monday), format::week_span(monday)),
         this_week_href: site.week_href(monday),
@@ -159,15 +247,25 @@ fn caption(site: &Site<'_>, area: &str) -> String {
     match area {
         "activity" if f.activity.attainment.is_some() => "of goal pace this week".into(),
         "activity" => "activity against goals".into(),
-        "attitude" => "mood, mean of the last 7 days".into(),
+        "attitude" => {
+            format!("mean mood of the last 7 days, {}", format::short_span(site.as_of - Duration::days(6), site.as_of))
+        }
         "commitments" if f.commitments.on_time_rate.is_some() => {
             format!("kept on time, last {} days", site.config.commitments.window_days)
         }
         "commitments" => "nothing due in the window yet".into(),
         "data" => "last note written".into(),
         _ => match (f.pipeline.coverage, &f.pipeline.period_start, &site.config.quota) {
-            (Some(_), Some(start), Some(q)) => {
-                format!("of what is left to win in {}", super::pipeline::period_name(*start, q.period))
+            (Some(coverage), Some(start), Some(q)) => {
+                // Coverage divides what closes in the period, not all that is open.
+                let remaining = f.pipeline.remaining.unwrap_or(0.0);
+                format!(
+                    "{} closing by {} ÷ {} left to win in {}",
+                    money_short(coverage * remaining, &site.config.currency),
+                    f.pipeline.period_end.map_or(String::new(), format::day_month),
+                    money_short(remaining, &site.config.currency),
+                    super::pipeline::period_name(*start, q.period)
+                )
             }
             (None, Some(_), Some(_)) => "of the quota: nothing left to cover".into(),
             _ => "open pipeline".into(),
@@ -316,7 +414,7 @@ fn details(site: &Site<'_>, area: &str) -> Vec<Detail> {
             let p = &f.pipeline;
             let mut out = vec![
                 Detail::new(
-                    format!("open, {}", plural(p.open_deals, "deal", "deals")),
+                    format!("open, {}, any date", plural(p.open_deals, "deal", "deals")),
                     money_short(p.open_amount, currency),
                 ),
                 Detail::new("weighted", money_short(p.weighted, currency)),

@@ -1,7 +1,9 @@
 //! The data page: every diagnostic with its file, line and message, linked
-//! to the note's page; the workdays without a note; the last note.
+//! to the note's page; the workdays without a note; the stale deals (the
+//! data box counts them: a deal nobody wrote about is data gone out of
+//! date); the last note.
 
-use super::format;
+use super::format::{self, plural};
 use super::{Site, Stat};
 use crate::analyse::data::missing_workdays;
 use crate::analyse::timeliness::{NoteWritten, Timeliness, WINDOW_DAYS};
@@ -14,7 +16,11 @@ pub struct DataView {
     pub stats: Vec<Stat>,
     pub diagnostics: Vec<DiagnosticRow>,
     pub missing: Vec<String>,
-    pub missing_90: usize,
+    /// `12 workdays without a note in the last 90 days.`
+    pub missing_90: String,
+    /// Open deals not mentioned for longer than `stale_after_days`.
+    pub stale: Vec<super::pipeline::DealRow>,
+    pub stale_intro: String,
     pub last_note: Option<super::NoteRef>,
     /// SPEC §8, when the history is read.
     pub timeliness: Option<TimelinessView>,
@@ -60,6 +66,7 @@ pub struct DiagnosticRow {
     pub location: String,
     pub href: Option<String>,
     pub code: &'static str,
+    /// The message and hint as HTML: escaped, backtick pairs as `<code>`.
     pub message: String,
     pub hint: String,
 }
@@ -78,8 +85,8 @@ pub fn view(site: &Site<'_>) -> DataView {
             location: format!("{}:{}:{}", x.file, x.line, x.column),
             href: site.links.has_note(&x.file).then(|| format!("{}#problems", site.links.note_page(&x.file))),
             code: x.code.as_str(),
-            message: x.message.clone(),
-            hint: x.hint.clone().unwrap_or_default(),
+            message: format::code_html(&x.message),
+            hint: x.hint.as_deref().map_or(String::new(), format::code_html),
         })
         .collect();
     let missing: Vec<String> = missing_workdays(site.days).into_iter().rev().map(format::date_long).collect();
@@ -87,6 +94,14 @@ pub fn view(site: &Site<'_>) -> DataView {
     let missing_90 =
         site.days.elapsed_workdays(d - Duration::days(89)).filter(|x| !site.days.days.contains_key(x)).count();
     let last = site.journal.notes.len().checked_sub(1);
+    let stale: Vec<_> = site
+        .journal
+        .deals
+        .iter()
+        .map(|deal| super::pipeline::deal_row(site, deal))
+        .filter(|row| row.flags.iter().any(|f| f.label == "stale"))
+        .collect();
+    let stale_days = site.config.pipeline.stale_after_days;
     let stats = vec![
         Stat::new("Errors", f.errors.to_string(), "values left out of the figures").class(if f.errors > 0 {
             "red"
@@ -108,6 +123,12 @@ pub fn view(site: &Site<'_>) -> DataView {
             site.journal.last_date().map_or("none".into(), format::date_medium),
             f.days_since_last_note.map_or(String::new(), format::ago),
         ),
+        Stat::new(
+            "Stale deals",
+            site.figures.pipeline.stale.to_string(),
+            format!("not in a note for over {stale_days} days"),
+        )
+        .class(if site.figures.pipeline.stale > 0 { "amber" } else { "" }),
         Stat::new("Notes", site.figures.notes.to_string(), "counted as of the report date"),
     ];
     let timeliness = site.timeliness.as_deref().map(|t| timeliness_view(site, t));
@@ -135,7 +156,11 @@ pub fn view(site: &Site<'_>) -> DataView {
         stats,
         diagnostics,
         missing,
-        missing_90,
+        missing_90: format!("{} without a note in the last 90 days.", plural(missing_90, "workday", "workdays")),
+        stale,
+        stale_intro: format!(
+            "Open deals no note has mentioned for more than {stale_days} days: the pipeline's figures for them may be out of date. Mention each in today's note, or close it."
+        ),
         last_note: last.map(|i| site.note_ref(i)),
         timeliness,
         history_note: site.history_note.clone(),

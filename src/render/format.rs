@@ -91,6 +91,39 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A message as HTML: escaped first, then each pair of backticks made a
+/// `<code>` span (`` unknown key `actvity` ``), so the names a message
+/// quotes read as code on a page as they do in a terminal. A lone
+/// backtick stays as it is.
+pub fn code_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    let parts: Vec<&str> = escaped.split('`').collect();
+    let pairs = (parts.len() - 1) / 2;
+    let mut out = String::with_capacity(escaped.len() + pairs * 13);
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            let opening = i % 2 == 1;
+            match (opening, i <= 2 * pairs) {
+                (true, true) => out.push_str("<code>"),
+                (false, true) => out.push_str("</code>"),
+                _ => out.push('`'),
+            }
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// How long ago, in words: `today`, `yesterday`, `12 days ago`.
 pub fn ago(days: i64) -> String {
     match days {
@@ -105,6 +138,15 @@ pub fn ago(days: i64) -> String {
 pub fn week_title(monday: NaiveDate) -> String {
     let w = monday.iso_week();
     format!("Week {}, {}", w.week(), w.year())
+}
+
+/// `21–27 Nov`, `28 Nov – 4 Dec`: a few days, without the year.
+pub fn short_span(from: NaiveDate, to: NaiveDate) -> String {
+    if from.month() == to.month() {
+        format!("{}–{}", from.day(), day_month(to))
+    } else {
+        format!("{} – {}", day_month(from), day_month(to))
+    }
 }
 
 /// `23–29 Nov 2026` or `30 Nov – 6 Dec 2026`.
@@ -150,6 +192,8 @@ mod tests {
         assert_eq!(week_span(d("2026-11-23")), "23–29 Nov 2026");
         assert_eq!(week_span(d("2026-11-30")), "30 Nov – 6 Dec 2026");
         assert_eq!(week_span(d("2026-12-28")), "28 Dec 2026 – 3 Jan 2027");
+        assert_eq!(short_span(d("2026-11-21"), d("2026-11-27")), "21–27 Nov");
+        assert_eq!(short_span(d("2026-11-28"), d("2026-12-04")), "28 Nov – 4 Dec");
     }
 
     #[test]
@@ -163,6 +207,15 @@ mod tests {
         assert_eq!(money_short(1_250_000.0, "USD"), "$1.2M");
         assert_eq!(money_short(4500.0, "EUR"), "€4.5k");
         assert_eq!(money_short(950.0, "SEK"), "950 SEK");
+    }
+
+    #[test]
+    fn backticks_become_code_after_escaping() {
+        assert_eq!(code_html("unknown key `actvity`"), "unknown key <code>actvity</code>");
+        assert_eq!(code_html("`<b>` & `x`"), "<code>&lt;b&gt;</code> &amp; <code>x</code>");
+        assert_eq!(code_html("a ` lone one"), "a ` lone one");
+        assert_eq!(code_html("`a` and ` b"), "<code>a</code> and ` b");
+        assert_eq!(code_html("no code"), "no code");
     }
 
     #[test]

@@ -157,14 +157,18 @@ pub fn deal(site: &Site<'_>, index: usize, v: &mut Visit<'_>) {
 }
 
 /// The notes index of ISO year `year`: its notes (labels, moods,
-/// activity, tags) and their problem counts. Which weeks have a review,
-/// and which years a page, follow from the set of notes (the epoch).
+/// activity, tags, commitments), the names of the deals they mention as
+/// the journal now has them, and their problem counts. Which weeks have a
+/// review, and which years a page, follow from the set of notes (the epoch).
 pub fn notes_index(site: &Site<'_>, year: i32, v: &mut Visit<'_>) {
     let (from, to) = site.year_range(year);
     (site.epoch, 4u8, year, to - from).hash(&mut v.h);
     for note in &site.all_notes[from..to] {
         v.note(note);
         site.diagnostics_of(&note.path).count().hash(&mut v.h);
+        for m in &note.deals {
+            site.deal_index.get(m.id.as_str()).map(|&i| &site.journal.deals[i].name).hash(&mut v.h);
+        }
     }
 }
 

@@ -25,6 +25,19 @@ pub const REFLECTION_QUESTIONS: [&str; 4] = [
     "Where do I want my manager's help?",
 ];
 
+/// The label of a note with neither a heading nor words in its file name.
+pub const DEFAULT_LABEL: &str = "Daily note";
+
+/// A deal as a note mentions it: its name in the journal, else the name
+/// the mention gives, else its id.
+pub fn deal_name(site: &Site<'_>, m: &crate::model::note::DealMention) -> String {
+    site.deal_index
+        .get(m.id.as_str())
+        .map(|&i| site.journal.deals[i].name.clone())
+        .or_else(|| m.name.clone())
+        .unwrap_or_else(|| m.id.clone())
+}
+
 /// What a note is called in lists: its first heading, else the words of
 /// its file name after the date, else "Daily note".
 pub fn note_label(note: &Note) -> String {
@@ -39,7 +52,7 @@ pub fn note_label(note: &Note) -> String {
     let rest = stem.replacen(&format::iso(note.date), "", 1);
     let words = rest.split(['-', '_', ' ']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
     if words.is_empty() {
-        "Daily note".into()
+        DEFAULT_LABEL.into()
     } else {
         let mut c = words.chars();
         c.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
@@ -113,6 +126,7 @@ pub struct Problem {
     pub line: usize,
     pub column: usize,
     pub code: &'static str,
+    /// The message and hint as HTML: escaped, backtick pairs as `<code>`.
     pub message: String,
     pub hint: String,
 }
@@ -148,12 +162,7 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         .iter()
         .map(|m| {
             let known = site.links.has_deal(&m.id);
-            let name = site
-                .deal_index
-                .get(m.id.as_str())
-                .map(|&i| site.journal.deals[i].name.clone())
-                .or_else(|| m.name.clone())
-                .unwrap_or_else(|| m.id.clone());
+            let name = deal_name(site, m);
             NoteDeal {
                 name,
                 href: known.then(|| site.links.deal_page(&m.id).to_string()),
@@ -210,8 +219,8 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
             line: x.line,
             column: x.column,
             code: x.code.as_str(),
-            message: x.message.clone(),
-            hint: x.hint.clone().unwrap_or_default(),
+            message: format::code_html(&x.message),
+            hint: x.hint.as_deref().map_or(String::new(), format::code_html),
         })
         .collect();
     let dir = note.path.rsplit_once('/').map_or("", |(dir, _)| dir);
@@ -319,6 +328,8 @@ pub struct NotesIndexView {
     pub later: usize,
     /// Every year, newest first, with its page; one year: none.
     pub years: Vec<YearLink>,
+    /// `67 notes, newest week first.` and the like, plurals right.
+    pub summary: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -339,6 +350,12 @@ pub struct WeekGroup {
 #[derive(Debug, Serialize)]
 pub struct NoteRow {
     pub note: NoteRef,
+    /// The note's own title when it has one (not the "Daily note" default).
+    pub title: Option<String>,
+    /// The deals it mentions, by name.
+    pub deals: Vec<String>,
+    /// Commitments it makes or updates (front matter and task items).
+    pub commitments: String,
     pub mood: String,
     pub mood_class: &'static str,
     pub activity: String,
@@ -363,8 +380,15 @@ pub fn index_view(site: &Site<'_>, year: i32) -> NotesIndexView {
             });
         }
         let mood = score(note.mood, site);
+        let note_ref = site.note_ref(i);
         let row = NoteRow {
-            note: site.note_ref(i),
+            title: (note_ref.label != DEFAULT_LABEL).then(|| note_ref.label.clone()),
+            deals: note.deals.iter().map(|m| deal_name(site, m)).collect(),
+            commitments: match note.commitments.len() + note.tasks.len() {
+                0 => String::new(),
+                n => n.to_string(),
+            },
+            note: note_ref,
             mood: mood.as_ref().map_or(String::new(), |s| s.value.clone()),
             mood_class: mood.as_ref().map_or("", |s| s.class),
             activity: if note.activity.is_empty() {
@@ -387,14 +411,22 @@ pub fn index_view(site: &Site<'_>, year: i32) -> NotesIndexView {
     } else {
         Vec::new()
     };
-    NotesIndexView {
-        year,
-        count: to - from,
-        total: site.all_notes.len(),
-        later: site.all_notes[from..to].iter().filter(|n| n.date > site.as_of).count(),
-        weeks,
-        years,
+    let count = to - from;
+    let total = site.all_notes.len();
+    let later = site.all_notes[from..to].iter().filter(|n| n.date > site.as_of).count();
+    let mut summary = plural(count, "note", "notes");
+    if !years.is_empty() {
+        summary.push_str(&format!(" in {year} ({total} in all)"));
     }
+    summary.push_str(", newest week first.");
+    if later > 0 {
+        summary.push_str(&format!(
+            " {} dated after the report date {} not counted yet.",
+            later,
+            if later == 1 { "is" } else { "are" }
+        ));
+    }
+    NotesIndexView { year, count, total, later, weeks, years, summary }
 }
 
 #[derive(Debug, Serialize)]
@@ -410,6 +442,10 @@ pub struct WeekView {
     pub mood: String,
     pub energy: String,
     pub mood_class: &'static str,
+    /// The days the mood and energy are the mean of: `23–27 Nov` (the
+    /// week up to the report date; the dashboard's mood is of the last 7
+    /// days, so each names its window).
+    pub mood_window: String,
     pub commitments: Vec<WeekCommitment>,
     pub commitment_summary: String,
     pub deals_moved: Vec<DealMove>,
@@ -632,6 +668,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
         energy: week_energy
             .map_or("–".into(), |m| format!("{} / {}", format::score(m), format::count(attitude.scale))),
         mood_class: mood_class(week_mood),
+        mood_window: format::short_span(monday, end),
         commitments: commitments.into_iter().map(|(_, _, c)| c).collect(),
         commitment_summary,
         deals_moved: deals_moved.into_iter().map(|(_, m)| m).collect(),

@@ -29,6 +29,7 @@ pub struct PipelineView {
 pub struct DealList {
     pub id: &'static str,
     pub title: &'static str,
+    /// HTML: escaped, backtick pairs as `<code>`.
     pub intro: String,
     pub rows: Vec<DealRow>,
     pub empty: &'static str,
@@ -265,12 +266,13 @@ pub fn view(site: &Site<'_>) -> PipelineView {
             empty: "Every open deal has a next step.",
         },
     ];
+    let lists = lists.into_iter().map(|l| DealList { intro: format::code_html(&l.intro), ..l }).collect();
     PipelineView {
         stats,
         funnel,
         funnel_note,
         gauge,
-        coverage_note,
+        coverage_note: format::code_html(&coverage_note),
         lists,
         open: open_rows,
         closed: closed.iter().map(|(deal, _, _)| deal_row(site, deal)).collect(),

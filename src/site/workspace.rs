@@ -44,6 +44,17 @@ pub struct Source {
     pub stamp: Option<Stamp>,
     pub note: Option<Arc<Note>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// A watch session's: the front matter of the file on disk does not
+    /// parse, and `note` is its last good version, kept in the figures
+    /// until the file is fixed (a save mid-edit does not change them).
+    pub held: bool,
+}
+
+/// Whether a note's problems include front matter that does not parse at all.
+fn front_matter_broken(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics
+        .iter()
+        .any(|d| matches!(d.code, Code::YamlSyntax | Code::UnclosedFrontMatter | Code::FrontMatterNotMapping))
 }
 
 /// What a refresh changed, by journal-relative path.
@@ -88,6 +99,9 @@ pub struct Workspace {
     late_edits_upto: (u64, usize),
     /// When a missing history was last looked for.
     history_retry: Option<std::time::Instant>,
+    /// Keep a note's last good version while its front matter does not
+    /// parse (watch and serve; a build reads each note as it is).
+    pub keep_last_good: bool,
 }
 
 /// Whether the history is read, and why not.
@@ -121,6 +135,7 @@ impl Workspace {
             late_edits: Arc::default(),
             late_edits_upto: (0, 0),
             history_retry: None,
+            keep_last_good: false,
         };
         // The history is read (git works in its own process) while the
         // notes are parsed: the two cost about the same on a long journal.
@@ -132,6 +147,14 @@ impl Workspace {
         let read = reader.map(|r| r.join().unwrap_or_else(|_| Err(Unavailable::Failed("the reader stopped".into()))));
         ws.set_history(read);
         Ok(ws)
+    }
+
+    /// This workspace, keeping a note's last good version while its front
+    /// matter does not parse (a watch session's: see [`Source::held`]).
+    /// Only saves after this point are held: the first read is as it is.
+    pub fn keeping_last_good(mut self) -> Workspace {
+        self.keep_last_good = true;
+        self
     }
 
     /// The output folder the configuration names (relative to the journal).
@@ -295,6 +318,7 @@ impl Workspace {
             todo.into_par_iter().map(|(file, stamp)| read_source(file, stamp, config)).collect();
         for (rel, source) in parsed {
             changes.modified.push(rel.clone());
+            let source = self.held_over(self.sources.get(&rel), source);
             self.sources.insert(rel, source);
         }
         self.sorted = OnceLock::new();
@@ -310,14 +334,16 @@ impl Workspace {
         let mut changes = Changes::default();
         let mut next = BTreeMap::new();
         let mut todo: Vec<(SourceFile, Option<Stamp>)> = Vec::new();
+        let mut previous: BTreeMap<String, Source> = BTreeMap::new();
         for file in found.files {
             let stamp = Stamp::of(&file.path);
             match self.sources.remove(&file.rel) {
                 Some(old) if !reparse_all && old.stamp.is_some() && old.stamp == stamp => {
                     next.insert(file.rel, old);
                 }
-                Some(_) => {
+                Some(old) => {
                     changes.modified.push(file.rel.clone());
+                    previous.insert(file.rel.clone(), old);
                     todo.push((file, stamp));
                 }
                 None => {
@@ -330,12 +356,33 @@ impl Workspace {
         let config = &self.config;
         let parsed: Vec<(String, Source)> =
             todo.into_par_iter().map(|(file, stamp)| read_source(file, stamp, config)).collect();
-        next.extend(parsed);
+        for (rel, source) in parsed {
+            let source = self.held_over(previous.get(&rel), source);
+            next.insert(rel, source);
+        }
         self.sources = next;
         self.sorted = OnceLock::new();
         self.model_diagnostics = OnceLock::new();
         self.timeliness = OnceLock::new();
         changes
+    }
+
+    /// `new`, or, when this workspace keeps last good versions and `new`'s
+    /// front matter does not parse, `new`'s problems with `old`'s note.
+    fn held_over(&self, old: Option<&Source>, mut new: Source) -> Source {
+        if self.keep_last_good && front_matter_broken(&new.diagnostics) {
+            if let Some(note) = old.and_then(|o| o.note.clone()) {
+                new.note = Some(note);
+                new.held = true;
+            }
+        }
+        new
+    }
+
+    /// The notes shown in their last good version, because the file's
+    /// front matter does not parse (journal-relative paths).
+    pub fn held(&self) -> Vec<&str> {
+        self.sources.iter().filter(|(_, s)| s.held).map(|(rel, _)| rel.as_str()).collect()
     }
 
     /// Every note, in (date, path) order.
@@ -483,12 +530,50 @@ pub fn read_source(file: SourceFile, stamp: Option<Stamp>, config: &Config) -> (
             (parsed.note.map(Arc::new), diagnostics)
         }
     };
-    (file.rel, Source { path: file.path, stamp, note, diagnostics })
+    (file.rel, Source { path: file.path, stamp, note, diagnostics, held: false })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_watched_note_whose_front_matter_breaks_keeps_its_last_good_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::path::absolute(dir.path()).unwrap();
+        let note = root.join("2026-11-27.md");
+        std::fs::write(&note, "---\nmood: 4\nactivity: {calls: 21}\n---\n").unwrap();
+        let day = crate::text::parse_date("2026-11-27").unwrap();
+        for keep in [false, true] {
+            let ws = Workspace::load(&root).unwrap();
+            let mut ws = if keep { ws.keeping_last_good() } else { ws };
+            std::fs::write(&note, "---\nmood: 4\nactivity: {calls: 21\n---\n").unwrap();
+            // Both ways of re-reading: the named save and the rescan.
+            for named in [true, false] {
+                if named {
+                    ws.refresh_known(std::slice::from_ref(&note)).unwrap();
+                } else {
+                    std::fs::write(&note, "---\nmood: 4\nactivity: {calls: 21\n---\n\n").unwrap();
+                    ws.refresh().unwrap();
+                }
+                let calls = ws.notes()[0].activity.get("calls").copied();
+                let broken = ws.diagnostics(day).iter().any(|d| d.code == Code::YamlSyntax);
+                assert!(broken, "the problem is reported either way");
+                if keep {
+                    assert_eq!(calls, Some(21), "the last good version counts");
+                    assert_eq!(ws.held(), vec!["2026-11-27.md"]);
+                } else {
+                    assert_eq!(calls, None, "a build reads the note as it is");
+                    assert!(ws.held().is_empty());
+                }
+            }
+            std::fs::write(&note, "---\nmood: 4\nactivity: {calls: 30}\n---\n").unwrap();
+            ws.refresh().unwrap();
+            assert_eq!(ws.notes()[0].activity.get("calls").copied(), Some(30));
+            assert!(ws.held().is_empty(), "fixed: no longer held");
+            std::fs::write(&note, "---\nmood: 4\nactivity: {calls: 21}\n---\n").unwrap();
+        }
+    }
 
     #[test]
     fn a_known_note_is_re_read_alone_and_anything_else_asks_for_a_rescan() {

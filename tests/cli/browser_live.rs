@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const LONG: Duration = Duration::from_secs(60);
+pub const LONG: Duration = Duration::from_secs(60);
 
 /// Chromium and chromedriver, or `None` (after saying why) when the test
 /// may be skipped.
-fn tools() -> Option<(PathBuf, PathBuf)> {
+pub fn tools() -> Option<(PathBuf, PathBuf)> {
     let browser = find_chromium();
     let driver = find_in_path(&["chromedriver"]);
     match (browser, driver) {
@@ -103,7 +103,7 @@ fn try_webdriver(port: u16, method: &str, path: &str, body: Option<&Value>) -> R
 }
 
 /// chromedriver and one headless Chromium session, both ended on drop.
-struct Browser {
+pub struct Browser {
     driver: Child,
     port: u16,
     session: String,
@@ -111,7 +111,19 @@ struct Browser {
 }
 
 impl Browser {
-    fn start(chromium: &Path, chromedriver: &Path) -> Browser {
+    pub fn start(chromium: &Path, chromedriver: &Path) -> Browser {
+        Browser::start_with(chromium, chromedriver, &[], None)
+    }
+
+    /// A browser whose window is `width`×`height` CSS pixels (a phone's, a laptop's).
+    pub fn sized(chromium: &Path, chromedriver: &Path, width: u32, height: u32) -> Browser {
+        // Headless windows have a minimum width; device metrics set the
+        // viewport exactly, as a phone's.
+        let metrics = json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1.0}});
+        Browser::start_with(chromium, chromedriver, &[format!("--window-size={width},{height}")], Some(metrics))
+    }
+
+    fn start_with(chromium: &Path, chromedriver: &Path, extra: &[String], metrics: Option<Value>) -> Browser {
         let mut driver = Command::new(chromedriver)
             .arg("--port=0")
             .stdin(Stdio::null())
@@ -138,7 +150,7 @@ impl Browser {
         // Keep draining its output so it never blocks on a full pipe.
         std::thread::spawn(move || for _ in out.lines() {});
         let profile = tempfile::tempdir().unwrap();
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
+        let mut capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
             "goog:chromeOptions": {
@@ -147,24 +159,28 @@ impl Browser {
                     .iter()
                     .map(|a| a.to_string())
                     .chain([format!("--user-data-dir={}", profile.path().display())])
+                    .chain(extra.iter().cloned())
                     .collect::<Vec<_>>(),
             },
         }}});
+        if let Some(metrics) = metrics {
+            capabilities["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["mobileEmulation"] = metrics;
+        }
         let mut browser = Browser { driver, port, session: String::new(), _profile: profile };
         let session = webdriver(port, "POST", "/session", Some(&capabilities));
         browser.session = session["sessionId"].as_str().expect("a session id").to_string();
         browser
     }
 
-    fn open(&self, url: &str) {
+    pub fn open(&self, url: &str) {
         webdriver(self.port, "POST", &format!("/session/{}/url", self.session), Some(&json!({ "url": url })));
     }
 
-    fn run(&self, script: &str) -> Value {
+    pub fn run(&self, script: &str) -> Value {
         self.try_run(script).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn try_run(&self, script: &str) -> Result<Value, String> {
+    pub fn try_run(&self, script: &str) -> Result<Value, String> {
         try_webdriver(
             self.port,
             "POST",
@@ -172,6 +188,38 @@ impl Browser {
             Some(&json!({ "script": script, "args": [] })),
         )
     }
+}
+
+impl Browser {
+    /// The visible part of the page as PNG bytes.
+    pub fn screenshot(&self) -> Vec<u8> {
+        let b64 = webdriver(self.port, "GET", &format!("/session/{}/screenshot", self.session), None);
+        base64_decode(b64.as_str().expect("a base64 screenshot"))
+    }
+}
+
+/// Standard base64, as WebDriver sends screenshots (no crate for one use).
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for v in text.bytes().filter_map(value) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
 }
 
 impl Drop for Browser {
@@ -248,4 +296,73 @@ fn a_saved_note_reloads_the_open_dashboard() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert_eq!(after["marker"], "undefined", "the page was patched, not reloaded");
+}
+
+/// The activity box and the overlay, as the page shows them.
+const LOOK_OVERLAY: &str = "var box = document.getElementById('box-activity'); \
+     var o = document.getElementById('saleslog-overlay'); \
+     return {activity: box ? box.innerText : '', overlay: o ? o.innerText : null, \
+             overlay_height: o ? o.getBoundingClientRect().height : 0, screen: window.innerHeight};";
+
+#[test]
+fn a_note_saved_with_broken_yaml_keeps_the_figures_and_the_overlay_says_so() {
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let journal = tmp.path().join("journal");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal"), &journal);
+    let out = tmp.path().join("out");
+    let server = Spawned::start(&[
+        "--today",
+        TODAY,
+        "serve",
+        journal.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--port",
+        "0",
+    ]);
+    let serving = server.wait_for_line(|l| l.starts_with("serving "), LONG);
+    let url = serving[serving.find("http://").unwrap()..].split_whitespace().next().unwrap().to_string();
+    server.wait_for_line(is_rebuild_line, LONG);
+    let browser = Browser::sized(&chromium, &chromedriver, 390, 844);
+    browser.open(&url);
+    let before = browser.run(LOOK_OVERLAY);
+    let activity = before["activity"].as_str().unwrap().to_string();
+    assert!(activity.contains("89 / 100"), "{before}");
+    assert!(before["overlay"].is_null(), "{before}");
+
+    let note = journal.join("2026/11/2026-11-27.md");
+    let good = std::fs::read_to_string(&note).unwrap();
+    let broken = good.replacen("mood:", "mood: [", 1);
+    assert_ne!(broken, good);
+    let wait_for = |what: &str, pred: &dyn Fn(&Value) -> bool| -> Value {
+        let deadline = Instant::now() + LONG;
+        loop {
+            let now = browser.try_run(LOOK_OVERLAY).unwrap_or(Value::Null);
+            if pred(&now) {
+                return now;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{what}: the page shows {now}; server said:\n{}",
+                server.lines().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    std::fs::write(&note, &broken).unwrap();
+    let during = wait_for("the overlay after a broken save", &|v| {
+        v["overlay"]
+            .as_str()
+            .is_some_and(|o| o.contains("2026-11-27.md: front matter does not parse; its last good version is shown"))
+    });
+    assert_eq!(during["activity"], before["activity"], "the figures stay the same");
+    let (height, screen) = (during["overlay_height"].as_f64().unwrap(), during["screen"].as_f64().unwrap());
+    assert!(height <= screen * 0.4 + 1.0, "the overlay covers {height} of {screen}px");
+    // Fixed: the overlay goes, the figures are the note's.
+    std::fs::write(&note, &good).unwrap();
+    let after = wait_for("the page after the fix", &|v| {
+        v["overlay"].is_null() && v["activity"].as_str().is_some_and(|a| a.contains("89 / 100"))
+    });
+    assert_eq!(after["activity"], before["activity"]);
 }

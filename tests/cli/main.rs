@@ -7,6 +7,7 @@ mod skipped;
 
 mod browser;
 mod browser_live;
+mod browser_phone;
 mod build;
 mod check;
 mod completions;
