@@ -30,6 +30,8 @@ pub struct PipelineFigures {
     pub no_next_step: usize,
     pub win_rate: Option<f64>,
     pub avg_cycle_days: Option<f64>,
+    /// Open deals whose close date was pushed twice or more (SPEC §9).
+    pub pushed: usize,
 }
 
 impl PipelineFigures {
@@ -143,6 +145,7 @@ pub fn analyse(journal: &Journal, config: &Config) -> PipelineFigures {
         no_next_step: hygiene.iter().filter(|h| h.no_next_step).count(),
         win_rate,
         avg_cycle_days,
+        pushed: open.iter().filter(|deal| deal.close_pushed() >= 2).count(),
     }
 }
 

@@ -54,8 +54,30 @@ pub struct Deal {
     pub history: Vec<StageChange>,
     /// Indexes into [`Journal::notes`] of the notes that mention it, in order.
     pub mentions: Vec<usize>,
-    /// Every expected close date it had, with the date it was set.
-    pub close_history: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// Every change of its expected close date (SPEC §9), the first one
+    /// included: a cleared date is a change to `None`.
+    pub close_history: Vec<CloseChange>,
+}
+
+/// A change of a deal's expected close date, and the note that made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CloseChange {
+    /// The date of the note that made the change.
+    pub date: NaiveDate,
+    /// The close date it set; `None` when it was cleared.
+    pub close: Option<NaiveDate>,
+    /// Index into [`Journal::notes`] of that note.
+    pub note: usize,
+}
+
+impl CloseChange {
+    /// Whether this change pushed the close date later than the one in
+    /// force before it (`previous`): setting a first date, clearing it or
+    /// pulling it in is no push, and after a clear the next date is a
+    /// first one (SPEC §9).
+    pub fn is_push(&self, previous: Option<&CloseChange>) -> bool {
+        matches!((previous.and_then(|p| p.close), self.close), (Some(a), Some(b)) if b > a)
+    }
 }
 
 impl Deal {
@@ -74,9 +96,11 @@ impl Deal {
     pub fn is_open(&self, config: &Config) -> bool {
         config.pipeline.stage(self.stage).closed.is_none()
     }
-    /// How many times its expected close date moved later.
+    /// Its pushes (SPEC §9): how many mentions moved its expected close
+    /// date later than the one in force before. Counted whatever the stage
+    /// was at the time, so a reopened deal keeps them.
     pub fn close_pushed(&self) -> usize {
-        self.close_history.windows(2).filter(|w| matches!((w[0].1, w[1].1), (Some(a), Some(b)) if b > a)).count()
+        self.close_history.windows(2).filter(|w| w[1].is_push(Some(&w[0]))).count()
     }
 }
 
@@ -302,7 +326,7 @@ impl Folder {
                 mentions: vec![index],
                 close_history: Vec::new(),
             };
-            apply_fields(&mut deal, m, date);
+            apply_fields(&mut deal, m, date, index);
             self.journal.deal_index.insert(m.id.clone(), self.journal.deals.len());
             self.journal.deals.push(deal);
             return;
@@ -317,7 +341,7 @@ impl Folder {
                 deal.history.push(StageChange { date, stage });
             }
         }
-        apply_fields(deal, m, date);
+        apply_fields(deal, m, date, index);
         if deal.mentions.last() != Some(&index) {
             deal.mentions.push(index);
         }
@@ -383,7 +407,7 @@ impl Folder {
     }
 }
 
-fn apply_fields(deal: &mut Deal, m: &DealMention, date: NaiveDate) {
+fn apply_fields(deal: &mut Deal, m: &DealMention, date: NaiveDate, note: usize) {
     fn apply<T: Clone>(slot: &mut Option<T>, field: &Field<T>) {
         match field {
             Field::Keep => {}
@@ -395,7 +419,7 @@ fn apply_fields(deal: &mut Deal, m: &DealMention, date: NaiveDate) {
     let before = deal.close;
     apply(&mut deal.close, &m.close);
     if deal.close != before || (deal.close_history.is_empty() && deal.close.is_some()) {
-        deal.close_history.push((date, deal.close));
+        deal.close_history.push(CloseChange { date, close: deal.close, note });
     }
     apply(&mut deal.next, &m.next);
     apply(&mut deal.contact, &m.contact);

@@ -658,7 +658,7 @@ impl<'a> Site<'a> {
             let mut week_deals: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
             for (i, d) in journal.deals.iter().enumerate() {
                 let mut mondays: Vec<NaiveDate> =
-                    d.history.iter().map(|h| h.date).chain(d.close_history.iter().map(|c| c.0)).map(monday).collect();
+                    d.history.iter().map(|h| h.date).chain(d.close_history.iter().map(|c| c.date)).map(monday).collect();
                 mondays.sort();
                 mondays.dedup();
                 for m in mondays {
