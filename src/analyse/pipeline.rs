@@ -303,4 +303,18 @@ mod tests {
         assert_eq!(period(d("2026-05-01"), Period::Quarter), (d("2026-04-01"), d("2026-06-30")));
         assert_eq!(period(d("2026-05-01"), Period::Year), (d("2026-01-01"), d("2026-12-31")));
     }
+
+    /// SPEC §9: `pushed` counts open deals pushed twice or more.
+    #[test]
+    fn pushed_counts_open_deals_pushed_twice() {
+        let files = [
+            fm("2026-11-02", "deals:\n  - {name: A, stage: lead, close: 2026-12-01}\n  - {name: B, stage: lead, close: 2026-12-01}\n  - {name: C, stage: lead, close: 2026-12-01}"),
+            fm("2026-11-03", "deals:\n  - {id: a, close: 2026-12-02}\n  - {id: b, close: 2026-12-02}\n  - {id: c, close: 2026-12-02}"),
+            fm("2026-11-04", "deals:\n  - {id: a, close: 2026-12-03}\n  - {id: c, close: 2026-12-03, stage: won}"),
+        ];
+        let (f, _) = figures(&files, "2026-11-10", "");
+        assert_eq!(f.pushed, 1); // A; B was pushed once, C is won
+        let (f, _) = figures(&files, "2026-11-03", "");
+        assert_eq!(f.pushed, 0);
+    }
 }

@@ -552,4 +552,42 @@ mod tests {
         assert_eq!(j.commitments[0].status(d("2026-11-09")), Status::Done);
         assert!(j.commitments[0].kept_on_time(d("2026-11-09")));
     }
+
+    /// SPEC §9 pushes: only a move to a later date than the one in force
+    /// counts; a first date, a clear, a pull-in, or a date after a clear does
+    /// not; an invalid `close` changes nothing; a closed and reopened deal
+    /// keeps counting, whatever its stage at the time.
+    #[test]
+    fn close_date_pushes() {
+        let files = [
+            ("2026-11-02.md", "---\ndeals:\n  - {name: A, stage: lead, close: 2026-12-01}\n---\n"),
+            ("2026-11-03.md", "---\ndeals:\n  - {id: a, close: 2026-12-10}\n---\n"), // push 1
+            ("2026-11-04.md", "---\ndeals:\n  - {id: a, close: 2026-12-05}\n---\n"), // earlier
+            ("2026-11-05.md", "---\ndeals:\n  - {id: a, close: null}\n---\n"),       // cleared
+            ("2026-11-06.md", "---\ndeals:\n  - {id: a, close: 2026-12-20}\n---\n"), // first again
+            ("2026-11-07.md", "---\ndeals:\n  - {id: a, close: soon}\n---\n"),       // invalid
+            ("2026-11-08.md", "---\ndeals:\n  - {id: a, close: 2026-12-20}\n---\n"), // restated
+            ("2026-11-09.md", "---\ndeals:\n  - {id: a, stage: won, close: 2026-12-25}\n---\n"), // push 2
+            ("2026-11-10.md", "---\ndeals:\n  - {id: a, stage: lead, close: 2026-12-30}\n---\n"), // push 3
+        ];
+        let j = journal(&files, "2026-11-30");
+        let a = &j.deals[0];
+        assert_eq!(a.close_pushed(), 3);
+        assert_eq!(
+            a.close_history.iter().map(|c| (c.date.to_string(), c.close.map(|d| d.to_string()), c.note)).collect::<Vec<_>>(),
+            [
+                ("2026-11-02", Some("2026-12-01"), 0),
+                ("2026-11-03", Some("2026-12-10"), 1),
+                ("2026-11-04", Some("2026-12-05"), 2),
+                ("2026-11-05", None, 3),
+                ("2026-11-06", Some("2026-12-20"), 4),
+                ("2026-11-09", Some("2026-12-25"), 7),
+                ("2026-11-10", Some("2026-12-30"), 8),
+            ]
+            .map(|(a, b, n)| (a.to_string(), b.map(str::to_string), n))
+        );
+        // Only mentions up to the as-of date count.
+        assert_eq!(journal(&files, "2026-11-08").deals[0].close_pushed(), 1);
+        assert_eq!(journal(&files, "2026-11-09").deals[0].close_pushed(), 2);
+    }
 }
