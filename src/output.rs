@@ -96,6 +96,17 @@ pub fn report_text(f: &Figures, boxes: &[BoxSummary], name: &str) -> String {
     out
 }
 
+/// The plan (SPEC §9) under the boxes, in two lines: the chain from the
+/// gap to the new deals it takes, then what that means a day. Not wrapped:
+/// each is one sentence a terminal may fold.
+pub fn plan_text(plan: &crate::analyse::plan::PlanWords) -> String {
+    let mut out = format!("\nPlan: {}\n", plan.chain);
+    if let Some(headline) = &plan.headline {
+        let _ = writeln!(out, "      {headline}");
+    }
+    out
+}
+
 /// Lines of at most `width` characters, broken after a `;` when a whole
 /// clause fits, else between words (a longer word is cut).
 fn wrap(s: &str, width: usize) -> Vec<String> {

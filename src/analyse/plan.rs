@@ -121,6 +121,116 @@ pub fn analyse(journal: &Journal, config: &Config, days: &Days, pipeline: &Pipel
     }
 }
 
+/// The plan in words, for the terminal report and the dashboard (the
+/// Pipeline page spells out each step): the chain from the gap to the new
+/// deals it takes, and what that means a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanWords {
+    /// `$41,000 to win beyond the weighted pipeline: 1.1 wins of $38,500 …`
+    pub chain: String,
+    /// `2 more deals like your average: about 9 calls a day for the 23
+    /// workdays left; your goal is 20`, and the warning when a new deal
+    /// cannot close in time. None without a quota.
+    pub headline: Option<String>,
+}
+
+/// The activity a plan's day is told in: the one needing the most a day
+/// among those with a goal (else among all).
+pub fn lead_activity(plan: &PlanFigures) -> Option<&PlanActivity> {
+    let needed = |a: &&PlanActivity| a.needed_per_day.is_some();
+    let most = |a: &&PlanActivity, b: &&PlanActivity| a.needed_per_day.unwrap_or(0.0).total_cmp(&b.needed_per_day.unwrap_or(0.0));
+    plan.activities
+        .iter()
+        .filter(needed)
+        .filter(|a| a.goal.is_some())
+        .max_by(most)
+        .or_else(|| plan.activities.iter().filter(needed).max_by(most))
+}
+
+/// `the quarter`, `the month`, `the year`.
+pub fn period_word(config: &Config) -> &'static str {
+    match config.quota.as_ref().map(|q| q.period) {
+        Some(crate::model::config::Period::Month) => "the month",
+        Some(crate::model::config::Period::Year) => "the year",
+        _ => "the quarter",
+    }
+}
+
+/// A count in words: whole numbers bare, others to one decimal.
+pub fn amount_word(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
+    let p = &f.plan;
+    let money = |x: f64| super::summary::money(x, &config.currency);
+    let window = config.pipeline.win_rate_days;
+    let chain = match (p.gap, p.avg_won_amount, p.wins_needed, p.new_deals_needed) {
+        (None, ..) => format!(
+            "no quota set (add `quota:` to saleslog.yaml); {} created and {} won on average in the last {window} days",
+            if p.deals_created == 1 { "1 deal".to_string() } else { format!("{} deals", p.deals_created) },
+            p.avg_won_amount.map_or("nothing".into(), money),
+        ),
+        (Some(gap), ..) if gap == 0.0 => "no gap: the weighted pipeline closing this period covers what is left to win".into(),
+        (Some(gap), None, ..) => {
+            format!("{} gap after the weighted pipeline; no deal with an amount won in {window} days", money(gap))
+        }
+        (Some(gap), Some(avg), Some(wins), new) => format!(
+            "{} gap after the weighted pipeline = {:.1} wins of {}{}",
+            money(gap),
+            wins,
+            money(avg),
+            match (new, f.pipeline.win_rate) {
+                (Some(new), Some(rate)) => format!(" = {new:.1} new deals at {:.0}% won", rate * 100.0),
+                _ => String::new(),
+            }
+        ),
+        (Some(gap), Some(_), None, _) => format!("{} gap after the weighted pipeline", money(gap)),
+    };
+    let headline = p.workdays_left.map(|left| {
+        let mut out = match (p.gap, p.wins_needed) {
+            (Some(gap), _) if gap == 0.0 => "No new deals needed this period".to_string(),
+            (_, Some(wins)) => {
+                let more = wins.ceil() as usize;
+                let mut s = format!("{more} more {} like your average", if more == 1 { "deal" } else { "deals" });
+                match lead_activity(p) {
+                    Some(a) => {
+                        let per_day = a.needed_per_day.unwrap_or(0.0);
+                        s.push_str(&format!(
+                            ": about {} {} a day for the {left} workdays left",
+                            per_day.round() as u64,
+                            a.activity
+                        ));
+                        if let Some(goal) = a.goal {
+                            s.push_str(&format!("; your goal is {}", amount_word(goal)));
+                        }
+                    }
+                    None if left == 0 => s.push_str(&format!(", and no workday left in {}", period_word(config))),
+                    None => s.push_str(&format!(" in the {left} workdays left")),
+                }
+                s
+            }
+            _ => format!("No plan yet: no deal won in the last {window} days to measure one by"),
+        };
+        if p.in_time == Some(false) && p.gap != Some(0.0) {
+            if let (Some(cycle), Some(end)) = (f.pipeline.avg_cycle_days, f.pipeline.period_end) {
+                out.push_str(&format!(
+                    "; your deals take {} days; {} ends in {}",
+                    cycle.round() as i64,
+                    period_word(config),
+                    (end - f.as_of).num_days()
+                ));
+            }
+        }
+        out
+    });
+    PlanWords { chain, headline }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
