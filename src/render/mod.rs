@@ -30,6 +30,7 @@ mod data;
 mod inputs;
 mod notes;
 mod pipeline;
+mod plan;
 
 use crate::analyse::{self, Days, Figures};
 use crate::error::{Error, Result};

@@ -23,6 +23,8 @@ pub struct PipelineView {
     pub open: Vec<DealRow>,
     pub closed: Vec<DealRow>,
     pub win_window: i64,
+    /// SPEC §9: pushed deals, the plan, forecast calibration.
+    pub plan: super::plan::PlanPage,
 }
 
 #[derive(Debug, Serialize)]
@@ -275,6 +277,7 @@ pub fn view(site: &Site<'_>) -> PipelineView {
         open: open_rows,
         closed: closed.iter().map(|(deal, _, _)| deal_row(site, deal)).collect(),
         win_window,
+        plan: super::plan::view(site),
     }
 }
 
