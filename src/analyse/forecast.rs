@@ -82,7 +82,11 @@ pub fn analyse(journal: &Journal, config: &Config) -> ForecastFigures {
         }
     };
     let weighted_observed = super::total(
-        journal.deals.iter().filter(|deal| deal.is_open(config)).map(|deal| deal.amount.unwrap_or(0.0) * observed(deal.stage)),
+        journal
+            .deals
+            .iter()
+            .filter(|deal| deal.is_open(config))
+            .map(|deal| deal.amount.unwrap_or(0.0) * observed(deal.stage)),
     );
     ForecastFigures {
         brier: (forecasts > 0).then(|| squares / forecasts as f64),
@@ -129,7 +133,12 @@ mod tests {
         // negotiation: none (observed null, deals 0). Closed stages are not listed.
         assert_eq!(
             observed(&f),
-            vec![("lead", Some(1.0 / 3.0), 3), ("qualified", Some(0.0), 1), ("proposal", Some(1.0), 1), ("negotiation", None, 0)]
+            vec![
+                ("lead", Some(1.0 / 3.0), 3),
+                ("qualified", Some(0.0), 1),
+                ("proposal", Some(1.0), 1),
+                ("negotiation", None, 0)
+            ]
         );
         // Open (lead, 2000) at the observed 1/3; Open2 (negotiation) at the
         // configured 0.75, having no observed rate.
@@ -152,7 +161,10 @@ mod tests {
     /// Brier score is null and every stage is still listed.
     #[test]
     fn no_forecasts() {
-        let files = [fm("2026-10-01", "deals:\n  - {name: W, stage: won, amount: 5}\n  - {name: O, stage: proposal, amount: 10}")];
+        let files = [fm(
+            "2026-10-01",
+            "deals:\n  - {name: W, stage: won, amount: 5}\n  - {name: O, stage: proposal, amount: 10}",
+        )];
         let f = forecast(&files, "2026-11-27", "");
         assert_eq!((f.brier, f.forecasts), (None, 0));
         assert_eq!(f.stages.len(), 4);

@@ -57,9 +57,13 @@ pub fn analyse(journal: &Journal, config: &Config, days: &Days, pipeline: &Pipel
 
     let period = config.quota.as_ref().map(|q| period(d, q.period));
     let weighted_in_period = period.map(|(_, end)| {
-        super::total(journal.deals.iter().filter(|deal| deal.is_open(config) && deal.close.is_some_and(|c| c <= end)).map(
-            |deal| deal.amount.unwrap_or(0.0) * config.pipeline.stage(deal.stage).probability,
-        ))
+        super::total(
+            journal
+                .deals
+                .iter()
+                .filter(|deal| deal.is_open(config) && deal.close.is_some_and(|c| c <= end))
+                .map(|deal| deal.amount.unwrap_or(0.0) * config.pipeline.stage(deal.stage).probability),
+        )
     });
     let gap = match (pipeline.remaining, weighted_in_period) {
         (Some(remaining), Some(weighted)) => Some((remaining - weighted).max(0.0)),
@@ -92,9 +96,12 @@ pub fn analyse(journal: &Journal, config: &Config, days: &Days, pipeline: &Pipel
         .map(|(name, total)| {
             let per_deal = ratio(Some(total as f64), Some(deals_created as f64));
             let needed = per_deal.zip(new_deals_needed).map(|(p, n)| p * n);
-            let goal = config.goals.daily.get(name).copied().or_else(|| {
-                config.goals.weekly.get(name).and_then(|w| ratio(Some(*w), Some(per_week as f64)))
-            });
+            let goal = config
+                .goals
+                .daily
+                .get(name)
+                .copied()
+                .or_else(|| config.goals.weekly.get(name).and_then(|w| ratio(Some(*w), Some(per_week as f64))));
             PlanActivity {
                 activity: name.to_string(),
                 per_deal,
@@ -104,9 +111,8 @@ pub fn analyse(journal: &Journal, config: &Config, days: &Days, pipeline: &Pipel
         })
         .collect();
 
-    let in_time = period.map(|(_, end)| {
-        pipeline.avg_cycle_days.is_none_or(|cycle| (end - d).num_days() as f64 >= cycle)
-    });
+    let in_time =
+        period.map(|(_, end)| pipeline.avg_cycle_days.is_none_or(|cycle| (end - d).num_days() as f64 >= cycle));
 
     PlanFigures {
         gap,
@@ -138,7 +144,9 @@ pub struct PlanWords {
 /// among those with a goal (else among all).
 pub fn lead_activity(plan: &PlanFigures) -> Option<&PlanActivity> {
     let needed = |a: &&PlanActivity| a.needed_per_day.is_some();
-    let most = |a: &&PlanActivity, b: &&PlanActivity| a.needed_per_day.unwrap_or(0.0).total_cmp(&b.needed_per_day.unwrap_or(0.0));
+    let most = |a: &&PlanActivity, b: &&PlanActivity| {
+        a.needed_per_day.unwrap_or(0.0).total_cmp(&b.needed_per_day.unwrap_or(0.0))
+    };
     plan.activities
         .iter()
         .filter(needed)
@@ -175,7 +183,9 @@ pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
             if p.deals_created == 1 { "1 deal".to_string() } else { format!("{} deals", p.deals_created) },
             p.avg_won_amount.map_or("nothing".into(), money),
         ),
-        (Some(gap), ..) if gap == 0.0 => "no gap: the weighted pipeline closing this period covers what is left to win".into(),
+        (Some(gap), ..) if gap == 0.0 => {
+            "no gap: the weighted pipeline closing this period covers what is left to win".into()
+        }
         (Some(gap), None, ..) => {
             format!("{} gap after the weighted pipeline; no deal with an amount won in {window} days", money(gap))
         }
@@ -342,8 +352,10 @@ mod tests {
     /// The quota met: the gap is 0, so no win and no new deal is needed.
     #[test]
     fn a_met_quota_needs_nothing() {
-        let files =
-            [fm("2026-11-02", "activity: {calls: 8}\ndeals:\n  - {name: A, stage: won, amount: 200000}\n  - {name: B, stage: lead}")];
+        let files = [fm(
+            "2026-11-02",
+            "activity: {calls: 8}\ndeals:\n  - {name: A, stage: won, amount: 200000}\n  - {name: B, stage: lead}",
+        )];
         let p = plan(&files, "2026-11-27", SETTINGS);
         assert_eq!((p.gap, p.wins_needed, p.new_deals_needed), (Some(0.0), Some(0.0), Some(0.0)));
         assert_eq!(p.activities[0].per_deal, Some(4.0));
@@ -380,7 +392,10 @@ mod tests {
     /// none created, `per_deal` is null but the activity is listed.
     #[test]
     fn deals_created_in_the_window() {
-        let files = [fm("2025-01-02", "activity: {calls: 3}\ndeals:\n  - {name: Old, stage: lead}"), fm("2026-11-02", "activity: {calls: 5}")];
+        let files = [
+            fm("2025-01-02", "activity: {calls: 3}\ndeals:\n  - {name: Old, stage: lead}"),
+            fm("2026-11-02", "activity: {calls: 5}"),
+        ];
         let p = plan(&files, "2026-11-27", SETTINGS);
         assert_eq!(p.deals_created, 0);
         assert_eq!(p.activities.len(), 1);

@@ -574,7 +574,10 @@ mod tests {
         let a = &j.deals[0];
         assert_eq!(a.close_pushed(), 3);
         assert_eq!(
-            a.close_history.iter().map(|c| (c.date.to_string(), c.close.map(|d| d.to_string()), c.note)).collect::<Vec<_>>(),
+            a.close_history
+                .iter()
+                .map(|c| (c.date.to_string(), c.close.map(|d| d.to_string()), c.note))
+                .collect::<Vec<_>>(),
             [
                 ("2026-11-02", Some("2026-12-01"), 0),
                 ("2026-11-03", Some("2026-12-10"), 1),

@@ -122,11 +122,7 @@ pub fn view(site: &Site<'_>) -> DashboardView {
                 href: b.page,
                 strip: strip(site, b.area),
                 details,
-                plan: if b.area == "pipeline" {
-                    crate::analyse::plan::in_words(f, config).headline
-                } else {
-                    None
-                },
+                plan: if b.area == "pipeline" { crate::analyse::plan::in_words(f, config).headline } else { None },
             }
         })
         .collect();

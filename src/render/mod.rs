@@ -658,8 +658,13 @@ impl<'a> Site<'a> {
             }
             let mut week_deals: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
             for (i, d) in journal.deals.iter().enumerate() {
-                let mut mondays: Vec<NaiveDate> =
-                    d.history.iter().map(|h| h.date).chain(d.close_history.iter().map(|c| c.date)).map(monday).collect();
+                let mut mondays: Vec<NaiveDate> = d
+                    .history
+                    .iter()
+                    .map(|h| h.date)
+                    .chain(d.close_history.iter().map(|c| c.date))
+                    .map(monday)
+                    .collect();
                 mondays.sort();
                 mondays.dedup();
                 for m in mondays {

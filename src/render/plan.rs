@@ -303,7 +303,11 @@ fn calibration(site: &Site<'_>) -> CalibrationSection {
             fc.brier.map_or("–".into(), |b| format!("{b:.3}")),
             plural(fc.forecasts, "forecast", "forecasts"),
         ),
-        Stat::new("Weighted, configured", money(site.figures.pipeline.weighted, currency), "amount × configured probability"),
+        Stat::new(
+            "Weighted, configured",
+            money(site.figures.pipeline.weighted, currency),
+            "amount × configured probability",
+        ),
         Stat::new(
             "Weighted, observed",
             money(fc.weighted_observed, currency),

@@ -74,7 +74,10 @@ fn plan_and_forecast_match_the_oracle_on_a_hand_made_journal() {
         .arg(root.join("tools/oracle/compare.py"))
         .arg("--journal")
         .arg(root.join("tests/fixtures/plan"))
-        .args(["--dates", "2026-10-01,2026-10-10,2026-10-21,2026-11-16,2026-11-27,2026-12-01,2026-12-30,2026-12-31,2027-01-02"])
+        .args([
+            "--dates",
+            "2026-10-01,2026-10-10,2026-10-21,2026-11-16,2026-11-27,2026-12-01,2026-12-30,2026-12-31,2027-01-02",
+        ])
         .arg("--bin")
         .arg(&bin)
         .output()
