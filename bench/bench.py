@@ -9,7 +9,9 @@ binary and the floor program (examples/floor.rs), then runs, alternating so
 machine load affects all alike:
 
   floor (2 threads), floor (1 thread), `build` (warm output), `build` (cold
-  output), `report --format json`
+  output), `report --format json`, and with --git `report` on a copy of the
+  journal committed one note per commit (bench/git_journal.py): the
+  difference between the two reports is the cost of reading the history
 
 and prints the median wall time, the peak memory (max RSS) and the ratio to
 the 2-thread floor. Medians over --runs runs; nothing here is a test.
@@ -60,6 +62,8 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--journals", default="/tmp/saleslog-bench")
     ap.add_argument("--no-build", action="store_true", help="use the binaries as they are")
+    ap.add_argument("--git", action="store_true",
+                    help="also time `report` on a copy committed one note per commit (SPEC §8's history read)")
     a = ap.parse_args()
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--bin", "saleslog", "--example", "floor"], cwd=ROOT, check=True)
@@ -81,6 +85,18 @@ def main():
             "build (empty output folder)": [BIN, "--today", today, "build", journal, "-o", out_cold],
             "report --format json": [BIN, "--today", today, "report", "--format", "json", journal],
         }
+        if a.git:
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            import git_journal
+            repo = os.path.join(a.journals, f"j{days}-git")
+            if not os.path.isdir(os.path.join(repo, ".git")):
+                shutil.rmtree(repo, ignore_errors=True)
+                shutil.copytree(journal, repo)
+                commits = git_journal.commit_history(repo)
+            else:
+                commits = int(subprocess.run(["git", "-C", repo, "rev-list", "--count", "HEAD"],
+                                             capture_output=True, text=True).stdout)
+            work[f"report, git ({commits} commits)"] = [BIN, "--today", today, "report", "--format", "json", repo]
         # Warm the page cache and the output folder once.
         for cmd in work.values():
             run(cmd)

@@ -93,6 +93,9 @@ pub fn report_text(f: &Figures, boxes: &[BoxSummary], name: &str) -> String {
             let _ = writeln!(out, "{:21}{line}", "");
         }
     }
+    if let Some(t) = &f.data.timeliness {
+        let _ = writeln!(out, "\nTimeliness (git): {}", t.sentence());
+    }
     out
 }
 

@@ -12,6 +12,8 @@ pub struct DataFigures {
     pub warnings: usize,
     pub missing_workdays: usize,
     pub days_since_last_note: Option<i64>,
+    /// SPEC §8; `None` without a git work tree or with `data.git: false`.
+    pub timeliness: Option<super::timeliness::TimelinessFigures>,
 }
 
 impl DataFigures {
@@ -37,6 +39,7 @@ pub fn analyse(days: &Days, tally: Tally) -> DataFigures {
         warnings: tally.warnings,
         missing_workdays: missing_workdays(days).len(),
         days_since_last_note: days.days.keys().next_back().map(|last| (days.as_of - *last).num_days()),
+        timeliness: None,
     }
 }
 
@@ -57,6 +60,7 @@ mod tests {
             warnings,
             missing_workdays,
             days_since_last_note: Some(0),
+            timeliness: None,
         };
         assert_eq!(f(0, 0, 0).light(&pipeline), Light::Green);
         assert_eq!(f(1, 0, 0).light(&pipeline), Light::Red);

@@ -13,6 +13,7 @@ pub mod forecast;
 pub mod pipeline;
 pub mod plan;
 pub mod summary;
+pub mod timeliness;
 
 use crate::model::config::Config;
 use crate::model::diagnostic::Tally;
@@ -111,6 +112,34 @@ pub fn analyse_days(journal: &Journal, config: &Config, tally: Tally, days: &Day
         data,
         plan,
         forecast,
+    }
+}
+
+impl Figures {
+    /// Add SPEC §8's figures: `data.timeliness`, and the Data box becomes
+    /// the worse of its Part I colour and the timeliness rule.
+    pub fn with_timeliness(mut self, timeliness: Option<timeliness::TimelinessFigures>) -> Figures {
+        if let Some(light) = timeliness.as_ref().and_then(|t| t.light()) {
+            self.boxes.data = worse(self.boxes.data, light);
+        }
+        self.data.timeliness = timeliness;
+        self
+    }
+}
+
+/// The worse of two colours (red, then amber, then green; `na` is no
+/// judgement).
+pub fn worse(a: Light, b: Light) -> Light {
+    let rank = |l: Light| match l {
+        Light::Na => 0,
+        Light::Green => 1,
+        Light::Amber => 2,
+        Light::Red => 3,
+    };
+    if rank(b) > rank(a) {
+        b
+    } else {
+        a
     }
 }
 

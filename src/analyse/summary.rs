@@ -135,6 +135,9 @@ pub fn summarize(f: &Figures, config: &Config) -> Vec<BoxSummary> {
             if f.pipeline.stale > 0 {
                 parts.push(plural(f.pipeline.stale, "stale deal", "stale deals"));
             }
+            if let Some(t) = d.timeliness.as_ref().filter(|t| t.light().is_some_and(|l| l != super::Light::Green)) {
+                parts.push(t.sentence());
+            }
             if parts.is_empty() {
                 "clean, complete and current".into()
             } else {

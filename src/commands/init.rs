@@ -51,6 +51,10 @@ pipeline:                    # deals (the pipeline box)
     - {name: negotiation, probability: 0.75}
     - {name: won,  probability: 1.0, closed: won}
     - {name: lost, probability: 0.0, closed: lost}
+data:                        # timeliness, from this folder's git history (the data box)
+  on_time_days: 1            # a note committed this many days after its date is on time
+  late_edit_days: 7          # a commit changing a note's facts later is a late edit
+  git: auto                  # auto: read git in a work tree; false: never read it
 "#;
 
 /// The `.gitignore` for a journal whose reports go to `output`.
@@ -283,6 +287,10 @@ mod tests {
             "stale_after_days:",
             "win_rate_days:",
             "stages:",
+            "data:",
+            "on_time_days:",
+            "late_edit_days:",
+            "git:",
         ] {
             let line =
                 CONFIG_TEMPLATE.lines().find(|l| l.trim_start().starts_with(key)).unwrap_or_else(|| panic!("{key}"));

@@ -101,11 +101,13 @@ pub struct Batch {
     pub errors: Vec<String>,
     /// The watcher itself stopped: it must be started again.
     pub stopped: bool,
+    /// `HEAD` or a ref changed: a commit, a checkout, a reset.
+    pub git: bool,
 }
 
 impl Batch {
     pub fn wants_rebuild(&self) -> bool {
-        !self.paths.is_empty() || self.rescan
+        !self.paths.is_empty() || self.rescan || self.git
     }
 }
 
@@ -136,6 +138,9 @@ pub struct Watch {
     output: PathBuf,
     events: Receiver<DebounceEventResult>,
     debounce: Duration,
+    /// The journal's git folder and its `refs/` (SPEC §8: a commit while
+    /// watching updates the Data box).
+    git: Option<(PathBuf, PathBuf)>,
     // Kept alive for as long as the watch runs; dropping stops it.
     _backend: Backend,
 }
@@ -229,6 +234,7 @@ impl Watch {
         // it would watch folders that are not the journal's, and discovery
         // does not read through linked folders anyway.
         let config = notify::Config::default().with_follow_symlinks(false);
+        let git = crate::source::git::watch_paths(&root);
         let (tx, rx) = channel();
         let backend = if poll {
             if !root.is_dir() {
@@ -245,9 +251,20 @@ impl Watch {
             )
             .map_err(|e| explain(&e))?;
             d.watch(&root, RecursiveMode::Recursive).map_err(|e| explain(&e))?;
+            // A git folder outside the journal (the journal is a subfolder
+            // of its repository) is watched too: its HEAD and refs only,
+            // never the objects. Inside the journal, the watch above
+            // already sees it. Failing to watch it only delays the update
+            // to the next save.
+            if let Some((git_dir, refs)) = &git {
+                if !git_dir.starts_with(&root) {
+                    let _ = d.watch(git_dir, RecursiveMode::NonRecursive);
+                    let _ = d.watch(refs, RecursiveMode::Recursive);
+                }
+            }
             Backend::Native(d)
         };
-        Ok(Watch { root, output, events: rx, debounce, _backend: backend })
+        Ok(Watch { root, output, events: rx, debounce, git, _backend: backend })
     }
 
     /// Wait up to `timeout` for the next batch of relevant changes. Returns
@@ -293,6 +310,7 @@ impl Watch {
                 }
             }
             batch.rescan |= more.rescan;
+            batch.git |= more.git;
             batch.errors.extend(more.errors);
             if Instant::now() >= cap {
                 break;
@@ -313,6 +331,12 @@ impl Watch {
                         continue;
                     }
                     for path in &event.paths {
+                        if let Some((git_dir, refs)) = &self.git {
+                            if crate::source::git::moves_head(git_dir, refs, path) {
+                                batch.git = true;
+                                continue;
+                            }
+                        }
                         let relevant = is_relevant(&self.root, &self.output, path)
                             || is_journal_folder(&self.root, &self.output, path);
                         if relevant && !batch.paths.contains(path) {
@@ -574,6 +598,9 @@ impl Session {
                 changed.extend(changes.added.iter().map(|r| format!("+{r}")));
                 changed.extend(changes.modified.iter().cloned());
                 changed.extend(changes.removed.iter().map(|r| format!("-{r}")));
+                if changes.history {
+                    changed.push("new commits".into());
+                }
                 if changes.is_empty() && !templates && self.builder.is_some() && !self.date_changed() {
                     return Outcome { partial, ..Outcome::default() };
                 }
@@ -658,6 +685,7 @@ impl Session {
             match ws.refresh() {
                 Ok(more) => {
                     changes.config |= more.config;
+                    changes.history |= more.history;
                     for rel in more.added {
                         // Gone, then back: the note changed.
                         if let Some(at) = changes.removed.iter().position(|r| r == &rel) {

@@ -34,6 +34,34 @@ pub struct Config {
     pub commitments: CommitmentSettings,
     pub quota: Option<Quota>,
     pub pipeline: PipelineSettings,
+    pub data: DataSettings,
+}
+
+/// `data:`: how timeliness is judged from git (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataSettings {
+    /// A note written at most this many days after its date is on time.
+    pub on_time_days: i64,
+    /// A commit more than this many days after a note's date that changes
+    /// its facts is a late edit.
+    pub late_edit_days: i64,
+    pub git: GitMode,
+}
+
+/// `data.git`: `auto` (use the history when the journal is in a work
+/// tree), `true` (the same; the Data page says why when there is none) or
+/// `false` (never read it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GitMode {
+    Auto,
+    On,
+    Off,
+}
+
+impl Default for DataSettings {
+    fn default() -> Self {
+        DataSettings { on_time_days: 1, late_edit_days: 7, git: GitMode::Auto }
+    }
 }
 
 /// The configured working days of the week.
@@ -149,6 +177,7 @@ impl Default for Config {
                     stage("lost", 0.0, Some(Outcome::Lost)),
                 ],
             },
+            data: DataSettings::default(),
         }
     }
 }
@@ -265,6 +294,7 @@ impl Reader {
             "commitments",
             "quota",
             "pipeline",
+            "data",
         ];
         let Some(entries) = self.mapping(root, "saleslog.yaml", KEYS) else { return };
         for (key, node) in entries {
@@ -295,6 +325,7 @@ impl Reader {
                 }
                 "quota" => self.read_quota(node, config),
                 "pipeline" => self.read_pipeline(node, config),
+                "data" => self.read_data(node, config),
                 _ => {}
             }
         }
@@ -446,6 +477,33 @@ impl Reader {
         }
     }
 
+    fn read_data(&mut self, node: &Node, config: &mut Config) {
+        const KEYS: &[&str] = &["on_time_days", "late_edit_days", "git"];
+        for (key, node) in self.mapping(node, "data", KEYS).unwrap_or_default() {
+            let d = &mut config.data;
+            match key.name.as_str() {
+                "on_time_days" => {
+                    if let Some(v) = self.days(node, "data.on_time_days", 0) {
+                        d.on_time_days = v;
+                    }
+                }
+                "late_edit_days" => {
+                    if let Some(v) = self.days(node, "data.late_edit_days", 0) {
+                        d.late_edit_days = v;
+                    }
+                }
+                "git" => match (&node.value, node.as_str()) {
+                    (Value::Bool(true), _) => d.git = GitMode::On,
+                    (Value::Bool(false), _) => d.git = GitMode::Off,
+                    (_, Some("auto")) | (Value::Null, _) => d.git = GitMode::Auto,
+                    _ => self
+                        .invalid(node.pos, format!("`data.git` must be auto, true or false, not `{}`", node.display())),
+                },
+                _ => {}
+            }
+        }
+    }
+
     fn read_stages(&mut self, node: &Node) -> Option<Vec<Stage>> {
         let Value::Seq(items) = &node.value else {
             self.invalid(node.pos, format!("`pipeline.stages` must be a list, not {}", node.kind()));
@@ -546,6 +604,22 @@ mod tests {
         let e = parse("goals: {daily: {calls: 1e308}}\nquota: {amount: 1e16}\n").unwrap_err();
         assert_eq!(e.len(), 2);
         crate::analyse::analyse(&j, &c, crate::model::diagnostic::Tally::default());
+    }
+
+    #[test]
+    fn data_settings_merge_and_are_validated() {
+        let c = parse("data: {late_edit_days: 3}\n").unwrap();
+        assert_eq!(c.data, DataSettings { late_edit_days: 3, ..DataSettings::default() });
+        assert_eq!(parse("data: {git: false}\n").unwrap().data.git, GitMode::Off);
+        assert_eq!(parse("data: {git: true}\n").unwrap().data.git, GitMode::On);
+        assert_eq!(parse("data: {git: auto}\n").unwrap().data.git, GitMode::Auto);
+        let e = parse("data:\n  git: no\n  on_time_days: -1\n  late_edits: 3\n").unwrap_err();
+        assert_eq!(e.len(), 3);
+        assert_eq!((e[0].line, e[0].code), (4, Code::ConfigUnknownKey));
+        assert_eq!(e[0].hint.as_deref(), Some("did you mean `late_edit_days`?"));
+        assert_eq!((e[1].line, e[1].code), (2, Code::ConfigInvalid));
+        assert!(e[1].message.contains("auto, true or false"), "{}", e[1].message);
+        assert_eq!(e[2].line, 3);
     }
 
     #[test]

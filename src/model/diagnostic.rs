@@ -65,6 +65,8 @@ pub enum Code {
     UnknownCommitment,
     CommitmentWithoutWhat,
     TaskDoneWithoutDate,
+    // History (SPEC §8).
+    LateEdit,
     // Configuration (these stop the run with exit 2).
     ConfigSyntax,
     ConfigUnknownKey,
@@ -101,6 +103,7 @@ impl Code {
             Code::UnknownCommitment => "unknown-commitment",
             Code::CommitmentWithoutWhat => "commitment-without-what",
             Code::TaskDoneWithoutDate => "task-done-without-date",
+            Code::LateEdit => "late-edit",
             Code::ConfigSyntax => "config-syntax",
             Code::ConfigUnknownKey => "config-unknown-key",
             Code::ConfigInvalid => "config-invalid",

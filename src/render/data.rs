@@ -4,6 +4,7 @@
 use super::format;
 use super::{Site, Stat};
 use crate::analyse::data::missing_workdays;
+use crate::analyse::timeliness::{NoteWritten, Timeliness, WINDOW_DAYS};
 use crate::model::diagnostic::Severity;
 use chrono::Duration;
 use serde::Serialize;
@@ -15,6 +16,42 @@ pub struct DataView {
     pub missing: Vec<String>,
     pub missing_90: usize,
     pub last_note: Option<super::NoteRef>,
+    /// SPEC §8, when the history is read.
+    pub timeliness: Option<TimelinessView>,
+    /// Why it is not.
+    pub history_note: Option<String>,
+}
+
+/// The timeliness section: the last 30 days, and the late edits.
+#[derive(Debug, Serialize)]
+pub struct TimelinessView {
+    pub sentence: String,
+    pub versioned_since: String,
+    pub strip: Vec<StripDay>,
+    pub late_edits: Vec<LateEditRow>,
+    /// Late edits before the window (listed in `check` only while recent).
+    pub earlier_edits: usize,
+}
+
+/// One day of the strip.
+#[derive(Debug, Serialize)]
+pub struct StripDay {
+    pub date_iso: String,
+    pub label: String,
+    /// `on-day`, `next-day`, `backfilled`, `uncommitted`, `imported` or
+    /// `none` (no note).
+    pub class: &'static str,
+    pub title: String,
+    pub href: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LateEditRow {
+    pub commit: String,
+    pub date: String,
+    pub note: String,
+    pub href: Option<String>,
+    pub change: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -73,5 +110,84 @@ pub fn view(site: &Site<'_>) -> DataView {
         ),
         Stat::new("Notes", site.figures.notes.to_string(), "counted as of the report date"),
     ];
-    DataView { stats, diagnostics, missing, missing_90, last_note: last.map(|i| site.note_ref(i)) }
+    let timeliness = site.timeliness.as_deref().map(|t| timeliness_view(site, t));
+    let mut stats = stats;
+    if let Some(tf) = &f.timeliness {
+        let class = match tf.light() {
+            Some(crate::analyse::Light::Red) => "red",
+            Some(crate::analyse::Light::Amber) => "amber",
+            _ => "",
+        };
+        stats.push(
+            Stat::new(
+                "Written on time",
+                tf.rate.map_or("–".into(), format::pct),
+                format!("of {} committed notes, 30 days", tf.committed),
+            )
+            .class(class),
+        );
+        stats.push(
+            Stat::new("Late edits", tf.late_edits.to_string(), "facts changed long after, 30 days")
+                .class(if tf.late_edits > 0 { "amber" } else { "" }),
+        );
+    }
+    DataView {
+        stats,
+        diagnostics,
+        missing,
+        missing_90,
+        last_note: last.map(|i| site.note_ref(i)),
+        timeliness,
+        history_note: site.history_note.clone(),
+    }
+}
+
+fn timeliness_view(site: &Site<'_>, t: &Timeliness) -> TimelinessView {
+    let d = site.as_of;
+    let f = t.figures(d);
+    let strip = (0..WINDOW_DAYS)
+        .rev()
+        .map(|back| {
+            let day = d - Duration::days(back);
+            let notes: Vec<&NoteWritten> = t.notes.iter().filter(|n| n.date == day).collect();
+            // The day's worst note decides its colour.
+            let lag = notes.iter().map(|n| n.lag()).max_by_key(|l| l.map_or(i64::MAX, |l| l));
+            let (class, title) = match lag {
+                None => ("none", "no note".to_string()),
+                Some(_) if notes.iter().all(|n| t.is_imported(n)) => {
+                    ("imported", "before versioning began".to_string())
+                }
+                Some(None) => ("uncommitted", "not committed".to_string()),
+                Some(Some(0)) => ("on-day", "written on the day".to_string()),
+                Some(Some(1)) => ("next-day", "written the next day".to_string()),
+                Some(Some(n)) => ("backfilled", format!("backfilled {n} days later")),
+            };
+            StripDay {
+                date_iso: format::iso(day),
+                label: format::date_short(day),
+                class,
+                title: format!("{}: {title}", format::date_short(day)),
+                href: site.first_note_href(day),
+            }
+        })
+        .collect();
+    let mut late_edits: Vec<LateEditRow> = t
+        .late_edits_in_window(d)
+        .map(|e| LateEditRow {
+            commit: e.commit.clone(),
+            date: format::date_medium(e.date),
+            note: e.note.clone(),
+            href: site.links.has_note(&e.note).then(|| site.links.note_page(&e.note).to_string()),
+            change: e.description(),
+        })
+        .collect();
+    late_edits.reverse();
+    let from = d - Duration::days(WINDOW_DAYS - 1);
+    TimelinessView {
+        sentence: f.sentence(),
+        versioned_since: t.versioned_since.map_or("not yet (no note is committed)".into(), format::date_medium),
+        strip,
+        late_edits,
+        earlier_edits: t.late_edits.iter().filter(|e| e.date < from).count(),
+    }
 }

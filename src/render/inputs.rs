@@ -102,6 +102,12 @@ pub fn note(site: &Site<'_>, index: usize, v: &mut Visit<'_>) {
     for x in site.diagnostics_of(&note.path) {
         (x.severity, x.line, x.column, x.code, &x.message, &x.hint).hash(h);
     }
+    if let Some(t) = &site.timeliness {
+        t.of_note(&note.path).map(|w| w.written).hash(h);
+        for e in t.edits_of(&note.path, d) {
+            (&e.commit, e.date, &e.changes).hash(h);
+        }
+    }
     v.note(note);
     match index.checked_sub(1) {
         Some(i) => v.note(&site.all_notes[i]),

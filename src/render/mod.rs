@@ -243,13 +243,15 @@ impl Renderer {
         let all_notes = ws.notes();
         let ((journal, diagnostics), days) =
             rayon::join(|| ws.journal_and_diagnostics(as_of), || Days::of(&all_notes, as_of, &ws.config));
-        let figures = analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days);
+        let figures = ws.with_timeliness(analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days));
         let links = if self.memoize {
             Links::made(&all_notes, &journal, &mut lock(&self.links))
         } else {
             Links::of(&all_notes, &journal)
         };
         let mut site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics, links);
+        site.timeliness = ws.timeliness();
+        site.history_note = ws.history_note();
         if self.memoize {
             site.bodies = Some(&self.bodies);
             // Every save of a note adds a body; a long session forgets them
@@ -587,6 +589,10 @@ pub struct Site<'a> {
     /// A fingerprint of the set of notes (paths and dates), which
     /// note-to-note links resolve against.
     pub notes_key: u64,
+    /// SPEC §8: the notes judged against the git history, when read.
+    pub timeliness: Option<Arc<crate::analyse::timeliness::Timeliness>>,
+    /// Why there is no history (not a work tree, `git: false`, git failed).
+    pub history_note: Option<String>,
     /// A hash of what every page depends on besides its own inputs (see
     /// [`inputs`]): the report date, the problem counts, the set of notes
     /// and of deals (which links point to), the first note's date and whether the report date has
@@ -723,6 +729,8 @@ impl<'a> Site<'a> {
             diagnostics_by_file,
             bodies: None,
             notes_key,
+            timeliness: None,
+            history_note: None,
             epoch: {
                 let mut h = hasher();
                 (notes_key, deals_key, as_of, tally.errors, tally.warnings, &config.name).hash(&mut h);

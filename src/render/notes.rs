@@ -68,6 +68,10 @@ pub struct NoteView {
     pub next: Option<NoteRef>,
     pub week_title: String,
     pub week_href: Option<String>,
+    /// SPEC §8: when git says it was written (`None` without a history).
+    pub written: Option<String>,
+    /// Its late edits, in words.
+    pub edits: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -244,6 +248,21 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         next: (index + 1 < site.all_notes.len()).then(|| site.note_ref(index + 1)),
         week_title: format::week_title(monday),
         week_href: site.week_href(monday),
+        written: site.timeliness.as_ref().and_then(|t| t.of_note(&note.path)).map(|w| match (w.written, w.lag()) {
+            (Some(day), Some(0)) => format!("written {}", format::date_medium(day)),
+            (Some(day), Some(lag)) => format!(
+                "written {}, {} after its date",
+                format::date_medium(day),
+                format::plural(lag as usize, "day", "days")
+            ),
+            _ => "not committed yet".to_string(),
+        }),
+        edits: site
+            .timeliness
+            .iter()
+            .flat_map(|t| t.edits_of(&note.path, d))
+            .map(|e| format!("{} (commit {}): {}", format::date_medium(e.date), e.commit, e.description()))
+            .collect(),
     }
 }
 

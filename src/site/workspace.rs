@@ -6,13 +6,16 @@
 //! only files whose size or modification time changed, so a save costs one
 //! note's parse plus the (cheap) fold and analyses.
 
+use crate::analyse::timeliness::{LateEdit, Timeliness};
 use crate::analyse::{self, Figures};
 use crate::error::{Error, Result};
+use crate::model::config::GitMode;
 use crate::model::config::{self, Config};
 use crate::model::diagnostic::{Code, Diagnostic, Pos, Tally};
 use crate::model::journal::Journal;
 use crate::model::note::{self, Note};
 use crate::source::discover::{self, Contents, SourceFile};
+use crate::source::git::{History, Unavailable};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -50,11 +53,13 @@ pub struct Changes {
     pub modified: Vec<String>,
     pub removed: Vec<String>,
     pub config: bool,
+    /// New commits (or another `HEAD`).
+    pub history: bool,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.modified.is_empty() && self.removed.is_empty() && !self.config
+        self.added.is_empty() && self.modified.is_empty() && self.removed.is_empty() && !self.config && !self.history
     }
 }
 
@@ -70,6 +75,28 @@ pub struct Workspace {
     /// every consumer (figures, pages, exports) asks for them.
     sorted: OnceLock<Vec<Arc<Note>>>,
     model_diagnostics: OnceLock<Vec<Diagnostic>>,
+    /// The journal's git history (SPEC §8), read once and then only for
+    /// new commits.
+    pub history: HistoryState,
+    /// The history judged against the notes; reset when either changes.
+    timeliness: OnceLock<Option<Arc<Timeliness>>>,
+    /// The history's late edits: they depend on the history and the
+    /// configuration, not on today's notes, so a save does not judge them
+    /// again, and new commits are judged alone.
+    late_edits: Arc<Vec<LateEdit>>,
+    /// (history epoch, changes judged) of `late_edits`.
+    late_edits_upto: (u64, usize),
+    /// When a missing history was last looked for.
+    history_retry: Option<std::time::Instant>,
+}
+
+/// Whether the history is read, and why not.
+#[derive(Debug, Clone)]
+pub enum HistoryState {
+    /// `data.git: false`.
+    Off,
+    Unavailable(Unavailable),
+    Read(History),
 }
 
 impl Workspace {
@@ -89,8 +116,21 @@ impl Workspace {
             discovery: Vec::new(),
             sorted: OnceLock::new(),
             model_diagnostics: OnceLock::new(),
+            history: HistoryState::Off,
+            timeliness: OnceLock::new(),
+            late_edits: Arc::default(),
+            late_edits_upto: (0, 0),
+            history_retry: None,
         };
+        // The history is read (git works in its own process) while the
+        // notes are parsed: the two cost about the same on a long journal.
+        let reader = (ws.config.data.git != GitMode::Off).then(|| {
+            let root = root.to_path_buf();
+            std::thread::spawn(move || History::read(&root))
+        });
         ws.refresh_notes(true);
+        let read = reader.map(|r| r.join().unwrap_or_else(|_| Err(Unavailable::Failed("the reader stopped".into()))));
+        ws.set_history(read);
         Ok(ws)
     }
 
@@ -113,7 +153,108 @@ impl Workspace {
         }
         let mut changes = self.refresh_notes(config_changed);
         changes.config = config_changed;
+        if config_changed {
+            self.read_history();
+        } else if self.update_history() {
+            changes.history = true;
+        }
         Ok(changes)
+    }
+
+    /// Read the history whole, as the configuration says.
+    fn read_history(&mut self) {
+        let read = (self.config.data.git != GitMode::Off).then(|| History::read(&self.root));
+        self.set_history(read);
+    }
+
+    /// Take a history read whole (`None`: not to be read).
+    fn set_history(&mut self, read: Option<std::result::Result<History, Unavailable>>) {
+        self.history_retry = Some(std::time::Instant::now());
+        self.history = match read {
+            None => HistoryState::Off,
+            Some(Ok(h)) => HistoryState::Read(h),
+            Some(Err(e)) => HistoryState::Unavailable(e),
+        };
+        self.late_edits_upto = (0, 0);
+        self.sync_late_edits();
+    }
+
+    /// Judge the changes of the history not judged yet.
+    fn sync_late_edits(&mut self) {
+        self.timeliness = OnceLock::new();
+        let HistoryState::Read(h) = &self.history else {
+            self.late_edits = Arc::default();
+            self.late_edits_upto = (0, 0);
+            return;
+        };
+        let (epoch, upto) = self.late_edits_upto;
+        if epoch != h.epoch || upto > h.changes.len() {
+            self.late_edits = Arc::new(crate::analyse::timeliness::late_edits(h, &self.config, 0));
+        } else if upto < h.changes.len() {
+            let more = crate::analyse::timeliness::late_edits(h, &self.config, upto);
+            Arc::make_mut(&mut self.late_edits).extend(more);
+        }
+        self.late_edits_upto = (h.epoch, h.changes.len());
+    }
+
+    /// Read the commits made since the last read (a cheap look at `HEAD`
+    /// when there are none). Whether anything changed.
+    pub fn update_history(&mut self) -> bool {
+        let changed = match &mut self.history {
+            HistoryState::Off => false,
+            HistoryState::Read(h) => match h.update() {
+                Ok(changed) => changed,
+                Err(e) => {
+                    self.history = HistoryState::Unavailable(e);
+                    true
+                }
+            },
+            // A repository made (`git init`) while watching: looked for
+            // now and then, not at every save.
+            HistoryState::Unavailable(_) if self.history_retry.is_none_or(|t| t.elapsed().as_secs() >= 5) => {
+                self.history_retry = Some(std::time::Instant::now());
+                match History::read(&self.root) {
+                    Ok(h) => {
+                        self.history = HistoryState::Read(h);
+                        true
+                    }
+                    Err(_) => false,
+                }
+            }
+            HistoryState::Unavailable(_) => false,
+        };
+        if changed {
+            self.sync_late_edits();
+        }
+        changed
+    }
+
+    /// SPEC §8's judgement of the notes against the history; `None`
+    /// without a history.
+    pub fn timeliness(&self) -> Option<Arc<Timeliness>> {
+        self.timeliness
+            .get_or_init(|| match &self.history {
+                HistoryState::Read(h) => {
+                    Some(Arc::new(Timeliness::new(self.sorted_notes(), h, &self.config, self.late_edits.clone())))
+                }
+                _ => None,
+            })
+            .clone()
+    }
+
+    /// Why the history is not read, for the Data page.
+    pub fn history_note(&self) -> Option<String> {
+        match &self.history {
+            HistoryState::Off => Some("not read: `data.git` is false in saleslog.yaml".into()),
+            HistoryState::Unavailable(e) => Some(format!("not read: {e}")),
+            HistoryState::Read(_) => None,
+        }
+    }
+
+    /// The figures of `analyse`, with SPEC §8's added.
+    pub fn with_timeliness(&self, figures: Figures) -> Figures {
+        let t = self.timeliness().map(|t| t.figures(figures.as_of));
+        figures.with_timeliness(t)
     }
 
     /// Re-read only `paths` (absolute, as a watcher names them), when each
@@ -158,6 +299,7 @@ impl Workspace {
         }
         self.sorted = OnceLock::new();
         self.model_diagnostics = OnceLock::new();
+        self.timeliness = OnceLock::new();
         Some(changes)
     }
 
@@ -192,6 +334,7 @@ impl Workspace {
         self.sources = next;
         self.sorted = OnceLock::new();
         self.model_diagnostics = OnceLock::new();
+        self.timeliness = OnceLock::new();
         changes
     }
 
@@ -252,14 +395,43 @@ impl Workspace {
                 .iter()
                 .cloned(),
         );
+        all.extend(self.late_edit_warnings(as_of));
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         all
+    }
+
+    /// SPEC §8: each late edit `late_edits` counts (authored in the 30 days
+    /// ending at `as_of`) is a warning at its note, so `check` lists it and
+    /// the Data box's warnings agree with `data.timeliness.late_edits`.
+    fn late_edit_warnings(&self, as_of: NaiveDate) -> Vec<Diagnostic> {
+        let Some(t) = self.timeliness() else { return Vec::new() };
+        t.late_edits_in_window(as_of)
+            .map(|e| {
+                Diagnostic::warning(
+                    &e.note,
+                    Pos::START,
+                    Code::LateEdit,
+                    format!(
+                        "late edit: commit {} on {} changed this note dated {} ({} days later): {}",
+                        e.commit,
+                        e.date,
+                        e.note_date,
+                        e.days_after(),
+                        e.description()
+                    ),
+                )
+                .with_hint(format!(
+                    "facts of a note are settled {} days after its date; record a change in the day's note instead",
+                    self.config.data.late_edit_days
+                ))
+            })
+            .collect()
     }
 
     /// The figures of SPEC §4 as of `as_of`.
     pub fn figures(&self, as_of: NaiveDate) -> Figures {
         let (journal, diagnostics) = self.journal_and_diagnostics(as_of);
-        analyse::analyse(&journal, &self.config, Tally::of(&diagnostics))
+        self.with_timeliness(analyse::analyse(&journal, &self.config, Tally::of(&diagnostics)))
     }
 }
 

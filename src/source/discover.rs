@@ -47,6 +47,19 @@ pub fn is_note_name(name: &str) -> bool {
     name.ends_with(".md") && name != "README.md" && !is_ignored_name(name)
 }
 
+/// Would a file at `rel` (journal-relative, `/`-separated) be a note by
+/// §1? For paths that are not on disk (git's history). `output` is the
+/// output folder relative to the journal, when it is inside it.
+pub fn is_note_path(rel: &str, output: Option<&str>) -> bool {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    let Some(name) = parts.pop() else { return false };
+    let output = output.map(|o| o.trim_end_matches('/')).filter(|o| !o.is_empty());
+    if output.is_some_and(|o| rel.starts_with(&format!("{o}/"))) {
+        return false;
+    }
+    is_note_name(name) && parts.first() != Some(&"templates") && !parts.iter().any(|p| is_ignored_name(p))
+}
+
 /// Walk `root` for notes. `output` is the output folder (excluded wherever
 /// it is); `root/templates` is excluded too.
 pub fn discover(root: &Path, output: &Path) -> Discovery {

@@ -3,5 +3,6 @@
 
 pub mod discover;
 pub mod frontmatter;
+pub mod git;
 pub mod tasks;
 pub mod yaml;

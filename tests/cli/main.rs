@@ -11,6 +11,7 @@ mod completions;
 mod export;
 mod faults;
 mod fuzz_regressions;
+mod git;
 mod init;
 mod new;
 mod oracle;

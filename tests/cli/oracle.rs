@@ -59,6 +59,30 @@ fn report_matches_the_oracle_on_the_sample_journal() {
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
 }
 
+#[test]
+fn timeliness_matches_the_oracle_on_generated_git_histories() {
+    // SPEC §8: the oracle reads git its own way (rev-list, one diff-tree
+    // per commit and parent, cat-file per blob) and walks renames backwards.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gen = root.join("../shared/tools/gen-journal");
+    if !gen.exists() || !tool_available("ruamel.yaml") {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide gen-journal and python3 with ruamel.yaml");
+        eprintln!("skipped: needs ../shared/tools/gen-journal and `pip install ruamel.yaml`");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("saleslog");
+    let out = std::process::Command::new("python3")
+        .arg(root.join("tools/oracle/compare.py"))
+        .args(["--gen", "33,34", "--days", "120", "--git", "--dates-per-seed", "1", "--bin"])
+        .arg(&bin)
+        .env("GEN_JOURNAL", &gen)
+        .output()
+        .expect("run compare.py");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "differences from the oracle:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(" 0 differed"), "{stdout}");
+}
+
 /// SPEC §9 edges by hand (tests/fixtures/plan): a reopened deal, a close date
 /// cleared and set again, pushes on a won deal, an invalid close, a deal
 /// first mentioned won, a zero activity total, the last day of the period.

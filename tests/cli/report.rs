@@ -47,7 +47,9 @@ fn json_has_every_key_of_the_spec_in_order() {
             "avg_cycle_days"
         ]
     );
-    assert_eq!(keys(&v["data"]), ["errors", "warnings", "missing_workdays", "days_since_last_note"]);
+    assert_eq!(keys(&v["data"]), ["errors", "warnings", "missing_workdays", "days_since_last_note", "timeliness"]);
+    // SPEC §8: not in a git work tree.
+    assert!(v["data"]["timeliness"].is_null());
     // An empty journal: absent figures are null, the boxes say so.
     assert_eq!(v["notes"], 0);
     assert_eq!(v["boxes"]["activity"], "na");

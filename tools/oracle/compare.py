@@ -4,6 +4,7 @@
     python3 tools/oracle/compare.py --journal /tmp/j --dates 2017-03-15,2018-01-01 \
         [--bin target/release/saleslog] [--cmd '... {today} ... {journal}']
     python3 tools/oracle/compare.py --gen 1,2,3 --days 400 [--dates-per-seed 12]
+    python3 tools/oracle/compare.py --gen 4 --days 200 --git    # with a git history (SPEC §8)
 
 Prints every difference field by field (ints and strings equal, floats within
 1e-9 relative, nulls equal); keys the binary adds beyond the oracle's are
@@ -152,6 +153,8 @@ def main():
     ap.add_argument("--layout", default=None, choices=["flat", "years"])
     ap.add_argument("--dates-per-seed", type=int, default=8, help="random dates besides the fixed picks")
     ap.add_argument("--keep", action="store_true", help="keep generated journals")
+    ap.add_argument("--git", action="store_true",
+                    help="give each generated journal a git history (git_history.py) first (SPEC §8)")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
 
@@ -177,6 +180,12 @@ def main():
             if a.layout:
                 cmd += ["--layout", a.layout]
             subprocess.run(cmd, check=True, capture_output=True)
+            if a.git:
+                sys.path.insert(0, HERE)
+                import git_history
+                repo = out + "-git"
+                git_history.build(out, repo, int(seed))
+                out = repo
             jobs.append((out, pick_dates(out, random.Random(int(seed)), a.dates_per_seed)))
     if not jobs:
         ap.error("give --journal (and --dates) or --gen")

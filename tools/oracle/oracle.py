@@ -44,6 +44,7 @@ import json
 import math
 import os
 import re
+import subprocess
 import sys
 
 try:
@@ -173,6 +174,7 @@ def load_config(root):
         "quota": None,
         "pipeline": {"coverage_target": 3.0, "stale_after_days": 14, "win_rate_days": 365,
                      "stages": DEFAULT_STAGES},
+        "data": {"on_time_days": 1, "late_edit_days": 7, "git": "auto"},
     }
     path = os.path.join(root, "saleslog.yaml")
     if not os.path.isfile(path):
@@ -280,6 +282,16 @@ def load_config(root):
                             raise ConfigError("pipeline.stages[].closed: won or lost")
                         stages.append({"name": st["name"], "probability": p, "closed": c})
                     cfg["pipeline"]["stages"] = stages
+        elif k == "data":
+            mapping(v, "data", ("on_time_days", "late_edit_days", "git"))
+            for key in ("on_time_days", "late_edit_days"):
+                if v.get(key) is not None:
+                    cfg["data"][key] = int(num(v[key], f"data.{key}", 0, integer=True))
+            g = v.get("git")
+            if g is not None:
+                if g not in (True, False, "auto"):
+                    raise ConfigError("data.git: auto, true or false")
+                cfg["data"]["git"] = g
         else:
             raise ConfigError(f"unknown key {k}")
     return cfg
@@ -937,6 +949,27 @@ def report(root, D):
     else:
         data_box = "amber"
 
+    tl, late = timeliness(root, cfg, notes, D)
+    warnings += len(late)
+    diags.extend(("warning", "W6", rel) for rel in late)
+    if errors > 0 or missing > 2:
+        data_box = "red"
+    elif warnings == 0 and missing == 0 and stale == 0:
+        data_box = "green"
+    else:
+        data_box = "amber"
+    if tl is not None:
+        rank = {"green": 1, "amber": 2, "red": 3}
+        t_box = None
+        if tl["rate"] is not None and tl["rate"] < 0.5:
+            t_box = "red"
+        elif (tl["rate"] is not None and tl["rate"] < 0.9) or tl["late_edits"] > 0:
+            t_box = "amber"
+        elif tl["rate"] is not None:
+            t_box = "green"
+        if t_box is not None and rank[t_box] > rank[data_box]:
+            data_box = t_box
+
     return {
         "as_of": D.isoformat(),
         "notes": len(counted),
@@ -953,10 +986,221 @@ def report(root, D):
                      "stale": stale, "slipped": slipped, "no_next_step": no_next,
                      "win_rate": win_rate, "avg_cycle_days": avg_cycle, "pushed": pushed},
         "data": {"errors": errors, "warnings": warnings, "missing_workdays": missing,
-                 "days_since_last_note": since},
+                 "days_since_last_note": since, "timeliness": tl},
         "plan": plan,
         "forecast": forecast,
     }, diags
+
+
+# ---------------------------------------------------------------- §8: git
+
+def git(root, *args, text=True, check=True):
+    p = subprocess.run(["git", "-C", root, *args], capture_output=True,
+                       env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+    if check and p.returncode != 0:
+        raise RuntimeError(f"git {args[0]}: {p.stderr.decode(errors='replace')}")
+    return p.stdout.decode("utf-8", errors="replace") if text else p.stdout
+
+
+def note_rel_ok(rel, cfg):
+    """Is a journal-relative path a note by §1 (without the file system)?"""
+    parts = rel.split("/")
+    name = parts[-1]
+    if not name.endswith(".md") or name == "README.md" or ignored_name(name):
+        return False
+    if any(ignored_name(p) for p in parts[:-1]):
+        return False
+    if len(parts) > 1 and parts[0] == "templates":
+        return False
+    out = os.path.normpath(cfg["output"])
+    if not os.path.isabs(out) and not out.startswith(".."):
+        if rel.startswith(out.rstrip("/") + "/"):
+            return False
+    return True
+
+
+def facts(rel, text, cfg):
+    """The facts §8 compares, or None when the text is not a dated note."""
+    fm_text, body, unclosed = split_front_matter(text)
+    fm = {}
+    if fm_text is not None and not unclosed:
+        try:
+            fm = load_yaml(fm_text)
+        except YamlError:
+            fm = {}
+        if not isinstance(fm, dict):
+            fm = {}
+    date = parse_date(fm.get("date")) if fm.get("date") is not None else None
+    if date is None:
+        date = filename_date(rel.rsplit("/", 1)[-1])
+    if date is None:
+        return None
+    def num_or_none(v):
+        return v if is_number(v) else None
+    def items(key, ident):
+        out = {}
+        v = fm.get(key)
+        if not isinstance(v, list):
+            return out
+        for it in v:
+            if not isinstance(it, dict):
+                continue
+            k = ident(it)
+            n = 1
+            while (k, n) in out:
+                n += 1
+            out[(k, n)] = {f: repr(it.get(f, "<absent>")) for f in sorted(set(it) - {"id"})}
+        return out
+    deal_id = lambda it: str(it["id"]) if it.get("id") is not None else slug(str(it.get("name") or ""))
+    com_id = lambda it: (str(it["id"]) if it.get("id") is not None
+                         else f"{date.isoformat()}-{slug(str(it.get('what') or ''))}")
+    act = fm.get("activity") if isinstance(fm.get("activity"), dict) else {}
+    tasks = {}
+    for t in task_items(body):
+        k = slug(t["text"])
+        n = 1
+        while (k, n) in tasks:
+            n += 1
+        tasks[(k, n)] = (t["ticked"], t["due"], t["done"])
+    return {
+        "date": date,
+        "mood": num_or_none(fm.get("mood")),
+        "energy": num_or_none(fm.get("energy")),
+        "off": repr(fm.get("off")),
+        "activity": {str(k): v for k, v in act.items() if v is not None},
+        "deals": items("deals", deal_id),
+        "commitments": items("commitments", com_id),
+        "tasks": tasks,
+    }
+
+
+def timeliness(root, cfg, notes, D):
+    """SPEC §8 -> (figures or None, [note path of each late edit in the window])."""
+    if cfg["data"]["git"] is False:
+        return None, []
+    p = subprocess.run(["git", "-C", root, "rev-parse", "--is-inside-work-tree"], capture_output=True, text=True)
+    if p.returncode != 0 or p.stdout.strip() != "true":
+        return None, []
+    prefix = git(root, "rev-parse", "--show-prefix").strip()
+    head = subprocess.run(["git", "-C", root, "rev-parse", "--verify", "-q", "HEAD"],
+                          capture_output=True, text=True).stdout.strip()
+    if not head:
+        return {"committed": 0, "on_time": 0, "backfilled": 0, "max_lag_days": None,
+                "rate": None, "late_edits": 0}, []
+    parents, when = {}, {}
+    for line in git(root, "log", "--format=%H %at %ad %P", "--date=short", "HEAD").splitlines():
+        f = line.split()
+        when[f[0]] = (int(f[1]), dt.date.fromisoformat(f[2]))
+        parents[f[0]] = f[3:]
+
+    diffs = {}
+
+    def diff(parent, commit):
+        """{new path: (status letter, old path)} of commit against parent (None: root)."""
+        key = (parent, commit)
+        if key not in diffs:
+            args = ["diff-tree", "-r", "-z", "--name-status", "-M", "--no-commit-id"]
+            args += ["--root", commit] if parent is None else [parent, commit]
+            fields = git(root, *args).split("\0")
+            out, i = {}, 0
+            while i < len(fields) and fields[i]:
+                st = fields[i][0]
+                if st in "RC":
+                    out[fields[i + 2]] = (st, fields[i + 1])
+                    out.setdefault(("old", fields[i + 1]), (st, fields[i + 2]))
+                    i += 3
+                else:
+                    out[fields[i + 1]] = (st, fields[i + 1])
+                    i += 2
+            diffs[key] = out
+        return diffs[key]
+
+    sys.setrecursionlimit(1000000)
+    memo = {}
+
+    def origin(commit, path):
+        """Earliest (timestamp, date) of the commits along the path's history that added,
+        renamed or modified it (following renames through every parent)."""
+        key = (commit, path)
+        if key in memo:
+            return memo[key]
+        own = when[commit]
+        ps = [q for q in parents[commit] if q in when]
+        best = None
+        if not ps:
+            best = own
+        for q in ps:
+            st = diff(q, commit).get(path)
+            if st is None:
+                cand = origin(q, path)
+            elif st[0] == "A" or st[0] == "C":
+                cand = own
+            elif st[0] == "R":
+                cand = min(own, origin(q, st[1]))
+            elif st[0] == "D":
+                continue
+            else:
+                cand = min(own, origin(q, path))
+            best = cand if best is None else min(best, cand)
+        memo[key] = best
+        return best
+
+    in_head = set(git(root, "ls-tree", "-r", "-z", "--name-only", "--full-tree", "HEAD").split("\0")) - {""}
+    written = {}
+    for n in notes:
+        full = prefix + n["rel"]
+        if full in in_head:
+            written[n["rel"]] = origin(head, full)[1]
+    since = min(written.values()) if written else None
+    lo = D - dt.timedelta(days=29)
+    lags = []
+    for n in notes:
+        if lo <= n["date"] <= D and n["rel"] in written and since is not None and n["date"] >= since:
+            lags.append(max(0, (written[n["rel"]] - n["date"]).days))
+    on_time = sum(1 for l in lags if l <= cfg["data"]["on_time_days"])
+
+    def text_at(commit, path):
+        p = subprocess.run(["git", "-C", root, "cat-file", "blob", f"{commit}:{path}"], capture_output=True)
+        if p.returncode != 0:
+            return None
+        try:
+            return p.stdout.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    late = []
+    for commit, ps in parents.items():
+        if not ps or ps[0] not in when:
+            continue
+        d = diff(ps[0], commit)
+        authored = when[commit][1]
+        if not lo <= authored <= D:
+            continue
+        for key, (st, other) in d.items():
+            if isinstance(key, tuple):
+                continue
+            if st == "A":
+                continue
+            old_path = other if st in "RC" else key
+            if st == "C":
+                continue
+            if not old_path.startswith(prefix) or not note_rel_ok(old_path[len(prefix):], cfg):
+                continue
+            old_rel = old_path[len(prefix):]
+            old_text = text_at(ps[0], old_path)
+            old = facts(old_rel, old_text, cfg) if old_text is not None else None
+            if old is None or (authored - old["date"]).days <= cfg["data"]["late_edit_days"]:
+                continue
+            new = None
+            if st != "D" and key.startswith(prefix) and note_rel_ok(key[len(prefix):], cfg):
+                new_text = text_at(commit, key)
+                new = facts(key[len(prefix):], new_text, cfg) if new_text is not None else None
+            if new != old:
+                late.append(key[len(prefix):] if new is not None else old_rel)
+    committed = len(lags)
+    return {"committed": committed, "on_time": on_time, "backfilled": committed - on_time,
+            "max_lag_days": max(lags) if lags else None,
+            "rate": on_time / committed if committed else None, "late_edits": len(late)}, late
 
 
 def main():

@@ -72,6 +72,9 @@ pub struct Export {
     pub activity: Vec<DayRow>,
     /// The figures of `report --format json`.
     pub figures: Figures,
+    /// SPEC §8: every late edit authored by the export's date, oldest
+    /// first; `null` without a git history.
+    pub late_edits: Option<Vec<crate::analyse::timeliness::LateEdit>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -327,6 +330,7 @@ impl Export {
         names.extend(config.goals.weekly.keys().cloned());
 
         Export {
+            late_edits: None,
             saleslog_export: SCHEMA_VERSION,
             as_of: d,
             name: config.name.clone(),
@@ -400,8 +404,13 @@ pub fn render(
     stamp: ics::Stamp,
 ) -> Result<String> {
     let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
-    let figures = crate::analyse::analyse(&journal, &ws.config, crate::model::diagnostic::Tally::of(&diagnostics));
-    let export = Export::build(&journal, &ws.config, figures);
+    let figures = ws.with_timeliness(crate::analyse::analyse(
+        &journal,
+        &ws.config,
+        crate::model::diagnostic::Tally::of(&diagnostics),
+    ));
+    let mut export = Export::build(&journal, &ws.config, figures);
+    export.late_edits = ws.timeliness().map(|t| t.late_edits.iter().filter(|e| e.date <= as_of).cloned().collect());
     match format {
         Format::Json => Ok(json(&export, what)),
         Format::Csv => match what {
