@@ -99,13 +99,16 @@ pub fn report_text(f: &Figures, boxes: &[BoxSummary], name: &str) -> String {
     out
 }
 
-/// The plan (SPEC §9) under the boxes, in two lines: the chain from the
-/// gap to the new deals it takes, then what that means a day. Not wrapped:
-/// each is one sentence a terminal may fold.
+/// The plan (SPEC §9) under the boxes: the chain from the gap to the new
+/// deals it takes, then what that means a day; each wrapped like the
+/// reasons to fit 80 columns.
 pub fn plan_text(plan: &crate::analyse::plan::PlanWords) -> String {
-    let mut out = format!("\nPlan: {}\n", plan.chain);
-    if let Some(headline) = &plan.headline {
-        let _ = writeln!(out, "      {headline}");
+    let mut out = String::from("\n");
+    for (label, line) in [("Plan:", Some(&plan.chain)), ("", plan.headline.as_ref())] {
+        let Some(line) = line else { continue };
+        for (i, part) in wrap(line, 74).iter().enumerate() {
+            let _ = writeln!(out, "{:<6}{part}", if i == 0 { label } else { "" });
+        }
     }
     out
 }

@@ -190,7 +190,7 @@ pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
             format!("{} gap after the weighted pipeline; no deal with an amount won in {window} days", money(gap))
         }
         (Some(gap), Some(avg), Some(wins), new) => format!(
-            "{} gap after the weighted pipeline = {:.1} wins of {}{}",
+            "{} gap beyond the weighted pipeline = {:.1} wins of {}{}",
             money(gap),
             wins,
             money(avg),
