@@ -183,7 +183,7 @@ pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
             if p.deals_created == 1 { "1 deal".to_string() } else { format!("{} deals", p.deals_created) },
             p.avg_won_amount.map_or("nothing".into(), money),
         ),
-        (Some(gap), ..) if gap == 0.0 => {
+        (Some(0.0), ..) => {
             "no gap: the weighted pipeline closing this period covers what is left to win".into()
         }
         (Some(gap), None, ..) => {
@@ -203,7 +203,7 @@ pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
     };
     let headline = p.workdays_left.map(|left| {
         let mut out = match (p.gap, p.wins_needed) {
-            (Some(gap), _) if gap == 0.0 => "No new deals needed this period".to_string(),
+            (Some(0.0), _) => "No new deals needed this period".to_string(),
             (_, Some(wins)) => {
                 let more = wins.ceil() as usize;
                 let mut s = format!("{more} more {} like your average", if more == 1 { "deal" } else { "deals" });
