@@ -372,7 +372,12 @@ fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<Exit
         }
         ReportFormat::Text => {
             let boxes = summary::summarize(&figures, &ws.config);
-            stdout_write(&output::report_text(&figures, &boxes, &ws.config.name))?;
+            let plan = crate::analyse::plan::in_words(&figures, &ws.config);
+            stdout_write(&format!(
+                "{}{}",
+                output::report_text(&figures, &boxes, &ws.config.name),
+                output::plan_text(&plan)
+            ))?;
         }
     }
     Ok(ExitCode::SUCCESS)

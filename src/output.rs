@@ -100,6 +100,20 @@ pub fn report_text(f: &Figures, boxes: &[BoxSummary], name: &str) -> String {
     out
 }
 
+/// The plan (SPEC §9) under the boxes: the chain from the gap to the new
+/// deals it takes, then what that means a day; each wrapped like the
+/// reasons to fit 80 columns.
+pub fn plan_text(plan: &crate::analyse::plan::PlanWords) -> String {
+    let mut out = String::from("\n");
+    for (label, line) in [("Plan:", Some(&plan.chain)), ("", plan.headline.as_ref())] {
+        let Some(line) = line else { continue };
+        for (i, part) in wrap(line, 74).iter().enumerate() {
+            let _ = writeln!(out, "{:<6}{part}", if i == 0 { label } else { "" });
+        }
+    }
+    out
+}
+
 /// Lines of at most `width` characters, broken after a `;` when a whole
 /// clause fits, else between words (a longer word is cut).
 fn wrap(s: &str, width: usize) -> Vec<String> {

@@ -177,6 +177,20 @@ impl Days {
         self.calendar.is_workday(date)
     }
 
+    /// Whether `date` is a workday: a configured day of the week. The one
+    /// test the workdays left of the plan (SPEC §9) go through, so that days
+    /// off join them in one place.
+    pub fn is_workday(&self, date: NaiveDate) -> bool {
+        self.workdays.contains(date.weekday())
+    }
+
+    /// The workdays in `(as_of, through]`: after the as-of date, which is
+    /// excluded whether or not it has a note (SPEC §9 `workdays_left`).
+    pub fn workdays_after_as_of(&self, through: NaiveDate) -> usize {
+        let from = self.as_of + Duration::days(1);
+        from.iter_days().take_while(|d| *d <= through).filter(|d| self.is_workday(*d)).count()
+    }
+
     /// Monday of the as-of date's ISO week.
     pub fn week_start(&self) -> NaiveDate {
         week_start(self.as_of)

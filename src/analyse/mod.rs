@@ -9,7 +9,9 @@ pub mod attitude;
 pub mod calendar;
 pub mod commitments;
 pub mod data;
+pub mod forecast;
 pub mod pipeline;
+pub mod plan;
 pub mod summary;
 pub mod timeliness;
 
@@ -72,6 +74,9 @@ pub struct Figures {
     pub commitments: commitments::CommitmentFigures,
     pub pipeline: pipeline::PipelineFigures,
     pub data: data::DataFigures,
+    /// SPEC §9.
+    pub plan: plan::PlanFigures,
+    pub forecast: forecast::ForecastFigures,
 }
 
 /// Compute every figure of the journal as of its date. `tally` counts the
@@ -88,6 +93,8 @@ pub fn analyse_days(journal: &Journal, config: &Config, tally: Tally, days: &Day
     let commitments = commitments::analyse(journal, config);
     let pipeline = pipeline::analyse(journal, config);
     let data = data::analyse(days, tally);
+    let plan = plan::analyse(journal, config, days, &pipeline);
+    let forecast = forecast::analyse(journal, config);
     Figures {
         as_of: journal.as_of,
         notes: journal.notes.len(),
@@ -103,6 +110,8 @@ pub fn analyse_days(journal: &Journal, config: &Config, tally: Tally, days: &Day
         commitments,
         pipeline,
         data,
+        plan,
+        forecast,
     }
 }
 

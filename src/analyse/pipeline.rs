@@ -30,6 +30,8 @@ pub struct PipelineFigures {
     pub no_next_step: usize,
     pub win_rate: Option<f64>,
     pub avg_cycle_days: Option<f64>,
+    /// Open deals whose close date was pushed twice or more (SPEC §9).
+    pub pushed: usize,
 }
 
 impl PipelineFigures {
@@ -143,6 +145,7 @@ pub fn analyse(journal: &Journal, config: &Config) -> PipelineFigures {
         no_next_step: hygiene.iter().filter(|h| h.no_next_step).count(),
         win_rate,
         avg_cycle_days,
+        pushed: open.iter().filter(|deal| deal.close_pushed() >= 2).count(),
     }
 }
 
@@ -299,5 +302,19 @@ mod tests {
         assert_eq!(period(d("2026-12-31"), Period::Quarter), (d("2026-10-01"), d("2026-12-31")));
         assert_eq!(period(d("2026-05-01"), Period::Quarter), (d("2026-04-01"), d("2026-06-30")));
         assert_eq!(period(d("2026-05-01"), Period::Year), (d("2026-01-01"), d("2026-12-31")));
+    }
+
+    /// SPEC §9: `pushed` counts open deals pushed twice or more.
+    #[test]
+    fn pushed_counts_open_deals_pushed_twice() {
+        let files = [
+            fm("2026-11-02", "deals:\n  - {name: A, stage: lead, close: 2026-12-01}\n  - {name: B, stage: lead, close: 2026-12-01}\n  - {name: C, stage: lead, close: 2026-12-01}"),
+            fm("2026-11-03", "deals:\n  - {id: a, close: 2026-12-02}\n  - {id: b, close: 2026-12-02}\n  - {id: c, close: 2026-12-02}"),
+            fm("2026-11-04", "deals:\n  - {id: a, close: 2026-12-03}\n  - {id: c, close: 2026-12-03, stage: won}"),
+        ];
+        let (f, _) = figures(&files, "2026-11-10", "");
+        assert_eq!(f.pushed, 1); // A; B was pushed once, C is won
+        let (f, _) = figures(&files, "2026-11-03", "");
+        assert_eq!(f.pushed, 0);
     }
 }

@@ -55,8 +55,30 @@ pub struct Deal {
     pub history: Vec<StageChange>,
     /// Indexes into [`Journal::notes`] of the notes that mention it, in order.
     pub mentions: Vec<usize>,
-    /// Every expected close date it had, with the date it was set.
-    pub close_history: Vec<(NaiveDate, Option<NaiveDate>)>,
+    /// Every change of its expected close date (SPEC §9), the first one
+    /// included: a cleared date is a change to `None`.
+    pub close_history: Vec<CloseChange>,
+}
+
+/// A change of a deal's expected close date, and the note that made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CloseChange {
+    /// The date of the note that made the change.
+    pub date: NaiveDate,
+    /// The close date it set; `None` when it was cleared.
+    pub close: Option<NaiveDate>,
+    /// Index into [`Journal::notes`] of that note.
+    pub note: usize,
+}
+
+impl CloseChange {
+    /// Whether this change pushed the close date later than the one in
+    /// force before it (`previous`): setting a first date, clearing it or
+    /// pulling it in is no push, and after a clear the next date is a
+    /// first one (SPEC §9).
+    pub fn is_push(&self, previous: Option<&CloseChange>) -> bool {
+        matches!((previous.and_then(|p| p.close), self.close), (Some(a), Some(b)) if b > a)
+    }
 }
 
 impl Deal {
@@ -75,9 +97,11 @@ impl Deal {
     pub fn is_open(&self, config: &Config) -> bool {
         config.pipeline.stage(self.stage).closed.is_none()
     }
-    /// How many times its expected close date moved later.
+    /// Its pushes (SPEC §9): how many mentions moved its expected close
+    /// date later than the one in force before. Counted whatever the stage
+    /// was at the time, so a reopened deal keeps them.
     pub fn close_pushed(&self) -> usize {
-        self.close_history.windows(2).filter(|w| matches!((w[0].1, w[1].1), (Some(a), Some(b)) if b > a)).count()
+        self.close_history.windows(2).filter(|w| w[1].is_push(Some(&w[0]))).count()
     }
 }
 
@@ -340,7 +364,7 @@ impl Folder {
                 mentions: vec![index],
                 close_history: Vec::new(),
             };
-            apply_fields(&mut deal, m, date);
+            apply_fields(&mut deal, m, date, index);
             self.journal.deal_index.insert(m.id.clone(), self.journal.deals.len());
             self.journal.deals.push(deal);
             return;
@@ -355,7 +379,7 @@ impl Folder {
                 deal.history.push(StageChange { date, stage });
             }
         }
-        apply_fields(deal, m, date);
+        apply_fields(deal, m, date, index);
         if deal.mentions.last() != Some(&index) {
             deal.mentions.push(index);
         }
@@ -432,7 +456,7 @@ impl Folder {
     }
 }
 
-fn apply_fields(deal: &mut Deal, m: &DealMention, date: NaiveDate) {
+fn apply_fields(deal: &mut Deal, m: &DealMention, date: NaiveDate, note: usize) {
     fn apply<T: Clone>(slot: &mut Option<T>, field: &Field<T>) {
         match field {
             Field::Keep => {}
@@ -444,7 +468,7 @@ fn apply_fields(deal: &mut Deal, m: &DealMention, date: NaiveDate) {
     let before = deal.close;
     apply(&mut deal.close, &m.close);
     if deal.close != before || (deal.close_history.is_empty() && deal.close.is_some()) {
-        deal.close_history.push((date, deal.close));
+        deal.close_history.push(CloseChange { date, close: deal.close, note });
     }
     apply(&mut deal.next, &m.next);
     apply(&mut deal.contact, &m.contact);
@@ -610,5 +634,46 @@ mod tests {
         let j = journal(&files, "2026-11-09");
         assert_eq!(j.commitments[0].status(d("2026-11-09")), Status::Done);
         assert!(j.commitments[0].kept_on_time(d("2026-11-09")));
+    }
+
+    /// SPEC §9 pushes: only a move to a later date than the one in force
+    /// counts; a first date, a clear, a pull-in, or a date after a clear does
+    /// not; an invalid `close` changes nothing; a closed and reopened deal
+    /// keeps counting, whatever its stage at the time.
+    #[test]
+    fn close_date_pushes() {
+        let files = [
+            ("2026-11-02.md", "---\ndeals:\n  - {name: A, stage: lead, close: 2026-12-01}\n---\n"),
+            ("2026-11-03.md", "---\ndeals:\n  - {id: a, close: 2026-12-10}\n---\n"), // push 1
+            ("2026-11-04.md", "---\ndeals:\n  - {id: a, close: 2026-12-05}\n---\n"), // earlier
+            ("2026-11-05.md", "---\ndeals:\n  - {id: a, close: null}\n---\n"),       // cleared
+            ("2026-11-06.md", "---\ndeals:\n  - {id: a, close: 2026-12-20}\n---\n"), // first again
+            ("2026-11-07.md", "---\ndeals:\n  - {id: a, close: soon}\n---\n"),       // invalid
+            ("2026-11-08.md", "---\ndeals:\n  - {id: a, close: 2026-12-20}\n---\n"), // restated
+            ("2026-11-09.md", "---\ndeals:\n  - {id: a, stage: won, close: 2026-12-25}\n---\n"), // push 2
+            ("2026-11-10.md", "---\ndeals:\n  - {id: a, stage: lead, close: 2026-12-30}\n---\n"), // push 3
+        ];
+        let j = journal(&files, "2026-11-30");
+        let a = &j.deals[0];
+        assert_eq!(a.close_pushed(), 3);
+        assert_eq!(
+            a.close_history
+                .iter()
+                .map(|c| (c.date.to_string(), c.close.map(|d| d.to_string()), c.note))
+                .collect::<Vec<_>>(),
+            [
+                ("2026-11-02", Some("2026-12-01"), 0),
+                ("2026-11-03", Some("2026-12-10"), 1),
+                ("2026-11-04", Some("2026-12-05"), 2),
+                ("2026-11-05", None, 3),
+                ("2026-11-06", Some("2026-12-20"), 4),
+                ("2026-11-09", Some("2026-12-25"), 7),
+                ("2026-11-10", Some("2026-12-30"), 8),
+            ]
+            .map(|(a, b, n)| (a.to_string(), b.map(str::to_string), n))
+        );
+        // Only mentions up to the as-of date count.
+        assert_eq!(journal(&files, "2026-11-08").deals[0].close_pushed(), 1);
+        assert_eq!(journal(&files, "2026-11-09").deals[0].close_pushed(), 2);
     }
 }

@@ -538,6 +538,81 @@ pub fn timeline(spans: &[Span], marks: &[(NaiveDate, String, Option<String>)], t
     Timeline { width, height: 64.0, title: title.into(), desc: desc.into(), segments, labels, dates, marks }
 }
 
+/// One stage on a calibration chart: its configured probability, the win
+/// rate its closed deals showed, and how many deals that rate rests on.
+pub struct CalibrationPoint {
+    pub stage: String,
+    pub configured: f64,
+    pub observed: f64,
+    pub deals: usize,
+    pub class: String,
+}
+
+/// A calibration chart: configured probability across, observed win rate
+/// up, the diagonal where the two agree, one dot per stage sized by its
+/// number of deals and labelled with it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Calibration {
+    pub chart: XyChart,
+    /// The number of deals beside each dot.
+    pub labels: Vec<Label>,
+}
+
+pub fn calibration(points: &[CalibrationPoint], title: &str, desc: &str, empty: &str) -> Calibration {
+    let (width, height) = (320.0, 280.0);
+    let plot = Plot { left: 40.0, right: width - 14.0, top: 12.0, bottom: height - 30.0 };
+    let (x, y) = (plot.x((0.0, 1.0)), plot.y((0.0, 1.0)));
+    let ticks = [0.0, 0.25, 0.5, 0.75, 1.0];
+    let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    let most = points.iter().map(|p| p.deals).max().unwrap_or(1).max(1) as f64;
+    let mut dots = Vec::new();
+    let mut labels = Vec::new();
+    for p in points {
+        // Area proportional to the number of deals, from 3.5 to 9 pixels.
+        let r = r1(3.5 + 5.5 * (p.deals as f64 / most).sqrt());
+        let (cx, cy) = (x.at(p.configured), y.at(p.observed));
+        dots.push(Dot {
+            x: cx,
+            y: cy,
+            r,
+            class: p.class.clone(),
+            title: format!(
+                "{}: configured {}, observed {} of {} closed {}",
+                p.stage,
+                pct(p.configured),
+                pct(p.observed),
+                p.deals,
+                if p.deals == 1 { "deal" } else { "deals" }
+            ),
+            href: None,
+        });
+        // Beside the dot, inside the plot.
+        let lx = if cx + r + 30.0 > plot.right { cx - r - 4.0 } else { cx + r + 3.0 };
+        labels.push(Label { x: r1(lx), y: r1(cy + 4.0), text: format!("{} · {}", p.stage, p.deals) });
+    }
+    Calibration {
+        chart: XyChart {
+            width,
+            height,
+            title: title.into(),
+            desc: desc.into(),
+            x_ticks: ticks.iter().map(|&t| plot.x_tick(x.at(t), pct(t))).collect(),
+            y_ticks: ticks.iter().map(|&t| plot.y_tick(y.at(t), pct(t))).collect(),
+            bands: Vec::new(),
+            series: vec![Series::new(
+                "diagonal",
+                "observed = configured",
+                [Some((x.at(0.0), y.at(0.0))), Some((x.at(1.0), y.at(1.0)))],
+            )],
+            dots,
+            x_label: "configured probability".into(),
+            y_label: "observed win rate".into(),
+            empty: points.is_empty().then(|| empty.to_string()),
+        },
+        labels,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,6 +50,9 @@ pub struct BoxView {
     /// The last 14 days at a glance, for the boxes that are about days.
     pub strip: Option<Strip>,
     pub details: Vec<Detail>,
+    /// The pipeline box's plan in one line (SPEC §9); None elsewhere and
+    /// without a quota.
+    pub plan: Option<String>,
 }
 
 /// A supporting figure inside a box, optionally with a progress bar.
@@ -205,6 +208,7 @@ pub fn view(site: &Site<'_>) -> DashboardView {
                 href: b.page,
                 strip: strip(site, b.area),
                 details,
+                plan: if b.area == "pipeline" { crate::analyse::plan::in_words(f, config).headline } else { None },
             }
         })
         .collect();

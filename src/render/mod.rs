@@ -30,6 +30,7 @@ mod data;
 mod inputs;
 mod notes;
 mod pipeline;
+mod plan;
 
 use crate::analyse::{self, Days, Figures};
 use crate::error::{Error, Result};
@@ -676,8 +677,13 @@ impl<'a> Site<'a> {
             }
             let mut week_deals: HashMap<NaiveDate, Vec<usize>> = HashMap::default();
             for (i, d) in journal.deals.iter().enumerate() {
-                let mut mondays: Vec<NaiveDate> =
-                    d.history.iter().map(|h| h.date).chain(d.close_history.iter().map(|c| c.0)).map(monday).collect();
+                let mut mondays: Vec<NaiveDate> = d
+                    .history
+                    .iter()
+                    .map(|h| h.date)
+                    .chain(d.close_history.iter().map(|c| c.date))
+                    .map(monday)
+                    .collect();
                 mondays.sort();
                 mondays.dedup();
                 for m in mondays {

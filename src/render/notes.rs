@@ -618,7 +618,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
             ));
         }
         for w in deal.close_history.windows(2) {
-            if let ((_, Some(a)), (set_on, Some(b))) = (w[0], w[1]) {
+            if let (Some(a), Some(b), set_on) = (w[0].close, w[1].close, w[1].date) {
                 if b > a && in_week(Some(set_on)) {
                     deals_moved.push((
                         set_on,

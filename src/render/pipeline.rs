@@ -23,6 +23,8 @@ pub struct PipelineView {
     pub open: Vec<DealRow>,
     pub closed: Vec<DealRow>,
     pub win_window: i64,
+    /// SPEC §9: pushed deals, the plan, forecast calibration.
+    pub plan: super::plan::PlanPage,
 }
 
 #[derive(Debug, Serialize)]
@@ -277,6 +279,7 @@ pub fn view(site: &Site<'_>) -> PipelineView {
         open: open_rows,
         closed: closed.iter().map(|(deal, _, _)| deal_row(site, deal)).collect(),
         win_window,
+        plan: super::plan::view(site),
     }
 }
 
@@ -307,6 +310,8 @@ pub struct CloseRow {
     pub close: String,
     pub change: String,
     pub class: &'static str,
+    /// The note that set it.
+    pub note: NoteRef,
 }
 
 #[derive(Debug, Serialize)]
@@ -416,24 +421,25 @@ pub fn deal_view(site: &Site<'_>, index: usize) -> DealView {
         .close_history
         .iter()
         .enumerate()
-        .map(|(i, (set_on, close))| {
-            let previous = i.checked_sub(1).and_then(|p| deal.close_history[p].1);
-            let (change, class) = match (previous, close) {
-                (Some(a), Some(b)) if *b > a => {
-                    (format!("pushed {} later", plural((*b - a).num_days() as usize, "day", "days")), "amber")
+        .map(|(i, c)| {
+            let previous = i.checked_sub(1).map(|p| &deal.close_history[p]);
+            let (change, class) = match (previous.and_then(|p| p.close), c.close) {
+                (Some(a), Some(b)) if c.is_push(previous) => {
+                    (format!("pushed {} later", plural((b - a).num_days() as usize, "day", "days")), "amber")
                 }
-                (Some(a), Some(b)) if *b < a => {
-                    (format!("pulled in {}", plural((a - *b).num_days() as usize, "day", "days")), "green")
+                (Some(a), Some(b)) if b < a => {
+                    (format!("pulled in {}", plural((a - b).num_days() as usize, "day", "days")), "green")
                 }
                 (_, None) => ("cleared".to_string(), ""),
                 (None, Some(_)) if i == 0 => ("first set".to_string(), ""),
                 _ => ("set".to_string(), ""),
             };
             CloseRow {
-                set_on: format::date_medium(*set_on),
-                close: close.map_or("–".into(), format::date_medium),
+                set_on: format::date_medium(c.date),
+                close: c.close.map_or("–".into(), format::date_medium),
                 change,
                 class,
+                note: site.note_ref(c.note),
             }
         })
         .collect();

@@ -221,3 +221,30 @@ fn output_file_and_usage_errors() {
     let run = j.run(&["export", "--format", "xml"]);
     assert_eq!(run.code, 2);
 }
+
+/// SPEC §9: the JSON export carries each deal's close-date history, with
+/// the note that made each change and whether it was a push.
+#[test]
+fn json_carries_the_push_history() {
+    let j = Journal::new()
+        .note("2026-11-02", "deals:\n  - {name: A, stage: lead, close: 2026-12-01}")
+        .note("2026-11-03", "deals:\n  - {id: a, close: 2026-12-10}")
+        .note("2026-11-04", "deals:\n  - {id: a, close: null}")
+        .note("2026-11-05", "deals:\n  - {id: a, close: 2026-12-20}");
+    let run = j.run_at("2026-11-10", &["export", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let deal = &v["deals"][0];
+    assert_eq!(deal["close_pushed"], 1);
+    let h: Vec<(String, serde_json::Value, bool)> = deal["close_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["note"].as_str().unwrap().to_string(), c["close"].clone(), c["push"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(h.len(), 4);
+    assert_eq!((h[1].1.as_str(), h[1].2), (Some("2026-12-10"), true));
+    assert_eq!((h[2].1.is_null(), h[2].2), (true, false));
+    assert_eq!((h[3].1.as_str(), h[3].2), (Some("2026-12-20"), false)); // a first date again after the clear
+    assert!(h[3].0.ends_with("2026-11-05.md"), "{:?}", h[3]);
+}

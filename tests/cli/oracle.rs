@@ -130,3 +130,31 @@ fn timeliness_matches_the_oracle_on_generated_git_histories() {
     assert!(out.status.success(), "differences from the oracle:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains(" 0 differed"), "{stdout}");
 }
+
+/// SPEC §9 edges by hand (tests/fixtures/plan): a reopened deal, a close date
+/// cleared and set again, pushes on a won deal, an invalid close, a deal
+/// first mentioned won, a zero activity total, the last day of the period.
+#[test]
+fn plan_and_forecast_match_the_oracle_on_a_hand_made_journal() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !tool_available("ruamel.yaml") {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide python3 with ruamel.yaml");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("saleslog");
+    let out = std::process::Command::new("python3")
+        .arg(root.join("tools/oracle/compare.py"))
+        .arg("--journal")
+        .arg(root.join("tests/fixtures/plan"))
+        .args([
+            "--dates",
+            "2026-10-01,2026-10-10,2026-10-21,2026-11-16,2026-11-27,2026-12-01,2026-12-30,2026-12-31,2027-01-02",
+        ])
+        .arg("--bin")
+        .arg(&bin)
+        .output()
+        .expect("run compare.py");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("9 agreed, 0 differed"), "{stdout}");
+}

@@ -24,7 +24,10 @@ fn json_has_every_key_of_the_spec_in_order() {
         k.sort_by_key(|k| run.stdout.rfind(&format!("\"{k}\"")).unwrap());
         k
     };
-    assert_eq!(keys(&v), ["as_of", "notes", "boxes", "activity", "attitude", "commitments", "pipeline", "data"]);
+    assert_eq!(
+        keys(&v),
+        ["as_of", "notes", "boxes", "activity", "attitude", "commitments", "pipeline", "data", "plan", "forecast"]
+    );
     assert_eq!(keys(&v["activity"]), ["week_start", "elapsed_workdays", "attainment", "goals", "streak"]);
     assert_eq!(keys(&v["attitude"]), ["scale", "mood_7d", "mood_activity_r"]);
     assert_eq!(keys(&v["commitments"]), ["open", "overdue", "due_in_window", "kept_on_time", "on_time_rate"]);
@@ -44,9 +47,26 @@ fn json_has_every_key_of_the_spec_in_order() {
             "slipped",
             "no_next_step",
             "win_rate",
-            "avg_cycle_days"
+            "avg_cycle_days",
+            "pushed"
         ]
     );
+    // SPEC §9.
+    assert_eq!(
+        keys(&v["plan"]),
+        [
+            "gap",
+            "weighted_in_period",
+            "avg_won_amount",
+            "wins_needed",
+            "new_deals_needed",
+            "deals_created",
+            "workdays_left",
+            "in_time",
+            "activities"
+        ]
+    );
+    assert_eq!(keys(&v["forecast"]), ["brier", "forecasts", "weighted_observed", "stages"]);
     assert_eq!(keys(&v["data"]), ["errors", "warnings", "missing_workdays", "days_since_last_note", "timeliness"]);
     // SPEC §8: not in a git work tree.
     assert!(v["data"]["timeliness"].is_null());
@@ -107,4 +127,25 @@ fn text_report_fits_80_columns_without_colour_when_piped() {
     for word in ["Activity", "Attitude", "Commitments", "Data", "Pipeline", "AMBER", "GREEN"] {
         assert!(run.stdout.contains(word), "{word} missing:\n{}", run.stdout);
     }
+}
+
+/// SPEC §9 in the terminal: the plan under the boxes, the chain first, then
+/// what it means a day, with the warning when a new deal cannot close in time.
+#[test]
+fn text_report_prints_the_plan() {
+    let j = Journal::new()
+        .file("saleslog.yaml", "quota: {amount: 100000, period: quarter}\ngoals: {daily: {calls: 20}}\n")
+        .note("2026-10-01", "activity: {calls: 50}\ndeals:\n  - {name: A, stage: lead, amount: 40000}\n  - {name: B, stage: lead, amount: 20000}")
+        .note("2026-11-20", "activity: {calls: 30}\ndeals:\n  - {id: a, stage: won}\n  - {id: b, stage: lost}");
+    let run = j.run_at("2026-11-27", &["report"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Gap 60000 = 1.5 wins of 40000 = 3 new deals at 50%; 80 calls / 2 deals
+    // × 3 / 24 workdays = 5 a day; cycle 50 days, 34 left.
+    let flat = run.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Plan: $60,000 gap beyond the weighted pipeline = 1.5 wins of $40,000 = 3.0 new deals at 50%"),
+        "{}",
+        run.stdout
+    );
+    assert!(flat.contains("2 more deals like your average: about 5 calls a day for the 24 workdays left; your goal is 20; your deals take 50 days; the quarter ends in 34"), "{}", run.stdout);
 }

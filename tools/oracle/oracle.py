@@ -605,7 +605,7 @@ def process_deals(note, st, diags):
                 continue
             deal = {"id": did, "name": name, "stage": stage, "stage_since": date,
                     "history": [(date, stage)], "first": date, "last_touched": date,
-                    "amount": None, "close": None, "next": None}
+                    "amount": None, "close": None, "next": None, "pushes": 0}
             st.deals[did] = deal
         else:
             deal["last_touched"] = date
@@ -613,6 +613,9 @@ def process_deals(note, st, diags):
                 deal["stage"] = stage
                 deal["stage_since"] = date
                 deal["history"].append((date, stage))
+        # SPEC §9: a push moves the close date in force to a later one.
+        if "close" in f and deal["close"] is not None and f["close"] is not None and f["close"] > deal["close"]:
+            deal["pushes"] += 1
         for key in ("amount", "close"):
             if key in f:
                 deal[key] = f[key]
@@ -926,6 +929,74 @@ def report(root, D):
     else:
         pipe_box = "green" if stale == 0 and no_next == 0 else "amber"
 
+    # SPEC §9: pushed deals, the plan, forecast calibration
+    pushed = sum(1 for d in open_deals if d["pushes"] >= 2)
+
+    def div(a, b):
+        return None if a is None or b is None or b == 0 else a / b
+
+    if quota:
+        weighted_in = sum((d["amount"] or 0) * stages[d["stage"]]["probability"]
+                          for d in open_deals if d["close"] is not None and d["close"] <= pe)
+        gap = max(remaining - weighted_in, 0)
+        wd_left = 0
+        day = D + dt.timedelta(days=1)
+        while day <= pe:
+            wd_left += day.weekday() in workdays
+            day += dt.timedelta(days=1)
+        in_time = avg_cycle is None or (pe - D).days >= avg_cycle
+    else:
+        weighted_in = gap = wd_left = in_time = None
+    won_amounts = [d["amount"] for d in won if d["amount"] is not None]
+    avg_won = mean(won_amounts) if won_amounts else None
+    wins_needed = div(gap, avg_won)
+    new_needed = div(wins_needed, win_rate)
+    created = sum(1 for d in st.deals.values() if wstart <= d["first"] <= D)
+    totals = {}
+    for n in counted:
+        if wstart <= n["date"] <= D:
+            for k, v in n["activity"].items():
+                totals[k] = totals.get(k, 0) + v
+    plan_acts = []
+    for name in sorted(totals):
+        if totals[name] <= 0:
+            continue
+        per_deal = div(totals[name], created)
+        need = None if per_deal is None or new_needed is None else per_deal * new_needed
+        if name in cfg["goals"]["daily"]:
+            goal = cfg["goals"]["daily"][name]
+        elif name in cfg["goals"]["weekly"]:
+            goal = div(cfg["goals"]["weekly"][name], wpw)
+        else:
+            goal = None
+        plan_acts.append({"activity": name, "per_deal": per_deal, "needed_per_day": div(need, wd_left),
+                          "goal": goal})
+    plan = {"gap": gap, "weighted_in_period": weighted_in, "avg_won_amount": avg_won,
+            "wins_needed": wins_needed, "new_deals_needed": new_needed, "deals_created": created,
+            "workdays_left": wd_left, "in_time": in_time, "activities": plan_acts}
+
+    open_names = [s["name"] for s in pl["stages"] if s["closed"] is None]
+    entered = {name: [0, 0] for name in open_names}  # won, closed
+    sq = []
+    for d in closed:
+        o = 1 if stages[d["stage"]]["closed"] == "won" else 0
+        seen = []
+        for _, sname in d["history"]:
+            if stages[sname]["closed"] is None and sname not in seen:
+                seen.append(sname)
+        for sname in seen:
+            sq.append((stages[sname]["probability"] - o) ** 2)
+            entered[sname][0] += o
+            entered[sname][1] += 1
+    obs = {name: (w / c if c else None) for name, (w, c) in entered.items()}
+    w_obs = 0
+    for d in open_deals:
+        rate = obs[d["stage"]]
+        w_obs += (d["amount"] or 0) * (stages[d["stage"]]["probability"] if rate is None else rate)
+    forecast = {"brier": mean(sq) if sq else None, "forecasts": len(sq), "weighted_observed": w_obs,
+                "stages": [{"stage": name, "configured": stages[name]["probability"], "observed": obs[name],
+                            "deals": entered[name][1]} for name in open_names]}
+
     # data
     errors = sum(1 for d in diags if d[0] == "error")
     warnings = sum(1 for d in diags if d[0] == "warning")
@@ -967,9 +1038,11 @@ def report(root, D):
                      "quota": q_amount, "period_start": ps_s, "period_end": pe_s,
                      "won_in_period": won_in, "remaining": remaining, "coverage": coverage,
                      "stale": stale, "slipped": slipped, "no_next_step": no_next,
-                     "win_rate": win_rate, "avg_cycle_days": avg_cycle},
+                     "win_rate": win_rate, "avg_cycle_days": avg_cycle, "pushed": pushed},
         "data": {"errors": errors, "warnings": warnings, "missing_workdays": missing,
                  "days_since_last_note": since, "timeliness": tl},
+        "plan": plan,
+        "forecast": forecast,
     }, diags
 
 

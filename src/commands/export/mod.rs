@@ -136,9 +136,21 @@ pub struct DealRow {
     pub no_next_step: bool,
     /// How many times its expected close date moved later.
     pub close_pushed: usize,
+    /// Every change of its expected close date (SPEC §9): when, to what
+    /// (null: cleared), in which note, and whether it was a push.
+    pub close_history: Vec<CloseChangeRow>,
     pub history: Vec<StageChangeRow>,
     /// Paths of the notes that mention it, in date order.
     pub mentions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CloseChangeRow {
+    pub date: NaiveDate,
+    pub close: Option<NaiveDate>,
+    /// Path of the note that made the change.
+    pub note: String,
+    pub push: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -233,6 +245,17 @@ impl Export {
                     slipped: h.slipped,
                     no_next_step: h.no_next_step,
                     close_pushed: deal.close_pushed(),
+                    close_history: deal
+                        .close_history
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| CloseChangeRow {
+                            date: c.date,
+                            close: c.close,
+                            note: paths[c.note].to_string(),
+                            push: c.is_push(i.checked_sub(1).map(|p| &deal.close_history[p])),
+                        })
+                        .collect(),
                     history: deal
                         .history
                         .iter()
