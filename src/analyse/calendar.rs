@@ -172,16 +172,11 @@ impl Days {
         start.iter_days().take_while(move |d| *d <= end).filter(|d| self.calendar.is_workday(*d))
     }
 
-    /// Whether `date` is a workday ([`Calendar::is_workday`]).
+    /// Whether `date` is a workday ([`Calendar::is_workday`]: days off are
+    /// not): the one test SPEC §4's elapsed workdays and §9's workdays left
+    /// go through.
     pub fn is_workday(&self, date: NaiveDate) -> bool {
         self.calendar.is_workday(date)
-    }
-
-    /// Whether `date` is a workday: a configured day of the week. The one
-    /// test the workdays left of the plan (SPEC §9) go through, so that days
-    /// off join them in one place.
-    pub fn is_workday(&self, date: NaiveDate) -> bool {
-        self.workdays.contains(date.weekday())
     }
 
     /// The workdays in `(as_of, through]`: after the as-of date, which is

@@ -607,6 +607,7 @@ pub fn calibration(points: &[CalibrationPoint], title: &str, desc: &str, empty: 
             dots,
             x_label: "configured probability".into(),
             y_label: "observed win rate".into(),
+            dated: false,
             empty: points.is_empty().then(|| empty.to_string()),
         },
         labels,
