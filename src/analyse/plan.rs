@@ -183,9 +183,7 @@ pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
             if p.deals_created == 1 { "1 deal".to_string() } else { format!("{} deals", p.deals_created) },
             p.avg_won_amount.map_or("nothing".into(), money),
         ),
-        (Some(0.0), ..) => {
-            "no gap: the weighted pipeline closing this period covers what is left to win".into()
-        }
+        (Some(0.0), ..) => "no gap: the weighted pipeline closing this period covers what is left to win".into(),
         (Some(gap), None, ..) => {
             format!("{} gap after the weighted pipeline; no deal with an amount won in {window} days", money(gap))
         }
