@@ -228,7 +228,7 @@ impl TeamSession {
             return Changed::All;
         }
         let team_file = std::path::absolute(self.team.root.join(crate::team::load::FILE_NAME)).unwrap_or_default();
-        if batch.paths.iter().any(|p| *p == team_file) {
+        if batch.paths.contains(&team_file) {
             return Changed::Team;
         }
         let mut members: Vec<usize> = batch.paths.iter().filter_map(|p| self.team.member_of(p)).collect();

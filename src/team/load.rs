@@ -104,7 +104,8 @@ struct TeamFile {
 struct MemberEntry {
     name: Option<String>,
     journal: String,
-    pos: Pos,
+    /// Where `team.yaml` lists it (none for a subfolder found by itself).
+    pos: Option<Pos>,
 }
 
 impl Team {
@@ -123,18 +124,13 @@ impl Team {
         let (name, quota, entries, from_file) = match read_team_file(&file)? {
             Some(text) => {
                 let team = parse(&text).map_err(Error::Config)?;
-                (
-                    team.name,
-                    team.quota,
-                    team.members.into_iter().map(|m| (m.name, m.journal, Some(m.pos))).collect(),
-                    true,
-                )
+                (team.name, team.quota, team.members, true)
             }
             None => (None, None, subfolder_members(root)?, false),
         };
         let members: Vec<Member> = entries
             .into_par_iter()
-            .map(|(name, journal, entry): (Option<String>, String, Option<Pos>)| {
+            .map(|MemberEntry { name, journal, pos: entry }| {
                 let dir = root.join(&journal);
                 let state = load_member(&dir, &journal);
                 let name = name.unwrap_or_else(|| default_name(&state, &journal));
@@ -284,36 +280,38 @@ fn parse(text: &str) -> std::result::Result<TeamFile, Vec<Diagnostic>> {
                 match key.name.as_str() {
                     "name" => team.name = reader.text(node, "name").filter(|n| !n.trim().is_empty()),
                     "quota" => team.quota = reader.quota(node),
-                    "members" => match &node.value {
-                        Value::Seq(items) => {
-                            for item in items {
-                                let mut name = None;
-                                let mut journal = None;
-                                let Some(entries) = reader.mapping(item, "a member", &["name", "journal"]) else {
-                                    continue;
-                                };
-                                for (key, node) in entries {
-                                    match key.name.as_str() {
-                                        "name" => name = reader.text(node, "name").filter(|n| !n.trim().is_empty()),
-                                        "journal" => {
-                                            journal = reader.text(node, "journal").filter(|j| !j.trim().is_empty())
+                    "members" => {
+                        match &node.value {
+                            Value::Seq(items) => {
+                                for item in items {
+                                    let mut name = None;
+                                    let mut journal = None;
+                                    let Some(entries) = reader.mapping(item, "a member", &["name", "journal"]) else {
+                                        continue;
+                                    };
+                                    for (key, node) in entries {
+                                        match key.name.as_str() {
+                                            "name" => name = reader.text(node, "name").filter(|n| !n.trim().is_empty()),
+                                            "journal" => {
+                                                journal = reader.text(node, "journal").filter(|j| !j.trim().is_empty())
+                                            }
+                                            _ => {}
                                         }
-                                        _ => {}
                                     }
-                                }
-                                match journal {
-                                    Some(journal) => team.members.push(MemberEntry { name, journal, pos: item.pos }),
+                                    match journal {
+                                    Some(journal) => team.members.push(MemberEntry { name, journal, pos: Some(item.pos) }),
                                     None => reader.invalid(
                                         item.pos,
                                         "a member needs a `journal:` folder, e.g. {name: Alex Rivera, journal: alex}"
                                             .into(),
                                     ),
                                 }
+                                }
                             }
+                            Value::Null => {}
+                            _ => reader.invalid(node.pos, format!("`members` must be a list, not {}", node.kind())),
                         }
-                        Value::Null => {}
-                        _ => reader.invalid(node.pos, format!("`members` must be a list, not {}", node.kind())),
-                    },
+                    }
                     _ => {}
                 }
             }
@@ -329,7 +327,7 @@ fn parse(text: &str) -> std::result::Result<TeamFile, Vec<Diagnostic>> {
 /// Without `team.yaml`: the immediate subfolders holding a
 /// `saleslog.yaml`, in folder-name order (links are not followed, as in a
 /// journal).
-fn subfolder_members(root: &Path) -> Result<Vec<(Option<String>, String, Option<Pos>)>> {
+fn subfolder_members(root: &Path) -> Result<Vec<MemberEntry>> {
     let mut names: Vec<String> = std::fs::read_dir(root)
         .map_err(|e| Error::io(root, e))?
         .filter_map(|e| e.ok())
@@ -339,7 +337,7 @@ fn subfolder_members(root: &Path) -> Result<Vec<(Option<String>, String, Option<
         .filter(|n| root.join(n).join(crate::model::config::FILE_NAME).is_file())
         .collect();
     names.sort();
-    Ok(names.into_iter().map(|n| (None, n, None)).collect())
+    Ok(names.into_iter().map(|journal| MemberEntry { name: None, journal, pos: None }).collect())
 }
 
 #[cfg(test)]

@@ -16,4 +16,5 @@ mod new;
 mod oracle;
 mod report;
 mod serve;
+mod team;
 mod watch;
