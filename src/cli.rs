@@ -223,6 +223,20 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// A manager's view of a team: every rep's five boxes, their last twelve
+    /// weeks, the coaching queue and the team pipeline.
+    ///
+    /// TEAM is a folder with a team.yaml (members, an optional team quota),
+    /// or whose subfolders each hold a rep's journal (a saleslog.yaml).
+    /// Each rep is computed exactly as their own `saleslog report`.
+    #[command(
+        subcommand_required = true,
+        after_help = "Examples:\n  saleslog --today 2026-11-27 team report sample-team\n  saleslog team build ~/team -o /tmp/team-site\n  saleslog team serve ~/team --open\n  saleslog team export ~/team --format parquet -o ~/warehouse/sales"
+    )]
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
     /// Print a shell completion script.
     #[command(
         arg = no_today("completions"),
@@ -236,6 +250,93 @@ pub enum Command {
     #[command(arg = no_today("man"), after_help = "Examples:\n  saleslog man | man -l -\n  saleslog man -o /usr/local/share/man/man1")]
     Man {
         /// Write saleslog.1 and saleslog-<command>.1 into this folder.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TeamExportFormat {
+    Parquet,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Members × five boxes, with the team's counts and totals; exit 1 when
+    /// a member could not be read.
+    #[command(
+        after_help = "Examples:\n  saleslog team report\n  saleslog --today 2026-11-27 team report sample-team --format json"
+    )]
+    Report {
+        /// The team folder.
+        #[arg(default_value = ".")]
+        team: PathBuf,
+        /// `text`: a table for the terminal; `json`: every figure (SPEC §10).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Every member's problems, each file under its member's folder; exit 1
+    /// on errors or a member that could not be read.
+    #[command(after_help = "Examples:\n  saleslog team check ~/team\n  saleslog team check --format json")]
+    Check {
+        /// The team folder.
+        #[arg(default_value = ".")]
+        team: PathBuf,
+        /// `human`: located messages with the line quoted; `json`: a list of diagnostics.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
+    /// The team site: the grid, box history, coaching queue, team pipeline,
+    /// a one-to-one page per rep, and every rep's own reports under members/.
+    #[command(
+        after_help = "Examples:\n  saleslog team build\n  saleslog --today 2026-11-27 team build sample-team -o /tmp/team"
+    )]
+    Build {
+        /// The team folder.
+        #[arg(default_value = ".")]
+        team: PathBuf,
+        /// The output folder (default: _site in the team folder).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Build, watch every member's journal, and serve the team site on a
+    /// local web server whose pages reload themselves.
+    #[command(
+        after_help = "Examples:\n  saleslog team serve --open\n  saleslog --today 2026-11-27 team serve sample-team --port 4001"
+    )]
+    Serve {
+        /// The team folder.
+        #[arg(default_value = ".")]
+        team: PathBuf,
+        /// The output folder (default: _site in the team folder).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// The port; the next free one (up to 10 above) is taken if it is busy.
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// The address to listen on. Anything but loopback shares the reports with the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the team page in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll instead of using file-system events.
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Every member's deals, commitments, notes and activity as
+    /// Hive-partitioned Parquet tables (DuckDB, Polars, Spark).
+    #[command(
+        after_help = "Examples:\n  saleslog team export --format parquet -o ~/warehouse/sales\n  duckdb -c \"select member, sum(amount) from read_parquet('sales/deals/*/*.parquet', hive_partitioning=true) where status='open' group by member\""
+    )]
+    Export {
+        /// The team folder.
+        #[arg(default_value = ".")]
+        team: PathBuf,
+        /// The only format: Parquet, one folder per table, one partition per member.
+        #[arg(long, value_enum)]
+        format: TeamExportFormat,
+        /// The folder to write (default: _export in the team folder).
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
     },
@@ -257,8 +358,13 @@ pub fn run() -> ExitCode {
             );
             let mut err = anstream::stderr();
             let _ = write!(err, "{text}");
-            let n = if problems.len() == 1 { "1 problem".to_string() } else { format!("{} problems", problems.len()) };
-            let _ = writeln!(err, "saleslog: saleslog.yaml has {n}; fix them and run again");
+            let n = problems.len();
+            let file = crate::error::config_file(&problems);
+            let _ = writeln!(
+                err,
+                "saleslog: {file} has {n} problem{}; fix them and run again",
+                if n == 1 { "" } else { "s" }
+            );
             ExitCode::from(2)
         }
         Err(e) => {
@@ -305,6 +411,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             });
             export::command(&journal, as_of, format, what, output.as_deref(), force)
         }
+        Command::Team { command } => team(command, cli.today, as_of),
         Command::Completions { shell } => crate::commands::completions::completions_command(shell),
         Command::Man { output } => crate::commands::completions::man_command(output.as_deref()),
     }
@@ -383,6 +490,95 @@ fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Result<ExitCode> {
+    use crate::team::{command as cmd, Team};
+    let code = |failed: bool| if failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    match command {
+        TeamCommand::Report { team, format } => {
+            let team = Team::load(&team)?;
+            let (text, failed) = cmd::report_output(&team, as_of, matches!(format, ReportFormat::Json));
+            stdout_write(&text)?;
+            Ok(code(failed))
+        }
+        TeamCommand::Check { team, format } => {
+            let team = Team::load(&team)?;
+            let (diagnostics, counts) = cmd::check(&team, as_of);
+            let tally = Tally::of(&diagnostics);
+            match format {
+                CheckFormat::Json => {
+                    let json = serde_json::to_string_pretty(&diagnostics).expect("diagnostics serialize");
+                    stdout_write(&format!("{json}\n"))?;
+                }
+                CheckFormat::Human => {
+                    let styled = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+                    let source = |rel: &str| {
+                        team.members.iter().find_map(|m| {
+                            let inner = rel.strip_prefix(m.journal.trim_end_matches('/'))?.strip_prefix('/')?;
+                            std::fs::read_to_string(m.root.join(inner)).ok()
+                        })
+                    };
+                    let text = output::diagnostics_human(&diagnostics, source, styled);
+                    let notes: usize = counts.iter().map(|(_, n)| n).sum();
+                    let members = counts.len();
+                    stdout_write(&format!(
+                        "{text}{} member{}: {}\n",
+                        members,
+                        if members == 1 { "" } else { "s" },
+                        output::tally_line(tally, notes)
+                    ))?;
+                }
+            }
+            Ok(code(tally.errors > 0))
+        }
+        TeamCommand::Build { team, output } => {
+            let team = Team::load(&team)?;
+            let out = output.unwrap_or_else(|| team.root.join("_site"));
+            let (report, figures) = cmd::build(&team, as_of, &out)?;
+            let _ = writeln!(anstream::stderr(), "{}", report.summary());
+            for m in figures.members.iter().filter(|m| m.error.is_some()) {
+                let _ = writeln!(anstream::stderr(), "member {}: {}", m.name, m.error.as_deref().unwrap_or(""));
+            }
+            Ok(code(cmd::any_failed(&figures)))
+        }
+        TeamCommand::Serve { team, output, port, bind, open, poll } => {
+            crate::live::team::serve(&team, output, today, crate::live::team::ServeOptions { port, bind, open, poll })
+        }
+        TeamCommand::Export { team, format: TeamExportFormat::Parquet, output } => {
+            let team = Team::load(&team)?;
+            team_export(&team, as_of, output)
+        }
+    }
+}
+
+#[cfg(feature = "parquet")]
+fn team_export(team: &crate::team::Team, as_of: NaiveDate, output: Option<PathBuf>) -> Result<ExitCode> {
+    use crate::team::parquet;
+    let dir = output.unwrap_or_else(|| parquet::default_dir(team));
+    let report = parquet::export(team, as_of, &dir)?;
+    let _ = writeln!(
+        anstream::stderr(),
+        "wrote {} Parquet file{} ({} rows) into {}{}",
+        report.files,
+        if report.files == 1 { "" } else { "s" },
+        report.rows,
+        dir.display(),
+        if report.removed > 0 {
+            format!("; {} stale partition file{} removed", report.removed, if report.removed == 1 { "" } else { "s" })
+        } else {
+            String::new()
+        }
+    );
+    for name in &report.skipped {
+        let _ = writeln!(anstream::stderr(), "member {name} could not be read and is not in the tables");
+    }
+    Ok(if report.skipped.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+#[cfg(not(feature = "parquet"))]
+fn team_export(_: &crate::team::Team, _: NaiveDate, _: Option<PathBuf>) -> Result<ExitCode> {
+    Err(Error::Usage("this saleslog was built without the `parquet` feature; rebuild with `--features parquet`".into()))
+}
+
 fn watch_options(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, poll: bool) -> watch::Options {
     watch::Options { journal, output, today, poll, debounce: watch::DEFAULT_DEBOUNCE }
 }
@@ -445,27 +641,8 @@ fn serve(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, o:
         log_outcome(outcome);
         if !opened {
             opened = true;
-            open_browser(&url);
+            crate::live::open_browser(&url);
         }
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Open `url` in the default browser, or say how to.
-fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    let spawned = std::process::Command::new(opener)
-        .arg(url)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if spawned.is_err() {
-        let _ = writeln!(anstream::stderr(), "could not open a browser ({opener}); open {url} yourself");
-    }
 }

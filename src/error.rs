@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 pub enum Error {
     /// Reading or writing a file or folder failed.
     Io { path: PathBuf, source: std::io::Error },
-    /// `saleslog.yaml` has problems; each is located.
+    /// A configuration file (`saleslog.yaml`, a team's `team.yaml`) has
+    /// problems; each is located in its file.
     Config(Vec<Diagnostic>),
     /// A template failed to load or render.
     Template { name: String, message: String },
@@ -30,13 +31,23 @@ impl fmt::Display for Error {
         match self {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Config(problems) => {
-                let s = if problems.len() == 1 { "" } else { "s" };
-                write!(f, "saleslog.yaml has {} problem{s}; no report was made", problems.len())
+                let n = problems.len();
+                write!(
+                    f,
+                    "{} has {n} problem{}; no report was made",
+                    config_file(problems),
+                    if n == 1 { "" } else { "s" }
+                )
             }
             Error::Template { name, message } => write!(f, "template {name}: {message}"),
             Error::Usage(message) => f.write_str(message),
         }
     }
+}
+
+/// The file a configuration error is about.
+pub fn config_file(problems: &[Diagnostic]) -> &str {
+    problems.first().map_or("saleslog.yaml", |d| d.file.as_str())
 }
 
 impl std::error::Error for Error {

@@ -17,7 +17,8 @@
 //!
 //!  at the edges: cli (commands, exit codes), output (terminal text),
 //!  site/build, live/ (watch and serve: rebuild on save, local server),
-//!  commands/ (init, new, export, completions).
+//!  commands/ (init, new, export, completions), team/ (many journals through
+//!  the same engine: the manager's view).
 //! ```
 //!
 //! Everything between `discover` and `output_dir` is pure: no I/O, no clock
@@ -35,4 +36,5 @@ pub mod output;
 pub mod render;
 pub mod site;
 pub mod source;
+pub mod team;
 pub mod text;

@@ -68,7 +68,7 @@ pub fn tally_line(tally: Tally, notes: usize) -> String {
     )
 }
 
-fn light_style(light: Light) -> Style {
+pub fn light_style(light: Light) -> Style {
     let color = match light {
         Light::Green => AnsiColor::Green,
         Light::Amber => AnsiColor::Yellow,

@@ -47,7 +47,8 @@ pub fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
     };
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let Some(name) = parts.last() else { return true }; // the root itself
-    if parts.len() == 1 && name == crate::model::config::FILE_NAME {
+                                                        // `team.yaml` too: a team folder is watched with these rules (`team serve`).
+    if parts.len() == 1 && (name == crate::model::config::FILE_NAME || name == crate::team::load::FILE_NAME) {
         return true;
     }
     if parts[0] == "templates" {

@@ -215,12 +215,12 @@ impl Default for Config {
 /// Read a configuration file's text. Problems come back all at once, so a
 /// user fixes them in one go.
 pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-    let mut reader = Reader { problems: Vec::new() };
+    let mut reader = Reader::new(FILE_NAME);
     let mut config = Config::default();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match yaml::parse(text, 1) {
         Err(e) => {
-            reader.problems.push(Diagnostic::error(FILE_NAME, e.pos, Code::ConfigSyntax, e.message));
+            reader.problems.push(Diagnostic::error(reader.file, e.pos, Code::ConfigSyntax, e.message));
         }
         Ok(None) => {}
         Ok(Some(root)) => reader.read_root(&root, &mut config),
@@ -232,24 +232,32 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
 }
 
-struct Reader {
-    problems: Vec<Diagnostic>,
+/// Reads a configuration file's YAML tree, gathering every problem, each
+/// located in `file` (`saleslog.yaml`, or a team's `team.yaml`, which
+/// shares its rules and messages).
+pub(crate) struct Reader {
+    pub(crate) file: &'static str,
+    pub(crate) problems: Vec<Diagnostic>,
 }
 
 impl Reader {
-    fn invalid(&mut self, pos: Pos, message: String) {
-        self.problems.push(Diagnostic::error(FILE_NAME, pos, Code::ConfigInvalid, message));
+    pub(crate) fn new(file: &'static str) -> Reader {
+        Reader { file, problems: Vec::new() }
+    }
+
+    pub(crate) fn invalid(&mut self, pos: Pos, message: String) {
+        self.problems.push(Diagnostic::error(self.file, pos, Code::ConfigInvalid, message));
     }
 
     /// The entries of a mapping, reporting unknown keys; `None` (and a
     /// problem) when the node is not a mapping. Null is an empty mapping.
-    fn mapping<'a>(&mut self, node: &'a Node, what: &str, known: &[&str]) -> Option<&'a [(Key, Node)]> {
+    pub(crate) fn mapping<'a>(&mut self, node: &'a Node, what: &str, known: &[&str]) -> Option<&'a [(Key, Node)]> {
         match &node.value {
             Value::Map(entries) => {
                 for (key, _) in entries {
                     if !known.contains(&key.name.as_str()) {
                         let mut d = Diagnostic::error(
-                            FILE_NAME,
+                            self.file,
                             key.pos,
                             Code::ConfigUnknownKey,
                             format!("unknown key `{}` in {what}", key.name),
@@ -317,7 +325,7 @@ impl Reader {
         }
     }
 
-    fn text(&mut self, node: &Node, key: &str) -> Option<String> {
+    pub(crate) fn text(&mut self, node: &Node, key: &str) -> Option<String> {
         let limit = if key == "output" { MAX_PATH_CHARS } else { MAX_TEXT_CHARS };
         match &node.value {
             Value::Null => Some(String::new()),
@@ -418,7 +426,7 @@ impl Reader {
                 Some(i) => days[i] = true,
                 None => {
                     let mut d = Diagnostic::error(
-                        FILE_NAME,
+                        self.file,
                         item.pos,
                         Code::ConfigInvalid,
                         format!("`{}` is not a day of the week", item.display()),
@@ -491,7 +499,7 @@ impl Reader {
     }
 
     fn invalid_with_hint(&mut self, pos: Pos, message: String, hint: impl Into<String>) {
-        self.problems.push(Diagnostic::error(FILE_NAME, pos, Code::ConfigInvalid, message).with_hint(hint));
+        self.problems.push(Diagnostic::error(self.file, pos, Code::ConfigInvalid, message).with_hint(hint));
     }
 
     fn read_goals(&mut self, node: &Node, config: &mut Config) {
@@ -540,11 +548,15 @@ impl Reader {
     }
 
     fn read_quota(&mut self, node: &Node, config: &mut Config) {
+        config.quota = self.quota(node);
+    }
+
+    /// A `quota:` mapping (null: no quota).
+    pub(crate) fn quota(&mut self, node: &Node) -> Option<Quota> {
         if node.is_null() {
-            config.quota = None;
-            return;
+            return None;
         }
-        let Some(entries) = self.mapping(node, "quota", &["amount", "period"]) else { return };
+        let entries = self.mapping(node, "quota", &["amount", "period"])?;
         let mut amount = None;
         let mut period = Period::Quarter;
         for (key, node) in entries {
@@ -562,13 +574,10 @@ impl Reader {
                 _ => {}
             }
         }
-        match amount {
-            Some(amount) => config.quota = Some(Quota { amount, period }),
-            None if !entries.iter().any(|(k, _)| k.name == "amount") => {
-                self.invalid(node.pos, "`quota` needs an `amount`, e.g. {amount: 300000, period: quarter}".into());
-            }
-            None => {}
+        if amount.is_none() && !entries.iter().any(|(k, _)| k.name == "amount") {
+            self.invalid(node.pos, "`quota` needs an `amount`, e.g. {amount: 300000, period: quarter}".into());
         }
+        amount.map(|amount| Quota { amount, period })
     }
 
     fn read_pipeline(&mut self, node: &Node, config: &mut Config) {

@@ -146,6 +146,9 @@ pub struct Renderer {
     bodies: BodyCache,
     /// The journal's files that replaced or added to the built-in ones.
     pub overrides: Vec<String>,
+    /// The team whose site this journal's pages are part of (rendered under
+    /// `members/<slug>/`): every page links back to it.
+    team: Option<String>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -234,6 +237,7 @@ impl Renderer {
             links: Mutex::new(None),
             bodies: BodyCache::default(),
             overrides,
+            team: None,
         })
     }
 
@@ -241,6 +245,13 @@ impl Renderer {
     /// skips unchanged pages (for a watch session).
     pub fn memoizing(mut self) -> Renderer {
         self.memoize = true;
+        self
+    }
+
+    /// This renderer, for a member's pages inside the site of team `name`
+    /// (two folders below the team's root: `members/<slug>/`).
+    pub fn in_team(mut self, name: &str) -> Renderer {
+        self.team = Some(name.to_string());
         self
     }
 
@@ -388,7 +399,8 @@ impl Renderer {
     }
 
     fn page<T: Serialize>(&self, site: &Site<'_>, template: &str, path: &str, title: &str, view: &T) -> Result<Page> {
-        let frame = Frame::new(site, path, title, template);
+        let mut frame = Frame::new(site, path, title, template);
+        frame.team = self.team.as_deref();
         let key = if self.memoize { fingerprint(&(template, &frame, view)) } else { None };
         if let Some(key) = key {
             if let Some(memo) = lock(&self.memo).get_mut(path) {
@@ -457,7 +469,7 @@ fn hasher() -> foldhash::quality::FoldHasher<'static> {
 }
 
 /// A template error with its template, line and the chain of causes.
-fn template_error(name: &str, e: &tera::Error) -> Error {
+pub(crate) fn template_error(name: &str, e: &tera::Error) -> Error {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -469,7 +481,7 @@ fn template_error(name: &str, e: &tera::Error) -> Error {
 
 /// HTML escaping for every value a template prints, which also drops the
 /// control characters XML forbids (so every page stays well-formed).
-fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // Every byte to replace is ASCII, or the first of U+FFFE/U+FFFF
     // (EF BF BE, EF BF BF): scanning bytes is safe and fast.
     let bytes = input.as_bytes();
@@ -531,6 +543,8 @@ struct Frame<'a> {
     as_of_iso: String,
     errors: usize,
     warnings: usize,
+    /// The team's name, when the journal's pages are part of a team site.
+    team: Option<&'a str>,
 }
 
 impl<'a> Frame<'a> {
@@ -554,6 +568,7 @@ impl<'a> Frame<'a> {
             as_of_iso: format::iso(site.as_of),
             errors: site.tally.errors,
             warnings: site.tally.warnings,
+            team: None,
         }
     }
 }

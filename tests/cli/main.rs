@@ -22,4 +22,5 @@ mod new;
 mod oracle;
 mod report;
 mod serve;
+mod team;
 mod watch;

@@ -1,0 +1,230 @@
+//! The team's figures (SPEC §10): each member's own report, unchanged,
+//! their boxes over the last twelve weeks, and the team's counts and totals.
+//!
+//! A member is computed exactly as its own `report` would be, by the same
+//! [`Workspace::figures`]: the team adds, it never recomputes.
+
+use super::load::{Member, Team};
+use crate::analyse::pipeline::period;
+use crate::analyse::{iso_date, iso_date_opt, num, num_opt, total, Boxes, Figures, Light};
+use crate::model::config::Outcome;
+use crate::site::workspace::Workspace;
+use chrono::{Duration, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// How many weeks of box history each member gets (`history`, newest first).
+pub const HISTORY_WEEKS: i64 = 12;
+
+/// Asks of the last this-many days are the coaching queue (and `asks`).
+pub const ASK_DAYS: i64 = 14;
+
+/// `saleslog team report --format json`: field names and order are the
+/// contract of SPEC §10.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamReport {
+    #[serde(serialize_with = "iso_date")]
+    pub as_of: NaiveDate,
+    pub team: String,
+    pub members: Vec<MemberReport>,
+    pub boxes: BoxCounts,
+    pub totals: Totals,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberReport {
+    pub name: String,
+    pub journal: String,
+    pub error: Option<String>,
+    pub boxes: Option<Boxes>,
+    pub report: Option<Figures>,
+    pub history: Vec<HistoryPoint>,
+}
+
+/// A member's five boxes as of one earlier date.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HistoryPoint {
+    #[serde(serialize_with = "iso_date")]
+    pub as_of: NaiveDate,
+    pub boxes: Boxes,
+}
+
+/// How many members have each colour, per area.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct BoxCounts {
+    pub activity: LightCount,
+    pub attitude: LightCount,
+    pub commitments: LightCount,
+    pub data: LightCount,
+    pub pipeline: LightCount,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct LightCount {
+    pub green: usize,
+    pub amber: usize,
+    pub red: usize,
+    pub na: usize,
+}
+
+impl LightCount {
+    fn add(&mut self, light: Light) {
+        match light {
+            Light::Green => self.green += 1,
+            Light::Amber => self.amber += 1,
+            Light::Red => self.red += 1,
+            Light::Na => self.na += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Totals {
+    #[serde(serialize_with = "num")]
+    pub open_amount: f64,
+    #[serde(serialize_with = "num")]
+    pub weighted: f64,
+    #[serde(serialize_with = "num_opt")]
+    pub won_in_period: Option<f64>,
+    #[serde(serialize_with = "num_opt")]
+    pub quota: Option<f64>,
+    #[serde(serialize_with = "iso_date_opt")]
+    pub period_start: Option<NaiveDate>,
+    #[serde(serialize_with = "iso_date_opt")]
+    pub period_end: Option<NaiveDate>,
+    #[serde(serialize_with = "num_opt")]
+    pub remaining: Option<f64>,
+    pub coverage: Option<f64>,
+    pub stale: usize,
+    pub slipped: usize,
+    pub no_next_step: usize,
+    pub asks: usize,
+}
+
+/// One coaching ask (`help:`) of a member's note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    /// The member's index in the team.
+    pub member: usize,
+    pub date: NaiveDate,
+    /// The note's path, relative to the member's journal.
+    pub note: String,
+    pub text: String,
+}
+
+/// Every figure of the team as of `as_of`.
+pub fn report(team: &Team, as_of: NaiveDate) -> TeamReport {
+    let members: Vec<MemberReport> = team.members.par_iter().map(|m| member_report(m, as_of)).collect();
+    assemble(team, members, as_of)
+}
+
+/// The team's report from its members' rows (one per member, in order):
+/// a watch session recomputes only the rows of the members that changed.
+pub fn assemble(team: &Team, members: Vec<MemberReport>, as_of: NaiveDate) -> TeamReport {
+    let mut boxes = BoxCounts::default();
+    for b in members.iter().filter_map(|m| m.boxes) {
+        boxes.activity.add(b.activity);
+        boxes.attitude.add(b.attitude);
+        boxes.commitments.add(b.commitments);
+        boxes.data.add(b.data);
+        boxes.pipeline.add(b.pipeline);
+    }
+    let totals = totals(team, &members, as_of);
+    TeamReport { as_of, team: team.name.clone(), members, boxes, totals }
+}
+
+/// One member's row: its own report as of `as_of`, and its boxes as of
+/// each of the last [`HISTORY_WEEKS`] weeks.
+pub fn member_report(member: &Member, as_of: NaiveDate) -> MemberReport {
+    let Some(ws) = member.workspace() else {
+        return MemberReport {
+            name: member.name.clone(),
+            journal: member.journal.clone(),
+            error: member.error().map(str::to_string),
+            boxes: None,
+            report: None,
+            history: Vec::new(),
+        };
+    };
+    let (figures, mut history) = rayon::join(
+        || ws.figures(as_of),
+        || (1..HISTORY_WEEKS).into_par_iter().map(|k| history_point(ws, as_of, k)).collect::<Vec<_>>(),
+    );
+    history.insert(0, HistoryPoint { as_of, boxes: figures.boxes });
+    MemberReport {
+        name: member.name.clone(),
+        journal: member.journal.clone(),
+        error: None,
+        boxes: Some(figures.boxes),
+        report: Some(figures),
+        history,
+    }
+}
+
+fn history_point(ws: &Workspace, as_of: NaiveDate, weeks_back: i64) -> HistoryPoint {
+    let date = as_of - Duration::days(7 * weeks_back);
+    HistoryPoint { as_of: date, boxes: ws.figures(date).boxes }
+}
+
+/// Every member's asks of the notes dated in [D − 13, D], oldest first
+/// (then by member and note), for the coaching queue.
+pub fn asks(team: &Team, as_of: NaiveDate) -> Vec<Ask> {
+    let from = as_of - Duration::days(ASK_DAYS - 1);
+    let mut asks: Vec<Ask> = Vec::new();
+    for (i, m) in team.members.iter().enumerate() {
+        let Some(ws) = m.workspace() else { continue };
+        for note in ws.notes().iter().filter(|n| n.date >= from && n.date <= as_of) {
+            asks.extend(note.help.iter().map(|text| Ask {
+                member: i,
+                date: note.date,
+                note: note.path.clone(),
+                text: text.clone(),
+            }));
+        }
+    }
+    asks.sort_by(|a, b| (a.date, a.member, &a.note).cmp(&(b.date, b.member, &b.note)));
+    asks
+}
+
+fn totals(team: &Team, members: &[MemberReport], as_of: NaiveDate) -> Totals {
+    let reports = || members.iter().filter_map(|m| m.report.as_ref());
+    let mut t = Totals {
+        open_amount: total(reports().map(|r| r.pipeline.open_amount)),
+        weighted: total(reports().map(|r| r.pipeline.weighted)),
+        won_in_period: None,
+        quota: None,
+        period_start: None,
+        period_end: None,
+        remaining: None,
+        coverage: None,
+        stale: reports().map(|r| r.pipeline.stale).sum(),
+        slipped: reports().map(|r| r.pipeline.slipped).sum(),
+        no_next_step: reports().map(|r| r.pipeline.no_next_step).sum(),
+        asks: asks(team, as_of).len(),
+    };
+    if let Some(q) = &team.quota {
+        let (start, end) = period(as_of, q.period);
+        let (mut won, mut closing) = (Vec::new(), Vec::new());
+        for ws in team.members.iter().filter_map(Member::workspace) {
+            let journal = ws.journal(as_of);
+            let config = &ws.config;
+            for deal in &journal.deals {
+                let amount = deal.amount.unwrap_or(0.0);
+                match deal.closed(config) {
+                    Some((Outcome::Won, on)) if on >= start && on <= as_of => won.push(amount),
+                    None if deal.close.is_some_and(|c| c <= end) => closing.push(amount),
+                    _ => {}
+                }
+            }
+        }
+        let won = total(won);
+        let remaining = (q.amount - won).max(0.0);
+        t.quota = Some(q.amount);
+        t.period_start = Some(start);
+        t.period_end = Some(end);
+        t.won_in_period = Some(won);
+        t.remaining = Some(remaining);
+        t.coverage = (remaining > 0.0).then(|| total(closing) / remaining).filter(|c| c.is_finite());
+    }
+    t
+}
