@@ -198,6 +198,17 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Run the language server (LSP, on stdio) for editors: diagnostics as
+    /// you type, completion, hover and go to definition in the notes.
+    ///
+    /// Started by the editor, not by hand; setup for VS Code, Neovim,
+    /// Helix and Emacs: docs/editors.md. The journal is JOURNAL if given,
+    /// else the editor's workspace folder.
+    #[command(after_help = "Examples:\n  saleslog lsp\n  saleslog lsp ~/journal")]
+    Lsp {
+        /// The journal folder (default: the editor's workspace folder, else .).
+        journal: Option<PathBuf>,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  saleslog completions bash > ~/.local/share/bash-completion/completions/saleslog\n  saleslog completions zsh > ~/.zfunc/_saleslog\n  saleslog completions fish > ~/.config/fish/completions/saleslog.fish"
@@ -276,6 +287,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             });
             export::command(&journal, as_of, format, what, output.as_deref())
         }
+        Command::Lsp { journal } => crate::lsp::run(journal, cli.today),
         Command::Completions { shell } => crate::commands::completions::completions_command(shell),
         Command::Man { output } => crate::commands::completions::man_command(output.as_deref()),
     }

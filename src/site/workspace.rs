@@ -66,6 +66,10 @@ pub struct Workspace {
     /// Notes by journal-relative path.
     pub sources: BTreeMap<String, Source>,
     discovery: Vec<Diagnostic>,
+    /// An editor's unsaved text by journal-relative path (the language
+    /// server's open notes): each is one more note through the same parser,
+    /// and stands in for the file of its path, which need not exist yet.
+    buffers: BTreeMap<String, Buffer>,
     /// Derived from `sources`, computed on first use after each refresh:
     /// every consumer (figures, pages, exports) asks for them.
     sorted: OnceLock<Vec<Arc<Note>>>,
@@ -87,6 +91,7 @@ impl Workspace {
             config_stamp,
             sources: BTreeMap::new(),
             discovery: Vec::new(),
+            buffers: BTreeMap::new(),
             sorted: OnceLock::new(),
             model_diagnostics: OnceLock::new(),
         };
@@ -112,6 +117,11 @@ impl Workspace {
             self.config_stamp = stamp;
         }
         let mut changes = self.refresh_notes(config_changed);
+        if config_changed {
+            for (rel, buffer) in &mut self.buffers {
+                buffer.source = parse_buffer(&self.root, rel, &buffer.text, &self.config);
+            }
+        }
         changes.config = config_changed;
         Ok(changes)
     }
@@ -195,6 +205,34 @@ impl Workspace {
         changes
     }
 
+    /// Read the note at `rel` from `text` (an editor's unsaved buffer)
+    /// instead of its file, until [`Workspace::clear_buffer`].
+    pub fn set_buffer(&mut self, rel: &str, text: String) {
+        let source = parse_buffer(&self.root, rel, &text, &self.config);
+        self.buffers.insert(rel.to_string(), Buffer { text, source });
+        self.sorted = OnceLock::new();
+        self.model_diagnostics = OnceLock::new();
+    }
+
+    /// Read the note at `rel` from its file again (the buffer was closed).
+    pub fn clear_buffer(&mut self, rel: &str) {
+        if self.buffers.remove(rel).is_some() {
+            self.sorted = OnceLock::new();
+            self.model_diagnostics = OnceLock::new();
+        }
+    }
+
+    /// The note at `rel` as it counts: its buffer's, else its file's.
+    pub fn source(&self, rel: &str) -> Option<&Source> {
+        self.buffers.get(rel).map(|b| &b.source).or_else(|| self.sources.get(rel))
+    }
+
+    /// Every note file as it counts, by path: buffers stand in for files.
+    fn current(&self) -> impl Iterator<Item = &Source> {
+        let files = self.sources.iter().filter(|(rel, _)| !self.buffers.contains_key(*rel)).map(|(_, s)| s);
+        files.chain(self.buffers.values().map(|b| &b.source))
+    }
+
     /// Every note, in (date, path) order.
     pub fn notes(&self) -> Vec<Arc<Note>> {
         self.sorted_notes().to_vec()
@@ -202,7 +240,7 @@ impl Workspace {
 
     fn sorted_notes(&self) -> &[Arc<Note>] {
         self.sorted.get_or_init(|| {
-            let mut notes: Vec<Arc<Note>> = self.sources.values().filter_map(|s| s.note.clone()).collect();
+            let mut notes: Vec<Arc<Note>> = self.current().filter_map(|s| s.note.clone()).collect();
             notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
             notes
         })
@@ -230,7 +268,7 @@ impl Workspace {
     /// after `as_of`. Sorted by file and position.
     pub fn diagnostics(&self, as_of: NaiveDate) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self.discovery.clone();
-        for source in self.sources.values() {
+        for source in self.current() {
             all.extend(source.diagnostics.iter().cloned());
             if let Some(note) = source.note.as_ref().filter(|n| n.date > as_of) {
                 all.push(
@@ -261,6 +299,18 @@ impl Workspace {
         let (journal, diagnostics) = self.journal_and_diagnostics(as_of);
         analyse::analyse(&journal, &self.config, Tally::of(&diagnostics))
     }
+}
+
+/// An editor's unsaved text of a note, and the note read from it.
+#[derive(Debug, Clone)]
+struct Buffer {
+    text: String,
+    source: Source,
+}
+
+fn parse_buffer(root: &Path, rel: &str, text: &str, config: &Config) -> Source {
+    let parsed = note::parse(rel, text, config);
+    Source { path: root.join(rel), stamp: None, note: parsed.note.map(Arc::new), diagnostics: parsed.diagnostics }
 }
 
 fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
