@@ -12,6 +12,7 @@ mod export;
 mod faults;
 mod fuzz_regressions;
 mod init;
+mod lsp;
 mod new;
 mod oracle;
 mod report;
