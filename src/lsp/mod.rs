@@ -107,6 +107,9 @@ struct Server<W: Write> {
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
     /// Whether anything changed since the last publish.
     dirty: bool,
+    /// Documents opened or edited since the last publish: their
+    /// diagnostics are published even when unchanged, with the new version.
+    touched: std::collections::HashSet<String>,
     initialized: bool,
     shut_down: bool,
     /// Set by `exit`: whether `shutdown` came first.
@@ -129,6 +132,7 @@ impl<W: Write> Server<W> {
             journal: None,
             published: HashMap::new(),
             dirty: false,
+            touched: Default::default(),
             initialized: false,
             shut_down: false,
             exit: None,
@@ -454,6 +458,7 @@ impl<W: Write> Server<W> {
         if let (Some(rel), Some(ws)) = (self.rel_of(&uri), self.ws.as_mut()) {
             ws.set_buffer(&rel, doc.text.clone());
         }
+        self.touched.insert(uri.clone());
         self.docs.insert(uri, doc);
         self.changed();
     }
@@ -514,6 +519,7 @@ impl<W: Write> Server<W> {
             return Ok(());
         }
         self.dirty = false;
+        let touched = std::mem::take(&mut self.touched);
         let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
         let all = self.ws.as_ref().map(|ws| ws.diagnostics(self.today())).unwrap_or_default();
         for d in &all {
@@ -527,7 +533,7 @@ impl<W: Write> Server<W> {
                 }
                 None => Vec::new(),
             };
-            if self.published.get(uri) != Some(&diagnostics) {
+            if touched.contains(uri) || self.published.get(uri) != Some(&diagnostics) {
                 out.push((uri.clone(), doc.version, diagnostics));
             }
         }
