@@ -562,3 +562,66 @@ fn the_journal_is_the_command_lines_folder_when_given() {
     assert!(hover["contents"]["value"].as_str().unwrap().contains("Send revised pricing"));
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn lsp_is_in_the_completions_and_the_man_pages() {
+    let bash = crate::harness::saleslog().args(["completions", "bash"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&bash.stdout).contains("lsp"));
+    let dir = tempfile::tempdir().unwrap();
+    let man = crate::harness::saleslog().args(["man", "-o", dir.path().to_str().unwrap()]).output().unwrap();
+    assert!(man.status.success());
+    let page = std::fs::read_to_string(dir.path().join("saleslog-lsp.1")).unwrap();
+    assert!(page.contains("docs/editors.md"), "{page}");
+}
+
+/// Neovim (Debian's, headless) as the client: tests/editors/nvim.lua.
+#[test]
+fn neovim_shows_the_diagnostics_and_answers() {
+    let Some(nvim) = crate::harness::find_in_path(&["nvim"]) else {
+        assert!(std::env::var_os("CI").is_none(), "neovim is not installed; CI must install it (apt-get install neovim)");
+        eprintln!("note: skipping the Neovim test: nvim is not installed");
+        return;
+    };
+    let text = "---\nmood: 9\ndeals:\n  - id: acme-corp\n    stage: \n---\n- [ ] Call Bob 📅 2026-02-30\n";
+    let j = journal().file("2026-11-27.md", text);
+    let before = snapshot(j.path());
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("result.json");
+    let root = j.path().canonicalize().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/editors/nvim.lua");
+    let run = Command::new(nvim)
+        .args(["--headless", "--clean", "-i", "NONE", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path())
+        .env("TZ", "UTC")
+        .env("SALESLOG", saleslog_path())
+        .env("TODAY", TODAY)
+        .env("JOURNAL", &root)
+        .env("NOTE", root.join("2026-11-27.md"))
+        .env("OUT", &out)
+        .current_dir(&root)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run nvim");
+    let result = std::fs::read_to_string(&out).unwrap_or_else(|_| {
+        panic!("nvim wrote no result: {}\n{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr))
+    });
+    let r: Value = serde_json::from_str(&result).unwrap();
+    assert_eq!(r["waited"], true, "{r}");
+    let opened: Vec<&str> = r["opened"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(opened, ["out-of-range", "invalid-date"], "{r}");
+    // Neovim turns the UTF-16 column back into the byte column it uses.
+    let date_line = text.lines().nth(6).unwrap();
+    let byte_col = date_line.find("2026-02-30").unwrap();
+    assert_eq!(r["opened"][1]["lnum"], 6);
+    assert_eq!(r["opened"][1]["col"], byte_col, "{r}");
+    assert_eq!(r["fixed_waited"], true, "{r}");
+    assert_eq!(r["edited"][0]["code"], "invalid-date");
+    assert!(r["hover"].as_str().unwrap().contains("Acme Corp"), "{r}");
+    assert_eq!(r["stages"][0], "lead", "{r}");
+    assert_eq!(snapshot(j.path()), before, "neither Neovim nor the server saved the note");
+}
