@@ -364,6 +364,33 @@ pub fn read_source(file: SourceFile, stamp: Option<Stamp>, config: &Config) -> (
 mod tests {
     use super::*;
 
+    /// An editor's unsaved text stands in for its file (or a file not
+    /// saved yet) in the notes, the fold and every diagnostic; closing it
+    /// brings back what is on disk.
+    #[test]
+    fn a_buffer_stands_in_for_its_file_until_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("2026-11-26.md"), "---\nmood: 3\n---\n").unwrap();
+        let mut ws = Workspace::load(dir.path()).unwrap();
+        let d = crate::text::parse_date("2026-11-27").unwrap();
+        ws.set_buffer("2026-11-26.md", "---\nmood: 9\n---\n".into());
+        ws.set_buffer("2026-11-27.md", "---\ncommitments:\n  - {id: nope, done: true}\n---\n".into());
+        let codes: Vec<(String, Code)> = ws.diagnostics(d).into_iter().map(|d| (d.file, d.code)).collect();
+        assert_eq!(
+            codes,
+            vec![("2026-11-26.md".into(), Code::OutOfRange), ("2026-11-27.md".into(), Code::UnknownCommitment)]
+        );
+        assert_eq!(ws.notes().len(), 2);
+        assert_eq!(ws.source("2026-11-26.md").unwrap().note.as_ref().unwrap().mood, None);
+        ws.clear_buffer("2026-11-26.md");
+        ws.clear_buffer("2026-11-27.md");
+        assert!(ws.diagnostics(d).is_empty());
+        assert_eq!(ws.journal(d).notes.len(), 1);
+        assert_eq!(ws.source("2026-11-26.md").unwrap().note.as_ref().unwrap().mood, Some(3.0));
+        // The disk is untouched.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
     #[test]
     fn a_known_note_is_re_read_alone_and_anything_else_asks_for_a_rescan() {
         let dir = tempfile::tempdir().unwrap();
