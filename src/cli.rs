@@ -237,6 +237,17 @@ pub enum Command {
         #[command(subcommand)]
         command: TeamCommand,
     },
+    /// Run the language server (LSP, on stdio) for editors: diagnostics as
+    /// you type, completion, hover and go to definition in the notes.
+    ///
+    /// Started by the editor, not by hand; setup for VS Code, Neovim,
+    /// Helix and Emacs: docs/editors.md. The journal is JOURNAL if given,
+    /// else the editor's workspace folder.
+    #[command(after_help = "Examples:\n  saleslog lsp\n  saleslog lsp ~/journal")]
+    Lsp {
+        /// The journal folder (default: the editor's workspace folder, else .).
+        journal: Option<PathBuf>,
+    },
     /// Print a shell completion script.
     #[command(
         arg = no_today("completions"),
@@ -412,6 +423,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
             export::command(&journal, as_of, format, what, output.as_deref(), force)
         }
         Command::Team { command } => team(command, cli.today, as_of),
+        Command::Lsp { journal } => crate::lsp::run(journal, cli.today),
         Command::Completions { shell } => crate::commands::completions::completions_command(shell),
         Command::Man { output } => crate::commands::completions::man_command(output.as_deref()),
     }

@@ -31,6 +31,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod live;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod render;

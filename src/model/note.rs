@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 /// The top-level keys a note may have.
 pub const KNOWN_KEYS: &[&str] =
     &["date", "mood", "energy", "activity", "wins", "help", "tags", "deals", "commitments", "off"];
-const DEAL_KEYS: &[&str] = &["id", "name", "stage", "amount", "close", "next", "contact", "source", "reason"];
-const COMMITMENT_KEYS: &[&str] = &["id", "what", "to", "due", "done", "dropped", "note"];
+pub const DEAL_KEYS: &[&str] = &["id", "name", "stage", "amount", "close", "next", "contact", "source", "reason"];
+pub const COMMITMENT_KEYS: &[&str] = &["id", "what", "to", "due", "done", "dropped", "note"];
 
 /// A dated note: what the journal model is built from.
 #[derive(Debug, Clone, PartialEq)]

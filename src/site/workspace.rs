@@ -82,6 +82,10 @@ pub struct Workspace {
     /// Notes by journal-relative path.
     pub sources: BTreeMap<String, Source>,
     discovery: Vec<Diagnostic>,
+    /// An editor's unsaved text by journal-relative path (the language
+    /// server's open notes): each is one more note through the same parser,
+    /// and stands in for the file of its path, which need not exist yet.
+    buffers: BTreeMap<String, Buffer>,
     /// Derived from `sources`, computed on first use after each refresh:
     /// every consumer (figures, pages, exports) asks for them.
     sorted: OnceLock<Vec<Arc<Note>>>,
@@ -128,6 +132,7 @@ impl Workspace {
             config_stamp,
             sources: BTreeMap::new(),
             discovery: Vec::new(),
+            buffers: BTreeMap::new(),
             sorted: OnceLock::new(),
             model_diagnostics: OnceLock::new(),
             history: HistoryState::Off,
@@ -175,6 +180,11 @@ impl Workspace {
             self.config_stamp = stamp;
         }
         let mut changes = self.refresh_notes(config_changed);
+        if config_changed {
+            for (rel, buffer) in &mut self.buffers {
+                buffer.source = parse_buffer(&self.root, rel, &buffer.text, &self.config);
+            }
+        }
         changes.config = config_changed;
         if config_changed {
             self.read_history();
@@ -385,6 +395,34 @@ impl Workspace {
         self.sources.iter().filter(|(_, s)| s.held).map(|(rel, _)| rel.as_str()).collect()
     }
 
+    /// Read the note at `rel` from `text` (an editor's unsaved buffer)
+    /// instead of its file, until [`Workspace::clear_buffer`].
+    pub fn set_buffer(&mut self, rel: &str, text: String) {
+        let source = parse_buffer(&self.root, rel, &text, &self.config);
+        self.buffers.insert(rel.to_string(), Buffer { text, source });
+        self.sorted = OnceLock::new();
+        self.model_diagnostics = OnceLock::new();
+    }
+
+    /// Read the note at `rel` from its file again (the buffer was closed).
+    pub fn clear_buffer(&mut self, rel: &str) {
+        if self.buffers.remove(rel).is_some() {
+            self.sorted = OnceLock::new();
+            self.model_diagnostics = OnceLock::new();
+        }
+    }
+
+    /// The note at `rel` as it counts: its buffer's, else its file's.
+    pub fn source(&self, rel: &str) -> Option<&Source> {
+        self.buffers.get(rel).map(|b| &b.source).or_else(|| self.sources.get(rel))
+    }
+
+    /// Every note file as it counts, by path: buffers stand in for files.
+    fn current(&self) -> impl Iterator<Item = &Source> {
+        let files = self.sources.iter().filter(|(rel, _)| !self.buffers.contains_key(*rel)).map(|(_, s)| s);
+        files.chain(self.buffers.values().map(|b| &b.source))
+    }
+
     /// Every note, in (date, path) order.
     pub fn notes(&self) -> Vec<Arc<Note>> {
         self.sorted_notes().to_vec()
@@ -392,7 +430,7 @@ impl Workspace {
 
     fn sorted_notes(&self) -> &[Arc<Note>] {
         self.sorted.get_or_init(|| {
-            let mut notes: Vec<Arc<Note>> = self.sources.values().filter_map(|s| s.note.clone()).collect();
+            let mut notes: Vec<Arc<Note>> = self.current().filter_map(|s| s.note.clone()).collect();
             notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
             notes
         })
@@ -420,7 +458,7 @@ impl Workspace {
     /// after `as_of`. Sorted by file and position.
     pub fn diagnostics(&self, as_of: NaiveDate) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self.discovery.clone();
-        for source in self.sources.values() {
+        for source in self.current() {
             all.extend(source.diagnostics.iter().cloned());
             if let Some(note) = source.note.as_ref().filter(|n| n.date > as_of) {
                 all.push(
@@ -482,6 +520,24 @@ impl Workspace {
     }
 }
 
+/// An editor's unsaved text of a note, and the note read from it.
+#[derive(Debug, Clone)]
+struct Buffer {
+    text: String,
+    source: Source,
+}
+
+fn parse_buffer(root: &Path, rel: &str, text: &str, config: &Config) -> Source {
+    let parsed = note::parse(rel, text, config);
+    Source {
+        path: root.join(rel),
+        stamp: None,
+        note: parsed.note.map(Arc::new),
+        diagnostics: parsed.diagnostics,
+        held: false,
+    }
+}
+
 fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
     let path = root.join(config::FILE_NAME);
     let stamp = Stamp::of(&path);
@@ -536,6 +592,33 @@ pub fn read_source(file: SourceFile, stamp: Option<Stamp>, config: &Config) -> (
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An editor's unsaved text stands in for its file (or a file not
+    /// saved yet) in the notes, the fold and every diagnostic; closing it
+    /// brings back what is on disk.
+    #[test]
+    fn a_buffer_stands_in_for_its_file_until_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("2026-11-26.md"), "---\nmood: 3\n---\n").unwrap();
+        let mut ws = Workspace::load(dir.path()).unwrap();
+        let d = crate::text::parse_date("2026-11-27").unwrap();
+        ws.set_buffer("2026-11-26.md", "---\nmood: 9\n---\n".into());
+        ws.set_buffer("2026-11-27.md", "---\ncommitments:\n  - {id: nope, done: true}\n---\n".into());
+        let codes: Vec<(String, Code)> = ws.diagnostics(d).into_iter().map(|d| (d.file, d.code)).collect();
+        assert_eq!(
+            codes,
+            vec![("2026-11-26.md".into(), Code::OutOfRange), ("2026-11-27.md".into(), Code::UnknownCommitment)]
+        );
+        assert_eq!(ws.notes().len(), 2);
+        assert_eq!(ws.source("2026-11-26.md").unwrap().note.as_ref().unwrap().mood, None);
+        ws.clear_buffer("2026-11-26.md");
+        ws.clear_buffer("2026-11-27.md");
+        assert!(ws.diagnostics(d).is_empty());
+        assert_eq!(ws.journal(d).notes.len(), 1);
+        assert_eq!(ws.source("2026-11-26.md").unwrap().note.as_ref().unwrap().mood, Some(3.0));
+        // The disk is untouched.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 
     #[test]
     fn a_watched_note_whose_front_matter_breaks_keeps_its_last_good_version() {

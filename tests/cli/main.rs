@@ -18,6 +18,7 @@ mod fuzz_regressions;
 mod git;
 mod guards;
 mod init;
+mod lsp;
 mod new;
 mod oracle;
 mod report;
