@@ -33,7 +33,7 @@ def load_team(root):
         members = []
         for d in sorted(os.listdir(root)):
             full = os.path.join(root, d)
-            if d.startswith(".") or not os.path.isdir(full):
+            if d.startswith((".", "_")) or not os.path.isdir(full):
                 continue
             if os.path.isfile(os.path.join(full, "saleslog.yaml")):
                 members.append((None, d))
