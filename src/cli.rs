@@ -80,15 +80,19 @@ pub enum Command {
     /// the .gitignore keeps the generated reports out of git. Never
     /// overwrites: files that exist are kept as they are.
     #[command(
-        after_help = "Examples:\n  saleslog init ~/journal\n  saleslog init --templates    # also copy the templates to customise"
+        after_help = "Examples:\n  saleslog init ~/journal\n  saleslog init --templates    # also copy the templates to customise\n  saleslog init --team ~/team  # a manager's team.yaml listing the journals found there"
     )]
     Init {
         /// The folder to set up (created if missing).
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Also copy the built-in templates into templates/ for customising.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "team")]
         templates: bool,
+        /// Set up a team folder instead: a commented team.yaml listing the
+        /// subfolders that hold a journal (never overwritten).
+        #[arg(long)]
+        team: bool,
     },
     /// Create the day's note, with open promises and deals to update.
     ///
@@ -413,7 +417,8 @@ fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Serve { journal, output, port, bind, open, poll } => {
             serve(journal, output, cli.today, ServeOptions { port, bind, open, poll })
         }
-        Command::Init { dir, templates } => crate::commands::init::command(&dir, as_of, templates),
+        Command::Init { dir, team: true, .. } => crate::commands::init::team_command(&dir),
+        Command::Init { dir, templates, team: false } => crate::commands::init::command(&dir, as_of, templates),
         Command::New { journal, date, edit, off } => {
             crate::commands::new::command(&journal, date.unwrap_or(as_of), edit, off.as_deref())
         }
