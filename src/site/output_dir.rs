@@ -99,6 +99,16 @@ impl Fingerprint {
     }
 }
 
+/// A page on its way into the folder ([`OutputDir::stage`]): its bytes in
+/// a temporary file, or found on disk already.
+#[derive(Debug)]
+pub struct Staged {
+    path: std::sync::Arc<str>,
+    fingerprint: Fingerprint,
+    /// `None`: the file at `path` already holds these bytes.
+    temp: Option<tempfile::TempPath>,
+}
+
 /// One marker line: `hash length path`, or a bare path (hash unknown).
 fn parse_marker_line(line: &str) -> Option<(String, Option<Fingerprint>)> {
     let line = line.trim_end_matches(['\r', '\n']);
@@ -279,35 +289,61 @@ impl OutputDir {
     /// Make the folder hold exactly `pages` among the files saleslog owns:
     /// write new and changed pages, remove pages no longer produced.
     pub fn write(&mut self, pages: &[Page]) -> Result<WriteReport> {
-        for p in pages {
-            if !safe_relative(&p.path) {
-                return Err(Error::Usage(format!("internal error: unsafe page path {:?}", p.path)));
-            }
-        }
+        self.begin()?;
+        let staged = pages.par_iter().map(|p| self.stage(p)).collect::<Result<Vec<Staged>>>()?;
+        self.commit(staged)
+    }
+
+    /// Start a write ([`OutputDir::stage`] each page, then
+    /// [`OutputDir::commit`]): check the folder again and make it.
+    pub fn begin(&mut self) -> Result<()> {
         self.recheck()?;
         // Trust ends when the marker is not the one written last (the
         // folder was emptied, or another build wrote into it).
-        let trusted = std::mem::take(&mut self.trusted)
+        self.trusted = self.trusted
             && self.marker_time.is_some()
             && std::fs::metadata(self.root.join(MARKER)).and_then(|m| m.modified()).ok() == self.marker_time;
-        if trusted && self.owned.len() == pages.len() && self.owned.keys().zip(pages).all(|(k, p)| **k == *p.path) {
-            return self.rewrite(pages);
+        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))
+    }
+
+    /// Put a page's bytes in a temporary file of the folder, unless the
+    /// file at its path already holds them, so a build can drop each page
+    /// as soon as it is rendered. Nothing is in place until
+    /// [`OutputDir::commit`]: a render that fails on a later page leaves
+    /// the folder as it was (the temporary files go when dropped).
+    pub fn stage(&self, page: &Page) -> Result<Staged> {
+        if !safe_relative(&page.path) {
+            return Err(Error::Usage(format!("internal error: unsafe page path {:?}", page.path)));
+        }
+        let fingerprint = Fingerprint::of(page);
+        let recorded = self.owned.get(&*page.path).copied();
+        // A page this process wrote or checked before, with the same bytes.
+        let known = self.trusted && recorded.flatten() == Some(fingerprint);
+        if recorded.is_none() {
+            self.refuse_foreign(page)?;
+        }
+        let temp = if known || self.holds(page, fingerprint) { None } else { Some(temp_file(&self.root, &page.bytes)?) };
+        Ok(Staged { path: page.path.clone(), fingerprint, temp })
+    }
+
+    /// Put the staged pages in place, each by a rename, and remove the
+    /// pages no longer produced (`staged` is every page of the site).
+    pub fn commit(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
+        staged.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let trusted = std::mem::take(&mut self.trusted);
+        if trusted && self.owned.len() == staged.len() && self.owned.keys().zip(&staged).all(|(k, s)| **k == *s.path)
+        {
+            return self.rewrite(staged);
         }
         let new: BTreeMap<String, Option<Fingerprint>> =
-            pages.iter().map(|p| (p.path.to_string(), Some(Fingerprint::of(p)))).collect();
-        // Pages this process wrote or checked before, with the same bytes.
-        let known = |p: &Page| trusted && self.owned.get(&*p.path).copied().flatten() == Some(Fingerprint::of(p));
-        let todo: Vec<&Page> = pages.iter().filter(|p| !known(p)).collect();
-        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
-        self.refuse_foreign(&todo)?;
-
+            staged.iter().map(|s| (s.path.to_string(), Some(s.fingerprint))).collect();
         let stale: Vec<String> = self.owned.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
-        // Before anything else is written (a page's folder included): a
+        // Before anything else is put in place (a page's folder included): a
         // marker that also lists the new files, so the folder is
-        // recognisably saleslog's from its first byte and a crash midway
+        // recognisably saleslog's from its first page and a crash midway
         // leaves nothing unaccounted for. A new file's hash can be recorded
-        // already: nothing is at its path (checked above), so after a crash
-        // it is either missing or holds exactly those bytes.
+        // already: nothing is at its path (checked when staged), so after a
+        // crash it is either missing or holds exactly those bytes.
         if self.marker_time.is_none() || new.keys().any(|k| !self.owned.contains_key(k)) {
             let mut union = self.owned.clone();
             for (k, f) in &new {
@@ -316,18 +352,8 @@ impl OutputDir {
             self.write_marker(&union)?;
             self.owned = union;
         }
-        self.check_folders(&todo)?;
-
-        let written: Vec<bool> =
-            todo.par_iter().map(|page| self.write_page(page, Fingerprint::of(page))).collect::<Result<_>>()?;
-        let mut report = WriteReport { unchanged: pages.len() - todo.len(), ..WriteReport::default() };
-        for w in written {
-            if w {
-                report.written += 1;
-            } else {
-                report.unchanged += 1;
-            }
-        }
+        let written = self.put_in_place(&mut staged)?;
+        let mut report = WriteReport { written, unchanged: staged.len() - written, ..WriteReport::default() };
 
         // A stale file is removed only when it still holds the bytes
         // saleslog wrote there, reached without following a link: anything
@@ -347,6 +373,21 @@ impl OutputDir {
         self.owned = new;
         self.trusted = true;
         Ok(report)
+    }
+
+    /// Rename each staged temporary file to its page's path (the folders
+    /// checked and made first); says how many.
+    fn put_in_place(&self, staged: &mut [Staged]) -> Result<usize> {
+        let todo: Vec<(&str, tempfile::TempPath)> =
+            staged.iter_mut().filter_map(|s| s.temp.take().map(|t| (&*s.path, t))).collect();
+        self.check_folders(todo.iter().map(|(path, _)| *path))?;
+        todo.into_par_iter()
+            .map(|(rel, temp)| {
+                let path = self.root.join(rel);
+                temp.persist(&path).map_err(|e| Error::io(&path, e.error))
+            })
+            .collect::<Result<Vec<()>>>()
+            .map(|done| done.len())
     }
 
     /// The checks of [`OutputDir::open`], again: before every write, since
@@ -379,20 +420,15 @@ impl OutputDir {
 
     /// Refuse to write a page over a file saleslog did not write: one the
     /// marker does not list (a user's file on a future page's path).
-    fn refuse_foreign(&self, pages: &[&Page]) -> Result<()> {
-        for p in pages {
-            if self.owned.contains_key(&*p.path) {
-                continue;
-            }
-            let path = self.root.join(&*p.path);
-            if std::fs::symlink_metadata(&path).is_ok() {
-                return Err(Error::Usage(format!(
-                    "refusing to overwrite {}: it was not written by saleslog (its {MARKER} does not list it), \
-                     and the page {} belongs there; move the file away, or choose another output folder with -o",
-                    path.display(),
-                    p.path
-                )));
-            }
+    fn refuse_foreign(&self, page: &Page) -> Result<()> {
+        let path = self.root.join(&*page.path);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(Error::Usage(format!(
+                "refusing to overwrite {}: it was not written by saleslog (its {MARKER} does not list it), \
+                 and the page {} belongs there; move the file away, or choose another output folder with -o",
+                path.display(),
+                page.path
+            )));
         }
         Ok(())
     }
@@ -417,20 +453,14 @@ impl OutputDir {
         std::fs::read(&path).is_ok_and(|bytes| crate::render::page_hash(&bytes) == recorded.hash)
     }
 
-    /// A watch session's usual save: the same files as last time (`pages`
-    /// in the marker's order), a few of them changed. Only those are looked
-    /// at and written, and the hashes updated in place.
-    fn rewrite(&mut self, pages: &[Page]) -> Result<WriteReport> {
-        let todo: Vec<&Page> =
-            self.owned.values().zip(pages).filter(|(f, p)| **f != Some(Fingerprint::of(p))).map(|(_, p)| p).collect();
-        self.check_folders(&todo)?;
-        let written = todo.par_iter().map(|p| self.write_page(p, Fingerprint::of(p))).collect::<Result<Vec<bool>>>()?;
-        for p in &todo {
-            if let Some(f) = self.owned.get_mut(&*p.path) {
-                *f = Some(Fingerprint::of(p));
-            }
+    /// A watch session's usual save: the same files as last time (`staged`
+    /// in the marker's order), a few of them changed. Only those were
+    /// looked at and written, and the hashes are updated in place.
+    fn rewrite(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
+        let written = self.put_in_place(&mut staged)?;
+        for (f, s) in self.owned.values_mut().zip(&staged) {
+            *f = Some(s.fingerprint);
         }
-        let written = written.into_iter().filter(|w| *w).count();
         if written > 0 {
             let owned = std::mem::take(&mut self.owned);
             let result = self.write_marker(&owned);
@@ -438,17 +468,17 @@ impl OutputDir {
             result?;
         }
         self.trusted = true;
-        Ok(WriteReport { written, unchanged: pages.len() - written, removed: 0 })
+        Ok(WriteReport { written, unchanged: staged.len() - written, removed: 0 })
     }
 
     /// Every folder a page goes into must be a real folder inside the
     /// output, never a symlink leading out of it; missing ones are made.
-    fn check_folders(&self, pages: &[&Page]) -> Result<()> {
+    fn check_folders<'p>(&self, pages: impl Iterator<Item = &'p str>) -> Result<()> {
         let mut folders: BTreeSet<&str> = BTreeSet::new();
         for p in pages {
             let mut at = 0;
-            while let Some(i) = p.path[at..].find('/') {
-                folders.insert(&p.path[..at + i]);
+            while let Some(i) = p[at..].find('/') {
+                folders.insert(&p[..at + i]);
                 at += i + 1;
             }
         }
@@ -465,11 +495,12 @@ impl OutputDir {
         Ok(())
     }
 
-    /// Write one page unless the file already holds its bytes; says
-    /// whether it wrote.
-    fn write_page(&self, page: &Page, fingerprint: Fingerprint) -> Result<bool> {
+    /// Whether the file at the page's path already holds its bytes: told
+    /// from the marker's record when the file was not touched since it was
+    /// written, else read back and compared.
+    fn holds(&self, page: &Page, fingerprint: Fingerprint) -> bool {
         let path = self.root.join(&*page.path);
-        let same = match std::fs::symlink_metadata(&path) {
+        match std::fs::symlink_metadata(&path) {
             Ok(m) if m.is_file() && m.len() == fingerprint.len => {
                 let recorded = self.owned.get(&*page.path).copied().flatten() == Some(fingerprint);
                 let untouched = match (m.modified().ok(), self.marker_time) {
@@ -479,11 +510,7 @@ impl OutputDir {
                 (recorded && untouched) || std::fs::read(&path).is_ok_and(|old| *old == *page.bytes)
             }
             _ => false,
-        };
-        if !same {
-            atomic_write(&path, &page.bytes)?;
         }
-        Ok(!same)
     }
 
     fn write_marker(&mut self, files: &BTreeMap<String, Option<Fingerprint>>) -> Result<()> {
@@ -544,22 +571,27 @@ fn find_note(dir: &Path) -> Option<PathBuf> {
         .map(|e| e.path().to_path_buf())
 }
 
-/// Write `bytes` to `path` through a temporary file in the same folder and
-/// a rename, with the permissions of an ordinary file (0644).
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    // `deals.csv` has the parent "": the current folder.
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+/// A temporary file in `dir` holding `bytes`, with the permissions of an
+/// ordinary file (0644, whatever the umask: pages are served), removed when
+/// dropped unless persisted.
+fn temp_file(dir: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
     let mut tmp =
         tempfile::Builder::new().prefix(".saleslog-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(tmp.path(), e))?;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(tmp.path(), e))?;
     }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    Ok(tmp.into_temp_path())
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder and
+/// a rename, with the permissions of an ordinary file (0644).
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    // `deals.csv` has the parent "": the current folder.
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    temp_file(dir, bytes)?.persist(path).map_err(|e| Error::io(path, e.error))
 }
 
 #[cfg(test)]
