@@ -721,6 +721,52 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("notes/n.html")).unwrap(), "n2");
     }
 
+    /// A build stages each page as it is rendered: nothing is in place
+    /// until the commit, and a build that stops before it (a page failed
+    /// to render) leaves the folder as it was, temporary files gone.
+    #[test]
+    fn staged_pages_are_in_place_only_after_the_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let journal = tmp.path().join("journal");
+        std::fs::create_dir(&journal).unwrap();
+        let out = journal.join("_site");
+        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        dir.write(&[page("index.html", "a"), page("notes/n.html", "n")]).unwrap();
+        let files = |out: &Path| {
+            let mut names: Vec<String> = walkdir::WalkDir::new(out)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.path().strip_prefix(out).unwrap().display().to_string())
+                .collect();
+            names.sort();
+            names
+        };
+        let before = files(&out);
+        dir.begin().unwrap();
+        let staged = vec![
+            dir.stage(&page("index.html", "b")).unwrap(),
+            dir.stage(&page("notes/n.html", "n")).unwrap(),
+            dir.stage(&page("weeks/w.html", "w")).unwrap(),
+        ];
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "a");
+        assert!(!out.join("weeks").exists());
+        assert_eq!(files(&out).len(), before.len() + 2, "two temporary files: the unchanged page has none");
+        drop(staged);
+        assert_eq!(files(&out), before, "an abandoned build leaves no trace");
+        dir.begin().unwrap();
+        let staged = vec![
+            dir.stage(&page("weeks/w.html", "w")).unwrap(),
+            dir.stage(&page("index.html", "b")).unwrap(),
+            dir.stage(&page("notes/n.html", "n")).unwrap(),
+        ];
+        let r = dir.commit(staged).unwrap();
+        assert_eq!(r, WriteReport { written: 2, unchanged: 1, removed: 0 });
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "b");
+        assert_eq!(std::fs::read_to_string(out.join("weeks/w.html")).unwrap(), "w");
+        assert_eq!(files(&out), [MARKER, "index.html", "notes/n.html", "weeks/w.html"]);
+    }
+
     #[test]
     fn a_tampered_marker_cannot_delete_outside() {
         let tmp = tempfile::tempdir().unwrap();
