@@ -33,7 +33,9 @@
 //! a build decides "unchanged" from a `stat` instead of reading every page
 //! back (a file modified since the marker was written is read and
 //! compared). An [`OutputDir`] lives as long as a `watch` session and keeps
-//! those hashes in memory between rebuilds.
+//! those hashes in memory between rebuilds; a save that changes a few pages
+//! appends their lines to the marker (the last line for a path counts)
+//! rather than writing thousands of lines again.
 
 use crate::error::{Error, Result};
 use crate::render::Page;
@@ -84,6 +86,9 @@ pub struct OutputDir {
     /// changes the marker). A page someone edits by hand is mended when it
     /// next changes, or by the next `build`.
     trusted: bool,
+    /// Lines appended to the marker since it was last written whole
+    /// ([`OutputDir::append_to_marker`]).
+    appended: usize,
 }
 
 /// A file's length and a hash of its bytes.
@@ -107,6 +112,15 @@ pub struct Staged {
     fingerprint: Fingerprint,
     /// `None`: the file at `path` already holds these bytes.
     temp: Option<tempfile::TempPath>,
+}
+
+/// The marker line of a file: `hash length path`, or the bare path when
+/// its hash is unknown.
+fn marker_line(path: &str, fingerprint: Option<Fingerprint>) -> String {
+    match fingerprint {
+        Some(f) => format!("{:016x} {} {path}\n", f.hash, f.len),
+        None => format!("{path}\n"),
+    }
 }
 
 /// One marker line: `hash length path`, or a bare path (hash unknown).
@@ -250,7 +264,10 @@ impl OutputDir {
             let marker = out.join(MARKER);
             match std::fs::read_to_string(&marker) {
                 Ok(text) => {
-                    owned = text.lines().filter_map(parse_marker_line).collect();
+                    // In order: a line appended later for a path wins.
+                    for (path, fingerprint) in text.lines().filter_map(parse_marker_line) {
+                        owned.insert(path, fingerprint);
+                    }
                     marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
                     sweep_stale_temp_files(&out, std::time::Duration::from_secs(60));
                 }
@@ -278,6 +295,7 @@ impl OutputDir {
             owned,
             marker_time,
             trusted: false,
+            appended: 0,
         })
     }
 
@@ -458,14 +476,16 @@ impl OutputDir {
     /// looked at and written, and the hashes are updated in place.
     fn rewrite(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
         let written = self.put_in_place(&mut staged)?;
-        for (f, s) in self.owned.values_mut().zip(&staged) {
-            *f = Some(s.fingerprint);
+        let (mut lines, mut changed) = (String::new(), 0);
+        for ((path, f), s) in self.owned.iter_mut().zip(&staged) {
+            if *f != Some(s.fingerprint) {
+                *f = Some(s.fingerprint);
+                lines.push_str(&marker_line(path, *f));
+                changed += 1;
+            }
         }
         if written > 0 {
-            let owned = std::mem::take(&mut self.owned);
-            let result = self.write_marker(&owned);
-            self.owned = owned;
-            result?;
+            self.append_to_marker(&lines, changed)?;
         }
         self.trusted = true;
         Ok(WriteReport { written, unchanged: staged.len() - written, removed: 0 })
@@ -514,18 +534,36 @@ impl OutputDir {
     }
 
     fn write_marker(&mut self, files: &BTreeMap<String, Option<Fingerprint>>) -> Result<()> {
-        use std::fmt::Write as _;
         let mut text = String::with_capacity(MARKER_HEADER.len() + files.len() * 64);
         text.push_str(MARKER_HEADER);
         for (path, fingerprint) in files {
-            let _ = match fingerprint {
-                Some(f) => writeln!(text, "{:016x} {} {path}", f.hash, f.len),
-                None => writeln!(text, "{path}"),
-            };
+            text.push_str(&marker_line(path, *fingerprint));
         }
         let marker = self.root.join(MARKER);
         atomic_write(&marker, text.as_bytes())?;
         self.marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
+        self.appended = 0;
+        Ok(())
+    }
+
+    /// A watch session's save changes a few pages of thousands: their
+    /// `lines` are appended to the marker (a later line for a path wins when
+    /// it is read) instead of writing it whole, until the appended lines
+    /// outnumber an eighth of the files; then it is written whole again.
+    fn append_to_marker(&mut self, lines: &str, count: usize) -> Result<()> {
+        if self.appended + count > self.owned.len() / 8 + 64 {
+            let owned = std::mem::take(&mut self.owned);
+            let result = self.write_marker(&owned);
+            self.owned = owned;
+            return result;
+        }
+        let marker = self.root.join(MARKER);
+        let mut file = std::fs::OpenOptions::new().append(true).open(&marker).map_err(|e| Error::io(&marker, e))?;
+        // One write: a crash leaves the lines whole or, at worst, a last
+        // line cut short, which names no file saleslog wrote.
+        file.write_all(lines.as_bytes()).map_err(|e| Error::io(&marker, e))?;
+        self.appended += count;
+        self.marker_time = file.metadata().and_then(|m| m.modified()).ok();
         Ok(())
     }
 
@@ -765,6 +803,30 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "b");
         assert_eq!(std::fs::read_to_string(out.join("weeks/w.html")).unwrap(), "w");
         assert_eq!(files(&out), [MARKER, "index.html", "notes/n.html", "weeks/w.html"]);
+    }
+
+    /// A watch session's save appends the changed pages' lines to the
+    /// marker, which a new build reads back with the last line winning.
+    #[test]
+    fn a_save_appends_to_the_marker_and_the_last_line_wins() {
+        let tmp = tempfile::tempdir().unwrap();
+        let journal = tmp.path().join("journal");
+        std::fs::create_dir(&journal).unwrap();
+        let out = journal.join("_site");
+        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        dir.write(&[page("index.html", "a"), page("notes/n.html", "n")]).unwrap();
+        let whole = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        let r = dir.write(&[page("index.html", "bb"), page("notes/n.html", "n")]).unwrap();
+        assert_eq!(r, WriteReport { written: 1, unchanged: 1, removed: 0 });
+        let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert_eq!(marker, format!("{whole}{:016x} 2 index.html\n", page_hash(b"bb")));
+        let mut fresh = OutputDir::open(&out, &journal).unwrap();
+        let r = fresh.write(&[page("index.html", "bb"), page("notes/n.html", "n")]).unwrap();
+        assert_eq!(r, WriteReport { written: 0, unchanged: 2, removed: 0 }, "the appended line is the one read");
+        // A new set of pages writes the marker whole again.
+        fresh.write(&[page("index.html", "bb")]).unwrap();
+        let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert_eq!(marker.matches("index.html").count(), 1, "{marker}");
     }
 
     #[test]
