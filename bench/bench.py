@@ -19,6 +19,8 @@ affects all alike):
   - with --team N, `team build` (cold) of a team of N copies of the journal
     (N journals from different seeds), beside N floors run one after the
     other;
+  - with --baseline BIN, the same builds and report by another binary
+    (the one before a change), in the same rounds;
   - with --git, `report` on a copy of the journal committed one note per
     commit (bench/git_journal.py).
 
@@ -82,6 +84,7 @@ def main():
     ap.add_argument("--journals", default="/tmp/saleslog-bench")
     ap.add_argument("--no-build", action="store_true", help="use the binaries as they are")
     ap.add_argument("--bin", default=BIN, help="the saleslog binary to time (implies --no-build)")
+    ap.add_argument("--baseline", help="another saleslog binary (an earlier build) timed in the same rounds")
     ap.add_argument("--team", type=int, default=0, help="also time `team build` of N journals of each size")
     ap.add_argument("--git", action="store_true",
                     help="also time `report` on a copy committed one note per commit (SPEC §8's history read)")
@@ -105,6 +108,14 @@ def main():
                 ([[binary, "--today", today, "build", journal, "-o", out["warm"]]], None, False),
             "report --format json": ([[binary, "--today", today, "report", "--format", "json", journal]], None, False),
         }
+        if a.baseline:
+            base = os.path.join(a.journals, f"base{days}")
+            work["baseline: build, cold"] = (
+                [[a.baseline, "--today", today, "build", journal, "-o", base]], base, True)
+            work["baseline: build, warm"] = (
+                [[a.baseline, "--today", today, "build", journal, "-o", base + "w"]], None, False)
+            work["baseline: report --format json"] = (
+                [[a.baseline, "--today", today, "report", "--format", "json", journal]], None, False)
         if a.team:
             team = os.path.join(a.journals, f"team{days}x{a.team}")
             members = [journal] + [journal_of(os.path.join(a.journals, f"j{days}s{s}"), days, s)
