@@ -340,7 +340,8 @@ impl OutputDir {
         if recorded.is_none() {
             self.refuse_foreign(page)?;
         }
-        let temp = if known || self.holds(page, fingerprint) { None } else { Some(temp_file(&self.root, &page.bytes)?) };
+        let temp =
+            if known || self.holds(page, fingerprint) { None } else { Some(temp_file(&self.root, &page.bytes)?) };
         Ok(Staged { path: page.path.clone(), fingerprint, temp })
     }
 
@@ -349,8 +350,7 @@ impl OutputDir {
     pub fn commit(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
         staged.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         let trusted = std::mem::take(&mut self.trusted);
-        if trusted && self.owned.len() == staged.len() && self.owned.keys().zip(&staged).all(|(k, s)| **k == *s.path)
-        {
+        if trusted && self.owned.len() == staged.len() && self.owned.keys().zip(&staged).all(|(k, s)| **k == *s.path) {
             return self.rewrite(staged);
         }
         let new: BTreeMap<String, Option<Fingerprint>> =
