@@ -394,8 +394,17 @@ fn stdout_write(text: &str) -> Result<()> {
     out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("<stdout>", e))
 }
 
+use crate::render::bound;
+
 fn execute(cli: Cli) -> Result<ExitCode> {
     let as_of = today(cli.today);
+    // A render that cannot be stopped from inside ends a one-shot command;
+    // a watch session only says so (see render::bound).
+    let live = matches!(
+        cli.command,
+        Command::Watch { .. } | Command::Serve { .. } | Command::Team { command: TeamCommand::Serve { .. } }
+    );
+    crate::render::bound::watchdog(if live { bound::Stuck::Warn } else { bound::Stuck::Exit });
     match cli.command {
         Command::Check { journal, format } => check(&journal, format, as_of),
         Command::Report { journal, format } => report(&journal, format, as_of),

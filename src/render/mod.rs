@@ -18,6 +18,7 @@
 //! marks it as already-safe HTML (only note bodies, rendered by
 //! [`markdown`], and the stylesheet are).
 
+pub mod bound;
 pub mod chart;
 pub mod format;
 pub mod markdown;
@@ -204,6 +205,7 @@ impl Renderer {
     fn with(extra: Vec<(String, String)>, stylesheet: Option<String>) -> Result<Renderer> {
         let mut tera = Tera::new();
         tera.set_escape_fn(escape);
+        tera.register_function("range", bound::range);
         let mut overrides: Vec<String> = extra.iter().map(|(n, _)| format!("templates/{n}")).collect();
         let overridden: HashSet<&str> = extra.iter().map(|(n, _)| n.as_str()).collect();
         let mut all: Vec<(&str, &str)> =
@@ -433,6 +435,14 @@ impl Renderer {
         Ok(rendered)
     }
 
+    /// `template` rendered within [`bound`]'s limits, its errors naming the
+    /// journal's file when it is an override.
+    fn render_bounded(&self, template: &str, context: &Context) -> Result<Vec<u8>> {
+        let own = format!("templates/{template}");
+        let name = if self.overrides.contains(&own) { own.as_str() } else { template };
+        bound::render(&self.tera, template, name, context)
+    }
+
     fn page<T: Serialize>(&self, site: &Site<'_>, template: &str, path: &str, title: &str, view: &T) -> Result<Page> {
         let mut frame = Frame::new(site, path, title, template);
         frame.team = self.team.as_deref();
@@ -448,8 +458,8 @@ impl Renderer {
         let mut context = Context::new();
         context.insert("page", &frame);
         context.insert("view", view);
-        let html = self.tera.render(template, &context).map_err(|e| template_error(template, &e))?;
-        let page = Page::new(path, html.into_bytes());
+        let html = self.render_bounded(template, &context)?;
+        let page = Page::new(path, html);
         if key.is_some() {
             let memo = Memo { key, inputs: None, page: page.clone(), seen: self.generation() };
             lock(&self.memo).insert(path.to_string(), memo);
