@@ -266,6 +266,29 @@ impl Renderer {
     /// [`Renderer::render_site`], with the journal's problems it showed (so
     /// neither a build nor a watch session gathers them twice).
     pub fn render_site_checked(&self, ws: &Workspace, as_of: NaiveDate) -> Result<(Vec<Page>, Vec<Diagnostic>)> {
+        self.with_site(ws, as_of, |site| self.render(site))
+    }
+
+    /// [`Renderer::render_site_checked`], handing each page to `each` as
+    /// soon as it is rendered instead of keeping them all (a build writes
+    /// each and lets it go); gives the number of pages.
+    pub fn render_site_each(
+        &self,
+        ws: &Workspace,
+        as_of: NaiveDate,
+        each: &(dyn Fn(Page) -> Result<()> + Sync),
+    ) -> Result<(usize, Vec<Diagnostic>)> {
+        self.with_site(ws, as_of, |site| self.render_each(site, each))
+    }
+
+    /// The [`Site`] of `ws` as of `as_of`, given to `render`, and the
+    /// journal's problems.
+    fn with_site<R>(
+        &self,
+        ws: &Workspace,
+        as_of: NaiveDate,
+        render: impl FnOnce(&Site<'_>) -> Result<R>,
+    ) -> Result<(R, Vec<Diagnostic>)> {
         let all_notes = ws.notes();
         let ((journal, diagnostics), days) =
             rayon::join(|| ws.journal_and_diagnostics(as_of), || Days::of(&all_notes, as_of, &ws.config));
@@ -294,13 +317,26 @@ impl Renderer {
                 *config = Some(ws.config.clone());
             }
         }
-        let pages = self.render(&site)?;
+        let rendered = render(&site)?;
         drop(site);
-        Ok((pages, diagnostics))
+        Ok((rendered, diagnostics))
     }
 
-    /// Render every page of `site`, in parallel.
+    /// Render every page of `site`, in parallel, sorted by path.
     pub fn render(&self, site: &Site<'_>) -> Result<Vec<Page>> {
+        let pages = Mutex::new(Vec::new());
+        self.render_each(site, &|page| {
+            lock(&pages).push(page);
+            Ok(())
+        })?;
+        let mut pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(pages)
+    }
+
+    /// Render every page of `site`, in parallel, handing each to `each` as
+    /// soon as it is made; gives the number of pages.
+    pub fn render_each(&self, site: &Site<'_>, each: &(dyn Fn(Page) -> Result<()> + Sync)) -> Result<usize> {
         let mut jobs = vec![
             Job::Dashboard,
             Job::Activity,
@@ -321,17 +357,16 @@ impl Renderer {
         // The few aggregate pages cost the most each: one task apiece, so
         // the other thread can take them while the many small pages run.
         let (few, many) = jobs.split_at(few);
-        let render = |job: &Job| self.render_job(site, job);
+        let render = |job: &Job| self.render_job(site, job).and_then(each);
         let (first, rest) = rayon::join(
-            || few.par_iter().with_max_len(1).map(render).collect::<Result<Vec<Page>>>(),
-            || many.par_iter().map(render).collect::<Result<Vec<Page>>>(),
+            || few.par_iter().with_max_len(1).try_for_each(render),
+            || many.par_iter().try_for_each(render),
         );
-        let mut pages = first?;
-        pages.extend(rest?);
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        first?;
+        rest?;
         let generation = self.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         lock(&self.memo).retain(|_, memo| memo.seen == generation);
-        Ok(pages)
+        Ok(jobs.len())
     }
 
     fn render_job(&self, site: &Site<'_>, job: &Job) -> Result<Page> {

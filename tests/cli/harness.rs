@@ -329,9 +329,24 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
+            let bytes = std::fs::read(e.path()).unwrap();
+            let bytes = if rel == ".saleslog-output" { marker_listing(&bytes) } else { bytes };
+            (rel, bytes)
         })
         .collect()
+}
+
+/// What an output marker lists, one `hash length path` line per file in
+/// path order: a watch session appends a changed page's line to the marker
+/// (the last line for a path counts), a cold build writes it whole.
+fn marker_listing(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut files = std::collections::BTreeMap::new();
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let path = line.splitn(3, ' ').nth(2).unwrap_or(line);
+        files.insert(path.to_string(), line.to_string());
+    }
+    files.into_values().map(|line| line + "\n").collect::<String>().into_bytes()
 }
 
 /// The first of `names` found on `PATH`.
