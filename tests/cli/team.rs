@@ -294,7 +294,8 @@ fn build_writes_the_team_pages_and_every_members_own_site() {
     let member = std::fs::read_to_string(site.join("members/ann-lee/index.html")).unwrap();
     assert!(member.contains("href=\"../../index.html\">← East</a>"), "a member's pages link back to the team");
     // ... and that link is styled by the member's own stylesheet (team.css is the team pages').
-    let css = member.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next()).expect("a stylesheet");
+    let css =
+        member.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next()).expect("a stylesheet");
     let css = std::fs::read_to_string(site.join("members/ann-lee").join(css)).unwrap();
     assert!(css.contains(".team-link {"), "the ← team link is styled in the member's pages");
     let one = std::fs::read_to_string(site.join("one-to-one/ann-lee.html")).unwrap();
