@@ -11,7 +11,7 @@
 //!
 //! A loop that never writes and never calls `range` (components calling
 //! each other in a cycle, say) gives the render no point to stop at. For a
-//! one-shot command, [`watchdog`] ends the process with the same error once
+//! one-shot command, a watchdog thread ends the process with the same error once
 //! a page has run [`STUCK`] past its deadline (nothing is half-written: the
 //! output is built as after a kill, see `site::output_dir`); a watch session
 //! is told, and the render runs until it ends.
@@ -109,10 +109,11 @@ pub fn render(tera: &Tera, template: &str, name: &str, context: &Context) -> cra
 }
 
 fn render_raw(tera: &Tera, template: &str, name: &str, context: &Context) -> Result<Vec<u8>, RenderError> {
+    watchdog();
     let _running = Running::start(name);
     let deadline = Instant::now() + PAGE_TIME;
     DEADLINE.with(|d| d.set(Some(deadline)));
-    let mut out = Bounded { bytes: Vec::with_capacity(16 * 1024), deadline, overrun: None };
+    let mut out = Bounded { bytes: Vec::with_capacity(16 * 1024), deadline, overrun: None, writes: 0 };
     match tera.render_to(template, context, &mut out) {
         Ok(()) => Ok(out.bytes),
         // The writer's error is the cause of tera's; say which bound it was.
@@ -149,13 +150,20 @@ struct Bounded {
     bytes: Vec<u8>,
     deadline: Instant,
     overrun: Option<Overrun>,
+    /// Writes so far: the clock is read once every [`CLOCK_EVERY`] of
+    /// them, not on each (a page is thousands of small writes).
+    writes: u32,
 }
+
+/// How many writes go between two looks at the clock.
+const CLOCK_EVERY: u32 = 256;
 
 impl Write for Bounded {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writes = self.writes.wrapping_add(1);
         if self.bytes.len() + buf.len() > MAX_PAGE_BYTES {
             self.overrun = Some(Overrun::Size);
-        } else if Instant::now() > self.deadline {
+        } else if self.writes.is_multiple_of(CLOCK_EVERY) && Instant::now() > self.deadline {
             self.overrun = Some(Overrun::Time);
         }
         if let Some(overrun) = self.overrun {
@@ -219,10 +227,22 @@ pub enum Stuck {
     Warn,
 }
 
+/// What the watchdog will do, set once by the command before it renders
+/// (unset, as in a library caller's process, there is no watchdog).
+static ON_STUCK: OnceLock<Stuck> = OnceLock::new();
+
+/// Say what a render that cannot be stopped leads to in this process. The
+/// watchdog itself starts with the first render, so a command that renders
+/// nothing (`check`, `report`, `lsp`) never has one.
+pub fn on_stuck(action: Stuck) {
+    let _ = ON_STUCK.set(action);
+}
+
 /// Start (once per process) the thread that looks, every half second, for
 /// a render [`STUCK`] past its deadline.
-pub fn watchdog(action: Stuck) {
+fn watchdog() {
     static STARTED: OnceLock<()> = OnceLock::new();
+    let Some(&action) = ON_STUCK.get() else { return };
     STARTED.get_or_init(|| {
         let spawned = std::thread::Builder::new().name("render-watchdog".into()).spawn(move || {
             let mut warned = std::collections::HashSet::new();

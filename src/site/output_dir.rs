@@ -661,6 +661,16 @@ mod tests {
         assert!(theirs.exists(), "files saleslog did not name are kept");
     }
 
+    /// A journal folder with an output folder `_site` inside, opened.
+    fn fresh() -> (tempfile::TempDir, PathBuf, PathBuf, OutputDir) {
+        let tmp = tempfile::tempdir().unwrap();
+        let journal = tmp.path().join("journal");
+        std::fs::create_dir(&journal).unwrap();
+        let out = journal.join("_site");
+        let dir = OutputDir::open(&out, &journal).unwrap();
+        (tmp, journal, out, dir)
+    }
+
     fn page(path: &str, text: &str) -> Page {
         Page::new(path, text.as_bytes())
     }
@@ -690,11 +700,7 @@ mod tests {
 
     #[test]
     fn writes_skips_and_removes_only_its_own_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let journal = tmp.path().join("journal");
-        std::fs::create_dir(&journal).unwrap();
-        let out = journal.join("_site");
-        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        let (_tmp, journal, out, mut dir) = fresh();
         let r = dir.write(&[page("index.html", "a"), page("deals/x.html", "b")]).unwrap();
         assert_eq!(r, WriteReport { written: 2, unchanged: 0, removed: 0 });
         std::fs::write(out.join("mine.txt"), "user file").unwrap();
@@ -730,11 +736,7 @@ mod tests {
     /// `build` (a fresh value).
     #[test]
     fn a_long_lived_value_trusts_its_own_writes() {
-        let tmp = tempfile::tempdir().unwrap();
-        let journal = tmp.path().join("journal");
-        std::fs::create_dir(&journal).unwrap();
-        let out = journal.join("_site");
-        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        let (_tmp, journal, out, mut dir) = fresh();
         dir.write(&[page("index.html", "a"), page("notes/n.html", "n")]).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(out.join("notes/n.html"), "x").unwrap();
@@ -764,11 +766,7 @@ mod tests {
     /// to render) leaves the folder as it was, temporary files gone.
     #[test]
     fn staged_pages_are_in_place_only_after_the_commit() {
-        let tmp = tempfile::tempdir().unwrap();
-        let journal = tmp.path().join("journal");
-        std::fs::create_dir(&journal).unwrap();
-        let out = journal.join("_site");
-        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        let (_tmp, _, out, mut dir) = fresh();
         dir.write(&[page("index.html", "a"), page("notes/n.html", "n")]).unwrap();
         let files = |out: &Path| {
             let mut names: Vec<String> = walkdir::WalkDir::new(out)
@@ -809,11 +807,7 @@ mod tests {
     /// marker, which a new build reads back with the last line winning.
     #[test]
     fn a_save_appends_to_the_marker_and_the_last_line_wins() {
-        let tmp = tempfile::tempdir().unwrap();
-        let journal = tmp.path().join("journal");
-        std::fs::create_dir(&journal).unwrap();
-        let out = journal.join("_site");
-        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        let (_tmp, journal, out, mut dir) = fresh();
         dir.write(&[page("index.html", "a"), page("notes/n.html", "n")]).unwrap();
         let whole = std::fs::read_to_string(out.join(MARKER)).unwrap();
         let r = dir.write(&[page("index.html", "bb"), page("notes/n.html", "n")]).unwrap();

@@ -15,12 +15,8 @@ const LONG: Duration = Duration::from_secs(60);
 /// Run `saleslog <args>` and kill it if it has not finished within `limit`:
 /// a hang is a failure, not a stuck test suite.
 fn run_bounded(args: &[&std::ffi::OsStr], limit: Duration) -> Run {
-    let mut child = std::process::Command::new(saleslog_path())
+    let mut child = crate::harness::saleslog_process()
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1")
-        .env("TZ", "UTC")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
