@@ -511,7 +511,7 @@ impl Session {
             return Err(Error::Usage(format!("{} is not a folder", root.display())));
         }
         let workspace = match crate::site::workspace::Workspace::load(root) {
-            Ok(ws) => Some(ws.keeping_last_good()),
+            Ok(ws) => Some(ws.keeping_last_good().resuming_folds()),
             Err(Error::Config(_)) => None,
             Err(e) => return Err(e),
         };
@@ -566,7 +566,7 @@ impl Session {
                 None => ws.refresh().map(Some),
             },
             None => crate::site::workspace::Workspace::load(&root).map(|ws| {
-                self.workspace = Some(ws.keeping_last_good());
+                self.workspace = Some(ws.keeping_last_good().resuming_folds());
                 self.builder = None;
                 None
             }),

@@ -386,7 +386,7 @@ impl<W: Write> Server<W> {
     /// Load the journal; a bad saleslog.yaml is shown on it, and loading is
     /// tried again when files change.
     fn load(&mut self) {
-        match Workspace::load(&self.root_abs) {
+        match Workspace::load(&self.root_abs).map(Workspace::resuming_folds) {
             Ok(mut ws) => {
                 for (uri, doc) in &self.docs {
                     if let Some(rel) = rel_in(&self.root_abs, &ws, uri) {

@@ -197,29 +197,111 @@ impl Commitment {
     }
 }
 
+/// How many of the latest notes a [`Checkpoint`] leaves out: a save to
+/// one of them (the usual save is to today's note) re-folds only these.
+pub const CHECKPOINT_TAIL: usize = 32;
+
+/// The fold of a journal's first notes, kept so a later fold of the same
+/// first notes resumes from here instead of starting over (`serve` and
+/// `watch` after a save to a recent note). The fold is a pure function of
+/// the notes in order, so resuming equals folding afresh whenever the
+/// notes it holds are the very same (the same `Arc`s, in the same places)
+/// as the first ones of the new fold, for the same as-of date.
+#[derive(Debug, Clone)]
+pub struct Checkpoint {
+    journal: Journal,
+}
+
+impl Checkpoint {
+    /// How many notes this checkpoint has folded.
+    pub fn len(&self) -> usize {
+        self.journal.notes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.journal.notes.is_empty()
+    }
+
+    /// Whether a fold of `notes` (filtered and sorted) as of `as_of` may
+    /// resume from here.
+    fn fits(&self, notes: &[Arc<Note>], as_of: NaiveDate) -> bool {
+        self.journal.as_of == as_of
+            && self.len() <= notes.len()
+            && self.journal.notes.iter().zip(notes).all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+}
+
 impl Journal {
+    fn empty(as_of: NaiveDate) -> Journal {
+        Journal {
+            as_of,
+            notes: Vec::new(),
+            deals: Vec::new(),
+            commitments: Vec::new(),
+            diagnostics: Vec::new(),
+            deal_index: HashMap::default(),
+            commitment_index: HashMap::default(),
+        }
+    }
+
     /// Fold `notes` (all of the journal's, in any order) as of `as_of`.
     pub fn build(notes: &[Arc<Note>], as_of: NaiveDate) -> Journal {
+        Journal::fold(notes, as_of, None, None).0
+    }
+
+    /// [`Journal::build`], resuming from `checkpoint` when it fits (else
+    /// folding from the first note), and leaving in it the checkpoint to
+    /// resume the next fold from: all but the last [`CHECKPOINT_TAIL`]
+    /// notes (the same one, not copied, when it still is). `tail` is
+    /// [`CHECKPOINT_TAIL`] but in tests.
+    pub fn build_resuming(
+        notes: &[Arc<Note>],
+        as_of: NaiveDate,
+        checkpoint: &mut Option<Checkpoint>,
+        tail: usize,
+    ) -> Journal {
+        let (journal, next) = Journal::fold(notes, as_of, checkpoint.as_ref(), Some(tail));
+        if let Some(next) = next {
+            *checkpoint = Some(next);
+        }
+        journal
+    }
+
+    /// The fold, from `checkpoint` when it fits; with a `tail`, the new
+    /// checkpoint that leaves out that many notes, or `None` when
+    /// `checkpoint` is still the one.
+    fn fold(
+        notes: &[Arc<Note>],
+        as_of: NaiveDate,
+        checkpoint: Option<&Checkpoint>,
+        tail: Option<usize>,
+    ) -> (Journal, Option<Checkpoint>) {
+        let take_checkpoint = tail.is_some();
         let mut notes: Vec<Arc<Note>> = notes.iter().filter(|n| n.date <= as_of).cloned().collect();
         if !notes.is_sorted_by(|a, b| (a.date, &a.path) <= (b.date, &b.path)) {
             notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
         }
-        let mut folder = Folder {
-            journal: Journal {
-                as_of,
-                notes: Vec::new(),
-                deals: Vec::new(),
-                commitments: Vec::new(),
-                diagnostics: Vec::new(),
-                deal_index: HashMap::default(),
-                commitment_index: HashMap::default(),
-            },
-        };
-        for (i, note) in notes.iter().enumerate() {
+        let keep = notes.len().saturating_sub(tail.unwrap_or(0));
+        let resumed = checkpoint.filter(|c| c.len() <= keep && c.fits(&notes, as_of));
+        let mut folder = Folder { journal: resumed.map_or_else(|| Journal::empty(as_of), |c| c.journal.clone()) };
+        let mut next = None;
+        let still = resumed.is_some_and(|c| c.len() == keep);
+        for (i, note) in notes.iter().enumerate().skip(folder.journal.notes.len()) {
+            if take_checkpoint && i == keep && !still {
+                let mut journal = folder.journal.clone();
+                journal.notes = notes[..keep].to_vec();
+                next = Some(Checkpoint { journal });
+            }
             folder.fold(i, note);
         }
+        if take_checkpoint && !still && next.is_none() {
+            // No note to fold past the checkpoint: it holds them all.
+            let mut journal = folder.journal.clone();
+            journal.notes = notes.clone();
+            next = Some(Checkpoint { journal });
+        }
         folder.journal.notes = notes;
-        folder.journal
+        (folder.journal, next)
     }
 
     pub fn deal(&self, id: &str) -> Option<&Deal> {

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::config::GitMode;
 use crate::model::config::{self, Config};
 use crate::model::diagnostic::{Code, Diagnostic, Pos, Tally};
-use crate::model::journal::Journal;
+use crate::model::journal::{Checkpoint, Journal, CHECKPOINT_TAIL};
 use crate::model::note::{self, Note};
 use crate::source::discover::{self, Contents, SourceFile};
 use crate::source::git::{History, Unavailable};
@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 /// What a file looked like when it was read: a cheap change detector.
@@ -106,6 +106,11 @@ pub struct Workspace {
     /// Keep a note's last good version while its front matter does not
     /// parse (watch and serve; a build reads each note as it is).
     pub keep_last_good: bool,
+    /// A watch session's: the fold of all but the latest notes, so the
+    /// fold after a save to a recent note resumes from it
+    /// ([`Journal::build_resuming`]). `None` in a one-shot command, which
+    /// folds once.
+    checkpoint: Option<Arc<Mutex<Option<Checkpoint>>>>,
 }
 
 /// Whether the history is read, and why not.
@@ -141,6 +146,7 @@ impl Workspace {
             late_edits_upto: (0, 0),
             history_retry: None,
             keep_last_good: false,
+            checkpoint: None,
         };
         // The history is read (git works in its own process) while the
         // notes are parsed: the two cost about the same on a long journal.
@@ -159,6 +165,14 @@ impl Workspace {
     /// Only saves after this point are held: the first read is as it is.
     pub fn keeping_last_good(mut self) -> Workspace {
         self.keep_last_good = true;
+        self
+    }
+
+    /// This workspace, keeping the fold of its older notes between
+    /// refreshes (a watch session's), so that a save to a recent note
+    /// re-folds only the latest notes.
+    pub fn resuming_folds(mut self) -> Workspace {
+        self.checkpoint = Some(Arc::default());
         self
     }
 
@@ -438,7 +452,13 @@ impl Workspace {
 
     /// The journal as of `as_of`.
     pub fn journal(&self, as_of: NaiveDate) -> Journal {
-        Journal::build(self.sorted_notes(), as_of)
+        match &self.checkpoint {
+            Some(checkpoint) => {
+                let mut checkpoint = checkpoint.lock().unwrap_or_else(|e| e.into_inner());
+                Journal::build_resuming(self.sorted_notes(), as_of, &mut checkpoint, CHECKPOINT_TAIL)
+            }
+            None => Journal::build(self.sorted_notes(), as_of),
+        }
     }
 
     /// The journal as of `as_of` and every problem ([`Workspace::diagnostics`]),
