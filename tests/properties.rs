@@ -531,3 +531,69 @@ fn the_generator_makes_journals_with_every_kind_of_figure() {
     assert_eq!(f["commitments"]["kept_on_time"], 1);
     assert_eq!(f["attitude"]["mood_7d"], 3.0);
 }
+
+/// What a fold gives, in a form two folds compare by (the id maps sorted).
+fn folded(j: &Journal) -> String {
+    let deals: BTreeMap<_, _> = j.deal_index.iter().collect();
+    let commitments: BTreeMap<_, _> = j.commitment_index.iter().collect();
+    let notes: Vec<_> = j.notes.iter().map(|n| &n.path).collect();
+    format!(
+        "{:?}\n{notes:?}\n{:?}\n{:?}\n{:?}\n{deals:?}\n{commitments:?}",
+        j.as_of, j.deals, j.commitments, j.diagnostics
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Issue 16: a watch session's fold resumes from a checkpoint of its
+    /// older notes. After any edit (the newest note, an old one, a note
+    /// removed, a new note in the middle) and another report date, the
+    /// resumed fold is the fresh fold, deal for deal and diagnostic for
+    /// diagnostic; the checkpoint left behind serves the next fold too.
+    #[test]
+    fn a_resumed_fold_equals_a_fresh_fold(
+        notes in journal_spec(),
+        edits in prop::collection::vec((0u8..4, any::<prop::sample::Index>(), note_spec(0..35), 0i64..6), 1..6),
+        tail in 0usize..4,
+    ) {
+        let config = config();
+        let (mut current, _) = parse_all(&files(&notes), &config);
+        let mut checkpoint = None;
+        let first = Journal::build_resuming(&current, as_of(), &mut checkpoint, tail);
+        prop_assert_eq!(folded(&first), folded(&Journal::build(&current, as_of())));
+        for (kind, which, spec, back) in edits {
+            let newest = current.iter().enumerate().max_by_key(|(_, n)| (n.date, n.path.clone())).map(|(i, _)| i);
+            let text = |day: i64| render(&NoteSpec { day, ..spec.clone() });
+            let reparse = |rel: &str, text: &str| note::parse(rel, text, &config).note.map(Arc::new);
+            match kind {
+                // The newest note edited (same file, new contents).
+                0 if newest.is_some() => {
+                    let i = newest.unwrap();
+                    let day = (current[i].date - first_day()).num_days();
+                    let path = current[i].path.clone();
+                    if let Some(n) = reparse(&path, &text(day)) { current[i] = n; }
+                }
+                // Any note edited.
+                1 if !current.is_empty() => {
+                    let i = which.index(current.len());
+                    let day = (current[i].date - first_day()).num_days();
+                    let path = current[i].path.clone();
+                    if let Some(n) = reparse(&path, &text(day)) { current[i] = n; }
+                }
+                // A note removed.
+                2 if !current.is_empty() => {
+                    current.remove(which.index(current.len()));
+                }
+                // A new note, anywhere in the history.
+                _ => {
+                    let rel = format!("{}-new{}.md", day(spec.day), current.len());
+                    current.extend(reparse(&rel, &text(spec.day)));
+                }
+            }
+            let as_of = as_of() - Duration::days(back);
+            let resumed = Journal::build_resuming(&current, as_of, &mut checkpoint, tail);
+            prop_assert_eq!(folded(&resumed), folded(&Journal::build(&current, as_of)));
+        }
+    }
+}
