@@ -116,7 +116,7 @@ impl TeamSession {
     }
 
     fn tally_of(&self, i: usize) -> Tally {
-        self.team.members[i].workspace().map(|ws| Tally::of(&ws.diagnostics(self.date))).unwrap_or_default()
+        self.team.members[i].workspace().map(|ws| ws.tally(self.date)).unwrap_or_default()
     }
 
     /// Render the team pages and the sites of `members` (all of them when
@@ -205,9 +205,9 @@ impl TeamSession {
             self.rows.iter().filter_map(|m| m.error.as_ref().map(|e| format!("member {}: {e}", m.name))).collect();
         match self.write(part.as_deref()) {
             Ok(w) => {
-                let tally = self.tallies.iter().fold(Tally::default(), |a, t| Tally {
-                    errors: a.errors + t.errors,
-                    warnings: a.warnings + t.warnings,
+                let tally = self.tallies.iter().fold(Tally::default(), |mut all, &t| {
+                    all.add(t);
+                    all
                 });
                 TeamOutcome {
                     line: format!(

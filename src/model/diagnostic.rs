@@ -213,4 +213,10 @@ impl Tally {
         }
         tally
     }
+
+    /// Both counts of `other` added to these.
+    pub fn add(&mut self, other: Tally) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+    }
 }
