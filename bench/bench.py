@@ -1,22 +1,34 @@
 #!/usr/bin/env python3
 """Time saleslog against the raw floor, side by side, on generated journals.
 
-    python3 bench/bench.py [--sizes 3650,36500] [--runs 7] [--keep-journals DIR]
+    python3 bench/bench.py [--sizes 3650,36500] [--runs 7] [--team 4] [--git]
 
 Generates the journals with ../shared/tools/gen-journal (cached in
 /tmp/saleslog-bench unless --journals says otherwise), builds the release
-binary and the floor program (examples/floor.rs), then runs, alternating so
-machine load affects all alike:
+binary and the floor program (examples/floor.rs), then runs, interleaved
+(one run of each in turn, the order rotated every round, so machine load
+affects all alike):
 
-  floor (2 threads), floor (1 thread), `build` (warm output), `build` (cold
-  output), `report --format json`, and with --git `report` on a copy of the
-  journal committed one note per commit (bench/git_journal.py): the
-  difference between the two reports is the cost of reading the history
+  - the floor (2 threads) and `build`, each into an EMPTY output folder
+    (removed before every run, outside the timing): like for like, the
+    cold-build ratio the performance issues track;
+  - `build` into the output folder of its previous run (warm: most pages
+    unchanged and not written again). A separate row, compared with
+    nothing: it does less work than the floor;
+  - `report --format json`;
+  - with --team N, `team build` (cold) of a team of N copies of the journal
+    (N journals from different seeds), beside N floors run one after the
+    other;
+  - with --baseline BIN, the same builds and report by another binary
+    (the one before a change), in the same rounds;
+  - with --git, `report` on a copy of the journal committed one note per
+    commit (bench/git_journal.py).
 
-and prints the median wall time, the peak memory (max RSS) and the ratio to
-the 2-thread floor. Medians over --runs runs; nothing here is a test.
-The incremental rebuild is measured by `cargo bench` (benches/pipeline.rs)
-and the save-to-page latency of `serve` by bench/latency.py.
+and prints the median wall time, the peak memory (max RSS, from
+/usr/bin/time -v) and, for cold builds, the ratio to the cold floor. Medians
+over --runs runs of one invocation; nothing here is a test. The
+incremental rebuild is measured by `cargo bench` (benches/pipeline.rs) and
+the save-to-page latency of `serve` by bench/latency.py.
 """
 import argparse
 import os
@@ -33,20 +45,22 @@ FLOOR = os.path.join(ROOT, "target", "release", "examples", "floor")
 TIME = "/usr/bin/time"
 
 
-def run(cmd):
-    """Wall seconds and max RSS (KB) of one run."""
+def run(cmds):
+    """Wall seconds of running `cmds` one after the other, and the largest
+    max RSS (KB) among them."""
     start = time.perf_counter()
-    if os.path.exists(TIME):
-        p = subprocess.run([TIME, "-f", "%M"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        wall = time.perf_counter() - start
-        rss = int(p.stderr.strip().splitlines()[-1])
-    else:
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wall = time.perf_counter() - start
-        rss = 0
-    if p.returncode not in (0, 1):
-        sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
-    return wall, rss
+    rss = 0
+    for cmd in cmds:
+        if os.path.exists(TIME):
+            p = subprocess.run([TIME, "-v"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for line in p.stderr.splitlines():
+                if "Maximum resident set size" in line:
+                    rss = max(rss, int(line.rsplit(":", 1)[1]))
+        else:
+            p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if p.returncode not in (0, 1):
+            sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
+    return time.perf_counter() - start, rss
 
 
 def last_date(journal):
@@ -56,35 +70,66 @@ def last_date(journal):
     return max(dates)
 
 
+def journal_of(folder, days, seed):
+    if not os.path.isdir(folder):
+        subprocess.run([sys.executable, GEN, "--out", folder, "--days", str(days), "--seed", str(seed)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return folder
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="3650,36500", help="journal sizes in days")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--journals", default="/tmp/saleslog-bench")
     ap.add_argument("--no-build", action="store_true", help="use the binaries as they are")
+    ap.add_argument("--bin", default=BIN, help="the saleslog binary to time (implies --no-build)")
+    ap.add_argument("--baseline", help="another saleslog binary (an earlier build) timed in the same rounds")
+    ap.add_argument("--team", type=int, default=0, help="also time `team build` of N journals of each size")
     ap.add_argument("--git", action="store_true",
                     help="also time `report` on a copy committed one note per commit (SPEC §8's history read)")
     a = ap.parse_args()
-    if not a.no_build:
+    binary = a.bin
+    if not a.no_build and binary == BIN:
         subprocess.run(["cargo", "build", "--release", "--bin", "saleslog", "--example", "floor"], cwd=ROOT, check=True)
     os.makedirs(a.journals, exist_ok=True)
-    print(f"{'journal':>8} {'work':<34} {'median':>9} {'max RSS':>9} {'× floor':>8}")
+    print("cold = into an empty output folder (removed before each run, untimed); "
+          f"medians of {a.runs} interleaved runs; × floor = cold work / cold floor")
+    print(f"{'journal':>8} {'work':<40} {'median':>9} {'max RSS':>9} {'× floor':>8}")
     for days in [int(d) for d in a.sizes.split(",")]:
-        journal = os.path.join(a.journals, f"j{days}")
-        if not os.path.isdir(journal):
-            subprocess.run([sys.executable, GEN, "--out", journal, "--days", str(days), "--seed", "1"], check=True,
-                           stdout=subprocess.DEVNULL)
+        journal = journal_of(os.path.join(a.journals, f"j{days}"), days, 1)
         today = last_date(journal)
-        out_floor = os.path.join(a.journals, f"floor{days}")
-        out_site = os.path.join(a.journals, f"site{days}")
-        out_cold = os.path.join(a.journals, f"cold{days}")
+        out = {k: os.path.join(a.journals, f"{k}{days}") for k in ("floor", "cold", "warm", "teamfloor", "team")}
+        # name: (commands, output folder emptied before each run or None, compared with the floor?)
         work = {
-            "floor, 2 threads": [FLOOR, journal, out_floor, "2"],
-            "floor, 1 thread": [FLOOR, journal, out_floor, "1"],
-            "build (output present)": [BIN, "--today", today, "build", journal, "-o", out_site],
-            "build (empty output folder)": [BIN, "--today", today, "build", journal, "-o", out_cold],
-            "report --format json": [BIN, "--today", today, "report", "--format", "json", journal],
+            "floor, 2 threads, cold": ([[FLOOR, journal, out["floor"], "2"]], out["floor"], True),
+            "build, cold": ([[binary, "--today", today, "build", journal, "-o", out["cold"]]], out["cold"], True),
+            "build, warm (output of the last run)":
+                ([[binary, "--today", today, "build", journal, "-o", out["warm"]]], None, False),
+            "report --format json": ([[binary, "--today", today, "report", "--format", "json", journal]], None, False),
         }
+        if a.baseline:
+            base = os.path.join(a.journals, f"base{days}")
+            work["baseline: build, cold"] = (
+                [[a.baseline, "--today", today, "build", journal, "-o", base]], base, True)
+            work["baseline: build, warm"] = (
+                [[a.baseline, "--today", today, "build", journal, "-o", base + "w"]], None, False)
+            work["baseline: report --format json"] = (
+                [[a.baseline, "--today", today, "report", "--format", "json", journal]], None, False)
+        if a.team:
+            team = os.path.join(a.journals, f"team{days}x{a.team}")
+            members = [journal] + [journal_of(os.path.join(a.journals, f"j{days}s{s}"), days, s)
+                                   for s in range(2, a.team + 1)]
+            os.makedirs(team, exist_ok=True)
+            with open(os.path.join(team, "team.yaml"), "w") as f:
+                f.write("name: Bench team\nmembers:\n")
+                for i, m in enumerate(members):
+                    f.write(f"  - {{name: Rep {i + 1}, journal: {m}}}\n")
+            work[f"floor ×{a.team} journals, cold"] = (
+                [[FLOOR, m, os.path.join(out["teamfloor"], str(i)), "2"] for i, m in enumerate(members)],
+                out["teamfloor"], True)
+            work[f"team build ({a.team} journals), cold"] = (
+                [[binary, "--today", today, "team", "build", team, "-o", out["team"]]], out["team"], True)
         if a.git:
             sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
             import git_journal
@@ -96,23 +141,30 @@ def main():
             else:
                 commits = int(subprocess.run(["git", "-C", repo, "rev-list", "--count", "HEAD"],
                                              capture_output=True, text=True).stdout)
-            work[f"report, git ({commits} commits)"] = [BIN, "--today", today, "report", "--format", "json", repo]
-        # Warm the page cache and the output folder once.
-        for cmd in work.values():
-            run(cmd)
+            work[f"report, git ({commits} commits)"] = (
+                [[binary, "--today", today, "report", "--format", "json", repo]], None, False)
+        # Warm the page cache (and the warm build's output folder) once.
+        for cmds, _, _ in work.values():
+            run(cmds)
         times = {k: [] for k in work}
         rss = {k: 0 for k in work}
-        for _ in range(a.runs):
-            for name, cmd in work.items():
-                if name.startswith("build (empty"):
-                    shutil.rmtree(out_cold, ignore_errors=True)
-                wall, kb = run(cmd)
+        names = list(work)
+        for r in range(a.runs):
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                cmds, empty, _ = work[name]
+                if empty:
+                    shutil.rmtree(empty, ignore_errors=True)
+                wall, kb = run(cmds)
                 times[name].append(wall)
                 rss[name] = max(rss[name], kb)
-        floor = statistics.median(times["floor, 2 threads"])
-        for name in work:
+        floors = {"": statistics.median(times["floor, 2 threads, cold"])}
+        if a.team:
+            floors["team"] = statistics.median(times[f"floor ×{a.team} journals, cold"])
+        for name in names:
             m = statistics.median(times[name])
-            print(f"{days:>8} {name:<34} {m * 1000:>7.0f}ms {rss[name] / 1024:>7.0f}MB {m / floor:>7.2f}×")
+            floor = floors["team"] if name.startswith("team") else floors[""]
+            ratio = f"{m / floor:>7.2f}×" if work[name][2] else f"{'—':>8}"
+            print(f"{days:>8} {name:<40} {m * 1000:>7.0f}ms {rss[name] / 1024:>7.0f}MB {ratio}", flush=True)
 
 
 if __name__ == "__main__":

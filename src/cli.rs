@@ -80,15 +80,19 @@ pub enum Command {
     /// the .gitignore keeps the generated reports out of git. Never
     /// overwrites: files that exist are kept as they are.
     #[command(
-        after_help = "Examples:\n  saleslog init ~/journal\n  saleslog init --templates    # also copy the templates to customise"
+        after_help = "Examples:\n  saleslog init ~/journal\n  saleslog init --templates    # also copy the templates to customise\n  saleslog init --team ~/team  # a manager's team.yaml listing the journals found there"
     )]
     Init {
         /// The folder to set up (created if missing).
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// Also copy the built-in templates into templates/ for customising.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "team")]
         templates: bool,
+        /// Set up a team folder instead: a commented team.yaml listing the
+        /// subfolders that hold a journal (never overwritten).
+        #[arg(long)]
+        team: bool,
     },
     /// Create the day's note, with open promises and deals to update.
     ///
@@ -168,19 +172,8 @@ pub enum Command {
         /// The output folder (default: `output` of saleslog.yaml, `_site`).
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// The port; the next free one (up to 10 above) is taken if it is busy.
-        #[arg(long, default_value_t = 4000)]
-        port: u16,
-        /// The address to listen on. Anything but loopback shares your
-        /// reports with the network.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Open the dashboard in the default browser.
-        #[arg(long)]
-        open: bool,
-        /// Poll instead of using file-system events.
-        #[arg(long)]
-        poll: bool,
+        #[command(flatten)]
+        serve: ServeArgs,
     },
     /// The five boxes and their figures, in the terminal or as JSON.
     #[command(
@@ -322,18 +315,8 @@ pub enum TeamCommand {
         /// The output folder (default: _site in the team folder).
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// The port; the next free one (up to 10 above) is taken if it is busy.
-        #[arg(long, default_value_t = 4000)]
-        port: u16,
-        /// The address to listen on. Anything but loopback shares the reports with the network.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Open the team page in the default browser.
-        #[arg(long)]
-        open: bool,
-        /// Poll instead of using file-system events.
-        #[arg(long)]
-        poll: bool,
+        #[command(flatten)]
+        serve: ServeArgs,
     },
     /// Every member's deals, commitments, notes and activity as
     /// Hive-partitioned Parquet tables (DuckDB, Polars, Spark).
@@ -385,6 +368,30 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// The flags `serve` and `team serve` share.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The port; the next free one (up to 10 above) is taken if it is busy.
+    #[arg(long, default_value_t = 4000)]
+    port: u16,
+    /// The address to listen on. Anything but loopback shares the reports
+    /// with the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the reports in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Poll instead of using file-system events.
+    #[arg(long)]
+    poll: bool,
+}
+
+impl ServeArgs {
+    fn options(&self) -> serve::Options {
+        serve::Options { port: self.port, bind: self.bind, open: self.open, poll: self.poll }
+    }
+}
+
 fn today(cli_today: Option<NaiveDate>) -> NaiveDate {
     cli_today.unwrap_or_else(|| chrono::Local::now().date_naive())
 }
@@ -394,17 +401,25 @@ fn stdout_write(text: &str) -> Result<()> {
     out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("<stdout>", e))
 }
 
+use crate::render::bound;
+
 fn execute(cli: Cli) -> Result<ExitCode> {
     let as_of = today(cli.today);
+    // A render that cannot be stopped from inside ends a one-shot command;
+    // a watch session only says so (see render::bound).
+    let live = matches!(
+        cli.command,
+        Command::Watch { .. } | Command::Serve { .. } | Command::Team { command: TeamCommand::Serve { .. } }
+    );
+    bound::on_stuck(if live { bound::Stuck::Warn } else { bound::Stuck::Exit });
     match cli.command {
         Command::Check { journal, format } => check(&journal, format, as_of),
         Command::Report { journal, format } => report(&journal, format, as_of),
         Command::Build { journal, output } => build(&journal, output.as_deref(), as_of),
         Command::Watch { journal, output, poll } => watch(journal, output, cli.today, poll),
-        Command::Serve { journal, output, port, bind, open, poll } => {
-            serve(journal, output, cli.today, ServeOptions { port, bind, open, poll })
-        }
-        Command::Init { dir, templates } => crate::commands::init::command(&dir, as_of, templates),
+        Command::Serve { journal, output, serve: o } => serve(journal, output, cli.today, o),
+        Command::Init { dir, team: true, .. } => crate::commands::init::team_command(&dir),
+        Command::Init { dir, templates, team: false } => crate::commands::init::command(&dir, as_of, templates),
         Command::New { journal, date, edit, off } => {
             crate::commands::new::command(&journal, date.unwrap_or(as_of), edit, off.as_deref())
         }
@@ -552,9 +567,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
             }
             Ok(code(cmd::any_failed(&figures)))
         }
-        TeamCommand::Serve { team, output, port, bind, open, poll } => {
-            crate::live::team::serve(&team, output, today, crate::live::team::ServeOptions { port, bind, open, poll })
-        }
+        TeamCommand::Serve { team, output, serve } => crate::live::team::serve(&team, output, today, serve.options()),
         TeamCommand::Export { team, format: TeamExportFormat::Parquet, output } => {
             let team = Team::load(&team)?;
             team_export(&team, as_of, output)
@@ -617,30 +630,14 @@ fn watch(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, po
     Ok(ExitCode::SUCCESS)
 }
 
-struct ServeOptions {
-    port: u16,
-    bind: std::net::IpAddr,
-    open: bool,
-    poll: bool,
-}
-
-fn serve(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, o: ServeOptions) -> Result<ExitCode> {
+fn serve(journal: PathBuf, output: Option<PathBuf>, today: Option<NaiveDate>, o: ServeArgs) -> Result<ExitCode> {
+    let o = o.options();
     let session = watch::Session::open(watch_options(journal, output, today, o.poll))?;
-    if !o.bind.is_loopback() {
-        let _ = writeln!(
-            anstream::stderr(),
-            "warning: serving on {} makes your reports readable by anyone who can reach this machine",
-            o.bind
-        );
-    }
     let live = serve::Live::new();
     // The server starts before the first build, so even a failed first
     // build is shown in the browser.
-    let running = serve::start(session.output(), o.bind, o.port, live.clone())?;
+    let running = serve::start_for(session.output(), &o, live.clone())?;
     let url = running.url();
-    if o.port != 0 && running.addr.port() != o.port {
-        let _ = writeln!(anstream::stderr(), "port {} is busy; using {} instead", o.port, running.addr.port());
-    }
     let _ = writeln!(anstream::stderr(), "serving {} at {url} (Ctrl-C to stop)", session.output().display());
     let mut opened = !o.open;
     let stop = std::sync::atomic::AtomicBool::new(false);

@@ -2,7 +2,7 @@
 //! (stale, slipped, no next step), win rate and cycle time.
 
 use super::{iso_date_opt, num, num_opt, Light};
-use crate::model::config::{Config, Outcome, Period};
+use crate::model::config::{Config, Outcome, Period, Quota};
 use crate::model::journal::{Deal, Journal};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
@@ -71,6 +71,66 @@ pub fn period(d: NaiveDate, period: Period) -> (NaiveDate, NaiveDate) {
     (start, next - Duration::days(1))
 }
 
+/// A quota's figures for the period holding the report date (SPEC §4):
+/// what was won in it, what is left, and how far the open deals expected
+/// to close in it cover that. A journal's pipeline and a team's totals
+/// (SPEC §10, the team's quota over every member's deals) both come here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuotaProgress {
+    pub quota: f64,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub won: f64,
+    pub remaining: f64,
+    pub coverage: Option<f64>,
+}
+
+impl QuotaProgress {
+    /// For the period `start..=end`, from the amounts of the deals won in
+    /// it and of the open deals expected to close by its end
+    /// ([`won_and_closing`]), added in the order given.
+    pub fn of(quota: &Quota, (start, end): (NaiveDate, NaiveDate), won: &[f64], closing: &[f64]) -> QuotaProgress {
+        let won_total = super::total(won.iter().copied());
+        let remaining = (quota.amount - won_total).max(0.0);
+        QuotaProgress {
+            quota: quota.amount,
+            period_start: start,
+            period_end: end,
+            won: won_total,
+            remaining,
+            // A quota so small that the ratio overflows has no coverage to show.
+            coverage: (remaining > 0.0)
+                .then(|| super::total(closing.iter().copied()) / remaining)
+                .filter(|c| c.is_finite()),
+        }
+    }
+}
+
+/// The amounts (a missing one counts 0), in journal order, of the deals
+/// won in `start..=` the report date, and of the open deals expected to
+/// close by `end`: appended to `won` and `closing`, so a team adds its
+/// members' deals in member order.
+pub fn won_and_closing(
+    journal: &Journal,
+    config: &Config,
+    (start, end): (NaiveDate, NaiveDate),
+    won: &mut Vec<f64>,
+    closing: &mut Vec<f64>,
+) {
+    let d = journal.as_of;
+    let amount = |deal: &Deal| deal.amount.unwrap_or(0.0);
+    won.extend(
+        journal
+            .deals
+            .iter()
+            .filter(|deal| matches!(deal.closed(config), Some((Outcome::Won, on)) if on >= start && on <= d))
+            .map(amount),
+    );
+    closing.extend(
+        journal.deals.iter().filter(|deal| deal.is_open(config) && deal.close.is_some_and(|c| c <= end)).map(amount),
+    );
+}
+
 /// Which lists an open deal is on, as of `d`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Hygiene {
@@ -96,29 +156,12 @@ pub fn analyse(journal: &Journal, config: &Config) -> PipelineFigures {
     let weighted = super::total(open.iter().map(|deal| amount(deal) * config.pipeline.stage(deal.stage).probability));
     let hygiene: Vec<Hygiene> = open.iter().map(|deal| hygiene(deal, journal, config)).collect();
 
-    let (mut quota, mut period_start, mut period_end, mut won_in_period, mut remaining, mut coverage) =
-        (None, None, None, None, None, None);
-    if let Some(q) = &config.quota {
-        let (start, end) = period(d, q.period);
-        let won = super::total(
-            journal
-                .deals
-                .iter()
-                .filter(|deal| matches!(deal.closed(config), Some((Outcome::Won, on)) if on >= start && on <= d))
-                .map(amount),
-        );
-        let left = (q.amount - won).max(0.0);
-        let closing: f64 =
-            super::total(open.iter().filter(|deal| deal.close.is_some_and(|c| c <= end)).map(|deal| amount(deal)));
-        quota = Some(q.amount);
-        period_start = Some(start);
-        period_end = Some(end);
-        won_in_period = Some(won);
-        remaining = Some(left);
-        // A quota so small that the ratio overflows has no coverage to show.
-        coverage = (left > 0.0).then(|| closing / left).filter(|c| c.is_finite());
-    }
-
+    let progress = config.quota.as_ref().map(|q| {
+        let bounds = period(d, q.period);
+        let (mut won, mut closing) = (Vec::new(), Vec::new());
+        won_and_closing(journal, config, bounds, &mut won, &mut closing);
+        QuotaProgress::of(q, bounds, &won, &closing)
+    });
     let window_start = d - Duration::days(config.pipeline.win_rate_days - 1);
     let closed_in_window: Vec<(Outcome, NaiveDate, &Deal)> = journal
         .deals
@@ -134,12 +177,12 @@ pub fn analyse(journal: &Journal, config: &Config) -> PipelineFigures {
         open_deals: open.len(),
         open_amount,
         weighted,
-        quota,
-        period_start,
-        period_end,
-        won_in_period,
-        remaining,
-        coverage,
+        quota: progress.map(|p| p.quota),
+        period_start: progress.map(|p| p.period_start),
+        period_end: progress.map(|p| p.period_end),
+        won_in_period: progress.map(|p| p.won),
+        remaining: progress.map(|p| p.remaining),
+        coverage: progress.and_then(|p| p.coverage),
         stale: hygiene.iter().filter(|h| h.stale).count(),
         slipped: hygiene.iter().filter(|h| h.slipped).count(),
         no_next_step: hygiene.iter().filter(|h| h.no_next_step).count(),

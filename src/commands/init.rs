@@ -181,6 +181,81 @@ fn in_git_repository(dir: &Path) -> bool {
     dir.ancestors().any(|a| a.join(".git").exists())
 }
 
+/// The `team.yaml` that `init --team` writes (SPEC §10): the team's name,
+/// one member line per journal folder given, and the team quota, each with
+/// a one-line explanation. Without journals, the members are commented
+/// examples. A member's name comes from its own `saleslog.yaml`.
+pub fn team_template(journals: &[String]) -> String {
+    let mut out = String::from(
+        "# saleslog team: the reps a manager follows. Reference: docs/team.md.\n\
+         # `saleslog team report`, `team build`, `team serve` read this file.\n\n\
+         name: \"\"                       # the team's name in its pages; empty: this folder's name\n\
+         members:                       # each a rep's journal folder, relative to this file, e.g.\n\
+         \x20                              #   - {name: Alex Rivera, journal: alex}\n\
+         \x20                              #   - {name: Sam Lee, journal: ../clones/sam}\n\
+         \x20                              # without `name:`, the journal's saleslog.yaml name (else the folder's)\n",
+    );
+    if journals.is_empty() {
+        out.push_str("  []                           # no journal here yet: add one line per rep\n");
+    }
+    for journal in journals {
+        let quoted = journal.replace('\\', "\\\\").replace('"', "\\\"");
+        out.push_str(&format!("  - {{journal: \"{quoted}\"}}\n"));
+    }
+    out.push_str(
+        "quota: null                    # the team's own number, e.g. {amount: 1200000, period: quarter};\n\
+         \x20                              # period is month, quarter or year; coverage is against it\n",
+    );
+    out
+}
+
+/// The subfolders of `dir` that hold a journal (a `saleslog.yaml`), in
+/// name order, leaving out `.`/`_` folders (a `_site` is no rep).
+fn journal_subfolders(dir: &Path) -> Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| !n.starts_with('.') && !n.starts_with('_'))
+        .filter(|n| dir.join(n).join(config::FILE_NAME).is_file())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// `init --team`: write `dir/team.yaml` (the folder made if missing)
+/// listing the journals found in it; an existing one is kept untouched.
+/// Returns what happened and the journals listed.
+pub fn init_team(dir: &Path) -> Result<(FileOutcome, Vec<String>)> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let journals = journal_subfolders(dir)?;
+    let created = write_new(&dir.join("team.yaml"), team_template(&journals).as_bytes())?;
+    Ok((if created { FileOutcome::Created } else { FileOutcome::Kept }, journals))
+}
+
+/// `saleslog init --team [DIR]`.
+pub fn team_command(dir: &Path) -> Result<std::process::ExitCode> {
+    let (outcome, journals) = init_team(dir)?;
+    let shown = dir.display();
+    let text = match outcome {
+        FileOutcome::Kept => format!("{shown}/team.yaml exists and was kept as it is; nothing was changed.\n"),
+        FileOutcome::Created if journals.is_empty() => format!(
+            "Created {shown}/team.yaml with no members: no subfolder of {shown} holds a saleslog.yaml yet.\n\
+             Next: clone each rep's journal into {shown} (or list its folder in team.yaml), then `saleslog team report {shown}`.\n"
+        ),
+        FileOutcome::Created => format!(
+            "Created {shown}/team.yaml with {} member{}: {}.\nNext: `saleslog team report {shown}`.\n",
+            journals.len(),
+            if journals.len() == 1 { "" } else { "s" },
+            journals.join(", ")
+        ),
+    };
+    let mut out = anstream::stdout();
+    out.write_all(text.as_bytes()).and_then(|_| out.flush()).map_err(|e| Error::io("<stdout>", e))?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 /// The account `init` prints: what was created, what was kept, what to do
 /// next.
 pub fn summary(report: &Report, shown_root: &str) -> String {

@@ -154,6 +154,34 @@ impl Drop for Running {
     }
 }
 
+/// How `serve` and `team serve` listen and watch: their shared flags.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub port: u16,
+    pub bind: IpAddr,
+    pub open: bool,
+    pub poll: bool,
+}
+
+/// [`start`], saying on stderr what the user should know: that a bind
+/// beyond loopback shares the reports, and which port was taken when the
+/// asked one was busy.
+pub fn start_for(root: &Path, o: &Options, live: Arc<Live>) -> Result<Running> {
+    use std::io::Write as _;
+    if !o.bind.is_loopback() {
+        let _ = writeln!(
+            anstream::stderr(),
+            "warning: serving on {} makes these reports readable by anyone who can reach this machine",
+            o.bind
+        );
+    }
+    let running = start(root, o.bind, o.port, live)?;
+    if o.port != 0 && running.addr.port() != o.port {
+        let _ = writeln!(anstream::stderr(), "port {} is busy; using {} instead", o.port, running.addr.port());
+    }
+    Ok(running)
+}
+
 /// Serve `root` on `bind:port`, or the next free port up to 10 above it.
 pub fn start(root: &Path, bind: IpAddr, port: u16, live: Arc<Live>) -> Result<Running> {
     start_with(root, bind, port, live, LIMITS)

@@ -25,13 +25,6 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-pub struct ServeOptions {
-    pub port: u16,
-    pub bind: std::net::IpAddr,
-    pub open: bool,
-    pub poll: bool,
-}
-
 /// A team kept in memory between rebuilds: per member, its row, its
 /// journal as of the date, its renderer and its pages.
 pub struct TeamSession {
@@ -265,17 +258,10 @@ pub enum Changed {
 }
 
 /// `saleslog team serve`.
-pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: ServeOptions) -> Result<ExitCode> {
+pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: serve::Options) -> Result<ExitCode> {
     let mut session = TeamSession::open(dir, output, today)?;
-    if !o.bind.is_loopback() {
-        let _ = writeln!(
-            anstream::stderr(),
-            "warning: serving on {} makes the team's reports readable by anyone who can reach this machine",
-            o.bind
-        );
-    }
     let live = serve::Live::new();
-    let running = serve::start(session.output(), o.bind, o.port, live.clone())?;
+    let running = serve::start_for(session.output(), &o, live.clone())?;
     let url = running.url();
     let _ = writeln!(anstream::stderr(), "serving the team {} at {url} (Ctrl-C to stop)", session.team().name);
     let stop = AtomicBool::new(false);

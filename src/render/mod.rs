@@ -18,6 +18,7 @@
 //! marks it as already-safe HTML (only note bodies, rendered by
 //! [`markdown`], and the stylesheet are).
 
+pub mod bound;
 pub mod chart;
 pub mod format;
 pub mod markdown;
@@ -204,6 +205,7 @@ impl Renderer {
     fn with(extra: Vec<(String, String)>, stylesheet: Option<String>) -> Result<Renderer> {
         let mut tera = Tera::new();
         tera.set_escape_fn(escape);
+        tera.register_function("range", bound::range);
         let mut overrides: Vec<String> = extra.iter().map(|(n, _)| format!("templates/{n}")).collect();
         let overridden: HashSet<&str> = extra.iter().map(|(n, _)| n.as_str()).collect();
         let mut all: Vec<(&str, &str)> =
@@ -264,6 +266,29 @@ impl Renderer {
     /// [`Renderer::render_site`], with the journal's problems it showed (so
     /// neither a build nor a watch session gathers them twice).
     pub fn render_site_checked(&self, ws: &Workspace, as_of: NaiveDate) -> Result<(Vec<Page>, Vec<Diagnostic>)> {
+        self.with_site(ws, as_of, |site| self.render(site))
+    }
+
+    /// [`Renderer::render_site_checked`], handing each page to `each` as
+    /// soon as it is rendered instead of keeping them all (a build writes
+    /// each and lets it go); gives the number of pages.
+    pub fn render_site_each(
+        &self,
+        ws: &Workspace,
+        as_of: NaiveDate,
+        each: &(dyn Fn(Page) -> Result<()> + Sync),
+    ) -> Result<(usize, Vec<Diagnostic>)> {
+        self.with_site(ws, as_of, |site| self.render_each(site, each))
+    }
+
+    /// The [`Site`] of `ws` as of `as_of`, given to `render`, and the
+    /// journal's problems.
+    fn with_site<R>(
+        &self,
+        ws: &Workspace,
+        as_of: NaiveDate,
+        render: impl FnOnce(&Site<'_>) -> Result<R>,
+    ) -> Result<(R, Vec<Diagnostic>)> {
         let all_notes = ws.notes();
         let ((journal, diagnostics), days) =
             rayon::join(|| ws.journal_and_diagnostics(as_of), || Days::of(&all_notes, as_of, &ws.config));
@@ -292,13 +317,26 @@ impl Renderer {
                 *config = Some(ws.config.clone());
             }
         }
-        let pages = self.render(&site)?;
+        let rendered = render(&site)?;
         drop(site);
-        Ok((pages, diagnostics))
+        Ok((rendered, diagnostics))
     }
 
-    /// Render every page of `site`, in parallel.
+    /// Render every page of `site`, in parallel, sorted by path.
     pub fn render(&self, site: &Site<'_>) -> Result<Vec<Page>> {
+        let pages = Mutex::new(Vec::new());
+        self.render_each(site, &|page| {
+            lock(&pages).push(page);
+            Ok(())
+        })?;
+        let mut pages = pages.into_inner().unwrap_or_else(|e| e.into_inner());
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(pages)
+    }
+
+    /// Render every page of `site`, in parallel, handing each to `each` as
+    /// soon as it is made; gives the number of pages.
+    pub fn render_each(&self, site: &Site<'_>, each: &(dyn Fn(Page) -> Result<()> + Sync)) -> Result<usize> {
         let mut jobs = vec![
             Job::Dashboard,
             Job::Activity,
@@ -319,17 +357,16 @@ impl Renderer {
         // The few aggregate pages cost the most each: one task apiece, so
         // the other thread can take them while the many small pages run.
         let (few, many) = jobs.split_at(few);
-        let render = |job: &Job| self.render_job(site, job);
+        let render = |job: &Job| self.render_job(site, job).and_then(each);
         let (first, rest) = rayon::join(
-            || few.par_iter().with_max_len(1).map(render).collect::<Result<Vec<Page>>>(),
-            || many.par_iter().map(render).collect::<Result<Vec<Page>>>(),
+            || few.par_iter().with_max_len(1).try_for_each(render),
+            || many.par_iter().try_for_each(render),
         );
-        let mut pages = first?;
-        pages.extend(rest?);
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        first?;
+        rest?;
         let generation = self.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         lock(&self.memo).retain(|_, memo| memo.seen == generation);
-        Ok(pages)
+        Ok(jobs.len())
     }
 
     fn render_job(&self, site: &Site<'_>, job: &Job) -> Result<Page> {
@@ -398,6 +435,14 @@ impl Renderer {
         Ok(rendered)
     }
 
+    /// `template` rendered within [`bound`]'s limits, its errors naming the
+    /// journal's file when it is an override.
+    fn render_bounded(&self, template: &str, context: &Context) -> Result<Vec<u8>> {
+        let own = format!("templates/{template}");
+        let name = if self.overrides.contains(&own) { own.as_str() } else { template };
+        bound::render(&self.tera, template, name, context)
+    }
+
     fn page<T: Serialize>(&self, site: &Site<'_>, template: &str, path: &str, title: &str, view: &T) -> Result<Page> {
         let mut frame = Frame::new(site, path, title, template);
         frame.team = self.team.as_deref();
@@ -413,8 +458,8 @@ impl Renderer {
         let mut context = Context::new();
         context.insert("page", &frame);
         context.insert("view", view);
-        let html = self.tera.render(template, &context).map_err(|e| template_error(template, &e))?;
-        let page = Page::new(path, html.into_bytes());
+        let html = self.render_bounded(template, &context)?;
+        let page = Page::new(path, html);
         if key.is_some() {
             let memo = Memo { key, inputs: None, page: page.clone(), seen: self.generation() };
             lock(&self.memo).insert(path.to_string(), memo);

@@ -1,9 +1,11 @@
 //! `saleslog build`: render every page, then write the ones that changed.
 //!
-//! Rendering and writing are separate steps so a failed render (a broken
-//! template override) leaves the previous output untouched, and so `watch`
-//! can keep a [`Builder`] alive: templates parsed once, page hashes
-//! remembered, each rebuild writing only what changed.
+//! Each page is written to a temporary file as soon as it is rendered, and
+//! put in place only once every page rendered, so a failed render (a broken
+//! template override) leaves the previous output untouched while a build
+//! never holds the whole site in memory; `watch` keeps a [`Builder`] alive:
+//! templates parsed once, page hashes remembered, each rebuild writing only
+//! what changed.
 
 use crate::error::Result;
 use crate::model::diagnostic::{Diagnostic, Tally};
@@ -12,6 +14,7 @@ use crate::site::output_dir::{OutputDir, WriteReport};
 use crate::site::workspace::Workspace;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// What a build did.
@@ -88,12 +91,24 @@ impl Builder {
     /// Render and write.
     pub fn build(&mut self, ws: &Workspace, as_of: NaiveDate) -> Result<BuildReport> {
         let start = Instant::now();
-        let (pages, diagnostics) = self.renderer.render_site_checked(ws, as_of)?;
+        // Each page goes to a temporary file of the output folder as soon
+        // as it is rendered, and only then into place, once every page has
+        // rendered: a build holds one page per thread, never the whole
+        // site, and a failed render still leaves the folder as it was.
+        self.output.begin()?;
+        let staged = Mutex::new(Vec::new());
+        let output = &self.output;
+        let (pages, diagnostics) = self.renderer.render_site_each(ws, as_of, &|page| {
+            let page = output.stage(&page)?;
+            staged.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+            Ok(())
+        })?;
+        let staged = staged.into_inner().unwrap_or_else(|e| e.into_inner());
         let tally = Tally::of(&diagnostics);
-        let WriteReport { written, unchanged, removed } = self.output.write(&pages)?;
+        let WriteReport { written, unchanged, removed } = self.output.commit(staged)?;
         Ok(BuildReport {
             output: self.output.path().to_path_buf(),
-            pages: pages.len(),
+            pages,
             written,
             unchanged,
             removed,

@@ -33,7 +33,9 @@
 //! a build decides "unchanged" from a `stat` instead of reading every page
 //! back (a file modified since the marker was written is read and
 //! compared). An [`OutputDir`] lives as long as a `watch` session and keeps
-//! those hashes in memory between rebuilds.
+//! those hashes in memory between rebuilds; a save that changes a few pages
+//! appends their lines to the marker (the last line for a path counts)
+//! rather than writing thousands of lines again.
 
 use crate::error::{Error, Result};
 use crate::render::Page;
@@ -84,6 +86,9 @@ pub struct OutputDir {
     /// changes the marker). A page someone edits by hand is mended when it
     /// next changes, or by the next `build`.
     trusted: bool,
+    /// Lines appended to the marker since it was last written whole
+    /// ([`OutputDir::append_to_marker`]).
+    appended: usize,
 }
 
 /// A file's length and a hash of its bytes.
@@ -96,6 +101,25 @@ struct Fingerprint {
 impl Fingerprint {
     fn of(page: &Page) -> Fingerprint {
         Fingerprint { hash: page.hash, len: page.bytes.len() as u64 }
+    }
+}
+
+/// A page on its way into the folder ([`OutputDir::stage`]): its bytes in
+/// a temporary file, or found on disk already.
+#[derive(Debug)]
+pub struct Staged {
+    path: std::sync::Arc<str>,
+    fingerprint: Fingerprint,
+    /// `None`: the file at `path` already holds these bytes.
+    temp: Option<tempfile::TempPath>,
+}
+
+/// The marker line of a file: `hash length path`, or the bare path when
+/// its hash is unknown.
+fn marker_line(path: &str, fingerprint: Option<Fingerprint>) -> String {
+    match fingerprint {
+        Some(f) => format!("{:016x} {} {path}\n", f.hash, f.len),
+        None => format!("{path}\n"),
     }
 }
 
@@ -240,7 +264,10 @@ impl OutputDir {
             let marker = out.join(MARKER);
             match std::fs::read_to_string(&marker) {
                 Ok(text) => {
-                    owned = text.lines().filter_map(parse_marker_line).collect();
+                    // In order: a line appended later for a path wins.
+                    for (path, fingerprint) in text.lines().filter_map(parse_marker_line) {
+                        owned.insert(path, fingerprint);
+                    }
                     marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
                     sweep_stale_temp_files(&out, std::time::Duration::from_secs(60));
                 }
@@ -268,6 +295,7 @@ impl OutputDir {
             owned,
             marker_time,
             trusted: false,
+            appended: 0,
         })
     }
 
@@ -279,35 +307,61 @@ impl OutputDir {
     /// Make the folder hold exactly `pages` among the files saleslog owns:
     /// write new and changed pages, remove pages no longer produced.
     pub fn write(&mut self, pages: &[Page]) -> Result<WriteReport> {
-        for p in pages {
-            if !safe_relative(&p.path) {
-                return Err(Error::Usage(format!("internal error: unsafe page path {:?}", p.path)));
-            }
-        }
+        self.begin()?;
+        let staged = pages.par_iter().map(|p| self.stage(p)).collect::<Result<Vec<Staged>>>()?;
+        self.commit(staged)
+    }
+
+    /// Start a write ([`OutputDir::stage`] each page, then
+    /// [`OutputDir::commit`]): check the folder again and make it.
+    pub fn begin(&mut self) -> Result<()> {
         self.recheck()?;
         // Trust ends when the marker is not the one written last (the
         // folder was emptied, or another build wrote into it).
-        let trusted = std::mem::take(&mut self.trusted)
+        self.trusted = self.trusted
             && self.marker_time.is_some()
             && std::fs::metadata(self.root.join(MARKER)).and_then(|m| m.modified()).ok() == self.marker_time;
-        if trusted && self.owned.len() == pages.len() && self.owned.keys().zip(pages).all(|(k, p)| **k == *p.path) {
-            return self.rewrite(pages);
+        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))
+    }
+
+    /// Put a page's bytes in a temporary file of the folder, unless the
+    /// file at its path already holds them, so a build can drop each page
+    /// as soon as it is rendered. Nothing is in place until
+    /// [`OutputDir::commit`]: a render that fails on a later page leaves
+    /// the folder as it was (the temporary files go when dropped).
+    pub fn stage(&self, page: &Page) -> Result<Staged> {
+        if !safe_relative(&page.path) {
+            return Err(Error::Usage(format!("internal error: unsafe page path {:?}", page.path)));
+        }
+        let fingerprint = Fingerprint::of(page);
+        let recorded = self.owned.get(&*page.path).copied();
+        // A page this process wrote or checked before, with the same bytes.
+        let known = self.trusted && recorded.flatten() == Some(fingerprint);
+        if recorded.is_none() {
+            self.refuse_foreign(page)?;
+        }
+        let temp =
+            if known || self.holds(page, fingerprint) { None } else { Some(temp_file(&self.root, &page.bytes)?) };
+        Ok(Staged { path: page.path.clone(), fingerprint, temp })
+    }
+
+    /// Put the staged pages in place, each by a rename, and remove the
+    /// pages no longer produced (`staged` is every page of the site).
+    pub fn commit(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
+        staged.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let trusted = std::mem::take(&mut self.trusted);
+        if trusted && self.owned.len() == staged.len() && self.owned.keys().zip(&staged).all(|(k, s)| **k == *s.path) {
+            return self.rewrite(staged);
         }
         let new: BTreeMap<String, Option<Fingerprint>> =
-            pages.iter().map(|p| (p.path.to_string(), Some(Fingerprint::of(p)))).collect();
-        // Pages this process wrote or checked before, with the same bytes.
-        let known = |p: &Page| trusted && self.owned.get(&*p.path).copied().flatten() == Some(Fingerprint::of(p));
-        let todo: Vec<&Page> = pages.iter().filter(|p| !known(p)).collect();
-        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
-        self.refuse_foreign(&todo)?;
-
+            staged.iter().map(|s| (s.path.to_string(), Some(s.fingerprint))).collect();
         let stale: Vec<String> = self.owned.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
-        // Before anything else is written (a page's folder included): a
+        // Before anything else is put in place (a page's folder included): a
         // marker that also lists the new files, so the folder is
-        // recognisably saleslog's from its first byte and a crash midway
+        // recognisably saleslog's from its first page and a crash midway
         // leaves nothing unaccounted for. A new file's hash can be recorded
-        // already: nothing is at its path (checked above), so after a crash
-        // it is either missing or holds exactly those bytes.
+        // already: nothing is at its path (checked when staged), so after a
+        // crash it is either missing or holds exactly those bytes.
         if self.marker_time.is_none() || new.keys().any(|k| !self.owned.contains_key(k)) {
             let mut union = self.owned.clone();
             for (k, f) in &new {
@@ -316,18 +370,8 @@ impl OutputDir {
             self.write_marker(&union)?;
             self.owned = union;
         }
-        self.check_folders(&todo)?;
-
-        let written: Vec<bool> =
-            todo.par_iter().map(|page| self.write_page(page, Fingerprint::of(page))).collect::<Result<_>>()?;
-        let mut report = WriteReport { unchanged: pages.len() - todo.len(), ..WriteReport::default() };
-        for w in written {
-            if w {
-                report.written += 1;
-            } else {
-                report.unchanged += 1;
-            }
-        }
+        let written = self.put_in_place(&mut staged)?;
+        let mut report = WriteReport { written, unchanged: staged.len() - written, ..WriteReport::default() };
 
         // A stale file is removed only when it still holds the bytes
         // saleslog wrote there, reached without following a link: anything
@@ -347,6 +391,21 @@ impl OutputDir {
         self.owned = new;
         self.trusted = true;
         Ok(report)
+    }
+
+    /// Rename each staged temporary file to its page's path (the folders
+    /// checked and made first); says how many.
+    fn put_in_place(&self, staged: &mut [Staged]) -> Result<usize> {
+        let todo: Vec<(&str, tempfile::TempPath)> =
+            staged.iter_mut().filter_map(|s| s.temp.take().map(|t| (&*s.path, t))).collect();
+        self.check_folders(todo.iter().map(|(path, _)| *path))?;
+        todo.into_par_iter()
+            .map(|(rel, temp)| {
+                let path = self.root.join(rel);
+                temp.persist(&path).map_err(|e| Error::io(&path, e.error))
+            })
+            .collect::<Result<Vec<()>>>()
+            .map(|done| done.len())
     }
 
     /// The checks of [`OutputDir::open`], again: before every write, since
@@ -379,20 +438,15 @@ impl OutputDir {
 
     /// Refuse to write a page over a file saleslog did not write: one the
     /// marker does not list (a user's file on a future page's path).
-    fn refuse_foreign(&self, pages: &[&Page]) -> Result<()> {
-        for p in pages {
-            if self.owned.contains_key(&*p.path) {
-                continue;
-            }
-            let path = self.root.join(&*p.path);
-            if std::fs::symlink_metadata(&path).is_ok() {
-                return Err(Error::Usage(format!(
-                    "refusing to overwrite {}: it was not written by saleslog (its {MARKER} does not list it), \
-                     and the page {} belongs there; move the file away, or choose another output folder with -o",
-                    path.display(),
-                    p.path
-                )));
-            }
+    fn refuse_foreign(&self, page: &Page) -> Result<()> {
+        let path = self.root.join(&*page.path);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(Error::Usage(format!(
+                "refusing to overwrite {}: it was not written by saleslog (its {MARKER} does not list it), \
+                 and the page {} belongs there; move the file away, or choose another output folder with -o",
+                path.display(),
+                page.path
+            )));
         }
         Ok(())
     }
@@ -417,38 +471,34 @@ impl OutputDir {
         std::fs::read(&path).is_ok_and(|bytes| crate::render::page_hash(&bytes) == recorded.hash)
     }
 
-    /// A watch session's usual save: the same files as last time (`pages`
-    /// in the marker's order), a few of them changed. Only those are looked
-    /// at and written, and the hashes updated in place.
-    fn rewrite(&mut self, pages: &[Page]) -> Result<WriteReport> {
-        let todo: Vec<&Page> =
-            self.owned.values().zip(pages).filter(|(f, p)| **f != Some(Fingerprint::of(p))).map(|(_, p)| p).collect();
-        self.check_folders(&todo)?;
-        let written = todo.par_iter().map(|p| self.write_page(p, Fingerprint::of(p))).collect::<Result<Vec<bool>>>()?;
-        for p in &todo {
-            if let Some(f) = self.owned.get_mut(&*p.path) {
-                *f = Some(Fingerprint::of(p));
+    /// A watch session's usual save: the same files as last time (`staged`
+    /// in the marker's order), a few of them changed. Only those were
+    /// looked at and written, and the hashes are updated in place.
+    fn rewrite(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
+        let written = self.put_in_place(&mut staged)?;
+        let (mut lines, mut changed) = (String::new(), 0);
+        for ((path, f), s) in self.owned.iter_mut().zip(&staged) {
+            if *f != Some(s.fingerprint) {
+                *f = Some(s.fingerprint);
+                lines.push_str(&marker_line(path, *f));
+                changed += 1;
             }
         }
-        let written = written.into_iter().filter(|w| *w).count();
         if written > 0 {
-            let owned = std::mem::take(&mut self.owned);
-            let result = self.write_marker(&owned);
-            self.owned = owned;
-            result?;
+            self.append_to_marker(&lines, changed)?;
         }
         self.trusted = true;
-        Ok(WriteReport { written, unchanged: pages.len() - written, removed: 0 })
+        Ok(WriteReport { written, unchanged: staged.len() - written, removed: 0 })
     }
 
     /// Every folder a page goes into must be a real folder inside the
     /// output, never a symlink leading out of it; missing ones are made.
-    fn check_folders(&self, pages: &[&Page]) -> Result<()> {
+    fn check_folders<'p>(&self, pages: impl Iterator<Item = &'p str>) -> Result<()> {
         let mut folders: BTreeSet<&str> = BTreeSet::new();
         for p in pages {
             let mut at = 0;
-            while let Some(i) = p.path[at..].find('/') {
-                folders.insert(&p.path[..at + i]);
+            while let Some(i) = p[at..].find('/') {
+                folders.insert(&p[..at + i]);
                 at += i + 1;
             }
         }
@@ -465,11 +515,12 @@ impl OutputDir {
         Ok(())
     }
 
-    /// Write one page unless the file already holds its bytes; says
-    /// whether it wrote.
-    fn write_page(&self, page: &Page, fingerprint: Fingerprint) -> Result<bool> {
+    /// Whether the file at the page's path already holds its bytes: told
+    /// from the marker's record when the file was not touched since it was
+    /// written, else read back and compared.
+    fn holds(&self, page: &Page, fingerprint: Fingerprint) -> bool {
         let path = self.root.join(&*page.path);
-        let same = match std::fs::symlink_metadata(&path) {
+        match std::fs::symlink_metadata(&path) {
             Ok(m) if m.is_file() && m.len() == fingerprint.len => {
                 let recorded = self.owned.get(&*page.path).copied().flatten() == Some(fingerprint);
                 let untouched = match (m.modified().ok(), self.marker_time) {
@@ -479,26 +530,40 @@ impl OutputDir {
                 (recorded && untouched) || std::fs::read(&path).is_ok_and(|old| *old == *page.bytes)
             }
             _ => false,
-        };
-        if !same {
-            atomic_write(&path, &page.bytes)?;
         }
-        Ok(!same)
     }
 
     fn write_marker(&mut self, files: &BTreeMap<String, Option<Fingerprint>>) -> Result<()> {
-        use std::fmt::Write as _;
         let mut text = String::with_capacity(MARKER_HEADER.len() + files.len() * 64);
         text.push_str(MARKER_HEADER);
         for (path, fingerprint) in files {
-            let _ = match fingerprint {
-                Some(f) => writeln!(text, "{:016x} {} {path}", f.hash, f.len),
-                None => writeln!(text, "{path}"),
-            };
+            text.push_str(&marker_line(path, *fingerprint));
         }
         let marker = self.root.join(MARKER);
         atomic_write(&marker, text.as_bytes())?;
         self.marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
+        self.appended = 0;
+        Ok(())
+    }
+
+    /// A watch session's save changes a few pages of thousands: their
+    /// `lines` are appended to the marker (a later line for a path wins when
+    /// it is read) instead of writing it whole, until the appended lines
+    /// outnumber an eighth of the files; then it is written whole again.
+    fn append_to_marker(&mut self, lines: &str, count: usize) -> Result<()> {
+        if self.appended + count > self.owned.len() / 8 + 64 {
+            let owned = std::mem::take(&mut self.owned);
+            let result = self.write_marker(&owned);
+            self.owned = owned;
+            return result;
+        }
+        let marker = self.root.join(MARKER);
+        let mut file = std::fs::OpenOptions::new().append(true).open(&marker).map_err(|e| Error::io(&marker, e))?;
+        // One write: a crash leaves the lines whole or, at worst, a last
+        // line cut short, which names no file saleslog wrote.
+        file.write_all(lines.as_bytes()).map_err(|e| Error::io(&marker, e))?;
+        self.appended += count;
+        self.marker_time = file.metadata().and_then(|m| m.modified()).ok();
         Ok(())
     }
 
@@ -544,22 +609,27 @@ fn find_note(dir: &Path) -> Option<PathBuf> {
         .map(|e| e.path().to_path_buf())
 }
 
-/// Write `bytes` to `path` through a temporary file in the same folder and
-/// a rename, with the permissions of an ordinary file (0644).
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    // `deals.csv` has the parent "": the current folder.
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+/// A temporary file in `dir` holding `bytes`, with the permissions of an
+/// ordinary file (0644, whatever the umask: pages are served), removed when
+/// dropped unless persisted.
+fn temp_file(dir: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
     let mut tmp =
         tempfile::Builder::new().prefix(".saleslog-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(tmp.path(), e))?;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(tmp.path(), e))?;
     }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    Ok(tmp.into_temp_path())
+}
+
+/// Write `bytes` to `path` through a temporary file in the same folder and
+/// a rename, with the permissions of an ordinary file (0644).
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    // `deals.csv` has the parent "": the current folder.
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    temp_file(dir, bytes)?.persist(path).map_err(|e| Error::io(path, e.error))
 }
 
 #[cfg(test)]
@@ -591,6 +661,16 @@ mod tests {
         assert!(theirs.exists(), "files saleslog did not name are kept");
     }
 
+    /// A journal folder with an output folder `_site` inside, opened.
+    fn fresh() -> (tempfile::TempDir, PathBuf, PathBuf, OutputDir) {
+        let tmp = tempfile::tempdir().unwrap();
+        let journal = tmp.path().join("journal");
+        std::fs::create_dir(&journal).unwrap();
+        let out = journal.join("_site");
+        let dir = OutputDir::open(&out, &journal).unwrap();
+        (tmp, journal, out, dir)
+    }
+
     fn page(path: &str, text: &str) -> Page {
         Page::new(path, text.as_bytes())
     }
@@ -620,11 +700,7 @@ mod tests {
 
     #[test]
     fn writes_skips_and_removes_only_its_own_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let journal = tmp.path().join("journal");
-        std::fs::create_dir(&journal).unwrap();
-        let out = journal.join("_site");
-        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        let (_tmp, journal, out, mut dir) = fresh();
         let r = dir.write(&[page("index.html", "a"), page("deals/x.html", "b")]).unwrap();
         assert_eq!(r, WriteReport { written: 2, unchanged: 0, removed: 0 });
         std::fs::write(out.join("mine.txt"), "user file").unwrap();
@@ -660,11 +736,7 @@ mod tests {
     /// `build` (a fresh value).
     #[test]
     fn a_long_lived_value_trusts_its_own_writes() {
-        let tmp = tempfile::tempdir().unwrap();
-        let journal = tmp.path().join("journal");
-        std::fs::create_dir(&journal).unwrap();
-        let out = journal.join("_site");
-        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        let (_tmp, journal, out, mut dir) = fresh();
         dir.write(&[page("index.html", "a"), page("notes/n.html", "n")]).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(out.join("notes/n.html"), "x").unwrap();
@@ -687,6 +759,68 @@ mod tests {
         let r = fresh.write(&[page("index.html", "b"), page("notes/n.html", "n2")]).unwrap();
         assert_eq!(r, WriteReport { written: 1, unchanged: 1, removed: 0 });
         assert_eq!(std::fs::read_to_string(out.join("notes/n.html")).unwrap(), "n2");
+    }
+
+    /// A build stages each page as it is rendered: nothing is in place
+    /// until the commit, and a build that stops before it (a page failed
+    /// to render) leaves the folder as it was, temporary files gone.
+    #[test]
+    fn staged_pages_are_in_place_only_after_the_commit() {
+        let (_tmp, _, out, mut dir) = fresh();
+        dir.write(&[page("index.html", "a"), page("notes/n.html", "n")]).unwrap();
+        let files = |out: &Path| {
+            let mut names: Vec<String> = walkdir::WalkDir::new(out)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.path().strip_prefix(out).unwrap().display().to_string())
+                .collect();
+            names.sort();
+            names
+        };
+        let before = files(&out);
+        dir.begin().unwrap();
+        let staged = vec![
+            dir.stage(&page("index.html", "b")).unwrap(),
+            dir.stage(&page("notes/n.html", "n")).unwrap(),
+            dir.stage(&page("weeks/w.html", "w")).unwrap(),
+        ];
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "a");
+        assert!(!out.join("weeks").exists());
+        assert_eq!(files(&out).len(), before.len() + 2, "two temporary files: the unchanged page has none");
+        drop(staged);
+        assert_eq!(files(&out), before, "an abandoned build leaves no trace");
+        dir.begin().unwrap();
+        let staged = vec![
+            dir.stage(&page("weeks/w.html", "w")).unwrap(),
+            dir.stage(&page("index.html", "b")).unwrap(),
+            dir.stage(&page("notes/n.html", "n")).unwrap(),
+        ];
+        let r = dir.commit(staged).unwrap();
+        assert_eq!(r, WriteReport { written: 2, unchanged: 1, removed: 0 });
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "b");
+        assert_eq!(std::fs::read_to_string(out.join("weeks/w.html")).unwrap(), "w");
+        assert_eq!(files(&out), [MARKER, "index.html", "notes/n.html", "weeks/w.html"]);
+    }
+
+    /// A watch session's save appends the changed pages' lines to the
+    /// marker, which a new build reads back with the last line winning.
+    #[test]
+    fn a_save_appends_to_the_marker_and_the_last_line_wins() {
+        let (_tmp, journal, out, mut dir) = fresh();
+        dir.write(&[page("index.html", "a"), page("notes/n.html", "n")]).unwrap();
+        let whole = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        let r = dir.write(&[page("index.html", "bb"), page("notes/n.html", "n")]).unwrap();
+        assert_eq!(r, WriteReport { written: 1, unchanged: 1, removed: 0 });
+        let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert_eq!(marker, format!("{whole}{:016x} 2 index.html\n", page_hash(b"bb")));
+        let mut fresh = OutputDir::open(&out, &journal).unwrap();
+        let r = fresh.write(&[page("index.html", "bb"), page("notes/n.html", "n")]).unwrap();
+        assert_eq!(r, WriteReport { written: 0, unchanged: 2, removed: 0 }, "the appended line is the one read");
+        // A new set of pages writes the marker whole again.
+        fresh.write(&[page("index.html", "bb")]).unwrap();
+        let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert_eq!(marker.matches("index.html").count(), 1, "{marker}");
     }
 
     #[test]

@@ -5,9 +5,8 @@
 //! [`Workspace::figures`]: the team adds, it never recomputes.
 
 use super::load::{Member, Team};
-use crate::analyse::pipeline::period;
+use crate::analyse::pipeline::{period, won_and_closing, QuotaProgress};
 use crate::analyse::{iso_date, iso_date_opt, num, num_opt, total, Boxes, Figures, Light};
-use crate::model::config::Outcome;
 use crate::site::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
@@ -203,28 +202,18 @@ fn totals(team: &Team, members: &[MemberReport], as_of: NaiveDate) -> Totals {
         asks: asks(team, as_of).len(),
     };
     if let Some(q) = &team.quota {
-        let (start, end) = period(as_of, q.period);
+        let bounds = period(as_of, q.period);
         let (mut won, mut closing) = (Vec::new(), Vec::new());
         for ws in team.members.iter().filter_map(Member::workspace) {
-            let journal = ws.journal(as_of);
-            let config = &ws.config;
-            for deal in &journal.deals {
-                let amount = deal.amount.unwrap_or(0.0);
-                match deal.closed(config) {
-                    Some((Outcome::Won, on)) if on >= start && on <= as_of => won.push(amount),
-                    None if deal.close.is_some_and(|c| c <= end) => closing.push(amount),
-                    _ => {}
-                }
-            }
+            won_and_closing(&ws.journal(as_of), &ws.config, bounds, &mut won, &mut closing);
         }
-        let won = total(won);
-        let remaining = (q.amount - won).max(0.0);
-        t.quota = Some(q.amount);
-        t.period_start = Some(start);
-        t.period_end = Some(end);
-        t.won_in_period = Some(won);
-        t.remaining = Some(remaining);
-        t.coverage = (remaining > 0.0).then(|| total(closing) / remaining).filter(|c| c.is_finite());
+        let p = QuotaProgress::of(q, bounds, &won, &closing);
+        t.quota = Some(p.quota);
+        t.period_start = Some(p.period_start);
+        t.period_end = Some(p.period_end);
+        t.won_in_period = Some(p.won);
+        t.remaining = Some(p.remaining);
+        t.coverage = p.coverage;
     }
     t
 }

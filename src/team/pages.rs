@@ -50,6 +50,7 @@ impl TeamRenderer {
     pub fn new() -> Result<TeamRenderer> {
         let mut tera = Tera::new();
         tera.set_escape_fn(escape);
+        tera.register_function("range", crate::render::bound::range);
         tera.add_raw_templates(TEMPLATES.to_vec()).map_err(|e| template_error("team templates", &e))?;
         Ok(TeamRenderer { tera })
     }
@@ -61,8 +62,8 @@ impl TeamRenderer {
         frame.section = template.trim_start_matches("team/").trim_end_matches(".html").to_string();
         context.insert("page", &frame);
         context.insert("view", view);
-        let html = self.tera.render(template, &context).map_err(|e| template_error(template, &e))?;
-        Ok(Page::new(path, html.into_bytes()))
+        let html = crate::render::bound::render(&self.tera, template, template, &context)?;
+        Ok(Page::new(path, html))
     }
 
     /// The team pages (not the members' own sites), from each member's

@@ -112,9 +112,7 @@ pub fn skip(missing: &str, enable: &str) {
 
 /// The binary with an environment that cannot change its behaviour.
 pub fn saleslog() -> Command {
-    let mut cmd = Command::cargo_bin("saleslog").expect("binary built");
-    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("NO_COLOR", "1").env("TZ", "UTC");
-    cmd
+    Command::from_std(saleslog_process())
 }
 
 /// The outcome of one run.
@@ -198,6 +196,15 @@ pub fn located(run: &Run) -> Vec<(String, u64, u64, String)> {
 }
 
 /// The path of the binary under test.
+/// The binary as a plain process (for a test that must spawn, time or
+/// pipe it itself) with the same clean environment as [`saleslog`].
+pub fn saleslog_process() -> std::process::Command {
+    // Nothing of the caller's environment but `PATH`; no colour; UTC.
+    let mut cmd = std::process::Command::new(saleslog_path());
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("NO_COLOR", "1").env("TZ", "UTC");
+    cmd
+}
+
 pub fn saleslog_path() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_saleslog"))
 }
@@ -214,12 +221,8 @@ impl Spawned {
     /// `saleslog <args>` with the harness's clean environment.
     pub fn start(args: &[&str]) -> Spawned {
         use std::io::BufRead;
-        let mut child = std::process::Command::new(saleslog_path())
+        let mut child = saleslog_process()
             .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("NO_COLOR", "1")
-            .env("TZ", "UTC")
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
@@ -329,9 +332,24 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
+            let bytes = std::fs::read(e.path()).unwrap();
+            let bytes = if rel == ".saleslog-output" { marker_listing(&bytes) } else { bytes };
+            (rel, bytes)
         })
         .collect()
+}
+
+/// What an output marker lists, one `hash length path` line per file in
+/// path order: a watch session appends a changed page's line to the marker
+/// (the last line for a path counts), a cold build writes it whole.
+fn marker_listing(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut files = std::collections::BTreeMap::new();
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let path = line.splitn(3, ' ').nth(2).unwrap_or(line);
+        files.insert(path.to_string(), line.to_string());
+    }
+    files.into_values().map(|line| line + "\n").collect::<String>().into_bytes()
 }
 
 /// The first of `names` found on `PATH`.

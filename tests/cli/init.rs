@@ -117,3 +117,51 @@ fn running_it_twice_is_harmless() {
     assert_eq!(snapshot(j.path()), first);
     assert!(again.stdout.contains("already set up"), "{}", again.stdout);
 }
+
+#[test]
+fn init_team_writes_a_team_yaml_listing_the_journals_and_never_overwrites() {
+    // Two reps' journals, a folder that is no journal, and an output folder.
+    let j = Journal::new()
+        .file("sam/saleslog.yaml", "name: Sam Lee\n")
+        .file("alex/saleslog.yaml", "name: Alex Rivera\n")
+        .file("alex/2026/11/2026-11-26.md", "---\nmood: 4\nhelp: pricing for Acme\n---\n")
+        .file("slides/deck.md", "not a journal\n")
+        .file("_site/saleslog.yaml", "name: not a rep\n");
+    let run = j.run(&["init", "--team"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("2 members: alex, sam"), "{}", run.stdout);
+    let yaml = j.read("team.yaml");
+    assert!(yaml.lines().any(|l| l.trim_start().starts_with('#')), "commented:\n{yaml}");
+    assert!(yaml.contains("  - {journal: \"alex\"}\n  - {journal: \"sam\"}\n"), "{yaml}");
+    assert!(!yaml.contains("_site") && !yaml.contains("slides"), "{yaml}");
+    // The file is a working team: the names come from the journals.
+    let report = j.run(&["team", "report", "--format", "json"]);
+    assert_eq!(report.code, 0, "{}{}", report.stdout, report.stderr);
+    let json: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    let names: Vec<&str> = json["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Alex Rivera", "Sam Lee"]);
+    assert_eq!(json["totals"]["asks"], 1);
+    assert!(json["totals"]["quota"].is_null());
+    // Never overwrites: a manager's own team.yaml is kept byte for byte.
+    j.write("team.yaml", b"name: West\nmembers:\n  - {journal: sam}\n");
+    let again = j.run(&["init", "--team"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.stdout.contains("kept"), "{}", again.stdout);
+    assert_eq!(j.read("team.yaml"), "name: West\nmembers:\n  - {journal: sam}\n");
+    assert!(!j.join("saleslog.yaml").exists(), "--team sets up no journal of its own");
+}
+
+#[test]
+fn init_team_in_an_empty_folder_writes_a_team_with_no_members_yet() {
+    let j = Journal::new();
+    let dir = j.join("west");
+    let mut cmd = saleslog();
+    cmd.args(["--today", TODAY, "init", "--team"]).arg(&dir);
+    let run = Run::from(cmd.output().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("no members"), "{}", run.stdout);
+    let mut check = saleslog();
+    check.args(["--today", TODAY, "team", "check"]).arg(&dir);
+    let check = Run::from(check.output().unwrap());
+    assert_eq!(check.code, 0, "the commented template parses:\n{}{}", check.stdout, check.stderr);
+}

@@ -55,13 +55,10 @@ impl Client {
 
     pub fn start_with(journal: &Journal, args: &[&str]) -> Client {
         let root = journal.path().canonicalize().unwrap();
-        let mut child = Command::new(saleslog_path())
+        let mut child = crate::harness::saleslog_process()
             .args(["--today", TODAY, "lsp"])
             .args(args)
             .current_dir(&root)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("TZ", "UTC")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

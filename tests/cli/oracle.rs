@@ -158,3 +158,30 @@ fn plan_and_forecast_match_the_oracle_on_a_hand_made_journal() {
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("9 agreed, 0 differed"), "{stdout}");
 }
+
+/// SPEC §10: `team report --format json` against `tools/oracle/team.py`
+/// (written from §10's text, on top of the single-journal oracle) on teams
+/// of generated journals: subfolders without team.yaml, team.yaml with a
+/// team quota, a broken member configuration and a missing member folder,
+/// two members with one slug (exit 2).
+#[test]
+fn team_report_matches_the_oracle_on_generated_teams() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gen = root.join("../shared/tools/gen-journal");
+    if !gen.exists() || !tool_available("ruamel.yaml") {
+        assert!(std::env::var_os("CI").is_none(), "CI must provide gen-journal and python3 with ruamel.yaml");
+        eprintln!("skipped: needs ../shared/tools/gen-journal and `pip install ruamel.yaml`");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("saleslog");
+    let out = std::process::Command::new("python3")
+        .arg(root.join("tools/oracle/compare_team.py"))
+        .args(["--seeds", "51,52", "--days", "150", "--dates", "0", "--bin"])
+        .arg(&bin)
+        .env("GEN_JOURNAL", &gen)
+        .output()
+        .expect("run compare_team.py");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "differences from the oracle:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("10 agreed, 0 differed"), "{stdout}");
+}

@@ -293,6 +293,11 @@ fn build_writes_the_team_pages_and_every_members_own_site() {
     assert!(grid.contains("href=\"members/ann-lee/activity.html\""), "a cell links to the member's page");
     let member = std::fs::read_to_string(site.join("members/ann-lee/index.html")).unwrap();
     assert!(member.contains("href=\"../../index.html\">← East</a>"), "a member's pages link back to the team");
+    // ... and that link is styled by the member's own stylesheet (team.css is the team pages').
+    let css =
+        member.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|r| r.split('"').next()).expect("a stylesheet");
+    let css = std::fs::read_to_string(site.join("members/ann-lee").join(css)).unwrap();
+    assert!(css.contains(".team-link {"), "the ← team link is styled in the member's pages");
     let one = std::fs::read_to_string(site.join("one-to-one/ann-lee.html")).unwrap();
     assert!(one.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !one.contains("<script>alert"), "escaped");
     let queue = std::fs::read_to_string(site.join("coaching.html")).unwrap();
@@ -431,4 +436,55 @@ fn serve_rebuilds_a_members_pages_and_the_grid_after_a_save() {
     std::fs::write(t.join("ann/2026-11-27.md"), "---\nhelp: [\"A brand new ask\"]\n---\n").unwrap();
     let queue = || std::fs::read_to_string(site.join("coaching.html")).unwrap_or_default();
     assert!(eventually(long, || queue().contains("A brand new ask")));
+}
+
+/// SPEC §10 `team serve` in a real browser (Chromium through chromedriver,
+/// the harness of `browser_live`): the open team page reloads itself after
+/// a member's save and shows the member's new figure.
+#[test]
+fn serve_reloads_the_open_team_page_in_a_browser_after_a_members_save() {
+    use crate::browser_live::{tools, Browser, LONG};
+    let Some((chromium, chromedriver)) = tools() else { return };
+    let bob = with_bob(&Journal::new());
+    let t = team_with(bob.path());
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let server = Spawned::start(&[
+        "--today",
+        TODAY,
+        "team",
+        "serve",
+        t.path().to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+        "--port",
+        "0",
+    ]);
+    let serving = server.wait_for_line(|l| l.starts_with("serving the team"), LONG);
+    let url = serving[serving.find("http://").unwrap()..].split_whitespace().next().unwrap().to_string();
+    server.wait_for_line(is_rebuild_line, LONG);
+    let look = "var g = document.querySelector('.team-grid'); \
+                return {marker: typeof window.__marker, grid: g ? g.innerText : ''};";
+    let browser = Browser::start(&chromium, &chromedriver);
+    browser.open(&url);
+    let before = browser.run(look);
+    assert!(before["grid"].as_str().is_some_and(|g| g.contains("2.0 / 5")), "Bob's mood before: {before}");
+    browser.run("window.__marker = 1; return 1;");
+    // Bob saves today's note like an editor: a new file renamed over it.
+    let tmp_note = bob.path().join(".2026-11-27.md.tmp");
+    std::fs::write(&tmp_note, "---\nmood: 5\n---\n").unwrap();
+    std::fs::rename(&tmp_note, bob.path().join("2026-11-27.md")).unwrap();
+    let deadline = std::time::Instant::now() + LONG;
+    loop {
+        let now = browser.try_run(look).unwrap_or(Value::Null);
+        if now["marker"] == "undefined" && now["grid"].as_str().is_some_and(|g| g.contains("3.5 / 5")) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the team page did not reload with Bob's new mood; it shows {now}; server said:\n{}",
+            server.lines().join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

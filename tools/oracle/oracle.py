@@ -760,7 +760,9 @@ def period_bounds(D, period):
     return start, nxt - dt.timedelta(days=1)
 
 
-def report(root, D):
+def report(root, D, keep=None):
+    """SPEC §7's report object and the diagnostics. `keep`, a dict, receives
+    the state as of D (deals, stages, counted notes) for the team (team.py)."""
     cfg = load_config(root)
     diags = []
     notes = read_notes(root, cfg, diags)
@@ -1024,6 +1026,8 @@ def report(root, D):
         if t_box is not None and rank[t_box] > rank[data_box]:
             data_box = t_box
 
+    if keep is not None:
+        keep.update(deals=st.deals, stages=stages, counted=counted, cfg=cfg)
     return {
         "as_of": D.isoformat(),
         "notes": len(counted),
