@@ -13,6 +13,8 @@ pub mod logseq;
 pub mod obsidian;
 
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
+use crate::source::tasks::TaskItem;
+use crate::source::yaml::{Key, Node};
 use chrono::NaiveDate;
 use dateformat::Format;
 use std::path::Path;
@@ -61,6 +63,7 @@ impl Dialect {
 /// Which files of a vault are daily notes, and the date each names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
+    pub dialect: Dialect,
     /// The daily-notes folder, journal-relative with a trailing `/`, or "".
     pub folder: String,
     pub format: Format,
@@ -75,9 +78,41 @@ impl Layout {
         self.format.parse(name)
     }
 
+    /// Whether a problem found at `rel` (an unreadable folder, a symlink)
+    /// may hide daily notes, so is worth saying.
+    pub fn may_hold(&self, rel: &str) -> bool {
+        rel.starts_with(self.folder.as_str()) || self.folder.starts_with(&format!("{rel}/"))
+    }
+
     /// The journal-relative path of `date`'s note.
     pub fn path_of(&self, date: NaiveDate) -> String {
         format!("{}{}.md", self.folder, self.format.format(date))
+    }
+}
+
+/// A vault page read by its dialect: the same located front-matter
+/// entries and task items a plain note gives, and the problems found.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub entries: Vec<(Key, Node)>,
+    pub tasks: Vec<TaskItem>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Read a daily note's body in its dialect. `entries` are its YAML front
+/// matter's (read as for any note); the page's own fields join them.
+pub fn page(
+    dialect: Dialect,
+    rel: &str,
+    body: &str,
+    body_line: usize,
+    entries: Vec<(Key, Node)>,
+    activities: &[String],
+) -> Option<Page> {
+    match dialect {
+        Dialect::Saleslog => None,
+        Dialect::Obsidian => Some(obsidian::page(rel, body, body_line, entries, activities)),
+        Dialect::Logseq => Some(logseq::page(rel, body, body_line, entries, activities)),
     }
 }
 
