@@ -336,3 +336,55 @@ fn logseq_deals_in_front_matter() {
     same(&plain, &vault);
     assert_eq!(vault.report_json()["pipeline"]["open_deals"], 0);
 }
+
+/// `init` in a vault writes `dialect:` and changes no file of the vault;
+/// `new` writes today's daily note where the vault's settings put it.
+#[test]
+fn init_and_new_in_a_vault_change_no_existing_file() {
+    for (dialect, files, note) in [
+        (
+            "obsidian",
+            vec![
+                (".obsidian/daily-notes.json", "{\"folder\": \"Daily\", \"format\": \"DD.MM.YYYY\"}"),
+                ("Daily/26.11.2026.md", "calls:: 3\n"),
+                ("People/Bob.md", "# Bob\n"),
+            ],
+            "Daily/27.11.2026.md",
+        ),
+        (
+            "logseq",
+            vec![
+                ("logseq/config.edn", "{:journal/file-name-format \"yyyy-MM-dd\"}\n"),
+                ("journals/2026-11-26.md", "calls:: 3\n"),
+                ("pages/Bob.md", "- Bob\n"),
+            ],
+            "journals/2026-11-27.md",
+        ),
+    ] {
+        let vault = journal(&files);
+        let before = tree(vault.path());
+        let run = saleslog().args(["--today", TODAY, "init"]).arg(vault.path()).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let after = tree(vault.path());
+        for (rel, bytes) in &before {
+            assert_eq!(after.get(rel), Some(bytes), "{dialect}: init changed {rel}");
+        }
+        let config = vault.read("saleslog.yaml");
+        assert!(config.contains(&format!("dialect: {dialect}")), "{config}");
+        let new: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+        let mut names: Vec<&str> = new.iter().map(|s| s.as_str()).collect();
+        names.sort();
+        let mut want = vec![".gitignore", "saleslog.yaml", note];
+        want.sort();
+        assert_eq!(names, want, "{dialect}");
+        // The note `new` wrote is a daily note of the vault.
+        let v = vault.report_json();
+        assert_eq!(v["notes"], 2, "{dialect}");
+        let run = vault.run(&["check", "--format", "json"]);
+        assert_eq!(run.code, 0, "{dialect}: {}", run.stdout);
+    }
+    // A folder that is neither stays a plain journal.
+    let plain = Journal::new();
+    saleslog().args(["--today", TODAY, "init"]).arg(plain.path()).output().unwrap();
+    assert!(!plain.read("saleslog.yaml").contains("dialect:"));
+}
