@@ -83,59 +83,70 @@ pub fn code_spans(line: &str) -> Vec<std::ops::Range<usize>> {
     spans
 }
 
-/// The inline fields of `line`, outside its code spans, in order.
+/// The inline fields of `line`, outside its code spans, in order. One
+/// pass with a stack per bracket kind, so a hostile line of many brackets
+/// costs linear time: a `::` belongs to the innermost open bracket, and a
+/// field is a bracket closed with a `::` inside (not a `[[link]]`), not
+/// itself inside another field.
 pub fn inline(line: &str) -> Vec<Inline> {
+    if !line.contains("::") {
+        return Vec::new();
+    }
     let code = code_spans(line);
-    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
     let b = line.as_bytes();
-    let mut found = Vec::new();
+    // Open brackets: (position, is a link bracket, first `::` inside).
+    let mut square: Vec<(usize, bool, Option<usize>)> = Vec::new();
+    let mut round: Vec<(usize, bool, Option<usize>)> = Vec::new();
+    let mut found: Vec<Inline> = Vec::new();
+    let mut spans = code.iter().peekable();
     let mut i = 0;
     while i < b.len() {
-        let (open, close) = match b[i] {
-            b'[' => (b'[', b']'),
-            b'(' => (b'(', b')'),
-            _ => {
-                i += 1;
+        if let Some(span) = spans.peek() {
+            if span.contains(&i) {
+                i = span.end;
+                spans.next();
                 continue;
             }
-        };
-        // `[[Page]]` is a link, not a field.
-        if in_code(i) || (open == b'[' && (b.get(i + 1) == Some(&b'[') || (i > 0 && b[i - 1] == b'['))) {
-            i += 1;
-            continue;
         }
-        // The matching close, counting nested brackets of the same kind
-        // (a value may hold `[[Acme]]`).
-        let mut depth = 0;
-        let mut end = None;
-        for (j, &c) in b.iter().enumerate().skip(i) {
-            if c == open {
-                depth += 1;
-            } else if c == close {
-                depth -= 1;
-                if depth == 0 {
-                    end = Some(j);
-                    break;
+        match b[i] {
+            b'[' => {
+                let link = b.get(i + 1) == Some(&b'[') || (i > 0 && b[i - 1] == b'[');
+                square.push((i, link, None));
+            }
+            b'(' => round.push((i, false, None)),
+            b':' if b.get(i + 1) == Some(&b':') => {
+                let top = match (square.last_mut(), round.last_mut()) {
+                    (Some(s), Some(r)) => Some(if s.0 > r.0 { s } else { r }),
+                    (s, r) => s.or(r),
+                };
+                if let Some(open) = top {
+                    open.2.get_or_insert(i);
+                }
+                i += 2;
+                continue;
+            }
+            c @ (b']' | b')') => {
+                let stack = if c == b']' { &mut square } else { &mut round };
+                if let Some((open, link, Some(at))) = stack.pop() {
+                    let inner = &line[open + 1..i];
+                    let at = at - open - 1;
+                    if !link && key_name(&inner[..at]).is_some() {
+                        let key_start = open + 1 + (inner.len() - inner.trim_start().len());
+                        let key_end = open + 1 + inner[..at].trim_end().len();
+                        let rest = &inner[at + 2..];
+                        let v_start = open + 1 + at + 2 + (rest.len() - rest.trim_start().len());
+                        let v_end = (open + 1 + at + 2 + rest.trim_end().len()).max(v_start);
+                        // A field closes after the fields inside it: it replaces them.
+                        while found.last().is_some_and(|f| f.span.start > open) {
+                            found.pop();
+                        }
+                        found.push(Inline { span: open..i + 1, key: key_start..key_end, value: v_start..v_end });
+                    }
                 }
             }
+            _ => {}
         }
-        let Some(end) = end else {
-            i += 1;
-            continue;
-        };
-        let inner = &line[i + 1..end];
-        match inner.find("::") {
-            Some(at) if key_name(&inner[..at]).is_some() => {
-                let key_start = i + 1 + (inner.len() - inner.trim_start().len());
-                let key_end = i + 1 + inner[..at].trim_end().len();
-                let rest = &inner[at + 2..];
-                let v_start = i + 1 + at + 2 + (rest.len() - rest.trim_start().len());
-                let v_end = (i + 1 + at + 2 + rest.trim_end().len()).max(v_start);
-                found.push(Inline { span: i..end + 1, key: key_start..key_end, value: v_start..v_end });
-                i = end + 1;
-            }
-            _ => i += 1,
-        }
+        i += 1;
     }
     found
 }
@@ -163,7 +174,11 @@ pub fn merge(
     activities: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(Key, Node)> {
-    let from_front_matter: Vec<(String, usize)> = entries.iter().map(|(k, _)| (k.name.clone(), k.pos.line)).collect();
+    let mut from_front_matter: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (k, _) in &entries {
+        from_front_matter.entry(k.name.clone()).or_insert(k.pos.line);
+    }
+    let mut index: std::collections::HashMap<(bool, String), usize> = std::collections::HashMap::new();
     let duplicate = |diagnostics: &mut Vec<Diagnostic>, field: &Field, name: &str, line: usize| {
         diagnostics.push(
             Diagnostic::error(
@@ -185,6 +200,7 @@ pub fn merge(
             field.key.strip_prefix("activity.").map(str::to_string).filter(|a| !a.is_empty()).or_else(|| {
                 activities.iter().any(|a| a.to_lowercase() == field.key).then(|| field.key.clone())
             });
+        let is_activity = activity_name.is_some();
         let (list, name) = match activity_name {
             Some(a) => {
                 // The configured spelling, so `Calls::` counts as `calls`.
@@ -200,7 +216,7 @@ pub fn merge(
                 (&mut activity, a)
             }
             None => {
-                if let Some((_, line)) = from_front_matter.iter().find(|(k, _)| *k == field.key) {
+                if let Some(line) = from_front_matter.get(&field.key) {
                     duplicate(diagnostics, &field, &field.key, *line);
                     continue;
                 }
@@ -208,9 +224,12 @@ pub fn merge(
             }
         };
         let node = value_node(&field);
-        match list.iter_mut().find(|(k, _)| k.name == name) {
-            Some((_, nodes)) => nodes.push(node),
-            None => list.push((Key { name, pos: field.key_pos }, vec![node])),
+        match index.get(&(is_activity, name.clone())) {
+            Some(&at) => list[at].1.push(node),
+            None => {
+                index.insert((is_activity, name.clone()), list.len());
+                list.push((Key { name, pos: field.key_pos }, vec![node]));
+            }
         }
     }
     let one = |(key, mut nodes): (Key, Vec<Node>)| {
@@ -282,6 +301,19 @@ mod tests {
         assert_eq!(got, vec![("mood", "4"), ("energy", "3"), ("wins", "Met [[Acme]]")]);
         assert_eq!(&line[found[0].span.clone()], "[mood:: 4]");
         assert!(inline("[link](https://x.y/a::b)").is_empty());
+        assert!(inline("[[Page::x]]").is_empty());
+        let nested = "[a:: (b:: 1)] (c:: 2";
+        let got: Vec<&str> = inline(nested).iter().map(|f| &nested[f.key.clone()]).collect();
+        assert_eq!(got, ["a"]);
+    }
+
+    /// A hostile line of brackets (one pass, not one scan per bracket).
+    #[test]
+    fn many_brackets() {
+        let line = format!("{}(x:: 1)", "([".repeat(200_000));
+        let found = inline(&line);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&line[found[0].value.clone()], "1");
     }
 
     fn field(key: &str, value: &str, line: usize) -> Field {

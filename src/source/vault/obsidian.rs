@@ -333,10 +333,14 @@ fn read_task(raw: &str) -> Read {
             None => read.unknown.push((f.key.start, key)),
         }
     }
-    let in_cut = |cuts: &[std::ops::Range<usize>], at: usize| cuts.iter().any(|c| c.contains(&at));
+    // Bytes inside a field or code hold no marker (one mask: linear).
+    let mut blocked = vec![false; raw.len()];
+    for c in cuts.iter().chain(code.iter()) {
+        blocked[c.clone()].fill(true);
+    }
     let mut markers: Vec<(usize, usize, Kind, &str)> = Vec::new();
     for (i, _) in raw.char_indices() {
-        if in_cut(&cuts, i) || code.iter().any(|c| c.contains(&i)) {
+        if blocked[i] {
             continue;
         }
         if let Some((m, kind)) = MARKERS.iter().find(|(m, _)| raw[i..].starts_with(m)) {
