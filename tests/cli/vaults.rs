@@ -388,3 +388,46 @@ fn init_and_new_in_a_vault_change_no_existing_file() {
     saleslog().args(["--today", TODAY, "init"]).arg(plain.path()).output().unwrap();
     assert!(!plain.read("saleslog.yaml").contains("dialect:"));
 }
+
+/// The language server reads a vault's daily note in its dialect (the one
+/// pipeline): an unsaved `mood:: 9` is `out-of-range` at the value, and a
+/// people page is no note, so it gets no diagnostics at all.
+#[test]
+fn the_language_server_reads_a_vault() {
+    let vault = journal(&[
+        ("saleslog.yaml", &config("obsidian")),
+        (".obsidian/daily-notes.json", "{\"folder\": \"Daily\"}"),
+        ("Daily/2026-11-26.md", "calls:: 3\n"),
+    ]);
+    let before = tree(vault.path());
+    let mut c = crate::lsp::Client::initialized(&vault);
+    let uri = c.open("Daily/2026-11-27.md", "mood:: 9\nclals:: 3\n- [ ] Call [[Bob]] 📅 2026-02-30\n");
+    let d = c.diagnostics(&uri);
+    let mut codes: Vec<&str> = d.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    codes.sort();
+    assert_eq!(codes, ["invalid-date", "out-of-range", "unknown-key"], "{d:?}");
+    let range = d.iter().find(|d| d["code"] == "out-of-range").unwrap();
+    assert_eq!(range["range"]["start"], serde_json::json!({"line": 0, "character": 7}));
+    let uri = c.open("People/Bob.md", "mood:: 9\n");
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+    assert_eq!(c.shutdown(), 0);
+    assert_eq!(tree(vault.path()), before);
+}
+
+/// A symlinked folder in the vault is said only where daily notes may be:
+/// elsewhere it hides no note.
+#[cfg(unix)]
+#[test]
+fn walking_problems_are_said_only_where_daily_notes_may_be() {
+    let vault = journal(&[
+        ("saleslog.yaml", &config("obsidian")),
+        (".obsidian/daily-notes.json", "{\"folder\": \"Daily\"}"),
+        ("Daily/2026-11-26.md", "calls:: 3\n"),
+        ("elsewhere/2026-11-20.md", "calls:: 3\n"),
+    ]);
+    std::os::unix::fs::symlink(vault.join("elsewhere"), vault.join("Archive")).unwrap();
+    std::os::unix::fs::symlink(vault.join("elsewhere"), vault.join("Daily/2025")).unwrap();
+    let (_, _, diagnostics) = check(&vault);
+    let files: Vec<&str> = diagnostics.iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["Daily/2025"], "{diagnostics:?}");
+}
