@@ -6,8 +6,8 @@
 //! and be wrong, which is worse than no report.
 
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
-use crate::source::yaml::{self, Key, Node, Value};
 use crate::source::vault::{Dialect, Layout};
+use crate::source::yaml::{self, Key, Node, Value};
 use crate::text::did_you_mean;
 use crate::text::parse_date;
 use chrono::{NaiveDate, Weekday};
@@ -409,7 +409,8 @@ impl Reader {
                     None => {
                         let written = node.display();
                         let hint = did_you_mean(&written, Dialect::NAMES.iter().copied());
-                        let mut message = format!("`dialect` must be one of saleslog, obsidian, logseq, not `{written}`");
+                        let mut message =
+                            format!("`dialect` must be one of saleslog, obsidian, logseq, not `{written}`");
                         if let Some(h) = hint {
                             message.push_str(&format!(" ({h})"));
                         }

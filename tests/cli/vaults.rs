@@ -231,7 +231,11 @@ fn obsidian_named_dates_and_located_problems() {
     assert_eq!(at("invalid-date"), Some((file, 8, 25)));
     assert_eq!(at("task-done-without-date"), Some((file, 9, 3)));
     let run = vault.run(&["check"]);
-    assert!(run.stderr.contains("did you mean `mood`?") || run.stdout.contains("did you mean `mood`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `mood`?") || run.stdout.contains("did you mean `mood`?"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// A settings file saleslog cannot use stops the run, located in it.

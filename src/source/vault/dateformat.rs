@@ -167,7 +167,8 @@ impl Format {
             }
             if let Some((t, tok)) = MOMENT.iter().find(|(t, _)| rest.starts_with(t)) {
                 // `YYYYY` is not `YYYY` + `Y`: look for the longer ones first.
-                if let Some((u, why)) = MOMENT_UNSUPPORTED.iter().find(|(u, _)| u.len() > t.len() && rest.starts_with(u))
+                if let Some((u, why)) =
+                    MOMENT_UNSUPPORTED.iter().find(|(u, _)| u.len() > t.len() && rest.starts_with(u))
                 {
                     return Err(unsupported(i, u, why));
                 }
@@ -373,11 +374,17 @@ fn matches(toks: &[Tok], text: &str, parts: &mut Parts) -> bool {
         Tok::Month2 => digits(text, 2, 2).into_iter().any(|(v, l)| try_value(l, &|p| Parts::set(&mut p.month, v))),
         Tok::Day2 => digits(text, 2, 2).into_iter().any(|(v, l)| try_value(l, &|p| Parts::set(&mut p.day, v))),
         // `M` and `D` are written without a leading zero.
-        Tok::Month1 | Tok::Day1 => digits(text, 1, 2).into_iter().filter(|&(v, l)| l == v.to_string().len()).any(
-            |(v, l)| {
-                try_value(l, &|p| if *tok == Tok::Month1 { Parts::set(&mut p.month, v) } else { Parts::set(&mut p.day, v) })
-            },
-        ),
+        Tok::Month1 | Tok::Day1 => {
+            digits(text, 1, 2).into_iter().filter(|&(v, l)| l == v.to_string().len()).any(|(v, l)| {
+                try_value(l, &|p| {
+                    if *tok == Tok::Month1 {
+                        Parts::set(&mut p.month, v)
+                    } else {
+                        Parts::set(&mut p.day, v)
+                    }
+                })
+            })
+        }
         Tok::MonthOrd | Tok::DayOrd => (1..=31u32).any(|n| {
             let o = ordinal(n);
             text.starts_with(&o)
@@ -467,7 +474,8 @@ mod tests {
         assert_eq!(Format::moment("YYYYY").unwrap_err().column, 1);
         assert_eq!(Format::moment("YYYY-[MM").unwrap_err().column, 6);
         assert!(Format::moment("YYYY-MM").unwrap_err().message.contains("does not name"));
-        for bad in ["Q", "w", "W", "d", "e", "E", "H", "h", "k", "m", "s", "S", "a", "A", "X", "x", "Z", "N", "L", "l"] {
+        for bad in ["Q", "w", "W", "d", "e", "E", "H", "h", "k", "m", "s", "S", "a", "A", "X", "x", "Z", "N", "L", "l"]
+        {
             assert!(Format::moment(&format!("YYYY-MM-DD {bad}")).is_err(), "{bad}");
         }
     }

@@ -196,10 +196,12 @@ pub fn merge(
         if field.value.is_empty() {
             continue; // an empty value is absent (SPEC §1)
         }
-        let activity_name =
-            field.key.strip_prefix("activity.").map(str::to_string).filter(|a| !a.is_empty()).or_else(|| {
-                activities.iter().any(|a| a.to_lowercase() == field.key).then(|| field.key.clone())
-            });
+        let activity_name = field
+            .key
+            .strip_prefix("activity.")
+            .map(str::to_string)
+            .filter(|a| !a.is_empty())
+            .or_else(|| activities.iter().any(|a| a.to_lowercase() == field.key).then(|| field.key.clone()));
         let is_activity = activity_name.is_some();
         let (list, name) = match activity_name {
             Some(a) => {
@@ -251,7 +253,10 @@ pub fn merge(
             },
             None => {
                 let pos = counts[0].0.pos;
-                entries.push((Key { name: "activity".into(), pos }, Node { value: Value::Map(counts), pos, empty: false }));
+                entries.push((
+                    Key { name: "activity".into(), pos },
+                    Node { value: Value::Map(counts), pos, empty: false },
+                ));
             }
         }
     }
@@ -338,10 +343,10 @@ mod tests {
         assert_eq!(names, ["mood", "activity", "wins"]);
         assert_eq!(merged[0].1.value, Value::Int(4));
         let Value::Map(act) = &merged[1].1.value else { panic!() };
-        assert_eq!(act.iter().map(|(k, v)| (k.name.as_str(), v.value.clone())).collect::<Vec<_>>(), [
-            ("calls", Value::Int(22)),
-            ("demos", Value::Int(1))
-        ]);
+        assert_eq!(
+            act.iter().map(|(k, v)| (k.name.as_str(), v.value.clone())).collect::<Vec<_>>(),
+            [("calls", Value::Int(22)), ("demos", Value::Int(1))]
+        );
         let Value::Seq(wins) = &merged[2].1.value else { panic!() };
         assert_eq!(wins.len(), 2);
         assert_eq!(d.len(), 1);

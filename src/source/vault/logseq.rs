@@ -274,18 +274,24 @@ mod tests {
         assert_eq!(tags[1].value, Value::Str("Acme Corp".into()));
         let tasks: Vec<(&str, bool, bool, Option<chrono::NaiveDate>)> =
             p.tasks.iter().map(|t| (t.text.as_str(), t.checked, t.cancelled, t.due)).collect();
-        assert_eq!(tasks, [
-            ("Send deck to [[Bob]]", false, false, d("2026-12-01")),
-            ("Call Ann", true, false, None),
-            ("Old idea", false, true, None),
-            ("Nested one", false, false, d("2026-12-05")),
-            ("Bad deadline", false, false, None),
-        ]);
+        assert_eq!(
+            tasks,
+            [
+                ("Send deck to [[Bob]]", false, false, d("2026-12-01")),
+                ("Call Ann", true, false, None),
+                ("Old idea", false, true, None),
+                ("Nested one", false, false, d("2026-12-05")),
+                ("Bad deadline", false, false, None),
+            ]
+        );
         assert_eq!(p.tasks[0].to.as_deref(), Some("Bob"));
         assert_eq!(p.tasks[0].pos, Pos::new(7, 3));
         assert_eq!(p.tasks[2].pos, Pos::new(14, 4));
         assert_eq!(p.diagnostics.len(), 1);
-        assert_eq!((p.diagnostics[0].code, p.diagnostics[0].line, p.diagnostics[0].column), (Code::InvalidDate, 22, 14));
+        assert_eq!(
+            (p.diagnostics[0].code, p.diagnostics[0].line, p.diagnostics[0].column),
+            (Code::InvalidDate, 22, 14)
+        );
     }
 
     #[test]
@@ -304,7 +310,8 @@ mod tests {
         assert_eq!(l.date_of("journals/2026_11_27.md"), d("2026-11-27"));
         assert_eq!(l.date_of("pages/2026_11_27.md"), None);
         std::fs::create_dir_all(dir.path().join("logseq")).unwrap();
-        let edn = "{:meta/version 1\n ;; :journal/file-name-format \"x\"\n :journal/file-name-format \"yyyy-MM-dd\"\n}\n";
+        let edn =
+            "{:meta/version 1\n ;; :journal/file-name-format \"x\"\n :journal/file-name-format \"yyyy-MM-dd\"\n}\n";
         std::fs::write(dir.path().join(CONFIG), edn).unwrap();
         assert_eq!(layout(dir.path()).unwrap().date_of("journals/2026-11-27.md"), d("2026-11-27"));
         std::fs::write(dir.path().join(CONFIG), "{:journal/file-name-format \"yyyy_MM_dd_HH\"}").unwrap();

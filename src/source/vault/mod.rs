@@ -135,7 +135,9 @@ pub(crate) fn read_settings(root: &Path, rel: &str) -> Result<Option<String>, Ve
         Ok(Some(bytes)) => String::from_utf8(bytes).map(Some).map_err(|_| {
             vec![settings_error(rel, Pos::START, format!("{rel} is not valid UTF-8"), "save it as UTF-8")]
         }),
-        Err(why) => Err(vec![settings_error(rel, Pos::START, format!("{rel} is not read: {why}"), "make it a plain file")]),
+        Err(why) => {
+            Err(vec![settings_error(rel, Pos::START, format!("{rel} is not read: {why}"), "make it a plain file")])
+        }
     }
 }
 
@@ -155,5 +157,10 @@ pub(crate) fn pos_of(text: &str, at: usize) -> Pos {
 /// is the byte offset of the format's first character in `text`.
 pub(crate) fn format_error(rel: &str, text: &str, at: usize, format: &str, e: dateformat::FormatError) -> Diagnostic {
     let offset: usize = format.chars().take(e.column - 1).map(char::len_utf8).sum();
-    settings_error(rel, pos_of(text, at + offset), e.message, "change the daily-note format, or keep notes named YYYY-MM-DD")
+    settings_error(
+        rel,
+        pos_of(text, at + offset),
+        e.message,
+        "change the daily-note format, or keep notes named YYYY-MM-DD",
+    )
 }

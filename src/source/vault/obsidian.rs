@@ -138,7 +138,10 @@ pub fn page(rel: &str, body: &str, body_line: usize, entries: Vec<(Key, Node)>, 
             Some((k, v)) => push(content_at + k.start..content_at + k.end, content_at + v.start..content_at + v.end),
             None => {
                 for f in fields::inline(content) {
-                    push(content_at + f.key.start..content_at + f.key.end, content_at + f.value.start..content_at + f.value.end);
+                    push(
+                        content_at + f.key.start..content_at + f.key.end,
+                        content_at + f.value.start..content_at + f.value.end,
+                    );
                 }
             }
         }
@@ -274,10 +277,17 @@ fn task(rel: &str, line: &str, at: usize, line_no: usize, diagnostics: &mut Vec<
     for (byte, key) in std::mem::take(&mut task.unknown) {
         let names = TASK_FIELDS.iter().map(|(n, _)| *n);
         diagnostics.push(
-            Diagnostic::warning(rel, raw_pos(byte), Code::UnknownKey, format!("unknown task field `{key}`; it is ignored"))
-                .with_hint(did_you_mean(&key, names).unwrap_or_else(|| {
+            Diagnostic::warning(
+                rel,
+                raw_pos(byte),
+                Code::UnknownKey,
+                format!("unknown task field `{key}`; it is ignored"),
+            )
+            .with_hint(
+                did_you_mean(&key, names).unwrap_or_else(|| {
                     "task fields saleslog reads: due, completion, cancelled (and Tasks' emoji)".into()
-                })),
+                }),
+            ),
         );
     }
     for (byte, marker) in std::mem::take(&mut task.not_dates) {
@@ -484,13 +494,16 @@ mod tests {
         assert_eq!(p.entries[1].1.pos, Pos::new(7, 10));
         let tasks: Vec<(&str, usize, bool, bool)> =
             p.tasks.iter().map(|t| (t.text.as_str(), t.pos.line, t.checked, t.cancelled)).collect();
-        assert_eq!(tasks, [
-            ("Send deck to [[Bob]]", 19, false, false),
-            ("Call Ann", 20, true, false),
-            ("Old idea", 21, false, true),
-            ("Odd status", 22, false, false),
-            ("Task with", 23, false, false),
-        ]);
+        assert_eq!(
+            tasks,
+            [
+                ("Send deck to [[Bob]]", 19, false, false),
+                ("Call Ann", 20, true, false),
+                ("Old idea", 21, false, true),
+                ("Odd status", 22, false, false),
+                ("Task with", 23, false, false),
+            ]
+        );
         assert_eq!(p.tasks[0].to.as_deref(), Some("Bob"));
         assert_eq!(p.tasks[0].pos, Pos::new(19, 5));
         let codes: Vec<(Code, usize)> = p.diagnostics.iter().map(|d| (d.code, d.line)).collect();
@@ -505,7 +518,7 @@ mod tests {
         std::fs::write(dir.path().join(CORE), text).unwrap();
         let e = layout(dir.path()).unwrap_err();
         assert_eq!((e[0].line, e[0].column), (3, 22), "at `ww`");
-                std::fs::write(dir.path().join(CORE), "{\"folder\": \"Daily/\", \"format\": \"DD.MM.YYYY\"}").unwrap();
+        std::fs::write(dir.path().join(CORE), "{\"folder\": \"Daily/\", \"format\": \"DD.MM.YYYY\"}").unwrap();
         let l = layout(dir.path()).unwrap();
         assert_eq!(l.date_of("Daily/27.11.2026.md"), d("2026-11-27"));
         assert_eq!(l.date_of("27.11.2026.md"), None);
