@@ -91,6 +91,8 @@ pub fn page(rel: &str, body: &str, body_line: usize, entries: Vec<(Key, Node)>, 
             if let Some(task) = task(line, content_at, line_no) {
                 open = Some((tasks.len(), indent));
                 tasks.push(task);
+            } else if let Some(d) = misspelled_marker(rel, line, content_at, line_no) {
+                diagnostics.push(d);
             }
             continue;
         }
@@ -228,6 +230,31 @@ fn task(line: &str, at: usize, line_no: usize) -> Option<TaskItem> {
     })
 }
 
+/// A block starting with a capitalised word an edit from a task marker
+/// (`TOOD Send the deck`): Logseq reads it as text, so it would be no
+/// commitment without a word.
+fn misspelled_marker(rel: &str, line: &str, at: usize, line_no: usize) -> Option<Diagnostic> {
+    let word = line[at..].split_whitespace().next()?;
+    if word.len() < 3 || !word.bytes().all(|b| b.is_ascii_uppercase() || b == b'-') {
+        return None;
+    }
+    let known = OPEN.iter().chain(DONE).chain(DROPPED).copied();
+    // One edit, a swap of two letters counting as one (`TOOD`, `DOEN`).
+    let (distance, marker) = known.map(|k| (strsim::osa_distance(word, k), k)).min_by_key(|(d, _)| *d)?;
+    if distance != 1 {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            rel,
+            Pos::new(line_no, fields::column(line, at)),
+            Code::UnknownTaskStatus,
+            format!("`{word}` is not a task marker, so this block is read as text, not a commitment"),
+        )
+        .with_hint(format!("did you mean `{marker}`?")),
+    )
+}
+
 /// The date of a timestamp `<2026-12-01 Tue>` (a repeater `.+1d` or a
 /// time after it is ignored) starting after byte `at` of `line`.
 fn timestamp(
@@ -287,11 +314,16 @@ mod tests {
         assert_eq!(p.tasks[0].to.as_deref(), Some("Bob"));
         assert_eq!(p.tasks[0].pos, Pos::new(7, 3));
         assert_eq!(p.tasks[2].pos, Pos::new(14, 4));
-        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics.len(), 2);
+        let typo = &p.diagnostics[0];
+        assert_eq!((typo.code, typo.line, typo.column), (Code::UnknownTaskStatus, 20, 3));
+        assert_eq!(typo.hint.as_deref(), Some("did you mean `TODO`?"));
         assert_eq!(
-            (p.diagnostics[0].code, p.diagnostics[0].line, p.diagnostics[0].column),
+            (p.diagnostics[1].code, p.diagnostics[1].line, p.diagnostics[1].column),
             (Code::InvalidDate, 22, 14)
         );
+        let p = page("j.md", "- NOTE this is prose\n- OK fine\n- DOEN it\n", 1, Vec::new(), &[]);
+        assert_eq!(p.diagnostics.iter().map(|d| d.line).collect::<Vec<_>>(), [3]);
     }
 
     #[test]

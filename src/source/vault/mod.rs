@@ -164,3 +164,127 @@ pub(crate) fn format_error(rel: &str, text: &str, at: usize, format: &str, e: da
         "change the daily-note format, or keep notes named YYYY-MM-DD",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::config::Config;
+    use crate::model::note;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    struct Task {
+        words: Vec<String>,
+        done: bool,
+        due: Option<u32>,
+        done_on: Option<u32>,
+        /// Obsidian-only spellings: Dataview fields instead of emoji,
+        /// markers that feed no figure, a callout around it.
+        dataview: bool,
+        noise: u8,
+        callout: bool,
+    }
+
+    fn task() -> impl Strategy<Value = Task> {
+        (
+            prop::collection::vec("[a-z]{1,8}", 1..5),
+            any::<bool>(),
+            prop::option::of(1..28u32),
+            prop::option::of(1..28u32),
+            any::<bool>(),
+            0..6u8,
+            any::<bool>(),
+        )
+            .prop_map(|(words, done, due, done_on, dataview, noise, callout)| Task {
+                words,
+                done,
+                due,
+                done_on,
+                dataview,
+                noise,
+                callout,
+            })
+    }
+
+    fn day(d: u32) -> String {
+        format!("2026-11-{d:02}")
+    }
+
+    proptest! {
+        /// The same content written as a plain note and as an Obsidian
+        /// daily note is the same note: fields, task texts, ids, dates and
+        /// the diagnostics' codes.
+        #[test]
+        fn a_plain_note_and_its_obsidian_twin_are_the_same_note(
+            mood in prop::option::of(0..7i64),
+            calls in prop::option::of(0..40u64),
+            wins in prop::collection::vec("[A-Z][a-z]{1,8}( [a-z]{1,8}){0,3}", 0..3),
+            tasks in prop::collection::vec(task(), 0..5),
+        ) {
+            let mut front = String::new();
+            let mut body = String::new();
+            let mut vault = String::from("# Today\n\n");
+            if let Some(m) = mood {
+                front.push_str(&format!("mood: {m}\n"));
+                vault.push_str(&format!("A day [mood:: {m}]\n"));
+            }
+            if let Some(c) = calls {
+                front.push_str(&format!("activity:\n  calls: {c}\n"));
+                vault.push_str(&format!("- calls:: {c}\n"));
+            }
+            if !wins.is_empty() {
+                front.push_str("wins:\n");
+                for w in &wins {
+                    front.push_str(&format!("  - {w}\n"));
+                    vault.push_str(&format!("> wins:: {w}\n"));
+                }
+                vault.push('\n');
+            }
+            for t in &tasks {
+                let text = t.words.join(" ");
+                let mut plain = format!("- [{}] {text}", if t.done { "x" } else { " " });
+                let mut obs = plain.clone();
+                if t.callout {
+                    obs = format!("> {obs}");
+                }
+                let noise = ["", " ⏫", " ➕ 2026-11-01", " 🔁 every day", " 🆔 abc1", " ⏳ 2026-11-03"][t.noise as usize];
+                obs.push_str(noise);
+                if let Some(d) = t.due {
+                    plain.push_str(&format!(" 📅 {}", day(d)));
+                    obs.push_str(&if t.dataview { format!(" [due:: {}]", day(d)) } else { format!(" 📅 {}", day(d)) });
+                }
+                if let Some(d) = t.done_on {
+                    plain.push_str(&format!(" ✅ {}", day(d)));
+                    obs.push_str(&if t.dataview { format!(" (completion:: {})", day(d)) } else { format!(" ✅ {}", day(d)) });
+                }
+                body.push_str(&plain);
+                body.push('\n');
+                vault.push_str(&obs);
+                vault.push('\n');
+            }
+            let text = if front.is_empty() { body } else { format!("---\n{front}---\n{body}") };
+            let plain_config = Config { activities: vec!["calls".into()], ..Config::default() };
+            let layout = Layout {
+                dialect: Dialect::Obsidian,
+                folder: String::new(),
+                format: Format::moment("YYYY-MM-DD").unwrap(),
+                from: "test".into(),
+            };
+            let vault_config = Config { dialect: Dialect::Obsidian, vault: Some(layout), ..plain_config.clone() };
+            let a = note::parse("2026-11-27.md", &text, &plain_config);
+            let b = note::parse("2026-11-27.md", &vault, &vault_config);
+            let codes = |p: &note::Parsed| {
+                let mut c: Vec<Code> = p.diagnostics.iter().map(|d| d.code).collect();
+                c.sort_by_key(|c| c.as_str());
+                c
+            };
+            prop_assert_eq!(codes(&a), codes(&b), "{}\n---\n{}", text, vault);
+            let (a, b) = (a.note.unwrap(), b.note.unwrap());
+            prop_assert_eq!((a.mood, &a.activity, &a.wins), (b.mood, &b.activity, &b.wins));
+            let facts = |n: &note::Note| -> Vec<_> {
+                n.tasks.iter().map(|t| (t.text.clone(), t.slug.clone(), t.checked, t.due, t.done)).collect()
+            };
+            prop_assert_eq!(facts(&a), facts(&b), "{}\n---\n{}", text, vault);
+        }
+    }
+}
