@@ -435,3 +435,21 @@ fn walking_problems_are_said_only_where_daily_notes_may_be() {
     let files: Vec<&str> = diagnostics.iter().map(|d| d["file"].as_str().unwrap()).collect();
     assert_eq!(files, ["Daily/2025"], "{diagnostics:?}");
 }
+
+/// A vault without a daily note where its settings say says where it looked.
+#[test]
+fn no_daily_notes_says_where_they_were_looked_for() {
+    let vault = journal(&[
+        ("saleslog.yaml", "dialect: obsidian\n"),
+        (".obsidian/daily-notes.json", "{\"folder\": \"Daily\", \"format\": \"DD.MM.YYYY\"}"),
+        ("2026-11-26.md", "calls:: 3\n"),
+    ]);
+    let run = vault.run(&["check"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains("no daily notes found")
+            && run.stderr.contains("Daily/DD.MM.YYYY.md, as .obsidian/daily-notes.json says"),
+        "{}",
+        run.stderr
+    );
+}

@@ -15,7 +15,9 @@ const CONFIG: &str = "logseq/config.edn";
 
 /// The graph's journal folder and file-name format.
 pub fn layout(root: &Path) -> Result<Layout, Vec<Diagnostic>> {
-    let text = read_settings(root, CONFIG)?.unwrap_or_default();
+    let settings = read_settings(root, CONFIG)?;
+    let from = if settings.is_some() { CONFIG.to_string() } else { format!("Logseq's default (no {CONFIG})") };
+    let text = settings.unwrap_or_default();
     let (format_at, format) = edn_string(&text, ":journal/file-name-format").unwrap_or((0, "yyyy_MM_dd".into()));
     let folder = edn_string(&text, ":journals-directory").map_or("journals".to_string(), |(_, f)| f);
     let compiled = super::dateformat::Format::java(&format)
@@ -25,7 +27,7 @@ pub fn layout(root: &Path) -> Result<Layout, Vec<Diagnostic>> {
         dialect: Dialect::Logseq,
         folder: if folder.is_empty() { String::new() } else { format!("{folder}/") },
         format: compiled,
-        from: CONFIG.into(),
+        from,
     })
 }
 
