@@ -339,7 +339,13 @@ impl Workspace {
 
     fn refresh_notes(&mut self, reparse_all: bool) -> Changes {
         let output = self.default_output();
-        let found = discover::discover(&self.root, &output);
+        let mut found = discover::discover(&self.root, &output);
+        if let Some(layout) = &self.config.vault {
+            // In a vault only the daily notes are notes (SPEC §11): people
+            // pages, templates and attachments are neither read nor warned about.
+            found.files.retain(|f| layout.date_of(&f.rel).is_some());
+            found.diagnostics.retain(|d| layout.may_hold(&d.file));
+        }
         self.discovery = found.diagnostics;
         let mut changes = Changes::default();
         let mut next = BTreeMap::new();
@@ -580,7 +586,9 @@ fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
                     "saleslog.yaml is not valid UTF-8",
                 )])
             })?;
-            let config = config::parse(&text).map_err(Error::Config)?;
+            let mut config = config::parse(&text).map_err(Error::Config)?;
+            // A vault's own settings say which files are its daily notes.
+            config.vault = crate::source::vault::layout(root, config.dialect).map_err(Error::Config)?;
             Ok((config, stamp))
         }
         Ok(None) => Ok((Config::default(), None)),
