@@ -450,6 +450,18 @@ fn execute(cli: Cli) -> Result<ExitCode> {
 /// must not change the Data box's count of warnings (SPEC §4).
 fn notice_if_no_notes(ws: &Workspace, journal: &Path) {
     if ws.notes().is_empty() {
+        if let Some(layout) = &ws.config.vault {
+            // Say where a vault's daily notes were looked for (SPEC §11).
+            let _ = writeln!(
+                anstream::stderr(),
+                "saleslog: warning: no daily notes found in {} — a daily note here is {}{}.md, as {} says",
+                journal.display(),
+                layout.folder,
+                layout.format.written,
+                layout.from
+            );
+            return;
+        }
         let _ = writeln!(
             anstream::stderr(),
             "saleslog: warning: no notes found in {} — is this the journal? (a note is a `.md` file dated by its name, e.g. 2026-11-27.md, or by `date:` in its front matter)",

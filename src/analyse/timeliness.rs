@@ -200,7 +200,10 @@ fn output_inside(config: &Config) -> Option<String> {
 /// changes from index `from` on (what a watch session has not judged yet).
 pub fn late_edits(history: &History, config: &Config, from: usize) -> Vec<LateEdit> {
     let output = output_inside(config);
-    let is_note = |rel: &str| is_note_path(rel, output.as_deref());
+    let is_note = |rel: &str| match &config.vault {
+        Some(layout) => layout.date_of(rel).is_some(),
+        None => is_note_path(rel, output.as_deref()),
+    };
     let mut edits = Vec::new();
     for change in history.changes.iter().skip(from) {
         if !is_note(&change.old_path) {

@@ -14,6 +14,7 @@
 use crate::commands::new::{self, write_new};
 use crate::error::{Error, Result};
 use crate::model::config::{self, Config};
+use crate::source::vault::Dialect;
 use chrono::NaiveDate;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -130,7 +131,21 @@ pub fn init(dir: &Path, today: NaiveDate, templates: bool) -> Result<Report> {
         Ok(outcome)
     };
 
-    file(config::FILE_NAME, "the configuration, every key with its default", CONFIG_TEMPLATE.as_bytes())?;
+    // In an Obsidian vault or a Logseq graph, the configuration says so
+    // (SPEC §11): the vault's own files are read as they are.
+    let dialect = Dialect::detect(dir);
+    let config_text = match dialect {
+        Dialect::Saleslog => CONFIG_TEMPLATE.to_string(),
+        d => CONFIG_TEMPLATE.replacen(
+            "name: \"\"",
+            &format!(
+                "dialect: {:<20} # read this folder's own notes as they are (docs/vaults.md)\nname: \"\"",
+                d.name()
+            ),
+            1,
+        ),
+    };
+    file(config::FILE_NAME, "the configuration, every key with its default", config_text.as_bytes())?;
     // The configuration that counts is the one now on disk (it may be the
     // user's own); a broken one stops here, before anything else is written.
     let config = match std::fs::read_to_string(dir.join(config::FILE_NAME)) {

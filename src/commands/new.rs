@@ -350,10 +350,16 @@ impl Outcome {
 pub fn create(root: &Path, date: NaiveDate, off: Option<&str>) -> Result<Outcome> {
     let ws = Workspace::load(root)?;
     let file = format!("{date}.md");
-    if let Some(rel) = ws.sources.keys().find(|rel| rel.rsplit('/').next() == Some(file.as_str())) {
-        return Ok(Outcome::Exists { rel: rel.clone() });
-    }
-    let rel = note_path(ws.sources.keys().map(String::as_str), date);
+    let rel = match &ws.config.vault {
+        // A vault's daily note is where its own settings put it.
+        Some(layout) => layout.path_of(date),
+        None => {
+            if let Some(rel) = ws.sources.keys().find(|rel| rel.rsplit('/').next() == Some(file.as_str())) {
+                return Ok(Outcome::Exists { rel: rel.clone() });
+            }
+            note_path(ws.sources.keys().map(String::as_str), date)
+        }
+    };
     let path = root.join(&rel);
     if path.exists() {
         return Ok(Outcome::Exists { rel });

@@ -605,10 +605,14 @@ fn rel_in(root: &Path, ws: &Workspace, uri: &str) -> Option<String> {
     let (name, folders) = parts.split_last()?;
     let ignored = folders.iter().any(|f| crate::source::discover::is_ignored_name(f));
     let in_output = path.starts_with(ws.default_output());
+    let rel = parts.join("/");
+    if let Some(layout) = &ws.config.vault {
+        return layout.date_of(&rel).is_some().then_some(rel);
+    }
     if ignored || folders.first() == Some(&"templates") || in_output || !crate::source::discover::is_note_name(name) {
         return None;
     }
-    Some(parts.join("/"))
+    Some(rel)
 }
 
 /// A local path from a `file:` URI.

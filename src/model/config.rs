@@ -6,6 +6,7 @@
 //! and be wrong, which is worse than no report.
 
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
+use crate::source::vault::{Dialect, Layout};
 use crate::source::yaml::{self, Key, Node, Value};
 use crate::text::did_you_mean;
 use crate::text::parse_date;
@@ -51,6 +52,11 @@ pub struct Config {
     pub quota: Option<Quota>,
     pub pipeline: PipelineSettings,
     pub data: DataSettings,
+    /// `dialect:` (SPEC §11): how the journal's files are written.
+    pub dialect: Dialect,
+    /// A vault's daily-note layout, read from the vault's own settings by
+    /// the workspace (not from `saleslog.yaml`); `None` for a plain journal.
+    pub vault: Option<Layout>,
 }
 
 /// `data:`: how timeliness is judged from git (SPEC §8).
@@ -208,6 +214,8 @@ impl Default for Config {
                 ],
             },
             data: DataSettings::default(),
+            dialect: Dialect::Saleslog,
+            vault: None,
         }
     }
 }
@@ -363,6 +371,7 @@ impl Reader {
             "quota",
             "pipeline",
             "data",
+            "dialect",
         ];
         let Some(entries) = self.mapping(root, "saleslog.yaml", KEYS) else { return };
         for (key, node) in entries {
@@ -395,6 +404,19 @@ impl Reader {
                 "quota" => self.read_quota(node, config),
                 "pipeline" => self.read_pipeline(node, config),
                 "data" => self.read_data(node, config),
+                "dialect" => match node.scalar_text().as_deref().and_then(Dialect::from_name) {
+                    Some(d) => config.dialect = d,
+                    None => {
+                        let written = node.display();
+                        let hint = did_you_mean(&written, Dialect::NAMES.iter().copied());
+                        let mut message =
+                            format!("`dialect` must be one of saleslog, obsidian, logseq, not `{written}`");
+                        if let Some(h) = hint {
+                            message.push_str(&format!(" ({h})"));
+                        }
+                        self.invalid(node.pos, message);
+                    }
+                },
                 _ => {}
             }
         }

@@ -66,6 +66,8 @@ pub enum Code {
     UnknownCommitment,
     CommitmentWithoutWhat,
     TaskDoneWithoutDate,
+    /// A vault task status saleslog does not know (`- [/]`): read as open.
+    UnknownTaskStatus,
     // History (SPEC §8).
     LateEdit,
     // Configuration (these stop the run with exit 2).
@@ -105,6 +107,7 @@ impl Code {
             Code::UnknownCommitment => "unknown-commitment",
             Code::CommitmentWithoutWhat => "commitment-without-what",
             Code::TaskDoneWithoutDate => "task-done-without-date",
+            Code::UnknownTaskStatus => "unknown-task-status",
             Code::LateEdit => "late-edit",
             Code::ConfigSyntax => "config-syntax",
             Code::ConfigUnknownKey => "config-unknown-key",
@@ -212,5 +215,11 @@ impl Tally {
             }
         }
         tally
+    }
+
+    /// Both counts of `other` added to these.
+    pub fn add(&mut self, other: Tally) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
     }
 }

@@ -355,6 +355,7 @@ impl Folder {
         for task in &note.tasks {
             let id = format!("{}-{}", note.date, task.slug);
             let done = task.checked.then(|| task.done.unwrap_or(note.date));
+            let dropped = task.cancelled.then(|| task.dropped.unwrap_or(note.date));
             match self.journal.commitment_index.get(&id) {
                 Some(&c) => {
                     let c = &mut self.journal.commitments[c];
@@ -364,6 +365,9 @@ impl Folder {
                     if done.is_some() {
                         c.done = done;
                     }
+                    if dropped.is_some() {
+                        c.dropped = dropped;
+                    }
                     c.updates.push(index);
                 }
                 None => {
@@ -371,7 +375,7 @@ impl Folder {
                     self.journal.commitments.push(Commitment {
                         id,
                         what: task.text.clone(),
-                        to: None,
+                        to: task.to.clone(),
                         made_on: note.date,
                         note: index,
                         origin: Origin::Task,
@@ -379,7 +383,7 @@ impl Folder {
                         counting_due: task.due,
                         original_due: task.due,
                         done,
-                        dropped: None,
+                        dropped,
                         remark: None,
                         updates: Vec::new(),
                     });

@@ -9,6 +9,7 @@ use crate::model::config::{Config, StageId, MAX_AMOUNT};
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
 use crate::source::frontmatter::{self, Fence};
 use crate::source::tasks::{self, TaskItem};
+use crate::source::vault::{self, Dialect};
 use crate::source::yaml::{self, Key, Node, Value};
 use crate::text::{date_in_file_name, did_you_mean, likely_typo, parse_date, slug};
 use chrono::NaiveDate;
@@ -161,7 +162,18 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
             Err(e) => cx.error(e.pos, e.code, e.message, e.hint.unwrap_or(yaml_hint(e.code))),
         }
     }
-    let entries = root.unwrap_or_default();
+    let mut entries = root.unwrap_or_default();
+    // A vault page's own fields join its front matter, and its dialect
+    // reads its tasks (SPEC §11); from here on it is a note like any other.
+    let mut vault_tasks = None;
+    if let Some(layout) = &config.vault {
+        let front = std::mem::take(&mut entries);
+        if let Some(page) = vault::page(layout.dialect, rel, split.body, split.body_line, front, &config.activities) {
+            entries = page.entries;
+            cx.diagnostics.extend(page.diagnostics);
+            vault_tasks = Some(page.tasks);
+        }
+    }
 
     let file_name = rel.rsplit('/').next().unwrap_or(rel);
     let mut date = None;
@@ -178,7 +190,8 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
             }
         }
     }
-    let Some(date) = date.or_else(|| date_in_file_name(file_name)) else {
+    let named = config.vault.as_ref().and_then(|layout| layout.date_of(rel));
+    let Some(date) = date.or(named).or_else(|| date_in_file_name(file_name)) else {
         let message = match impossible_date_in(file_name) {
             Some(bad) => format!("`{bad}` in the file name is not a real date, so this markdown file is not a note"),
             None => "this markdown file has no date, so it is not a note".to_string(),
@@ -252,14 +265,16 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
             }
         }
     }
-    note.tasks = tasks::find(split.body, split.body_line);
+    note.tasks = vault_tasks.unwrap_or_else(|| tasks::find(split.body, split.body_line));
+    // Logseq has no done date to write: DONE is done on the note's date.
+    let undated_done_is_usual = config.vault.as_ref().is_some_and(|l| l.dialect == Dialect::Logseq);
     for task in &note.tasks {
         for (column, bad) in &task.bad_dates {
             // `task.pos` is the `[` of `[ ]`; the text after `]` starts 3 on.
             let pos = Pos::new(task.pos.line, task.pos.column + 2 + column);
             cx.error(pos, Code::InvalidDate, format!("`{bad}` is not a real date"), "write the date as YYYY-MM-DD");
         }
-        if task.checked && task.done.is_none() {
+        if task.checked && task.done.is_none() && !undated_done_is_usual {
             cx.warn(
                 task.pos,
                 Code::TaskDoneWithoutDate,

@@ -353,7 +353,13 @@ impl Workspace {
 
     fn refresh_notes(&mut self, reparse_all: bool) -> Changes {
         let output = self.default_output();
-        let found = discover::discover(&self.root, &output);
+        let mut found = discover::discover(&self.root, &output);
+        if let Some(layout) = &self.config.vault {
+            // In a vault only the daily notes are notes (SPEC §11): people
+            // pages, templates and attachments are neither read nor warned about.
+            found.files.retain(|f| layout.date_of(&f.rel).is_some());
+            found.diagnostics.retain(|d| layout.may_hold(&d.file));
+        }
         self.discovery = found.diagnostics;
         let mut changes = Changes::default();
         let mut next = BTreeMap::new();
@@ -465,12 +471,37 @@ impl Workspace {
     /// folding the notes once: when no note is dated after `as_of`, the
     /// journal's own problems are the whole journal's.
     pub fn journal_and_diagnostics(&self, as_of: NaiveDate) -> (Journal, Vec<Diagnostic>) {
+        let journal = self.journal_keeping_problems(as_of);
+        let diagnostics = self.diagnostics(as_of);
+        (journal, diagnostics)
+    }
+
+    /// [`Workspace::journal`], keeping its problems as the whole journal's
+    /// when no note is dated after `as_of` (they are then the same fold).
+    fn journal_keeping_problems(&self, as_of: NaiveDate) -> Journal {
         let journal = self.journal(as_of);
         if self.sorted_notes().last().is_none_or(|n| n.date <= as_of) {
             let _ = self.model_diagnostics.set(journal.diagnostics.clone());
         }
-        let diagnostics = self.diagnostics(as_of);
-        (journal, diagnostics)
+        journal
+    }
+
+    /// The counts of [`Workspace::diagnostics`], counted where they are
+    /// kept instead of copied and sorted: the Data box needs only these,
+    /// and a team's box history asks for them a dozen times per member.
+    pub fn tally(&self, as_of: NaiveDate) -> Tally {
+        let mut tally = Tally::of(&self.discovery);
+        for source in self.current() {
+            tally.add(Tally::of(&source.diagnostics));
+            if source.note.as_ref().is_some_and(|n| n.date > as_of) {
+                tally.warnings += 1; // future-note
+            }
+        }
+        tally.add(Tally::of(
+            self.model_diagnostics.get_or_init(|| Journal::build(self.sorted_notes(), NaiveDate::MAX).diagnostics),
+        ));
+        tally.warnings += self.timeliness().map_or(0, |t| t.late_edits_in_window(as_of).count());
+        tally
     }
 
     /// Every problem in the journal, as `check` reports it for `as_of`:
@@ -535,8 +566,8 @@ impl Workspace {
 
     /// The figures of SPEC §4 as of `as_of`.
     pub fn figures(&self, as_of: NaiveDate) -> Figures {
-        let (journal, diagnostics) = self.journal_and_diagnostics(as_of);
-        self.with_timeliness(analyse::analyse(&journal, &self.config, Tally::of(&diagnostics)))
+        let journal = self.journal_keeping_problems(as_of);
+        self.with_timeliness(analyse::analyse(&journal, &self.config, self.tally(as_of)))
     }
 }
 
@@ -575,7 +606,9 @@ fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
                     "saleslog.yaml is not valid UTF-8",
                 )])
             })?;
-            let config = config::parse(&text).map_err(Error::Config)?;
+            let mut config = config::parse(&text).map_err(Error::Config)?;
+            // A vault's own settings say which files are its daily notes.
+            config.vault = crate::source::vault::layout(root, config.dialect).map_err(Error::Config)?;
             Ok((config, stamp))
         }
         Ok(None) => Ok((Config::default(), None)),
@@ -612,6 +645,27 @@ pub fn read_source(file: SourceFile, stamp: Option<Stamp>, config: &Config) -> (
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Data box's counts are the ones `check` lists, at every date:
+    /// per-note problems, the journal's own, a discovery warning, and
+    /// notes dated after the date.
+    #[test]
+    fn the_tally_counts_what_diagnostics_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| std::fs::write(dir.path().join(rel), text).unwrap();
+        write("2026-11-20.md", "---\nmood: 9\nactivty: {calls: 2}\n---\n");
+        write("2026-11-23.md", "---\ncommitments:\n  - {id: nope, done: true}\n---\n");
+        write("2026-11-25.md", "---\nmood: [\n---\n");
+        write("2026-11-27.md", "---\nmood: 4\n---\n");
+        write("notes.md", "not a dated note\n");
+        let ws = Workspace::load(dir.path()).unwrap();
+        for day in ["2026-11-19", "2026-11-22", "2026-11-24", "2026-11-27", "2026-12-30"] {
+            let d = crate::text::parse_date(day).unwrap();
+            let listed = Tally::of(&ws.diagnostics(d));
+            assert!(listed.errors + listed.warnings > 0);
+            assert_eq!(ws.tally(d), listed, "as of {day}");
+        }
+    }
 
     /// An editor's unsaved text stands in for its file (or a file not
     /// saved yet) in the notes, the fold and every diagnostic; closing it

@@ -5,4 +5,5 @@ pub mod discover;
 pub mod frontmatter;
 pub mod git;
 pub mod tasks;
+pub mod vault;
 pub mod yaml;

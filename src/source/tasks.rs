@@ -23,6 +23,12 @@ pub struct TaskItem {
     pub checked: bool,
     pub due: Option<NaiveDate>,
     pub done: Option<NaiveDate>,
+    /// Dropped (a vault's `- [-]`, ❌, Logseq's CANCELED): on `dropped`'s
+    /// date, else on the note's. Plain task items are never dropped.
+    pub cancelled: bool,
+    pub dropped: Option<NaiveDate>,
+    /// The counterpart, a vault task's first `[[Page]]`.
+    pub to: Option<String>,
     /// Markers whose date is not a real date (` 📅 2026-02-30`): the date's
     /// 1-based column in the text after `]`, and the date as written.
     pub bad_dates: Vec<(usize, String)>,
@@ -117,10 +123,21 @@ fn parse_item(raw: &str, checked: bool) -> TaskItem {
     }
     text.push_str(&raw[from..]);
     let text = text.trim().to_string();
-    TaskItem { pos: Pos::START, slug: crate::text::slug(&text), text, checked, due, done, bad_dates }
+    TaskItem {
+        pos: Pos::START,
+        slug: crate::text::slug(&text),
+        text,
+        checked,
+        due,
+        done,
+        cancelled: false,
+        dropped: None,
+        to: None,
+        bad_dates,
+    }
 }
 
-fn looks_like_date(s: &str) -> bool {
+pub(crate) fn looks_like_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }

@@ -408,6 +408,12 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<V
     })
 }
 
+/// A plain scalar's value by the core schema (a vault's `calls:: 22` is
+/// the number 22, as `calls: 22` would be).
+pub fn scalar(text: &str) -> Value {
+    resolve_plain(text)
+}
+
 fn resolve_plain(text: &str) -> Value {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,

@@ -24,4 +24,5 @@ mod oracle;
 mod report;
 mod serve;
 mod team;
+mod vaults;
 mod watch;
