@@ -106,9 +106,14 @@ impl TeamSession {
         self.tallies = (0..n).map(|i| self.tally_of(i)).collect();
     }
 
-    /// Member `i`'s row, journal and tally, again.
-    fn compute_member(&mut self, i: usize) {
-        self.renderers[i] = self.renderer_for(i);
+    /// Member `i`'s row, journal and tally, again; its renderer too when
+    /// the member was loaded afresh (a template change reloads the team:
+    /// [`TeamSession::classify`]). A kept renderer remembers the pages it
+    /// made, so a save re-renders only the pages whose view changed.
+    fn compute_member(&mut self, i: usize, reloaded: bool) {
+        if reloaded || self.renderers[i].is_none() {
+            self.renderers[i] = self.renderer_for(i);
+        }
         let m = &self.team.members[i];
         (self.rows[i], self.journals[i]) =
             rayon::join(|| figures::member_report(m, self.date), || member_journal(m, self.date));
@@ -179,13 +184,16 @@ impl TeamSession {
                         Some(ws) => ws.refresh().map(|c| c.config),
                         None => Ok(true),
                     };
-                    match refreshed {
-                        Ok(false) => {}
+                    let reloaded = match refreshed {
+                        Ok(false) => false,
                         // A new configuration (stages, templates' inputs) or
                         // one that broke or healed: load the member afresh.
-                        Ok(true) | Err(_) => m.reload(),
-                    }
-                    self.compute_member(i);
+                        Ok(true) | Err(_) => {
+                            m.reload();
+                            true
+                        }
+                    };
+                    self.compute_member(i, reloaded);
                 }
                 what = members.iter().map(|&i| self.team.members[i].name.as_str()).collect::<Vec<_>>().join(", ");
                 part = Some(members);
@@ -246,6 +254,18 @@ impl TeamSession {
         let team_file = std::path::absolute(self.team.root.join(crate::team::load::FILE_NAME)).unwrap_or_default();
         if batch.paths.contains(&team_file) {
             return Changed::Team;
+        }
+        // A member's template override is read when its renderer is made:
+        // a change to one makes every renderer again.
+        let in_templates = |p: &PathBuf| {
+            self.team.members.iter().any(|m| {
+                p.starts_with(
+                    std::path::absolute(m.root.join("templates")).unwrap_or_else(|_| m.root.join("templates")),
+                )
+            })
+        };
+        if batch.paths.iter().any(in_templates) {
+            return Changed::All;
         }
         let mut members: Vec<usize> = batch.paths.iter().filter_map(|p| self.team.member_of(p)).collect();
         members.sort_unstable();
@@ -374,6 +394,17 @@ mod tests {
         assert_ne!(std::fs::read_to_string(out.join("index.html")).unwrap(), grid_before, "the grid is new");
         assert!(out.join("members/ann/notes/2026-11-24.html").is_file(), "the new note's page");
         assert_eq!(std::fs::metadata(&bob_page).unwrap().modified().unwrap(), bob_before, "Bob's pages untouched");
+
+        // A template override of Ann's is read again: the classifier sees
+        // it, and her pages use it.
+        let builtin = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/note.html")).unwrap();
+        write("ann/templates/note.html", &builtin.replacen("<article", "<!-- ann's own -->\n<article", 1));
+        let path = std::path::absolute(team.join("ann/templates/note.html")).unwrap();
+        let changed = session.classify(&Batch { paths: vec![path], ..Batch::default() });
+        assert_eq!(changed, Changed::All);
+        assert!(!session.rebuild(changed).failed);
+        let page = std::fs::read_to_string(out.join("members/ann/notes/2026-11-24.html")).unwrap();
+        assert!(page.contains("ann's own"), "the override is used");
 
         let fresh = tmp.path().join("fresh");
         let reloaded = crate::team::Team::load(&team).unwrap();
