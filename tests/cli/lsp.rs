@@ -679,6 +679,15 @@ fn emacs_with_eglot_shows_the_diagnostics_and_answers() {
         crate::harness::skip("emacs is not installed", "apt-get install emacs-nox elpa-eglot");
         return;
     };
+    let eglot = Command::new(&emacs)
+        .args(["--batch", "--eval", "(progn (package-initialize) (require 'eglot))"])
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !eglot {
+        crate::harness::skip("emacs has no eglot (Emacs 29+ has it built in)", "apt-get install elpa-eglot");
+        return;
+    }
     let j = journal().file("2026-11-27.md", EDITOR_NOTE);
     let before = snapshot(j.path());
     let root = j.path().canonicalize().unwrap();
