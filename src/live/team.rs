@@ -3,22 +3,26 @@
 //!
 //! A save in one member's journal re-reads that journal only (its
 //! [`crate::site::workspace::Workspace`] refresh), recomputes that
-//! member's row and re-renders that member's own pages (its memoizing
-//! renderer skips what did not change); the team pages are rendered again
-//! from the cached rows of the others; the output folder writes only the
-//! pages whose bytes changed. A change to `team.yaml` reloads the team.
+//! member's row and journal and re-renders that member's own pages (its
+//! memoizing renderer skips what did not change); the team pages are
+//! rendered again from the cached rows and journals of the others; the
+//! output folder is written for that part alone ([`OutputDir::commit_within`]):
+//! the other members' pages are neither rendered, held nor looked at. A
+//! change to `team.yaml` reloads the team.
 
 use super::serve;
 use super::watch::{Batch, Watch, DEFAULT_DEBOUNCE};
 use crate::error::{Error, Result};
 use crate::model::diagnostic::Tally;
-use crate::render::{Page, Renderer};
-use crate::site::output_dir::OutputDir;
+use crate::model::journal::Journal;
+use crate::render::Renderer;
+use crate::site::output_dir::{OutputDir, Staged};
 use crate::team::command::open_output;
 use crate::team::figures::{self, MemberReport};
-use crate::team::pages::{member_journal, member_site, MemberJournal, TeamRenderer};
+use crate::team::pages::{member_journal, member_prefix, member_site_each, MemberJournal, TeamRenderer};
 use crate::team::Team;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// A team kept in memory between rebuilds: per member, its row, its
-/// journal as of the date, its renderer and its pages.
+/// journal as of the date, its renderer and its problems' tally.
 pub struct TeamSession {
     dir: PathBuf,
     today: Option<NaiveDate>,
@@ -36,7 +40,7 @@ pub struct TeamSession {
     rows: Vec<MemberReport>,
     journals: Vec<Option<MemberJournal>>,
     renderers: Vec<Option<Renderer>>,
-    pages: Vec<Vec<Page>>,
+    tallies: Vec<Tally>,
     date: NaiveDate,
 }
 
@@ -63,7 +67,7 @@ impl TeamSession {
             rows: Vec::new(),
             journals: Vec::new(),
             renderers: Vec::new(),
-            pages: Vec::new(),
+            tallies: Vec::new(),
             date,
         };
         session.compute_all();
@@ -92,30 +96,67 @@ impl TeamSession {
     fn compute_all(&mut self) {
         let n = self.team.members.len();
         self.renderers = (0..n).map(|i| self.renderer_for(i)).collect();
-        self.rows = Vec::with_capacity(n);
-        self.journals = Vec::with_capacity(n);
-        self.pages = vec![Vec::new(); n];
-        for i in 0..n {
-            self.rows.push(figures::member_report(&self.team.members[i], self.date));
-            self.journals.push(member_journal(&self.team.members[i], self.date));
-        }
-        for i in 0..n {
-            self.render_member(i);
+        let (rows, journals): (Vec<_>, Vec<_>) = self
+            .team
+            .members
+            .par_iter()
+            .map(|m| rayon::join(|| figures::member_report(m, self.date), || member_journal(m, self.date)))
+            .unzip();
+        (self.rows, self.journals) = (rows, journals);
+        self.tallies = (0..n).map(|i| self.tally_of(i)).collect();
+    }
+
+    /// Member `i`'s row, journal and tally, again.
+    fn compute_member(&mut self, i: usize) {
+        self.renderers[i] = self.renderer_for(i);
+        let m = &self.team.members[i];
+        (self.rows[i], self.journals[i]) =
+            rayon::join(|| figures::member_report(m, self.date), || member_journal(m, self.date));
+        self.tallies[i] = self.tally_of(i);
+    }
+
+    fn tally_of(&self, i: usize) -> Tally {
+        self.team.members[i].workspace().map(|ws| Tally::of(&ws.diagnostics(self.date))).unwrap_or_default()
+    }
+
+    /// Render the team pages and the sites of `members` (all of them when
+    /// `None`) and write them: the whole site, or only that part of it.
+    fn write(&mut self, members: Option<&[usize]>) -> Result<crate::site::output_dir::WriteReport> {
+        let journals: Vec<Option<&Journal>> =
+            self.journals.iter().map(|j| j.as_ref().map(|(journal, _)| journal)).collect();
+        let report = figures::assemble(&self.team, self.rows.clone(), &journals, self.date);
+        let team_pages = self.renderer.render(&self.team, &report, &self.journals)?;
+        let all: Vec<usize> = (0..self.team.members.len()).collect();
+        let sites = members.unwrap_or(&all);
+        self.output.begin()?;
+        let output = &self.output;
+        let mut staged: Vec<Staged> = team_pages.iter().map(|p| output.stage(p)).collect::<Result<_>>()?;
+        let per_member: Vec<Vec<Staged>> = sites
+            .par_iter()
+            .map(|&i| {
+                let m = &self.team.members[i];
+                member_site_each(m, self.date, self.renderers[i].as_ref(), &|page| output.stage(&page))
+            })
+            .collect::<Result<_>>()?;
+        staged.extend(per_member.into_iter().flatten());
+        match members {
+            None => self.output.commit(staged),
+            Some(members) => {
+                let prefixes: Vec<String> = members.iter().map(|&i| member_prefix(&self.team.members[i])).collect();
+                let within =
+                    |p: &str| !p.starts_with("members/") || prefixes.iter().any(|pre| p.starts_with(pre.as_str()));
+                self.output.commit_within(staged, &within)
+            }
         }
     }
 
-    fn render_member(&mut self, i: usize) {
-        self.pages[i] = member_site(&self.team.members[i], self.date, self.renderers[i].as_ref());
-    }
-
-    /// Re-read the members named (or everyone, or the whole team when
-    /// `team.yaml` changed) and write the site.
     pub fn rebuild(&mut self, changed: Changed) -> TeamOutcome {
         let start = Instant::now();
         let date = self.today();
         let date_moved = date != self.date;
         self.date = date;
         let what: String;
+        let mut part: Option<Vec<usize>> = None;
         match changed {
             Changed::Team => match Team::load(&self.dir) {
                 Ok(team) => {
@@ -144,12 +185,10 @@ impl TeamSession {
                         // one that broke or healed: load the member afresh.
                         Ok(true) | Err(_) => m.reload(),
                     }
-                    self.renderers[i] = self.renderer_for(i);
-                    self.rows[i] = figures::member_report(&self.team.members[i], date);
-                    self.journals[i] = member_journal(&self.team.members[i], date);
-                    self.render_member(i);
+                    self.compute_member(i);
                 }
                 what = members.iter().map(|&i| self.team.members[i].name.as_str()).collect::<Vec<_>>().join(", ");
+                part = Some(members);
             }
             Changed::Members(_) | Changed::All => {
                 for m in &mut self.team.members {
@@ -162,35 +201,14 @@ impl TeamSession {
                 what = "rebuilt".into();
             }
         }
-        let report = figures::assemble(&self.team, self.rows.clone(), date);
-        let team_pages = match self.renderer.render(&self.team, &report, &self.journals) {
-            Ok(p) => p,
-            Err(e) => {
-                return TeamOutcome {
-                    line: format!("{e}; keeping the last good pages"),
-                    problems: vec![e.to_string()],
-                    failed: true,
-                }
-            }
-        };
-        let mut pages: Vec<Page> = team_pages;
-        for member in &self.pages {
-            pages.extend(member.iter().cloned());
-        }
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
         let failed_members: Vec<String> =
-            report.members.iter().filter_map(|m| m.error.as_ref().map(|e| format!("member {}: {e}", m.name))).collect();
-        match self.output.write(&pages) {
+            self.rows.iter().filter_map(|m| m.error.as_ref().map(|e| format!("member {}: {e}", m.name))).collect();
+        match self.write(part.as_deref()) {
             Ok(w) => {
-                let tally = Tally::of(
-                    self.team
-                        .members
-                        .iter()
-                        .filter_map(|m| m.workspace())
-                        .flat_map(|ws| ws.diagnostics(date))
-                        .collect::<Vec<_>>()
-                        .iter(),
-                );
+                let tally = self.tallies.iter().fold(Tally::default(), |a, t| Tally {
+                    errors: a.errors + t.errors,
+                    warnings: a.warnings + t.warnings,
+                });
                 TeamOutcome {
                     line: format!(
                         "{what}: {} written, {} unchanged, {} removed in {} ms; {} error{}, {} warning{}",
@@ -207,6 +225,11 @@ impl TeamSession {
                     failed: false,
                 }
             }
+            Err(e @ Error::Template { .. }) => TeamOutcome {
+                line: format!("{e}; keeping the last good pages"),
+                problems: vec![e.to_string()],
+                failed: true,
+            },
             Err(e) => TeamOutcome {
                 line: format!("writing the team site failed: {e}"),
                 problems: vec![e.to_string()],
@@ -303,4 +326,63 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
     }
     drop(running);
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file() && e.file_name() != ".saleslog-output")
+            .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect()
+    }
+
+    /// A save in one member's journal writes that member's part of the site
+    /// alone (the other member's pages are not touched), and the site is
+    /// then exactly what a fresh `team build` makes.
+    #[test]
+    fn a_members_save_writes_its_part_and_the_site_equals_a_fresh_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let team = tmp.path().join("team");
+        let write = |rel: &str, text: &str| {
+            let path = team.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("team.yaml", "name: East\nmembers:\n  - {name: Ann, journal: ann}\n  - {name: Bob, journal: bob}\n");
+        for who in ["ann", "bob"] {
+            write(&format!("{who}/saleslog.yaml"), "name: Rep\n");
+            write(&format!("{who}/2026-11-23.md"), "---\nmood: 3\nactivity: {calls: 4}\n---\nMonday.\n");
+        }
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27);
+        let out = tmp.path().join("site");
+        let mut session = TeamSession::open(&team, Some(out.clone()), today).unwrap();
+        assert!(!session.rebuild(Changed::All).failed);
+        let bob_page = out.join("members/bob/index.html");
+        let bob_before = std::fs::metadata(&bob_page).unwrap().modified().unwrap();
+        let grid_before = std::fs::read_to_string(out.join("index.html")).unwrap();
+
+        // A changed note and a new one (a new page) in Ann's journal.
+        write("ann/2026-11-23.md", "---\nmood: 5\nactivity: {calls: 9}\n---\nMonday, better.\n");
+        write("ann/2026-11-24.md", "---\nmood: 4\n---\nTuesday.\n");
+        let outcome = session.rebuild(Changed::Members(vec![0]));
+        assert!(!outcome.failed, "{}", outcome.line);
+        assert_ne!(std::fs::read_to_string(out.join("index.html")).unwrap(), grid_before, "the grid is new");
+        assert!(out.join("members/ann/notes/2026-11-24.html").is_file(), "the new note's page");
+        assert_eq!(std::fs::metadata(&bob_page).unwrap().modified().unwrap(), bob_before, "Bob's pages untouched");
+
+        let fresh = tmp.path().join("fresh");
+        let reloaded = crate::team::Team::load(&team).unwrap();
+        crate::team::command::build(&reloaded, today.unwrap(), &fresh).unwrap();
+        assert_eq!(files(&out), files(&fresh), "the session's site is a fresh build's");
+        // And the marker lists every page: a build into the session's
+        // folder finds nothing to write and nothing foreign.
+        let (report, _) = crate::team::command::build(&reloaded, today.unwrap(), &out).unwrap();
+        assert_eq!((report.written, report.removed), (0, 0));
+        assert_eq!(report.unchanged, files(&fresh).len());
+    }
 }

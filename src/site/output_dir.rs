@@ -347,14 +347,31 @@ impl OutputDir {
 
     /// Put the staged pages in place, each by a rename, and remove the
     /// pages no longer produced (`staged` is every page of the site).
-    pub fn commit(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
+    pub fn commit(&mut self, staged: Vec<Staged>) -> Result<WriteReport> {
+        self.commit_within(staged, &|_| true)
+    }
+
+    /// [`OutputDir::commit`] of a part of the site: `staged` is every page
+    /// whose path is `within` the part; the pages saleslog owns outside it
+    /// are kept as they are, unlooked at. A team session re-renders the one
+    /// member whose journal changed, not the fifty others.
+    pub fn commit_within(&mut self, mut staged: Vec<Staged>, within: &dyn Fn(&str) -> bool) -> Result<WriteReport> {
         staged.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        let trusted = std::mem::take(&mut self.trusted);
-        if trusted && self.owned.len() == staged.len() && self.owned.keys().zip(&staged).all(|(k, s)| **k == *s.path) {
-            return self.rewrite(staged);
+        if let Some(s) = staged.iter().find(|s| !within(&s.path)) {
+            return Err(Error::Usage(format!("internal error: page {} is outside the part written", s.path)));
         }
-        let new: BTreeMap<String, Option<Fingerprint>> =
-            staged.iter().map(|s| (s.path.to_string(), Some(s.fingerprint))).collect();
+        let trusted = std::mem::take(&mut self.trusted);
+        // The same files as last time within the part: only hashes change.
+        let same_files = || {
+            let mut part = self.owned.keys().filter(|k| within(k));
+            staged.iter().all(|s| part.next().is_some_and(|k| **k == *s.path)) && part.next().is_none()
+        };
+        if trusted && same_files() {
+            return self.rewrite(staged, within);
+        }
+        let mut new: BTreeMap<String, Option<Fingerprint>> =
+            self.owned.iter().filter(|(k, _)| !within(k)).map(|(k, f)| (k.clone(), *f)).collect();
+        new.extend(staged.iter().map(|s| (s.path.to_string(), Some(s.fingerprint))));
         let stale: Vec<String> = self.owned.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
         // Before anything else is put in place (a page's folder included): a
         // marker that also lists the new files, so the folder is
@@ -474,10 +491,10 @@ impl OutputDir {
     /// A watch session's usual save: the same files as last time (`staged`
     /// in the marker's order), a few of them changed. Only those were
     /// looked at and written, and the hashes are updated in place.
-    fn rewrite(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
+    fn rewrite(&mut self, mut staged: Vec<Staged>, within: &dyn Fn(&str) -> bool) -> Result<WriteReport> {
         let written = self.put_in_place(&mut staged)?;
         let (mut lines, mut changed) = (String::new(), 0);
-        for ((path, f), s) in self.owned.iter_mut().zip(&staged) {
+        for ((path, f), s) in self.owned.iter_mut().filter(|(k, _)| within(k)).zip(&staged) {
             if *f != Some(s.fingerprint) {
                 *f = Some(s.fingerprint);
                 lines.push_str(&marker_line(path, *f));
@@ -801,6 +818,41 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "b");
         assert_eq!(std::fs::read_to_string(out.join("weeks/w.html")).unwrap(), "w");
         assert_eq!(files(&out), [MARKER, "index.html", "notes/n.html", "weeks/w.html"]);
+    }
+
+    /// A part of the site is written alone: its pages replaced, its stale
+    /// pages removed, and every page outside it kept, listed and untouched.
+    #[test]
+    fn a_part_is_committed_alone_and_the_rest_is_kept() {
+        let (_tmp, journal, out, mut dir) = fresh();
+        let team = [page("index.html", "grid"), page("members/a/index.html", "a"), page("members/a/x.html", "x")];
+        let b = page("members/b/index.html", "b");
+        dir.write(&[team[0].clone(), team[1].clone(), team[2].clone(), b.clone()]).unwrap();
+        let b_time = std::fs::metadata(out.join("members/b/index.html")).unwrap().modified().unwrap();
+        let in_a = |p: &str| !p.starts_with("members/") || p.starts_with("members/a/");
+        for (round, grid) in ["grid2", "grid3"].into_iter().enumerate() {
+            dir.begin().unwrap();
+            // Round 0 drops members/a/x.html (a new set of files); round 1
+            // has the same files as round 0 (the marker is appended to).
+            let staged = vec![
+                dir.stage(&page("index.html", grid)).unwrap(),
+                dir.stage(&page("members/a/index.html", "a")).unwrap(),
+            ];
+            let r = dir.commit_within(staged, &in_a).unwrap();
+            assert_eq!(r, WriteReport { written: 1, unchanged: 1, removed: usize::from(round == 0) }, "round {round}");
+            assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), grid);
+        }
+        assert!(!out.join("members/a/x.html").exists());
+        assert_eq!(std::fs::read_to_string(out.join("members/b/index.html")).unwrap(), "b");
+        assert_eq!(std::fs::metadata(out.join("members/b/index.html")).unwrap().modified().unwrap(), b_time);
+        // A fresh build reads the marker back: every page is still saleslog's.
+        let mut again = OutputDir::open(&out, &journal).unwrap();
+        let r = again.write(&[page("index.html", "grid3"), page("members/a/index.html", "a"), b]).unwrap();
+        assert_eq!(r, WriteReport { written: 0, unchanged: 3, removed: 0 });
+        // A page outside the part is refused, not silently kept.
+        again.begin().unwrap();
+        let stray = vec![again.stage(&page("members/b/index.html", "b")).unwrap()];
+        assert!(again.commit_within(stray, &|p| p == "index.html").is_err());
     }
 
     /// A watch session's save appends the changed pages' lines to the

@@ -4,12 +4,12 @@
 
 use super::figures::{self, TeamReport};
 use super::load::{MemberState, Team};
-use super::pages::{member_journals, member_pages, member_renderers, TeamRenderer};
+use super::pages::{member_journals, member_pages_each, member_renderers, TeamRenderer};
 use crate::error::Result;
 use crate::model::diagnostic::{Diagnostic, Tally};
-use crate::render::Page;
+use crate::model::journal::Journal;
 use crate::site::build::BuildReport;
-use crate::site::output_dir::OutputDir;
+use crate::site::output_dir::{OutputDir, Staged};
 use chrono::NaiveDate;
 use std::path::Path;
 use std::time::Instant;
@@ -77,14 +77,23 @@ pub fn check(team: &Team, as_of: NaiveDate) -> (Vec<Diagnostic>, Vec<(String, us
 }
 
 /// `team build`: the team pages and every member's own site in one
-/// guarded output folder.
+/// guarded output folder, each page staged as soon as it is rendered (a
+/// team build holds no page longer than its member's site takes).
 pub fn build(team: &Team, as_of: NaiveDate, out: &Path) -> Result<(BuildReport, TeamReport)> {
     let start = Instant::now();
     let mut output = open_output(team, out)?;
     let renderer = TeamRenderer::new()?;
     let renderers = member_renderers(team);
-    let (pages, report) = render(team, as_of, &renderer, &renderers)?;
-    let written = output.write(&pages)?;
+    let journals = member_journals(team, as_of);
+    let folded: Vec<Option<&Journal>> = journals.iter().map(|j| j.as_ref().map(|(journal, _)| journal)).collect();
+    let report = figures::report_with(team, as_of, &folded);
+    output.begin()?;
+    let mut staged: Vec<Staged> =
+        renderer.render(team, &report, &journals)?.iter().map(|p| output.stage(p)).collect::<Result<_>>()?;
+    drop(journals);
+    staged.extend(member_pages_each(team, as_of, &renderers, &|page| output.stage(&page))?);
+    let pages = staged.len();
+    let written = output.commit(staged)?;
     let tally = Tally::of(
         team.members
             .iter()
@@ -95,7 +104,7 @@ pub fn build(team: &Team, as_of: NaiveDate, out: &Path) -> Result<(BuildReport, 
     );
     let report_out = BuildReport {
         output: output.path().to_path_buf(),
-        pages: pages.len(),
+        pages,
         written: written.written,
         unchanged: written.unchanged,
         removed: written.removed,
@@ -114,18 +123,4 @@ pub fn open_output(team: &Team, out: &Path) -> Result<OutputDir> {
         OutputDir::open(out, &ws.root)?;
     }
     OutputDir::open(out, &team.root)
-}
-
-/// Every page of the team site, sorted by path.
-pub fn render(
-    team: &Team,
-    as_of: NaiveDate,
-    renderer: &TeamRenderer,
-    renderers: &[Option<crate::render::Renderer>],
-) -> Result<(Vec<Page>, TeamReport)> {
-    let report = figures::report(team, as_of);
-    let mut pages = renderer.render(team, &report, &member_journals(team, as_of))?;
-    pages.extend(member_pages(team, as_of, renderers));
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((pages, report))
 }

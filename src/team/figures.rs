@@ -7,6 +7,7 @@
 use super::load::{Member, Team};
 use crate::analyse::pipeline::{period, won_and_closing, QuotaProgress};
 use crate::analyse::{iso_date, iso_date_opt, num, num_opt, total, Boxes, Figures, Light};
+use crate::model::journal::Journal;
 use crate::site::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
@@ -113,13 +114,27 @@ pub struct Ask {
 
 /// Every figure of the team as of `as_of`.
 pub fn report(team: &Team, as_of: NaiveDate) -> TeamReport {
-    let members: Vec<MemberReport> = team.members.par_iter().map(|m| member_report(m, as_of)).collect();
-    assemble(team, members, as_of)
+    let journals: Vec<Option<Journal>> =
+        team.members.par_iter().map(|m| m.workspace().map(|ws| ws.journal(as_of))).collect();
+    report_with(team, as_of, &journals.iter().map(Option::as_ref).collect::<Vec<_>>())
 }
 
-/// The team's report from its members' rows (one per member, in order):
-/// a watch session recomputes only the rows of the members that changed.
-pub fn assemble(team: &Team, members: Vec<MemberReport>, as_of: NaiveDate) -> TeamReport {
+/// [`report`], from each member's journal as of `as_of` already folded
+/// (the team pages need them too).
+pub fn report_with(team: &Team, as_of: NaiveDate, journals: &[Option<&Journal>]) -> TeamReport {
+    let members: Vec<MemberReport> = team.members.par_iter().map(|m| member_report(m, as_of)).collect();
+    assemble(team, members, journals, as_of)
+}
+
+/// The team's report from its members' rows and journals as of `as_of`
+/// (one per member, in order): a watch session recomputes only the rows
+/// and journals of the members that changed.
+pub fn assemble(
+    team: &Team,
+    members: Vec<MemberReport>,
+    journals: &[Option<&Journal>],
+    as_of: NaiveDate,
+) -> TeamReport {
     let mut boxes = BoxCounts::default();
     for b in members.iter().filter_map(|m| m.boxes) {
         boxes.activity.add(b.activity);
@@ -128,7 +143,7 @@ pub fn assemble(team: &Team, members: Vec<MemberReport>, as_of: NaiveDate) -> Te
         boxes.data.add(b.data);
         boxes.pipeline.add(b.pipeline);
     }
-    let totals = totals(team, &members, as_of);
+    let totals = totals(team, &members, journals, as_of);
     TeamReport { as_of, team: team.name.clone(), members, boxes, totals }
 }
 
@@ -185,7 +200,7 @@ pub fn asks(team: &Team, as_of: NaiveDate) -> Vec<Ask> {
     asks
 }
 
-fn totals(team: &Team, members: &[MemberReport], as_of: NaiveDate) -> Totals {
+fn totals(team: &Team, members: &[MemberReport], journals: &[Option<&Journal>], as_of: NaiveDate) -> Totals {
     let reports = || members.iter().filter_map(|m| m.report.as_ref());
     let mut t = Totals {
         open_amount: total(reports().map(|r| r.pipeline.open_amount)),
@@ -204,8 +219,8 @@ fn totals(team: &Team, members: &[MemberReport], as_of: NaiveDate) -> Totals {
     if let Some(q) = &team.quota {
         let bounds = period(as_of, q.period);
         let (mut won, mut closing) = (Vec::new(), Vec::new());
-        for ws in team.members.iter().filter_map(Member::workspace) {
-            won_and_closing(&ws.journal(as_of), &ws.config, bounds, &mut won, &mut closing);
+        for (ws, journal) in team.members.iter().zip(journals).filter_map(|(m, j)| Some((m.workspace()?, (*j)?))) {
+            won_and_closing(journal, &ws.config, bounds, &mut won, &mut closing);
         }
         let p = QuotaProgress::of(q, bounds, &won, &closing);
         t.quota = Some(p.quota);

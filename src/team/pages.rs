@@ -21,6 +21,7 @@ use crate::site::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::Mutex;
 use tera::{Context, Tera};
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -93,27 +94,73 @@ impl TeamRenderer {
 }
 
 /// Each member's own site under `members/<slug>/`, rendered by the
-/// journal's renderer (its own templates and overrides). A member whose
-/// site cannot be rendered (a broken template override) gets a page saying
-/// so; the others are rendered all the same.
-pub fn member_pages(team: &Team, as_of: NaiveDate, renderers: &[Option<Renderer>]) -> Vec<Page> {
-    team.members
+/// journal's renderer (its own templates and overrides), each page handed
+/// to `each` (a build stages it) as soon as it is made: what `each` gave,
+/// for every page of every member.
+pub fn member_pages_each<T: Send>(
+    team: &Team,
+    as_of: NaiveDate,
+    renderers: &[Option<Renderer>],
+    each: &(dyn Fn(Page) -> Result<T> + Sync),
+) -> Result<Vec<T>> {
+    let sites: Vec<Vec<T>> = team
+        .members
         .par_iter()
         .zip(renderers.par_iter())
-        .flat_map_iter(|(member, renderer)| member_site(member, as_of, renderer.as_ref()))
-        .collect()
+        .map(|(member, renderer)| member_site_each(member, as_of, renderer.as_ref(), each))
+        .collect::<Result<_>>()?;
+    Ok(sites.into_iter().flatten().collect())
 }
 
-/// One member's site, its paths under `members/<slug>/`.
-pub fn member_site(member: &Member, as_of: NaiveDate, renderer: Option<&Renderer>) -> Vec<Page> {
-    let prefix = format!("members/{}/", member.slug);
-    let pages = match (member.workspace(), renderer) {
-        (Some(ws), Some(renderer)) => renderer.render_site(ws, as_of),
+/// One member's site, its paths under `members/<slug>/`, each page handed
+/// to `each` as it is made. A member whose site cannot be made (a broken
+/// template override, a journal that did not load) gets a page saying so
+/// instead, and what `each` gave for its other pages is dropped (a staged
+/// page's temporary file goes with it): never half a site. Only a failure
+/// of `each` itself (writing) is an error.
+pub fn member_site_each<T: Send>(
+    member: &Member,
+    as_of: NaiveDate,
+    renderer: Option<&Renderer>,
+    each: &(dyn Fn(Page) -> Result<T> + Sync),
+) -> Result<Vec<T>> {
+    let prefix = member_prefix(member);
+    let prefixed = |p: Page| Page { path: format!("{prefix}{}", p.path).into(), bytes: p.bytes, hash: p.hash };
+    let kept = Mutex::new(Vec::new());
+    let write_failed = Mutex::new(None);
+    let made = match (member.workspace(), renderer) {
+        (Some(ws), Some(renderer)) => renderer
+            .render_site_each(ws, as_of, &|page| match each(prefixed(page)) {
+                Ok(t) => {
+                    kept.lock().unwrap_or_else(|e| e.into_inner()).push(t);
+                    Ok(())
+                }
+                Err(e) => {
+                    let stop = Error::Usage(e.to_string());
+                    *write_failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                    Err(stop)
+                }
+            })
+            .map(|_| ()),
         (Some(_), None) => Err(Error::Usage("its templates could not be loaded".into())),
         (None, _) => Err(Error::Usage(member.error().unwrap_or("not loaded").to_string())),
     };
-    let pages = pages.unwrap_or_else(|e| vec![failure_page(member, &e)]);
-    pages.into_iter().map(|p| Page::new(format!("{prefix}{}", p.path), p.bytes)).collect()
+    if let Some(e) = write_failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+    let kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());
+    match made {
+        Ok(()) => Ok(kept),
+        Err(e) => {
+            drop(kept);
+            Ok(vec![each(prefixed(failure_page(member, &e)))?])
+        }
+    }
+}
+
+/// Where a member's own site goes in the team site.
+pub fn member_prefix(member: &Member) -> String {
+    format!("members/{}/", member.slug)
 }
 
 /// A renderer per member (its journal's templates), `None` for a member
