@@ -2,9 +2,10 @@
 """Keystroke-to-diagnostics latency of `saleslog lsp` on a 10-year journal.
 
     python3 bench/lsp_latency.py [--runs 200] [--days 3650] [--seed 1] [--bin target/release/saleslog]
+                                 [--journal DIR]
 
 Generates a journal with ../shared/tools/gen-journal (GEN_JOURNAL overrides
-the path), starts `saleslog --today <last note's date> lsp JOURNAL`,
+the path), or uses --journal DIR as it is (the server writes nothing), starts `saleslog --today <last note's date> lsp JOURNAL`,
 initializes it, opens the last note, then --runs times sends a
 `textDocument/didChange` (an incremental edit of one character of the
 mood, alternating between a valid and an out-of-range one) and measures
@@ -96,11 +97,13 @@ def main():
     ap.add_argument("--days", type=int, default=3650)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--bin", default=BIN)
+    ap.add_argument("--journal", help="an existing journal, instead of a generated one")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        journal = os.path.join(tmp, "journal")
-        subprocess.run([GEN, "--out", journal, "--days", str(a.days), "--seed", str(a.seed)], check=True,
-                       stdout=subprocess.DEVNULL)
+        journal = a.journal or os.path.join(tmp, "journal")
+        if not a.journal:
+            subprocess.run([GEN, "--out", journal, "--days", str(a.days), "--seed", str(a.seed)], check=True,
+                           stdout=subprocess.DEVNULL)
         journal = os.path.realpath(journal)
         path, today = last_note(journal)
         text = open(path, encoding="utf-8").read()

@@ -16,8 +16,41 @@ pub use clap_complete::Shell;
 /// The completion script for `shell`.
 pub fn completions(shell: Shell) -> Vec<u8> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "saleslog", &mut out);
+    clap_complete::generate(shell, &mut visible(&Cli::command()), "saleslog", &mut out);
     out
+}
+
+/// The command line as a shell should offer it: without hidden options
+/// and commands. clap_complete's bash script lists hidden options (the
+/// `--today` that `completions` and `man` take only to refuse it), so the
+/// scripts are made from a copy that lacks them. The copy is taken after
+/// `build`, with nothing global left, so the global `--today` is already
+/// on every command that accepts it and is not propagated again to those
+/// whose hidden one was left out.
+fn visible(cmd: &clap::Command) -> clap::Command {
+    let mut built = cmd.clone();
+    built.build();
+    fn copy(cmd: &clap::Command) -> clap::Command {
+        let mut out = clap::Command::new(cmd.get_name().to_string())
+            .disable_help_flag(true)
+            .disable_version_flag(true)
+            .disable_help_subcommand(true);
+        if let Some(about) = cmd.get_about() {
+            out = out.about(about.clone());
+        }
+        if let Some(version) = cmd.get_version() {
+            out = out.version(version.to_string());
+        }
+        out = out.visible_aliases(cmd.get_visible_aliases().map(str::to_string).collect::<Vec<_>>());
+        for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            out = out.arg(arg.clone().global(false));
+        }
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            out = out.subcommand(copy(sub));
+        }
+        out
+    }
+    copy(&built)
 }
 
 /// The man page of `saleslog` (section 1, roff).
@@ -82,6 +115,29 @@ mod tests {
             for command in ["init", "new", "check", "report", "export", "completions"] {
                 assert!(script.contains(command), "{shell:?} lacks {command}");
             }
+        }
+    }
+
+    /// `completions` and `man` take a hidden `--today` only to refuse it;
+    /// no shell offers it there, while `report` still offers the real one.
+    #[test]
+    fn hidden_options_are_not_offered() {
+        let bash = String::from_utf8(completions(Shell::Bash)).unwrap();
+        let section = |name: &str| {
+            let start = bash.find(&format!("saleslog__subcmd__{name})")).unwrap_or_else(|| panic!("no {name}"));
+            let end = start + bash[start..].find(";;\n").unwrap();
+            let opts_at = start + bash[start..].find("opts=\"").unwrap();
+            bash[opts_at..end.max(opts_at)].lines().next().unwrap().to_string()
+        };
+        for name in ["completions", "man"] {
+            let opts = section(name);
+            assert!(!opts.contains("--today"), "bash offers --today on {name}: {opts}");
+            assert!(opts.contains("--help"), "{opts}");
+        }
+        assert!(section("report").contains("--today"), "{}", section("report"));
+        for shell in [Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+            let script = String::from_utf8(completions(shell)).unwrap();
+            assert!(script.contains("today"), "{shell:?}: --today is offered where it is accepted");
         }
     }
 

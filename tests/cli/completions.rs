@@ -84,4 +84,19 @@ fn format_is_described_and_today_is_not_offered_on_completions_or_man() {
     }
     let report = saleslog().args(["report", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&report.stdout).contains("--today"));
+    // Nor do the shells offer it there (bash's script listed it), while
+    // they still do on `report`.
+    let fish = run(&["completions", "fish"]).stdout;
+    let offered = |command: &str| {
+        fish.lines().any(|l| l.contains(&format!("using_subcommand {command}\"")) && l.contains("-l today"))
+    };
+    assert!(!offered("completions") && !offered("man"), "fish offers --today on completions or man");
+    assert!(offered("report"), "fish does not offer --today on report");
+    let bash = run(&["completions", "bash"]).stdout;
+    let opts = |command: &str| {
+        let at = bash.find(&format!("\n        saleslog__subcmd__{command})\n")).unwrap();
+        bash[at..].lines().nth(2).unwrap().to_string()
+    };
+    assert!(!opts("completions").contains("--today") && !opts("man").contains("--today"), "{}", opts("man"));
+    assert!(opts("report").contains("--today"), "{}", opts("report"));
 }

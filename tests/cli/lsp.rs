@@ -265,13 +265,16 @@ fn journal() -> Journal {
     Journal::new().file("saleslog.yaml", "activities: [calls, emails, meetings]\n").file("2026/2026-11-20.md", EARLIER)
 }
 
-/// Every file of the journal with its bytes, to show nothing was written.
+/// Every file and folder of the journal with its bytes (a folder's are
+/// none), to show nothing was written, created or removed.
 fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out: Vec<_> = walkdir::WalkDir::new(root)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            let bytes = if e.file_type().is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() };
+            (e.path().to_path_buf(), bytes)
+        })
         .collect();
     out.sort();
     out
@@ -493,6 +496,13 @@ fn bad_messages_and_unknown_methods_get_errors_and_the_server_goes_on() {
     assert_eq!(r["error"]["code"], -32700, "{r}");
     c.send(&json!({"jsonrpc": "2.0", "id": 99}));
     assert_eq!(c.response(&json!(99))["error"]["code"], -32600);
+    // A batch (LSP has none), a frame without Content-Length, a bad length.
+    c.send(&json!([{"jsonrpc": "2.0", "id": 100, "method": "shutdown"}]));
+    assert_eq!(c.response(&Value::Null)["error"]["code"], -32600);
+    c.send_raw(b"Content-Type: application/vscode-jsonrpc\r\n\r\n");
+    assert_eq!(c.response(&Value::Null)["error"]["code"], -32700);
+    c.send_raw(b"Content-Length: many\r\n\r\n");
+    assert_eq!(c.response(&Value::Null)["error"]["code"], -32700);
     let r = c.request("saleslog/no-such-method", json!({}));
     assert_eq!(r["error"]["code"], -32601);
     let r = c.request("textDocument/hover", json!({"textDocument": 5}));
@@ -514,6 +524,14 @@ fn the_server_ends_when_the_client_goes_away() {
     assert_eq!(c.wait(), 1);
     let mut c = Client::initialized(&j);
     c.notify("exit", Value::Null);
+    assert_eq!(c.wait(), 1);
+    // Gone in the middle of a message, with a document open and a request
+    // answered: the cut-off frame is the end, not a wait for more.
+    let mut c = Client::initialized(&j);
+    let uri = c.open("2026-11-27.md", "---\nmood: 9\n---\n");
+    c.diagnostics(&uri);
+    c.send_raw(b"Content-Length: 500\r\n\r\n{\"jsonrpc\": \"2.0\", \"id\": 5, \"meth");
+    c.close_stdin();
     assert_eq!(c.wait(), 1);
 }
 
@@ -537,6 +555,24 @@ fn the_server_never_writes_a_note() {
     );
     assert!(r.get("error").is_none());
     c.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    // A new note, never saved: edited, completed, fixed, closed, and still
+    // not on disk.
+    let text = "---\nactivty:\n  calls: 3\n---\n";
+    let new = c.open("2026/2026-11-26.md", text);
+    assert_eq!(codes(&c.diagnostics(&new)), ["likely-typo"]);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": new, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}}, "text": "mood: 3\n"}]}),
+    );
+    c.at("textDocument/completion", &new, (1, 3));
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": new}, "range": {"start": {"line": 1, "character": 2}, "end": {"line": 1, "character": 2}},
+               "context": {"diagnostics": []}}),
+    );
+    assert_eq!(r["result"][0]["title"], "replace `activty` with `activity`", "{r}");
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": new}}));
     assert_eq!(c.shutdown(), 0);
     assert_eq!(snapshot(j.path()), before);
 }
@@ -569,27 +605,12 @@ fn lsp_is_in_the_completions_and_the_man_pages() {
     assert!(page.contains("docs/editors.md"), "{page}");
 }
 
-/// Neovim (Debian's, headless) as the client: tests/editors/nvim.lua.
-#[test]
-fn neovim_shows_the_diagnostics_and_answers() {
-    let Some(nvim) = crate::harness::find_in_path(&["nvim"]) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "neovim is not installed; CI must install it (apt-get install neovim)"
-        );
-        eprintln!("note: skipping the Neovim test: nvim is not installed");
-        return;
-    };
-    let text = "---\nmood: 9\ndeals:\n  - id: acme-corp\n    stage: \n---\n- [ ] Call Bob 📅 2026-02-30\n";
-    let j = journal().file("2026-11-27.md", text);
-    let before = snapshot(j.path());
+/// What a real editor driving the server (tests/editors/) wrote to $OUT,
+/// given the note, the journal and the binary in its environment.
+fn run_editor(mut command: Command, root: &Path, note: &Path) -> Value {
     let home = tempfile::tempdir().unwrap();
     let out = home.path().join("result.json");
-    let root = j.path().canonicalize().unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/editors/nvim.lua");
-    let run = Command::new(nvim)
-        .args(["--headless", "--clean", "-i", "NONE", "-c"])
-        .arg(format!("luafile {}", script.display()))
+    let run = command
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", home.path())
@@ -598,21 +619,43 @@ fn neovim_shows_the_diagnostics_and_answers() {
         .env("TZ", "UTC")
         .env("SALESLOG", saleslog_path())
         .env("TODAY", TODAY)
-        .env("JOURNAL", &root)
-        .env("NOTE", root.join("2026-11-27.md"))
+        .env("JOURNAL", root)
+        .env("NOTE", note)
         .env("OUT", &out)
-        .current_dir(&root)
+        .current_dir(root)
         .stdin(Stdio::null())
         .output()
-        .expect("run nvim");
+        .expect("run the editor");
     let result = std::fs::read_to_string(&out).unwrap_or_else(|_| {
         panic!(
-            "nvim wrote no result: {}\n{}",
+            "the editor wrote no result: {}\n{}",
             String::from_utf8_lossy(&run.stdout),
             String::from_utf8_lossy(&run.stderr)
         )
     });
-    let r: Value = serde_json::from_str(&result).unwrap();
+    serde_json::from_str(&result).unwrap()
+}
+
+/// The note both editor tests open: a mood out of range and an invalid
+/// date after an emoji (so its UTF-16 column differs from the byte and
+/// character columns), and a deal whose stage is left to complete.
+const EDITOR_NOTE: &str = "---\nmood: 9\ndeals:\n  - id: acme-corp\n    stage: \n---\n- [ ] Call Bob 📅 2026-02-30\n";
+
+/// Neovim (Debian's, headless) as the client: tests/editors/nvim.lua.
+#[test]
+fn neovim_shows_the_diagnostics_and_answers() {
+    let Some(nvim) = crate::harness::find_in_path(&["nvim"]) else {
+        crate::harness::skip("neovim is not installed", "apt-get install neovim");
+        return;
+    };
+    let text = EDITOR_NOTE;
+    let j = journal().file("2026-11-27.md", text);
+    let before = snapshot(j.path());
+    let root = j.path().canonicalize().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/editors/nvim.lua");
+    let mut nvim = Command::new(nvim);
+    nvim.args(["--headless", "--clean", "-i", "NONE", "-c"]).arg(format!("luafile {}", script.display()));
+    let r = run_editor(nvim, &root, &root.join("2026-11-27.md"));
     assert_eq!(r["waited"], true, "{r}");
     let opened: Vec<&str> = r["opened"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
     assert_eq!(opened, ["out-of-range", "invalid-date"], "{r}");
@@ -626,4 +669,47 @@ fn neovim_shows_the_diagnostics_and_answers() {
     assert!(r["hover"].as_str().unwrap().contains("Acme Corp"), "{r}");
     assert_eq!(r["stages"][0], "lead", "{r}");
     assert_eq!(snapshot(j.path()), before, "neither Neovim nor the server saved the note");
+}
+
+/// Emacs (Debian's, in batch mode) with eglot as the client:
+/// tests/editors/emacs.el.
+#[test]
+fn emacs_with_eglot_shows_the_diagnostics_and_answers() {
+    let Some(emacs) = crate::harness::find_in_path(&["emacs"]) else {
+        crate::harness::skip("emacs is not installed", "apt-get install emacs-nox elpa-eglot");
+        return;
+    };
+    let eglot = Command::new(&emacs)
+        .args(["--batch", "--eval", "(progn (package-initialize) (require 'eglot))"])
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !eglot {
+        crate::harness::skip("emacs has no eglot (Emacs 29+ has it built in)", "apt-get install elpa-eglot");
+        return;
+    }
+    let j = journal().file("2026-11-27.md", EDITOR_NOTE);
+    let before = snapshot(j.path());
+    let root = j.path().canonicalize().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/editors/emacs.el");
+    let mut command = Command::new(emacs);
+    command.arg("--batch").arg("-l").arg(&script);
+    let r = run_editor(command, &root, &root.join("2026-11-27.md"));
+    assert_eq!(r["started"], true, "{r}");
+    assert_eq!(r["waited"], true, "{r}");
+    let opened: Vec<&str> = r["opened"].as_array().unwrap().iter().map(|d| d["text"].as_str().unwrap()).collect();
+    assert_eq!(opened.len(), 2, "{r}");
+    assert!(opened[0].contains("mood"), "{r}");
+    assert!(opened[1].contains("2026-02-30"), "{r}");
+    // eglot turns the UTF-16 column back into Emacs's character column.
+    let date_line = EDITOR_NOTE.lines().nth(6).unwrap();
+    let char_col = date_line[..date_line.find("2026-02-30").unwrap()].chars().count();
+    assert_eq!(r["opened"][1]["line"], 6, "{r}");
+    assert_eq!(r["opened"][1]["col"], char_col, "{r}");
+    assert_eq!(r["fixed_waited"], true, "{r}");
+    assert!(r["edited"][0]["text"].as_str().unwrap().contains("2026-02-30"), "{r}");
+    assert!(r["hover"].as_str().unwrap().contains("Acme Corp"), "{r}");
+    assert_eq!(r["stages"][0], "lead", "{r}");
+    assert_eq!(r["stopped"], true, "{r}");
+    assert_eq!(snapshot(j.path()), before, "neither Emacs nor the server wrote in the journal");
 }

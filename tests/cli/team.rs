@@ -352,8 +352,7 @@ fn parquet_tables_read_back_with_duckdb_as_one_table() {
         }
     }
     if !duckdb_available() {
-        assert!(std::env::var_os("CI").is_none(), "CI must provide python3 with duckdb");
-        eprintln!("skipped: the DuckDB read-back needs `pip install duckdb`");
+        crate::harness::skip("python3 has no duckdb module", "python3 -m pip install duckdb");
         return;
     }
     let report = json_of(&t.run(&["team", "report", "--format", "json"]));
