@@ -597,3 +597,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Issue 13: a team member's box history folds its notes once, moving
+    /// the as-of date forward week by week. At every date (before the first
+    /// note, between notes, after the last) the journal is the fresh fold
+    /// of that date, and its days and figures are the fresh ones too.
+    #[test]
+    fn one_pass_over_dates_equals_a_fold_per_date(
+        notes in journal_spec(),
+        mut offsets in prop::collection::vec(-3i64..40, 1..14),
+    ) {
+        let config = config();
+        let (mut sorted, _) = parse_all(&files(&notes), &config);
+        sorted.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
+        offsets.sort_unstable();
+        let dates: Vec<NaiveDate> = offsets.iter().map(|&o| day(o)).collect();
+        let mut days = analyse::Days::of(&sorted, dates[0], &config);
+        let mut seen = Vec::new();
+        let last = Journal::each_as_of(&sorted, &dates, |journal| {
+            days.advance(&sorted, journal.as_of);
+            let fresh = Journal::build(&sorted, journal.as_of);
+            let one_pass = analyse::analyse_days(journal, &config, Tally::default(), &days);
+            seen.push((folded(journal), folded(&fresh), json(&one_pass), json(&analyse::analyse(&fresh, &config, Tally::default()))));
+        });
+        prop_assert_eq!(seen.len(), dates.len());
+        for (a, b, c, d) in seen {
+            prop_assert_eq!(a, b);
+            prop_assert_eq!(c, d);
+        }
+        prop_assert_eq!(folded(&last.unwrap()), folded(&Journal::build(&sorted, *dates.last().unwrap())));
+    }
+}

@@ -50,22 +50,23 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// The calendar of `config` and the notes that count (those dated on
-    /// or before the report date: a note after it does not count yet,
-    /// its `off:` included).
-    pub fn new(config: &Config, notes: &[Arc<Note>]) -> Calendar {
-        let mut off: BTreeMap<NaiveDate, Vec<String>> = BTreeMap::new();
-        for note in notes {
-            if let Some(day_off) = &note.off {
-                let reasons = off.entry(note.date).or_default();
-                if let Some(reason) = &day_off.reason {
-                    if !reasons.contains(reason) {
-                        reasons.push(reason.clone());
-                    }
+    /// The calendar of `config` before any note: its weekdays and holidays.
+    pub fn new(config: &Config) -> Calendar {
+        Calendar { workdays: config.workdays, holidays: config.holidays.clone(), off: BTreeMap::new() }
+    }
+
+    /// Count `note`'s `off:`, if it has one. Only the notes that count
+    /// (those dated on or before the report date) are added: a note after
+    /// it does not count yet, its `off:` included.
+    fn add(&mut self, note: &Note) {
+        if let Some(day_off) = &note.off {
+            let reasons = self.off.entry(note.date).or_default();
+            if let Some(reason) = &day_off.reason {
+                if !reasons.contains(reason) {
+                    reasons.push(reason.clone());
                 }
             }
         }
-        Calendar { workdays: config.workdays, holidays: config.holidays.clone(), off }
     }
 
     /// Whether `date` is a workday: a configured weekday that is not a day off.
@@ -111,6 +112,11 @@ pub struct Days {
     pub calendar: Calendar,
     /// The first note's date.
     pub first: Option<NaiveDate>,
+    /// How many notes are counted (the first ones of the sorted notes).
+    counted: usize,
+    /// Per day, the sum and count of moods, then of energies: a day's
+    /// means are made from them as each note is counted.
+    sums: BTreeMap<NaiveDate, (f64, usize, f64, usize)>,
 }
 
 impl Days {
@@ -124,18 +130,40 @@ impl Days {
     /// indexes are into `notes`, which are the journal's notes' too (the
     /// journal's are the ones up to `as_of`, in the same order).
     pub fn of(notes: &[Arc<Note>], as_of: NaiveDate, config: &Config) -> Days {
-        let notes = &notes[..notes.partition_point(|n| n.date <= as_of)];
-        let mut days: BTreeMap<NaiveDate, Day> = BTreeMap::new();
-        let mut moods: BTreeMap<NaiveDate, (f64, usize, f64, usize)> = BTreeMap::new();
-        for (i, note) in notes.iter().enumerate() {
-            let day = days.entry(note.date).or_default();
+        let mut days = Days {
+            as_of,
+            days: BTreeMap::new(),
+            workdays: config.workdays,
+            calendar: Calendar::new(config),
+            first: None,
+            counted: 0,
+            sums: BTreeMap::new(),
+        };
+        days.advance(notes, as_of);
+        days
+    }
+
+    /// Move the as-of date forward to `as_of`, counting the notes of
+    /// `notes` (the same sorted notes as before) dated up to it: the days
+    /// are then [`Days::of`] as of `as_of`, without counting the earlier
+    /// notes again (a box history walks twelve weeks this way).
+    pub fn advance(&mut self, notes: &[Arc<Note>], as_of: NaiveDate) {
+        debug_assert!(as_of >= self.as_of || self.counted == 0);
+        let from = self.counted;
+        let upto = from + notes[from..].partition_point(|n| n.date <= as_of);
+        for (i, note) in notes.iter().enumerate().take(upto).skip(from) {
+            let day = self.days.entry(note.date).or_default();
             day.notes.push(i);
             for (name, count) in &note.activity {
-                let total = day.activity.entry(name.clone()).or_default();
-                *total = total.saturating_add(*count);
+                match day.activity.get_mut(name) {
+                    Some(total) => *total = total.saturating_add(*count),
+                    None => {
+                        day.activity.insert(name.clone(), *count);
+                    }
+                }
                 day.has_activity = true;
             }
-            let m = moods.entry(note.date).or_default();
+            let m = self.sums.entry(note.date).or_default();
             if let Some(mood) = note.mood {
                 m.0 += mood;
                 m.1 += 1;
@@ -144,19 +172,14 @@ impl Days {
                 m.2 += energy;
                 m.3 += 1;
             }
-        }
-        for (date, (mood, n, energy, e)) in moods {
-            let day = days.get_mut(&date).expect("every mood date has a day");
+            let (mood, n, energy, e) = *m;
             day.mood = (n > 0).then(|| mood / n as f64);
             day.energy = (e > 0).then(|| energy / e as f64);
+            self.calendar.add(note);
         }
-        Days {
-            as_of,
-            first: notes.first().map(|n| n.date),
-            days,
-            workdays: config.workdays,
-            calendar: Calendar::new(config, notes),
-        }
+        self.first = self.first.or_else(|| notes[..upto].first().map(|n| n.date));
+        self.counted = upto;
+        self.as_of = as_of;
     }
 
     pub fn get(&self, date: NaiveDate) -> Option<&Day> {

@@ -100,7 +100,10 @@ impl TeamSession {
             .team
             .members
             .par_iter()
-            .map(|m| rayon::join(|| figures::member_report(m, self.date), || member_journal(m, self.date)))
+            .map(|m| {
+                let (row, journal) = figures::member_report(m, self.date);
+                (row, member_journal(m, journal))
+            })
             .unzip();
         (self.rows, self.journals) = (rows, journals);
         self.tallies = (0..n).map(|i| self.tally_of(i)).collect();
@@ -115,8 +118,8 @@ impl TeamSession {
             self.renderers[i] = self.renderer_for(i);
         }
         let m = &self.team.members[i];
-        (self.rows[i], self.journals[i]) =
-            rayon::join(|| figures::member_report(m, self.date), || member_journal(m, self.date));
+        let (row, journal) = figures::member_report(m, self.date);
+        (self.rows[i], self.journals[i]) = (row, member_journal(m, journal));
         self.tallies[i] = self.tally_of(i);
     }
 

@@ -283,25 +283,48 @@ impl Journal {
         }
         let keep = notes.len().saturating_sub(tail.unwrap_or(0));
         let resumed = checkpoint.filter(|c| c.len() <= keep && c.fits(&notes, as_of));
-        let mut folder = Folder { journal: resumed.map_or_else(|| Journal::empty(as_of), |c| c.journal.clone()) };
+        let mut journal = resumed.map_or_else(|| Journal::empty(as_of), |c| c.journal.clone());
         let mut next = None;
         let still = resumed.is_some_and(|c| c.len() == keep);
-        for (i, note) in notes.iter().enumerate().skip(folder.journal.notes.len()) {
+        for (i, note) in notes.iter().enumerate().skip(journal.notes.len()) {
             if take_checkpoint && i == keep && !still {
-                let mut journal = folder.journal.clone();
-                journal.notes = notes[..keep].to_vec();
-                next = Some(Checkpoint { journal });
+                let mut checkpoint = journal.clone();
+                checkpoint.notes = notes[..keep].to_vec();
+                next = Some(Checkpoint { journal: checkpoint });
             }
-            folder.fold(i, note);
+            Folder { journal: &mut journal }.fold(i, note);
         }
         if take_checkpoint && !still && next.is_none() {
             // No note to fold past the checkpoint: it holds them all.
-            let mut journal = folder.journal.clone();
-            journal.notes = notes.clone();
-            next = Some(Checkpoint { journal });
+            let mut checkpoint = journal.clone();
+            checkpoint.notes = notes.clone();
+            next = Some(Checkpoint { journal: checkpoint });
         }
-        folder.journal.notes = notes;
-        (folder.journal, next)
+        journal.notes = notes;
+        (journal, next)
+    }
+
+    /// The journal as of each of `dates` (ascending), folding `sorted` (every
+    /// note, in (date, path) order, as a workspace keeps them) once: `each`
+    /// sees the journal as of each date in turn, equal to
+    /// [`Journal::build`] of that date, and the journal as of the last date
+    /// is returned (`None` for no date). A box history of twelve weeks is
+    /// one fold, not twelve.
+    pub fn each_as_of(sorted: &[Arc<Note>], dates: &[NaiveDate], mut each: impl FnMut(&Journal)) -> Option<Journal> {
+        debug_assert!(sorted.is_sorted_by(|a, b| (a.date, &a.path) <= (b.date, &b.path)));
+        debug_assert!(dates.is_sorted());
+        let mut journal = Journal::empty(*dates.first()?);
+        for &as_of in dates {
+            journal.as_of = as_of;
+            let from = journal.notes.len();
+            let upto = from + sorted[from..].partition_point(|n| n.date <= as_of);
+            for (i, note) in sorted.iter().enumerate().take(upto).skip(from) {
+                Folder { journal: &mut journal }.fold(i, note);
+            }
+            journal.notes.extend_from_slice(&sorted[from..upto]);
+            each(&journal);
+        }
+        Some(journal)
     }
 
     pub fn deal(&self, id: &str) -> Option<&Deal> {
@@ -321,8 +344,9 @@ impl Journal {
     }
 }
 
-struct Folder {
-    journal: Journal,
+/// Folds notes into a journal, one at a time, in (date, path) order.
+struct Folder<'a> {
+    journal: &'a mut Journal,
 }
 
 /// An existing deal an unknown id probably means.
@@ -333,7 +357,7 @@ enum Similar {
     Close(String),
 }
 
-impl Folder {
+impl Folder<'_> {
     /// The existing deal `id` most likely means: the slug of a name typed as
     /// an id first, else the closest id (the ids of a few edits away).
     fn similar_deal(&self, id: &str) -> Option<Similar> {

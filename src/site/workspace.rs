@@ -7,7 +7,7 @@
 //! note's parse plus the (cheap) fold and analyses.
 
 use crate::analyse::timeliness::{LateEdit, Timeliness};
-use crate::analyse::{self, Figures};
+use crate::analyse::{self, Days, Figures};
 use crate::error::{Error, Result};
 use crate::model::config::GitMode;
 use crate::model::config::{self, Config};
@@ -448,7 +448,7 @@ impl Workspace {
         self.sorted_notes().to_vec()
     }
 
-    fn sorted_notes(&self) -> &[Arc<Note>] {
+    pub fn sorted_notes(&self) -> &[Arc<Note>] {
         self.sorted.get_or_init(|| {
             let mut notes: Vec<Arc<Note>> = self.current().filter_map(|s| s.note.clone()).collect();
             notes.sort_by(|a, b| (a.date, &a.path).cmp(&(b.date, &b.path)));
@@ -569,6 +569,28 @@ impl Workspace {
         let journal = self.journal_keeping_problems(as_of);
         self.with_timeliness(analyse::analyse(&journal, &self.config, self.tally(as_of)))
     }
+
+    /// [`Workspace::figures`] as of each of `dates` (ascending), folding the
+    /// journal and counting its days once for all of them, and the journal
+    /// as of the last date (`None` when `dates` is empty). A team member's
+    /// twelve weeks of boxes are one pass over its notes, not twelve.
+    pub fn figures_over(&self, dates: &[NaiveDate]) -> (Vec<Figures>, Option<Journal>) {
+        let sorted = self.sorted_notes();
+        let Some(&first) = dates.first() else { return (Vec::new(), None) };
+        let mut days = Days::of(sorted, first, &self.config);
+        let mut figures = Vec::with_capacity(dates.len());
+        let last = Journal::each_as_of(sorted, dates, |journal| {
+            days.advance(sorted, journal.as_of);
+            let tally = self.tally(journal.as_of);
+            figures.push(self.with_timeliness(analyse::analyse_days(journal, &self.config, tally, &days)));
+        });
+        if let Some(journal) = &last {
+            if sorted.last().is_none_or(|n| n.date <= journal.as_of) {
+                let _ = self.model_diagnostics.set(journal.diagnostics.clone());
+            }
+        }
+        (figures, last)
+    }
 }
 
 /// An editor's unsaved text of a note, and the note read from it.
@@ -665,6 +687,30 @@ mod tests {
             assert!(listed.errors + listed.warnings > 0);
             assert_eq!(ws.tally(d), listed, "as of {day}");
         }
+    }
+
+    /// A box history's one pass gives, at every date, the figures a
+    /// report of that date gives (the sample journal: deals, commitments,
+    /// tasks, days off, a first date inside the window), and the journal
+    /// of the last date.
+    #[test]
+    fn figures_over_dates_are_the_figures_of_each_date() {
+        let ws = Workspace::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal")).unwrap();
+        let first = ws.sorted_notes().first().unwrap().date;
+        let last = ws.sorted_notes().last().unwrap().date;
+        let step = ((last - first).num_days() + 6) / 15 + 1;
+        let dates: Vec<NaiveDate> =
+            (0..16).rev().map(|k| last + chrono::Duration::days(3) - chrono::Duration::days(step * k)).collect();
+        assert!(dates[0] < first && dates[15] > last, "the dates span the journal and beyond");
+        let (over, journal) = ws.figures_over(&dates);
+        assert_eq!(over.len(), dates.len());
+        for (f, &d) in over.iter().zip(&dates) {
+            assert_eq!(f, &ws.figures(d), "as of {d}");
+        }
+        let journal = journal.unwrap();
+        assert_eq!(format!("{:?}", journal.deals), format!("{:?}", ws.journal(dates[15]).deals));
+        assert_eq!(journal.notes.len(), ws.sorted_notes().len());
+        assert_eq!(ws.figures_over(&[]).0, Vec::new());
     }
 
     /// An editor's unsaved text stands in for its file (or a file not

@@ -4,10 +4,9 @@
 
 use super::figures::{self, TeamReport};
 use super::load::{MemberState, Team};
-use super::pages::{member_journals, member_pages_each, member_renderers, TeamRenderer};
+use super::pages::{member_journal, member_pages_each, member_renderers, TeamRenderer};
 use crate::error::Result;
 use crate::model::diagnostic::{Diagnostic, Tally};
-use crate::model::journal::Journal;
 use crate::site::build::BuildReport;
 use crate::site::output_dir::{OutputDir, Staged};
 use chrono::NaiveDate;
@@ -84,9 +83,9 @@ pub fn build(team: &Team, as_of: NaiveDate, out: &Path) -> Result<(BuildReport, 
     let mut output = open_output(team, out)?;
     let renderer = TeamRenderer::new()?;
     let renderers = member_renderers(team);
-    let journals = member_journals(team, as_of);
-    let folded: Vec<Option<&Journal>> = journals.iter().map(|j| j.as_ref().map(|(journal, _)| journal)).collect();
-    let report = figures::report_with(team, as_of, &folded);
+    let (rows, journals) = figures::member_reports(team, as_of);
+    let report = figures::assemble(team, rows, &journals.iter().map(Option::as_ref).collect::<Vec<_>>(), as_of);
+    let journals: Vec<_> = team.members.iter().zip(journals).map(|(m, j)| member_journal(m, j)).collect();
     output.begin()?;
     let mut staged: Vec<Staged> =
         renderer.render(team, &report, &journals)?.iter().map(|p| output.stage(p)).collect::<Result<_>>()?;

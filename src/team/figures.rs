@@ -8,7 +8,6 @@ use super::load::{Member, Team};
 use crate::analyse::pipeline::{period, won_and_closing, QuotaProgress};
 use crate::analyse::{iso_date, iso_date_opt, num, num_opt, total, Boxes, Figures, Light};
 use crate::model::journal::Journal;
-use crate::site::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -114,16 +113,14 @@ pub struct Ask {
 
 /// Every figure of the team as of `as_of`.
 pub fn report(team: &Team, as_of: NaiveDate) -> TeamReport {
-    let journals: Vec<Option<Journal>> =
-        team.members.par_iter().map(|m| m.workspace().map(|ws| ws.journal(as_of))).collect();
-    report_with(team, as_of, &journals.iter().map(Option::as_ref).collect::<Vec<_>>())
+    let (members, journals) = member_reports(team, as_of);
+    assemble(team, members, &journals.iter().map(Option::as_ref).collect::<Vec<_>>(), as_of)
 }
 
-/// [`report`], from each member's journal as of `as_of` already folded
-/// (the team pages need them too).
-pub fn report_with(team: &Team, as_of: NaiveDate, journals: &[Option<&Journal>]) -> TeamReport {
-    let members: Vec<MemberReport> = team.members.par_iter().map(|m| member_report(m, as_of)).collect();
-    assemble(team, members, journals, as_of)
+/// Every member's row, and its journal as of `as_of` (the totals and the
+/// team pages read them): each member folded once.
+pub fn member_reports(team: &Team, as_of: NaiveDate) -> (Vec<MemberReport>, Vec<Option<Journal>>) {
+    team.members.par_iter().map(|m| member_report(m, as_of)).unzip()
 }
 
 /// The team's report from its members' rows and journals as of `as_of`
@@ -148,10 +145,13 @@ pub fn assemble(
 }
 
 /// One member's row: its own report as of `as_of`, and its boxes as of
-/// each of the last [`HISTORY_WEEKS`] weeks.
-pub fn member_report(member: &Member, as_of: NaiveDate) -> MemberReport {
+/// each of the last [`HISTORY_WEEKS`] weeks; and its journal as of `as_of`.
+/// The weeks are one pass over the member's notes
+/// ([`Workspace::figures_over`]), each week equal to the member's own
+/// `report --today` of that date.
+pub fn member_report(member: &Member, as_of: NaiveDate) -> (MemberReport, Option<Journal>) {
     let Some(ws) = member.workspace() else {
-        return MemberReport {
+        let row = MemberReport {
             name: member.name.clone(),
             journal: member.journal.clone(),
             error: member.error().map(str::to_string),
@@ -159,25 +159,22 @@ pub fn member_report(member: &Member, as_of: NaiveDate) -> MemberReport {
             report: None,
             history: Vec::new(),
         };
+        return (row, None);
     };
-    let (figures, mut history) = rayon::join(
-        || ws.figures(as_of),
-        || (1..HISTORY_WEEKS).into_par_iter().map(|k| history_point(ws, as_of, k)).collect::<Vec<_>>(),
-    );
-    history.insert(0, HistoryPoint { as_of, boxes: figures.boxes });
-    MemberReport {
+    let dates: Vec<NaiveDate> = (0..HISTORY_WEEKS).rev().map(|k| as_of - Duration::days(7 * k)).collect();
+    let (mut figures, journal) = ws.figures_over(&dates);
+    let report = figures.pop().expect("one figures per date, as of included");
+    let mut history = vec![HistoryPoint { as_of, boxes: report.boxes }];
+    history.extend(figures.iter().rev().map(|f| HistoryPoint { as_of: f.as_of, boxes: f.boxes }));
+    let row = MemberReport {
         name: member.name.clone(),
         journal: member.journal.clone(),
         error: None,
-        boxes: Some(figures.boxes),
-        report: Some(figures),
+        boxes: Some(report.boxes),
+        report: Some(report),
         history,
-    }
-}
-
-fn history_point(ws: &Workspace, as_of: NaiveDate, weeks_back: i64) -> HistoryPoint {
-    let date = as_of - Duration::days(7 * weeks_back);
-    HistoryPoint { as_of: date, boxes: ws.figures(date).boxes }
+    };
+    (row, journal)
 }
 
 /// Every member's asks of the notes dated in [D − 13, D], oldest first

@@ -199,18 +199,12 @@ struct Frame {
 /// site (for the team pages to point at its pages).
 pub type MemberJournal = (Journal, Links);
 
-/// [`MemberJournal`] of a member whose journal loaded.
-pub fn member_journal(member: &Member, as_of: NaiveDate) -> Option<MemberJournal> {
-    member.workspace().map(|ws| {
-        let journal = ws.journal(as_of);
-        let links = Links::new(&ws.notes(), &journal);
-        (journal, links)
-    })
-}
-
-/// Every member's [`MemberJournal`].
-pub fn member_journals(team: &Team, as_of: NaiveDate) -> Vec<Option<MemberJournal>> {
-    team.members.par_iter().map(|m| member_journal(m, as_of)).collect()
+/// [`MemberJournal`] of a member whose journal loaded, from its journal
+/// as of the report date (folded once, for its row: [`figures::member_report`]).
+pub fn member_journal(member: &Member, journal: Option<Journal>) -> Option<MemberJournal> {
+    let (ws, journal) = (member.workspace()?, journal?);
+    let links = Links::new(ws.sorted_notes(), &journal);
+    Some((journal, links))
 }
 
 /// Computed once for all team pages.
