@@ -27,6 +27,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
 /// A team kept in memory between rebuilds: per member, its row, its
@@ -317,10 +318,10 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
         let _ = writeln!(anstream::stderr(), "{time} {}", outcome.line);
     };
     let output = session.output().to_path_buf();
-    let watches: Vec<Watch> = session
+    let watches: Vec<(Watch, PathBuf)> = session
         .watched()
-        .iter()
-        .map(|d| Watch::start(d, &output, DEFAULT_DEBOUNCE, o.poll))
+        .into_iter()
+        .map(|d| Watch::start(&d, &output, DEFAULT_DEBOUNCE, o.poll).map(|w| (w, d)))
         .collect::<std::result::Result<_, _>>()
         .map_err(Error::Usage)?;
     let first = session.rebuild(Changed::All);
@@ -328,16 +329,18 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
     if o.open {
         super::open_browser(&url);
     }
-    let slice = Duration::from_millis(200 / watches.len().max(1) as u64).max(Duration::from_millis(5));
+    let batches = merged(watches, &output, o.poll);
     while !stop.load(Ordering::Relaxed) {
-        let mut merged = Batch::default();
-        for w in &watches {
-            if let Some(b) = w.next(slice) {
-                merged.paths.extend(b.paths);
-                merged.rescan |= b.rescan || b.stopped;
-                merged.errors.extend(b.errors);
-            }
+        let Ok(mut merged) = batches.recv_timeout(Duration::from_millis(200)) else { continue };
+        // Other journals' batches that came in meanwhile (a `git pull` in
+        // every clone) join this rebuild.
+        while let Ok(b) = batches.try_recv() {
+            merged.paths.extend(b.paths);
+            merged.rescan |= b.rescan || b.stopped;
+            merged.git |= b.git;
+            merged.errors.extend(b.errors);
         }
+        merged.rescan |= merged.stopped;
         for e in &merged.errors {
             let _ = writeln!(anstream::stderr(), "{e}");
         }
@@ -349,6 +352,37 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
     }
     drop(running);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every watch's batches on one channel, each watch waited on by a thread
+/// of its own: a save in any member's journal is taken as soon as its
+/// debounce ends, whichever the member (polling fifty watches in turn
+/// would leave a save waiting for its watch's turn). A watch that stopped
+/// is started again by its thread.
+fn merged(watches: Vec<(Watch, PathBuf)>, output: &Path, poll: bool) -> Receiver<Batch> {
+    let (tx, rx) = channel();
+    for (watch, dir) in watches {
+        let (tx, output) = (tx.clone(), output.to_path_buf());
+        std::thread::spawn(move || {
+            let mut watch = Some(watch);
+            loop {
+                let Some(w) = &watch else {
+                    std::thread::sleep(Duration::from_secs(1));
+                    watch = Watch::start(&dir, &output, DEFAULT_DEBOUNCE, poll).ok();
+                    continue;
+                };
+                if let Some(batch) = w.next(Duration::from_secs(1)) {
+                    if batch.stopped {
+                        watch = None;
+                    }
+                    if tx.send(batch).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+    rx
 }
 
 #[cfg(test)]
