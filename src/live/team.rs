@@ -334,11 +334,8 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
         let Ok(mut merged) = batches.recv_timeout(Duration::from_millis(200)) else { continue };
         // Other journals' batches that came in meanwhile (a `git pull` in
         // every clone) join this rebuild.
-        while let Ok(b) = batches.try_recv() {
-            merged.paths.extend(b.paths);
-            merged.rescan |= b.rescan || b.stopped;
-            merged.git |= b.git;
-            merged.errors.extend(b.errors);
+        while let Ok(more) = batches.try_recv() {
+            merged.absorb(more);
         }
         merged.rescan |= merged.stopped;
         for e in &merged.errors {

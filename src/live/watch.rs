@@ -110,6 +110,19 @@ impl Batch {
     pub fn wants_rebuild(&self) -> bool {
         !self.paths.is_empty() || self.rescan || self.git
     }
+
+    /// Add what `more` saw (a later piece of a burst, or another watch's
+    /// batch): one rebuild for both. A stopped watcher asks for a rescan.
+    pub fn absorb(&mut self, more: Batch) {
+        for path in more.paths {
+            if !self.paths.contains(&path) {
+                self.paths.push(path);
+            }
+        }
+        self.rescan |= more.rescan || more.stopped;
+        self.git |= more.git;
+        self.errors.extend(more.errors);
+    }
 }
 
 /// Explain a watch error, naming the inotify limit when that is the cause.
@@ -304,15 +317,7 @@ impl Watch {
         let quiet = (tick(self.debounce) * 2).max(Duration::from_millis(10));
         let cap = Instant::now() + Duration::from_secs(1);
         while let Ok(result) = self.events.recv_timeout(quiet.min(cap.saturating_duration_since(Instant::now()))) {
-            let more = self.classify(result);
-            for path in more.paths {
-                if !batch.paths.contains(&path) {
-                    batch.paths.push(path);
-                }
-            }
-            batch.rescan |= more.rescan;
-            batch.git |= more.git;
-            batch.errors.extend(more.errors);
+            batch.absorb(self.classify(result));
             if Instant::now() >= cap {
                 break;
             }

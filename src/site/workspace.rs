@@ -480,10 +480,16 @@ impl Workspace {
     /// when no note is dated after `as_of` (they are then the same fold).
     fn journal_keeping_problems(&self, as_of: NaiveDate) -> Journal {
         let journal = self.journal(as_of);
-        if self.sorted_notes().last().is_none_or(|n| n.date <= as_of) {
+        self.keep_problems(&journal);
+        journal
+    }
+
+    /// Keep `journal`'s problems as the whole journal's when no note is
+    /// dated after its date (they are then the same fold).
+    fn keep_problems(&self, journal: &Journal) {
+        if self.sorted_notes().last().is_none_or(|n| n.date <= journal.as_of) {
             let _ = self.model_diagnostics.set(journal.diagnostics.clone());
         }
-        journal
     }
 
     /// The counts of [`Workspace::diagnostics`], counted where they are
@@ -585,9 +591,7 @@ impl Workspace {
             figures.push(self.with_timeliness(analyse::analyse_days(journal, &self.config, tally, &days)));
         });
         if let Some(journal) = &last {
-            if sorted.last().is_none_or(|n| n.date <= journal.as_of) {
-                let _ = self.model_diagnostics.set(journal.diagnostics.clone());
-            }
+            self.keep_problems(journal);
         }
         (figures, last)
     }
