@@ -14,6 +14,7 @@ use crate::model::config::{self, Config};
 use crate::model::diagnostic::{Code, Diagnostic, Pos, Tally};
 use crate::model::journal::{Checkpoint, Journal, CHECKPOINT_TAIL};
 use crate::model::note::{self, Note};
+pub use crate::source::discover::Stamp;
 use crate::source::discover::{self, Contents, SourceFile};
 use crate::source::git::{History, Unavailable};
 use chrono::NaiveDate;
@@ -21,21 +22,6 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::SystemTime;
-
-/// What a file looked like when it was read: a cheap change detector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    pub len: u64,
-    pub modified: Option<SystemTime>,
-}
-
-impl Stamp {
-    pub fn of(path: &Path) -> Option<Stamp> {
-        let m = std::fs::metadata(path).ok()?;
-        Some(Stamp { len: m.len(), modified: m.modified().ok() })
-    }
-}
 
 /// One note file as last read.
 #[derive(Debug, Clone)]
@@ -311,7 +297,7 @@ impl Workspace {
     /// symlink): then [`Workspace::refresh`] must decide.
     pub fn refresh_known(&mut self, paths: &[PathBuf]) -> Option<Changes> {
         let root = std::path::absolute(&self.root).ok()?;
-        let mut todo: Vec<(SourceFile, Option<Stamp>)> = Vec::new();
+        let mut todo: Vec<SourceFile> = Vec::new();
         for path in paths {
             let rel = path
                 .strip_prefix(&root)
@@ -328,9 +314,8 @@ impl Workspace {
             if !meta.is_file() {
                 return None;
             }
-            let stamp = Some(Stamp { len: meta.len(), modified: meta.modified().ok() });
-            if stamp != source.stamp && !todo.iter().any(|(f, _)| f.rel == rel) {
-                todo.push((SourceFile { path: source.path.clone(), rel }, stamp));
+            if Some(Stamp::from(&meta)) != source.stamp && !todo.iter().any(|f| f.rel == rel) {
+                todo.push(SourceFile { path: source.path.clone(), rel });
             }
         }
         let mut changes = Changes::default();
@@ -338,8 +323,7 @@ impl Workspace {
             return Some(changes);
         }
         let config = &self.config;
-        let parsed: Vec<(String, Source)> =
-            todo.into_par_iter().map(|(file, stamp)| read_source(file, stamp, config)).collect();
+        let parsed: Vec<(String, Source)> = todo.into_par_iter().map(|file| read_source(file, config)).collect();
         for (rel, source) in parsed {
             changes.modified.push(rel.clone());
             let source = self.held_over(self.sources.get(&rel), source);
@@ -363,29 +347,30 @@ impl Workspace {
         self.discovery = found.diagnostics;
         let mut changes = Changes::default();
         let mut next = BTreeMap::new();
-        let mut todo: Vec<(SourceFile, Option<Stamp>)> = Vec::new();
+        let mut todo: Vec<SourceFile> = Vec::new();
         let mut previous: BTreeMap<String, Source> = BTreeMap::new();
         for file in found.files {
-            let stamp = Stamp::of(&file.path);
+            // A file seen before is stat'ed to tell whether it changed; a new
+            // one (every file of a first load) is only opened and read, its
+            // stamp taken from the open handle.
             match self.sources.remove(&file.rel) {
-                Some(old) if !reparse_all && old.stamp.is_some() && old.stamp == stamp => {
+                Some(old) if !reparse_all && old.stamp.is_some() && old.stamp == Stamp::of(&file.path) => {
                     next.insert(file.rel, old);
                 }
                 Some(old) => {
                     changes.modified.push(file.rel.clone());
                     previous.insert(file.rel.clone(), old);
-                    todo.push((file, stamp));
+                    todo.push(file);
                 }
                 None => {
                     changes.added.push(file.rel.clone());
-                    todo.push((file, stamp));
+                    todo.push(file);
                 }
             }
         }
         changes.removed = std::mem::take(&mut self.sources).into_keys().collect();
         let config = &self.config;
-        let parsed: Vec<(String, Source)> =
-            todo.into_par_iter().map(|(file, stamp)| read_source(file, stamp, config)).collect();
+        let parsed: Vec<(String, Source)> = todo.into_par_iter().map(|file| read_source(file, config)).collect();
         for (rel, source) in parsed {
             let source = self.held_over(previous.get(&rel), source);
             next.insert(rel, source);
@@ -642,20 +627,10 @@ fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
     }
 }
 
-/// Read and parse one note file. An editor may still be writing it: if its
-/// stamp changes while it is read, it is read again (a few times at most),
-/// so a half-written file is not what gets parsed.
-pub fn read_source(file: SourceFile, stamp: Option<Stamp>, config: &Config) -> (String, Source) {
-    let mut stamp = stamp;
-    let mut contents = discover::read(&file);
-    for _ in 0..3 {
-        let after = Stamp::of(&file.path);
-        if after == stamp {
-            break;
-        }
-        stamp = after;
-        contents = discover::read(&file);
-    }
+/// Read and parse one note file (see [`discover::read`] for a file that is
+/// still being written).
+pub fn read_source(file: SourceFile, config: &Config) -> (String, Source) {
+    let (contents, stamp) = discover::read(&file);
     let (note, diagnostics) = match contents {
         Contents::Refused(d) => (None, vec![d]),
         Contents::Text(text, problem) => {

@@ -6,6 +6,7 @@
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 use walkdir::WalkDir;
 
 /// Notes larger than this are refused unread: a daily note is a few KB, and
@@ -294,8 +295,52 @@ pub enum Contents {
     Refused(Diagnostic),
 }
 
-/// Read one candidate with the limits of this module.
-pub fn read(file: &SourceFile) -> Contents {
+/// What a file looked like when it was read: a cheap change detector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> Option<Stamp> {
+        std::fs::metadata(path).ok().map(|m| Stamp::from(&m))
+    }
+}
+
+impl From<&std::fs::Metadata> for Stamp {
+    fn from(m: &std::fs::Metadata) -> Stamp {
+        Stamp { len: m.len(), modified: m.modified().ok() }
+    }
+}
+
+/// Read one candidate with the limits of this module, and the stamp of what
+/// was read. An editor may still be writing it: if the open file's stamp
+/// changes while it is read, it is read again (a few times at most), so a
+/// half-written file is not what gets parsed. The stamps come from the open
+/// handle, not the path: no second path lookup per note, and a file renamed
+/// over mid-read is read whole (its old version; the path's new stamp
+/// differs, so the next refresh reads the new one).
+pub fn read(file: &SourceFile) -> (Contents, Option<Stamp>) {
+    let mut attempt = read_once(file);
+    for _ in 0..3 {
+        match attempt {
+            Attempt::Stable(contents, stamp) => return (contents, stamp),
+            Attempt::Changed(..) => attempt = read_once(file),
+        }
+    }
+    match attempt {
+        Attempt::Stable(contents, stamp) | Attempt::Changed(contents, stamp) => (contents, stamp),
+    }
+}
+
+/// One read, and whether the file held still while it was read.
+enum Attempt {
+    Stable(Contents, Option<Stamp>),
+    Changed(Contents, Option<Stamp>),
+}
+
+fn read_once(file: &SourceFile) -> Attempt {
     let refuse = |code, message: String, hint: &str| {
         Contents::Refused(Diagnostic::error(&file.rel, Pos::START, code, message).with_hint(hint))
     };
@@ -313,25 +358,29 @@ pub fn read(file: &SourceFile) -> Contents {
     let unreadable = |e: std::io::Error| {
         refuse(Code::Unreadable, format!("cannot read the note: {e}"), "check the file's permissions")
     };
-    let file_handle = match std::fs::File::open(&file.path) {
+    let mut handle = match std::fs::File::open(&file.path) {
         Ok(f) => f,
-        Err(e) => return unreadable(e),
+        Err(e) => return Attempt::Stable(unreadable(e), None),
     };
-    if let Ok(m) = file_handle.metadata() {
-        if m.len() > MAX_NOTE_BYTES {
-            return too_large(m.len());
-        }
+    let stamp = |handle: &std::fs::File| handle.metadata().ok().map(|m| Stamp::from(&m));
+    let before = stamp(&handle);
+    if let Some(len) = before.map(|s| s.len).filter(|&len| len > MAX_NOTE_BYTES) {
+        return Attempt::Stable(too_large(len), before);
     }
     // Read at most one byte past the limit, whatever the size said: the file
     // may be growing while it is read.
-    let mut bytes = Vec::new();
-    if let Err(e) = file_handle.take(MAX_NOTE_BYTES + 1).read_to_end(&mut bytes) {
-        return unreadable(e);
+    let mut bytes = Vec::with_capacity(before.map_or(0, |s| s.len as usize + 1));
+    if let Err(e) = (&mut handle).take(MAX_NOTE_BYTES + 1).read_to_end(&mut bytes) {
+        return Attempt::Stable(unreadable(e), before);
     }
-    if bytes.len() as u64 > MAX_NOTE_BYTES {
-        return too_large(bytes.len() as u64);
+    let after = stamp(&handle);
+    let contents =
+        if bytes.len() as u64 > MAX_NOTE_BYTES { too_large(bytes.len() as u64) } else { decode(&file.rel, bytes) };
+    if after == before {
+        Attempt::Stable(contents, after)
+    } else {
+        Attempt::Changed(contents, after)
     }
-    decode(&file.rel, bytes)
 }
 
 /// Bytes to text: refuse binary files, decode bad UTF-8 lossily with an
@@ -380,6 +429,23 @@ mod tests {
         assert_eq!(name(b"2026-11-25-\xff.md"), "2026-11-25-\\xff.md");
         assert_ne!(name(b"a\xfe.md"), name(b"a\xff.md"));
         assert_eq!(name("café.md".as_bytes()), "café.md");
+    }
+
+    /// The stamp a read gives is the path's, so the next refresh sees the
+    /// file unchanged (and a later write as changed).
+    #[test]
+    fn a_read_stamps_what_it_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2026-11-27.md");
+        std::fs::write(&path, "---\nmood: 4\n---\n").unwrap();
+        let file = SourceFile { rel: "2026-11-27.md".into(), path: path.clone() };
+        let (Contents::Text(text, None), stamp) = read(&file) else { panic!() };
+        assert_eq!(text, "---\nmood: 4\n---\n");
+        assert_eq!(stamp, Stamp::of(&path));
+        std::fs::write(&path, "---\nmood: 5\nenergy: 3\n---\n").unwrap();
+        assert_ne!(stamp, Stamp::of(&path));
+        let missing = SourceFile { rel: "gone.md".into(), path: dir.path().join("gone.md") };
+        assert!(matches!(read(&missing), (Contents::Refused(_), None)));
     }
 
     #[test]
