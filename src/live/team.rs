@@ -134,20 +134,26 @@ impl TeamSession {
         let journals: Vec<Option<&Journal>> =
             self.journals.iter().map(|j| j.as_ref().map(|(journal, _)| journal)).collect();
         let report = figures::assemble(&self.team, self.rows.clone(), &journals, self.date);
-        let team_pages = self.renderer.render(&self.team, &report, &self.journals)?;
         let all: Vec<usize> = (0..self.team.members.len()).collect();
         let sites = members.unwrap_or(&all);
         self.output.begin()?;
         let output = &self.output;
-        let mut staged: Vec<Staged> = team_pages.iter().map(|p| output.stage(p)).collect::<Result<_>>()?;
-        let per_member: Vec<Vec<Staged>> = sites
-            .par_iter()
-            .map(|&i| {
-                let m = &self.team.members[i];
-                member_site_each(m, self.date, self.renderers[i].as_ref(), &|page| output.stage(&page))
-            })
-            .collect::<Result<_>>()?;
-        staged.extend(per_member.into_iter().flatten());
+        // The team pages and the members' sites at once: neither waits on
+        // the other.
+        let (team_pages, per_member) = rayon::join(
+            || self.renderer.render(&self.team, &report, &self.journals),
+            || {
+                sites
+                    .par_iter()
+                    .map(|&i| {
+                        let m = &self.team.members[i];
+                        member_site_each(m, self.date, self.renderers[i].as_ref(), &|page| output.stage(&page))
+                    })
+                    .collect::<Result<Vec<Vec<Staged>>>>()
+            },
+        );
+        let mut staged: Vec<Staged> = team_pages?.iter().map(|p| output.stage(p)).collect::<Result<_>>()?;
+        staged.extend(per_member?.into_iter().flatten());
         match members {
             None => self.output.commit(staged),
             Some(members) => {

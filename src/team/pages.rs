@@ -78,17 +78,26 @@ impl TeamRenderer {
             root: String::new(),
             section: String::new(),
         };
+        // The pipeline's deals to look at are each one-to-one's too: made
+        // once, not once per member.
+        let pipeline = pipeline_view(&ctx);
         let mut pages = vec![
             self.page("team/index.html", "index.html", &frame, &grid_view(&ctx))?,
             self.page("team/coaching.html", "coaching.html", &frame, &coaching_view(&ctx))?,
-            self.page("team/pipeline.html", "pipeline.html", &frame, &pipeline_view(&ctx))?,
+            self.page("team/pipeline.html", "pipeline.html", &frame, &pipeline)?,
             Page::new(STYLESHEET_NAME, STYLESHEET.as_bytes()),
             Page::new("team.css", TEAM_CSS.as_bytes()),
         ];
-        for (i, member) in team.members.iter().enumerate() {
-            let path = format!("one-to-one/{}.html", member.slug);
-            pages.push(self.page("team/one-to-one.html", &path, &frame, &one_to_one_view(&ctx, i))?);
-        }
+        let one_to_ones: Vec<Page> = team
+            .members
+            .par_iter()
+            .enumerate()
+            .map(|(i, member)| {
+                let path = format!("one-to-one/{}.html", member.slug);
+                self.page("team/one-to-one.html", &path, &frame, &one_to_one_view(&ctx, i, &pipeline.attention))
+            })
+            .collect::<Result<_>>()?;
+        pages.extend(one_to_ones);
         Ok(pages)
     }
 }
@@ -480,8 +489,11 @@ struct StageRow {
     bar: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct DealRow {
+    /// Whose deal (the member's index): a one-to-one shows its member's.
+    #[serde(skip)]
+    of: usize,
     member: String,
     name: String,
     href: String,
@@ -535,6 +547,7 @@ fn pipeline_view(ctx: &Ctx) -> PipelineView {
             }
             if !why.is_empty() {
                 attention.push(DealRow {
+                    of: i,
                     member: ctx.report.members[i].name.clone(),
                     name: deal.name.clone(),
                     href: ctx.member_href(i, links.deal_page(&deal.id)),
@@ -579,7 +592,9 @@ struct OneToOneView {
     deals: Vec<DealRow>,
 }
 
-fn one_to_one_view(ctx: &Ctx, i: usize) -> OneToOneView {
+/// Member `i`'s page for a one-to-one; `attention` is the team pipeline's
+/// deals to look at, the member's among them.
+fn one_to_one_view(ctx: &Ctx, i: usize, attention: &[DealRow]) -> OneToOneView {
     let d = ctx.report.as_of;
     let from = d - Duration::days(figures::ASK_DAYS - 1);
     let mut overdue = Vec::new();
@@ -596,6 +611,6 @@ fn one_to_one_view(ctx: &Ctx, i: usize) -> OneToOneView {
             wins.extend(note.wins.iter().map(|w| format!("{}: {w}", format::date_long(note.date))));
         }
     }
-    let deals = pipeline_view(ctx).attention.into_iter().filter(|r| r.member == ctx.report.members[i].name).collect();
+    let deals = attention.iter().filter(|r| r.of == i).cloned().collect();
     OneToOneView { member: member_row(ctx, i), asks: ask_rows(ctx, Some(i)), wins, overdue, deals }
 }
