@@ -7,6 +7,7 @@
 //! workdays left all ask it.
 
 use crate::model::config::{Config, Holiday, Workdays};
+use crate::model::counts::Counts;
 use crate::model::journal::Journal;
 use crate::model::note::Note;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -17,7 +18,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Day {
     /// Activity name → count, summed over the day's notes.
-    pub activity: BTreeMap<String, u64>,
+    pub activity: Counts,
     /// Whether any note of the day has an activity entry.
     pub has_activity: bool,
     /// Mean mood of the day's notes that have one.
@@ -154,15 +155,8 @@ impl Days {
         for (i, note) in notes.iter().enumerate().take(upto).skip(from) {
             let day = self.days.entry(note.date).or_default();
             day.notes.push(i);
-            for (name, count) in &note.activity {
-                match day.activity.get_mut(name) {
-                    Some(total) => *total = total.saturating_add(*count),
-                    None => {
-                        day.activity.insert(name.clone(), *count);
-                    }
-                }
-                day.has_activity = true;
-            }
+            day.activity.add_all(&note.activity);
+            day.has_activity |= !note.activity.is_empty();
             let m = self.sums.entry(note.date).or_default();
             if let Some(mood) = note.mood {
                 m.0 += mood;

@@ -266,7 +266,7 @@ pub fn describe(old: &Note, new: Option<&Note>, config: &Config) -> Vec<String> 
     field("mood", opt_num(old.mood), opt_num(new.mood));
     field("energy", opt_num(old.energy), opt_num(new.energy));
     field("off", off(old), off(new));
-    let names: std::collections::BTreeSet<&String> = old.activity.keys().chain(new.activity.keys()).collect();
+    let names: std::collections::BTreeSet<&str> = old.activity.keys().chain(new.activity.keys()).collect();
     for name in names {
         let show = |n: &Note| n.activity.get(name).map_or("none".to_string(), |v| v.to_string());
         field(name, show(old), show(new));

@@ -96,7 +96,7 @@ pub fn complete(
             let mut used: BTreeMap<&str, usize> = BTreeMap::new();
             for note in &journal.notes {
                 for name in note.activity.keys() {
-                    *used.entry(name.as_str()).or_default() += 1;
+                    *used.entry(name).or_default() += 1;
                 }
             }
             let mut names: Vec<(usize, &str, usize)> = config.activities.iter().map(|a| (0, a.as_str(), 0)).collect();

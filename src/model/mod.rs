@@ -2,6 +2,7 @@
 //! the journal folded as of a date, and the problems found on the way.
 
 pub mod config;
+pub mod counts;
 pub mod diagnostic;
 pub mod journal;
 pub mod note;

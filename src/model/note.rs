@@ -6,6 +6,7 @@
 //! commitment id exist?) is judged later, by the journal model.
 
 use crate::model::config::{Config, StageId, MAX_AMOUNT};
+use crate::model::counts::Counts;
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
 use crate::source::frontmatter::{self, Fence};
 use crate::source::tasks::{self, TaskItem};
@@ -13,7 +14,6 @@ use crate::source::vault::{self, Dialect};
 use crate::source::yaml::{self, Key, Node, Value};
 use crate::text::{date_in_file_name, did_you_mean, likely_typo, parse_date, slug};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
 
 /// The top-level keys a note may have.
 pub const KNOWN_KEYS: &[&str] =
@@ -30,7 +30,7 @@ pub struct Note {
     pub mood: Option<f64>,
     pub energy: Option<f64>,
     /// Activity name → count, for the entries the note gives.
-    pub activity: BTreeMap<String, u64>,
+    pub activity: Counts,
     pub wins: Vec<String>,
     pub help: Vec<String>,
     pub tags: Vec<String>,
@@ -44,6 +44,22 @@ pub struct Note {
     pub body: String,
     /// File line of the body's first line.
     pub body_line: usize,
+}
+
+impl Note {
+    /// Give back the spare capacity of every list. A note lives as long as
+    /// the journal that holds it, and a list grown by pushes holds room
+    /// for four items where most notes have one deal or one commitment: at
+    /// 27,000 notes that spare room was a fifth of a build's peak memory.
+    fn shrink_to_fit(&mut self) {
+        self.wins.shrink_to_fit();
+        self.help.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.deals.shrink_to_fit();
+        self.commitments.shrink_to_fit();
+        self.tasks.shrink_to_fit();
+        self.extra.shrink_to_fit();
+    }
 }
 
 /// A note's `off:`: its date is not a workday, for the reason given.
@@ -210,7 +226,7 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
         date,
         mood: None,
         energy: None,
-        activity: BTreeMap::new(),
+        activity: Counts::new(),
         wins: Vec::new(),
         help: Vec::new(),
         tags: Vec::new(),
@@ -283,6 +299,7 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
             );
         }
     }
+    note.shrink_to_fit();
     Parsed { note: Some(note), diagnostics: cx.diagnostics }
 }
 
@@ -347,8 +364,8 @@ impl Cx<'_> {
         }
     }
 
-    fn activity(&mut self, node: &Node) -> BTreeMap<String, u64> {
-        let mut out = BTreeMap::new();
+    fn activity(&mut self, node: &Node) -> Counts {
+        let mut out = Counts::new();
         let Value::Map(entries) = &node.value else {
             self.wrong_type(node, "activity", "a mapping of activity names to counts, e.g. `calls: 20`");
             return out;
@@ -376,8 +393,9 @@ impl Cx<'_> {
                 );
                 continue;
             };
-            out.insert(key.name.clone(), count);
+            out.insert(&key.name, count);
         }
+        out.shrink_to_fit();
         out
     }
 

@@ -287,7 +287,7 @@ pub fn view(site: &Site<'_>) -> ActivityView {
     let spans = [7i64, 30, 90];
     let mut names: BTreeSet<&str> = config.activities.iter().map(String::as_str).collect();
     for (_, day) in days.days.range(d - Duration::days(89)..=d) {
-        names.extend(day.activity.keys().map(String::as_str));
+        names.extend(day.activity.keys());
     }
     names.extend(config.goals.daily.keys().map(String::as_str));
     names.extend(config.goals.weekly.keys().map(String::as_str));

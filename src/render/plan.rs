@@ -121,7 +121,7 @@ fn plan_section(site: &Site<'_>) -> PlanSection {
     let mut totals: std::collections::BTreeMap<&str, u128> = Default::default();
     for (_, day) in site.days.days.range(since..=d) {
         for (name, &n) in &day.activity {
-            *totals.entry(name.as_str()).or_default() += u128::from(n);
+            *totals.entry(name).or_default() += u128::from(n);
         }
     }
     let activities: Vec<PlanRow> = p

@@ -211,13 +211,13 @@ pub fn tables(e: &Export) -> [(&'static str, Table); 4] {
     // One row per day and activity name (long form: members count
     // different activities, and a long table unions without nulls).
     let mut activity = Table::default();
-    let rows: Vec<(&crate::commands::export::DayRow, &String, u64)> =
+    let rows: Vec<(&crate::commands::export::DayRow, &str, u64)> =
         e.activity.iter().flat_map(|day| day.activity.iter().map(move |(name, &n)| (day, name, n))).collect();
     activity
         .col("date", true, Values::Date(some(rows.iter().map(|r| r.0.date))))
         .col("weekday", true, Values::Text(some(rows.iter().map(|r| r.0.weekday.clone()))))
         .col("workday", true, Values::Bool(some(rows.iter().map(|r| r.0.workday))))
-        .col("activity", true, Values::Text(some(rows.iter().map(|r| r.1.clone()))))
+        .col("activity", true, Values::Text(some(rows.iter().map(|r| r.1.to_string()))))
         .col("count", true, Values::Int(some(rows.iter().map(|r| r.2 as i64))));
 
     [("deals", deals), ("commitments", commitments), ("notes", notes), ("activity", activity)]

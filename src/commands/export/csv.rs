@@ -11,7 +11,7 @@
 //! (a cell starting with `=`), because every value is the user's own text.
 
 use super::{Export, What};
-use std::collections::BTreeMap;
+use crate::model::counts::Counts;
 
 /// One field, quoted when RFC 4180 requires it.
 pub fn field(s: &str) -> String {
@@ -49,7 +49,7 @@ fn lines(items: &[String]) -> String {
     items.join("\n")
 }
 
-fn counts(activity: &BTreeMap<String, u64>, names: &[String]) -> Vec<String> {
+fn counts(activity: &Counts, names: &[String]) -> Vec<String> {
     names.iter().map(|n| activity.get(n).map(u64::to_string).unwrap_or_default()).collect()
 }
 

@@ -16,6 +16,7 @@ use crate::analyse::pipeline::hygiene;
 use crate::analyse::{num_opt, Figures};
 use crate::error::{Error, Result};
 use crate::model::config::{Config, Outcome};
+use crate::model::counts::Counts;
 use crate::model::journal::{Journal, Origin};
 use crate::site::workspace::Workspace;
 use chrono::{Datelike, NaiveDate};
@@ -91,7 +92,7 @@ pub struct NoteRow {
     pub path: String,
     pub mood: Option<f64>,
     pub energy: Option<f64>,
-    pub activity: BTreeMap<String, u64>,
+    pub activity: Counts,
     pub wins: Vec<String>,
     pub help: Vec<String>,
     pub tags: Vec<String>,
@@ -197,7 +198,7 @@ pub struct DayRow {
     pub notes: usize,
     pub mood: Option<f64>,
     pub energy: Option<f64>,
-    pub activity: BTreeMap<String, u64>,
+    pub activity: Counts,
     pub total: u64,
 }
 
@@ -347,7 +348,8 @@ impl Export {
             })
             .collect();
 
-        let mut names: BTreeSet<String> = journal.notes.iter().flat_map(|n| n.activity.keys().cloned()).collect();
+        let mut names: BTreeSet<String> =
+            journal.notes.iter().flat_map(|n| n.activity.keys().map(str::to_string)).collect();
         names.extend(config.activities.iter().cloned());
         names.extend(config.goals.daily.keys().cloned());
         names.extend(config.goals.weekly.keys().cloned());
