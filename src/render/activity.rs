@@ -396,10 +396,10 @@ mod tests {
     fn levels_follow_the_daily_goals() {
         let c = config("goals:\n  daily: {calls: 10, emails: 10}\n");
         let mut day = Day::default();
-        day.activity.insert("calls".into(), 10);
+        day.activity.insert("calls", 10);
         assert_eq!(day_level(&day, &c, 0, false), 2);
         assert_eq!(day_level(&day, &c, 0, true), 4);
-        day.activity.insert("emails".into(), 8);
+        day.activity.insert("emails", 8);
         assert_eq!(day_level(&day, &c, 0, false), 3);
         let none = config("");
         assert_eq!(day_level(&day, &none, 36, false), 2);
