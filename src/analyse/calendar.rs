@@ -12,6 +12,7 @@ use crate::model::journal::Journal;
 use crate::model::note::Note;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// What one calendar day of the journal holds, summed over its notes.
@@ -24,8 +25,12 @@ pub struct Day {
     /// Mean mood of the day's notes that have one.
     pub mood: Option<f64>,
     pub energy: Option<f64>,
-    /// Indexes into the journal's notes.
-    pub notes: Vec<usize>,
+    /// Indexes into the journal's notes: a day's notes are next to each
+    /// other in (date, path) order, so a range, not a list per day.
+    pub notes: Range<usize>,
+    /// The sum and count of the moods, then of the energies, of the day's
+    /// notes: the means are made from them as each note is counted.
+    sums: (f64, usize, f64, usize),
 }
 
 impl Day {
@@ -115,9 +120,6 @@ pub struct Days {
     pub first: Option<NaiveDate>,
     /// How many notes are counted (the first ones of the sorted notes).
     counted: usize,
-    /// Per day, the sum and count of moods, then of energies: a day's
-    /// means are made from them as each note is counted.
-    sums: BTreeMap<NaiveDate, (f64, usize, f64, usize)>,
 }
 
 impl Days {
@@ -138,7 +140,6 @@ impl Days {
             calendar: Calendar::new(config),
             first: None,
             counted: 0,
-            sums: BTreeMap::new(),
         };
         days.advance(notes, as_of);
         days
@@ -150,14 +151,15 @@ impl Days {
     /// notes again (a box history walks twelve weeks this way).
     pub fn advance(&mut self, notes: &[Arc<Note>], as_of: NaiveDate) {
         debug_assert!(as_of >= self.as_of || self.counted == 0);
+        debug_assert!(notes.is_sorted_by(|a, b| (a.date, &a.path) <= (b.date, &b.path)));
         let from = self.counted;
         let upto = from + notes[from..].partition_point(|n| n.date <= as_of);
         for (i, note) in notes.iter().enumerate().take(upto).skip(from) {
-            let day = self.days.entry(note.date).or_default();
-            day.notes.push(i);
+            let day = self.days.entry(note.date).or_insert_with(|| Day { notes: i..i, ..Day::default() });
+            day.notes.end = i + 1;
             day.activity.add_all(&note.activity);
             day.has_activity |= !note.activity.is_empty();
-            let m = self.sums.entry(note.date).or_default();
+            let m = &mut day.sums;
             if let Some(mood) = note.mood {
                 m.0 += mood;
                 m.1 += 1;

@@ -301,7 +301,24 @@ impl Journal {
             next = Some(Checkpoint { journal: checkpoint });
         }
         journal.notes = notes;
+        journal.shrink_to_fit();
         (journal, next)
+    }
+
+    /// Give back the room the fold grew its lists by: a one-shot build
+    /// holds the journal to the end, and a doubled list of 30,000
+    /// commitments is megabytes of nothing.
+    fn shrink_to_fit(&mut self) {
+        self.deals.shrink_to_fit();
+        self.commitments.shrink_to_fit();
+        for deal in &mut self.deals {
+            deal.history.shrink_to_fit();
+            deal.mentions.shrink_to_fit();
+            deal.close_history.shrink_to_fit();
+        }
+        for commitment in &mut self.commitments {
+            commitment.updates.shrink_to_fit();
+        }
     }
 
     /// The journal as of each of `dates` (ascending), folding `sorted` (every

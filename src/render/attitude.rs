@@ -173,11 +173,11 @@ pub fn view(site: &Site<'_>) -> AttitudeView {
         .take(5)
         .map(|(date, mood)| {
             let day = days.get(*date).expect("a day with a mood exists");
-            let notes: Vec<NoteRef> = day.notes.iter().map(|&i| site.note_ref(i)).collect();
+            let notes: Vec<NoteRef> = day.notes.clone().map(|i| site.note_ref(i)).collect();
             let excerpt = day
                 .notes
-                .iter()
-                .map(|&i| plain_text(&site.journal.notes[i].body))
+                .clone()
+                .map(|i| plain_text(&site.journal.notes[i].body))
                 .find(|t| !t.is_empty())
                 .map(|t| format::excerpt(&t, 220))
                 .unwrap_or_default();

@@ -822,7 +822,7 @@ impl<'a> Site<'a> {
     /// The page of the first note of `date`, if the journal has one.
     pub fn first_note_href(&self, date: NaiveDate) -> Option<String> {
         let day = self.days.get(date)?;
-        day.notes.first().map(|&i| self.note_refs[i].href.clone())
+        (!day.notes.is_empty()).then(|| self.note_refs[day.notes.start].href.clone())
     }
 
     /// Diagnostics of one file.

@@ -533,7 +533,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
                 mood: mood.map_or(String::new(), format::score),
                 mood_class: mood_class(mood),
                 activity: day.filter(|x| x.has_activity).map_or(String::new(), |x| x.total_activity().to_string()),
-                notes: day.map_or(Vec::new(), |x| x.notes.iter().map(|&i| site.note_ref(i)).collect()),
+                notes: day.map_or(Vec::new(), |x| x.notes.clone().map(|i| site.note_ref(i)).collect()),
                 future: date > d,
             }
         })
@@ -639,7 +639,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
     let mut wins = Vec::new();
     let mut asks = Vec::new();
     for (_, day) in days.days.range(monday..=end) {
-        for &i in &day.notes {
+        for i in day.notes.clone() {
             let note = &site.journal.notes[i];
             let r = site.note_ref(i);
             wins.extend(note.wins.iter().map(|t| Remark { text: t.clone(), note: r.clone() }));
