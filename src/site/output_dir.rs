@@ -18,7 +18,10 @@
 //!
 //! The marker lists every file saleslog wrote. A build writes each file
 //! atomically (a temporary file in the same folder, then a rename, so a
-//! reader never sees half a page), skips files whose bytes are unchanged,
+//! reader never sees half a page) — except the first build into an empty
+//! folder, which has no reader and no previous output to keep, and creates
+//! each page at its path, never over an existing file ([`Fresh`]) — skips
+//! files whose bytes are unchanged,
 //! and removes only files the marker lists that the new build no longer
 //! produces, and only when they still hold the bytes saleslog wrote,
 //! reached without following a symlink. It never writes a page over a
@@ -89,6 +92,33 @@ pub struct OutputDir {
     /// Lines appended to the marker since it was last written whole
     /// ([`OutputDir::append_to_marker`]).
     appended: usize,
+    /// Set by [`OutputDir::begin`] when the folder holds nothing of
+    /// anyone's (no marker: absent, or only empty folders and temporary
+    /// files), until the commit: a first build writes each page straight
+    /// to its path ([`Fresh`]).
+    fresh: Option<Fresh>,
+}
+
+/// A first build into an empty folder. There is no previous output to
+/// keep whole and nobody else's file to protect but one that appears
+/// meanwhile, so each page is created at its own path (never over an
+/// existing file: `O_EXCL`) instead of in a temporary file renamed into
+/// place at the commit, which on ext4 is twice the directory updates of
+/// one create (and all of them in the one folder of the temporary files).
+/// Each page's marker line is appended before its file is created, so a
+/// build killed midway leaves a folder whose every file its marker lists;
+/// a page cut short there has the wrong length and is written again by the
+/// next build. A render that fails midway leaves the pages written so far,
+/// listed: the next build mends them like any other output.
+#[derive(Debug)]
+struct Fresh {
+    /// The marker, open for appending.
+    marker: std::sync::Mutex<std::fs::File>,
+    /// The folders (relative) already checked or made.
+    folders: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Whether a new file's permissions must be set (the umask takes some
+    /// of 0644's bits away).
+    chmod: bool,
 }
 
 /// A file's length and a hash of its bytes.
@@ -112,6 +142,8 @@ pub struct Staged {
     fingerprint: Fingerprint,
     /// `None`: the file at `path` already holds these bytes.
     temp: Option<tempfile::TempPath>,
+    /// Written straight to its path already (a first build, [`Fresh`]).
+    written: bool,
 }
 
 /// The marker line of a file: `hash length path`, or the bare path when
@@ -296,6 +328,7 @@ impl OutputDir {
             marker_time,
             trusted: false,
             appended: 0,
+            fresh: None,
         })
     }
 
@@ -321,7 +354,98 @@ impl OutputDir {
         self.trusted = self.trusted
             && self.marker_time.is_some()
             && std::fs::metadata(self.root.join(MARKER)).and_then(|m| m.modified()).ok() == self.marker_time;
-        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))
+        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        self.fresh = None;
+        if self.marker_time.is_none() && self.owned.is_empty() {
+            self.fresh = self.begin_fresh()?;
+        }
+        Ok(())
+    }
+
+    /// Create the marker of a first build ([`Fresh`]): its header only, the
+    /// pages' lines follow as they are written. `None` when a marker
+    /// appeared since the folder was opened (another build): then the
+    /// usual staging, whose commit reads the folder again.
+    fn begin_fresh(&mut self) -> Result<Option<Fresh>> {
+        let path = self.root.join(MARKER);
+        let mut options = std::fs::OpenOptions::new();
+        options.append(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
+        let mut file = match options.open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(None),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        file.write_all(MARKER_HEADER.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(&path, e))?;
+        #[cfg(unix)]
+        let chmod = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777 != 0o644;
+        #[cfg(not(unix))]
+        let chmod = false;
+        self.marker_time = meta.modified().ok();
+        Ok(Some(Fresh {
+            marker: std::sync::Mutex::new(file),
+            folders: std::sync::Mutex::new(std::collections::HashSet::new()),
+            chmod,
+        }))
+    }
+
+    /// Write a page of a first build straight to its path: its marker line
+    /// first, its folders checked (a real folder, never a symlink) or made,
+    /// then the file, created new.
+    fn write_fresh(&self, fresh: &Fresh, page: &Page, fingerprint: Fingerprint) -> Result<()> {
+        let rel: &str = &page.path;
+        let mut at = 0;
+        while let Some(i) = rel[at..].find('/') {
+            let folder = &rel[..at + i];
+            at += i + 1;
+            if fresh.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(folder) {
+                continue;
+            }
+            let path = self.root.join(folder);
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                    return Err(refuse(&path, "a page's folder there is a symlink or a file"));
+                }
+                Ok(_) => {}
+                Err(_) => match std::fs::create_dir(&path) {
+                    Ok(()) => {}
+                    // Made by the other thread meanwhile: looked at again.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        let m = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+                        if m.file_type().is_symlink() || !m.is_dir() {
+                            return Err(refuse(&path, "a page's folder there is a symlink or a file"));
+                        }
+                    }
+                    Err(e) => return Err(Error::io(&path, e)),
+                },
+            }
+            fresh.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_string());
+        }
+        {
+            let mut marker = fresh.marker.lock().unwrap_or_else(|e| e.into_inner());
+            marker
+                .write_all(marker_line(rel, Some(fingerprint)).as_bytes())
+                .map_err(|e| Error::io(self.root.join(MARKER), e))?;
+        }
+        let path = self.root.join(rel);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
+        let mut file = match options.open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return self.refuse_foreign(page),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        file.write_all(&page.bytes).map_err(|e| Error::io(&path, e))?;
+        #[cfg(unix)]
+        if fresh.chmod {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
     }
 
     /// Put a page's bytes in a temporary file of the folder, unless the
@@ -334,6 +458,10 @@ impl OutputDir {
             return Err(Error::Usage(format!("internal error: unsafe page path {:?}", page.path)));
         }
         let fingerprint = Fingerprint::of(page);
+        if let Some(fresh) = &self.fresh {
+            self.write_fresh(fresh, page, fingerprint)?;
+            return Ok(Staged { path: page.path.clone(), fingerprint, temp: None, written: true });
+        }
         let recorded = self.owned.get(&*page.path).copied();
         // A page this process wrote or checked before, with the same bytes.
         let known = self.trusted && recorded.flatten() == Some(fingerprint);
@@ -342,7 +470,7 @@ impl OutputDir {
         }
         let temp =
             if known || self.holds(page, fingerprint) { None } else { Some(temp_file(&self.root, &page.bytes)?) };
-        Ok(Staged { path: page.path.clone(), fingerprint, temp })
+        Ok(Staged { path: page.path.clone(), fingerprint, temp, written: false })
     }
 
     /// Put the staged pages in place, each by a rename, and remove the
@@ -359,6 +487,17 @@ impl OutputDir {
         staged.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         if let Some(s) = staged.iter().find(|s| !within(&s.path)) {
             return Err(Error::Usage(format!("internal error: page {} is outside the part written", s.path)));
+        }
+        if let Some(fresh) = self.fresh.take() {
+            // A first build: every page is in place and listed already; the
+            // marker is written again, whole and in order.
+            drop(fresh);
+            let new: BTreeMap<String, Option<Fingerprint>> =
+                staged.iter().map(|s| (s.path.to_string(), Some(s.fingerprint))).collect();
+            self.write_marker(&new)?;
+            self.owned = new;
+            self.trusted = true;
+            return Ok(WriteReport { written: staged.iter().filter(|s| s.written).count(), ..WriteReport::default() });
         }
         let trusted = std::mem::take(&mut self.trusted);
         // The same files as last time within the part: only hashes change.
@@ -818,6 +957,67 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "b");
         assert_eq!(std::fs::read_to_string(out.join("weeks/w.html")).unwrap(), "w");
         assert_eq!(files(&out), [MARKER, "index.html", "notes/n.html", "weeks/w.html"]);
+    }
+
+    /// A first build into an empty folder writes each page straight to its
+    /// path, its marker line first: a build killed midway leaves only
+    /// files its marker lists, and the next build takes the folder as its
+    /// own and mends what was cut short.
+    #[test]
+    fn a_first_build_writes_in_place_and_lists_each_page_first() {
+        let (_tmp, journal, out, mut dir) = fresh();
+        dir.begin().unwrap();
+        let a = dir.stage(&page("index.html", "a")).unwrap();
+        let n = dir.stage(&page("notes/2026/n.html", "n")).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("notes/2026/n.html")).unwrap(), "n", "in place at once");
+        let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert!(marker.contains(" index.html\n") && marker.contains(" notes/2026/n.html\n"), "{marker}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(out.join("index.html")).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644);
+        }
+        let r = dir.commit(vec![n, a]).unwrap();
+        assert_eq!(r, WriteReport { written: 2, unchanged: 0, removed: 0 });
+        let text = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 2);
+        // The next build of the same pages writes nothing.
+        assert_eq!(dir.write(&[page("index.html", "a"), page("notes/2026/n.html", "n")]).unwrap().written, 0);
+
+        // Killed midway: one page written, one cut short, no commit.
+        let other = out.parent().unwrap().join("_other");
+        let mut dir = OutputDir::open(&other, &journal).unwrap();
+        dir.begin().unwrap();
+        drop(dir.stage(&page("index.html", "whole")).unwrap());
+        drop(dir.stage(&page("deals/d.html", "a deal page")).unwrap());
+        std::fs::write(other.join("deals/d.html"), "a de").unwrap();
+        drop(dir);
+        let mut dir = OutputDir::open(&other, &journal).expect("the folder is recognisably saleslog's");
+        let r = dir.write(&[page("index.html", "whole"), page("deals/d.html", "a deal page")]).unwrap();
+        assert_eq!(r, WriteReport { written: 1, unchanged: 1, removed: 0 });
+        assert_eq!(std::fs::read_to_string(other.join("deals/d.html")).unwrap(), "a deal page");
+    }
+
+    /// A file or a symlink that appears in an empty output folder while a
+    /// first build runs is never written over nor followed.
+    #[test]
+    fn a_first_build_never_writes_over_what_appears_meanwhile() {
+        let (tmp, _, out, mut dir) = fresh();
+        dir.begin().unwrap();
+        std::fs::write(out.join("index.html"), "the user's").unwrap();
+        let err = dir.stage(&page("index.html", "a")).unwrap_err().to_string();
+        assert!(err.contains("refusing to overwrite"), "{err}");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "the user's");
+        #[cfg(unix)]
+        {
+            let elsewhere = tmp.path().join("elsewhere");
+            std::fs::create_dir(&elsewhere).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, out.join("weeks")).unwrap();
+            let err = dir.stage(&page("weeks/w.html", "w")).unwrap_err().to_string();
+            assert!(err.contains("symlink"), "{err}");
+            assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+        }
     }
 
     /// A part of the site is written alone: its pages replaced, its stale
