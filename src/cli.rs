@@ -471,7 +471,7 @@ fn notice_if_no_notes(ws: &Workspace, journal: &Path) {
 }
 
 fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCode> {
-    let ws = Workspace::load(journal)?;
+    let ws = Workspace::load_one_shot(journal)?;
     notice_if_no_notes(&ws, journal);
     let diagnostics = ws.diagnostics(as_of);
     let tally = Tally::of(&diagnostics);
@@ -499,7 +499,7 @@ fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCo
 }
 
 fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<ExitCode> {
-    let ws = Workspace::load(journal)?;
+    let ws = Workspace::load_one_shot(journal)?;
     notice_if_no_notes(&ws, journal);
     let out = output.map_or_else(|| ws.default_output(), Path::to_path_buf);
     let report = crate::site::build::build(&ws, as_of, &out)?;
@@ -508,7 +508,7 @@ fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<Exit
 }
 
 fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<ExitCode> {
-    let ws = Workspace::load(journal)?;
+    let ws = Workspace::load_one_shot(journal)?;
     notice_if_no_notes(&ws, journal);
     let figures = ws.figures(as_of);
     match format {
@@ -534,13 +534,13 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
     let code = |failed: bool| if failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
     match command {
         TeamCommand::Report { team, format } => {
-            let team = Team::load(&team)?;
+            let team = Team::load_one_shot(&team)?;
             let (text, failed) = cmd::report_output(&team, as_of, matches!(format, ReportFormat::Json));
             stdout_write(&text)?;
             Ok(code(failed))
         }
         TeamCommand::Check { team, format } => {
-            let team = Team::load(&team)?;
+            let team = Team::load_one_shot(&team)?;
             let (diagnostics, counts) = cmd::check(&team, as_of);
             let tally = Tally::of(&diagnostics);
             match format {
@@ -570,7 +570,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
             Ok(code(tally.errors > 0))
         }
         TeamCommand::Build { team, output } => {
-            let team = Team::load(&team)?;
+            let team = Team::load_one_shot(&team)?;
             let out = output.unwrap_or_else(|| team.root.join("_site"));
             let (report, figures) = cmd::build(&team, as_of, &out)?;
             let _ = writeln!(anstream::stderr(), "{}", report.summary());

@@ -41,7 +41,7 @@ pub struct Note {
     pub off: Option<DayOff>,
     /// Unknown top-level keys and their values as text, shown on the page.
     pub extra: Vec<(String, String)>,
-    pub body: String,
+    pub body: Body,
     /// File line of the body's first line.
     pub body_line: usize,
 }
@@ -60,6 +60,61 @@ impl Note {
         self.tasks.shrink_to_fit();
         self.extra.shrink_to_fit();
     }
+
+    /// Drop the body, keeping where to read it again ([`Body::InFile`]):
+    /// `path` is the note's file.
+    pub fn leave_body_in_file(&mut self, path: &std::path::Path) {
+        if let Body::Text(text) = &self.body {
+            let heading = first_heading(text).map(str::to_string);
+            self.body = Body::InFile { path: path.to_path_buf(), heading };
+        }
+    }
+}
+
+/// A note's markdown after its front matter: in memory, or left in its
+/// file by a one-shot command ([`Note::leave_body_in_file`]). No figure
+/// reads a body, and a build needs each one only while it renders that
+/// note's page, so `build`, `report` and `check` do not hold a
+/// 100-year journal's 16 MB of prose for the whole run. A session that
+/// lives on (watch, serve, the language server) keeps every body: a save
+/// that changes only the prose must change the note it compares.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Text(String),
+    /// In the file at `path`, after its front matter; the first `# `
+    /// heading, which names the note in lists, kept.
+    InFile {
+        path: std::path::PathBuf,
+        heading: Option<String>,
+    },
+}
+
+impl Body {
+    /// The first `# ` heading of the body, if any.
+    pub fn heading(&self) -> Option<&str> {
+        match self {
+            Body::Text(text) => first_heading(text),
+            Body::InFile { heading, .. } => heading.as_deref(),
+        }
+    }
+
+    /// The text, read from the file again when it was left there. A file
+    /// changed since it was parsed gives its new prose; one that can no
+    /// longer be read, a line saying so (the page is still made).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Body::Text(text) => std::borrow::Cow::Borrowed(text),
+            Body::InFile { path, .. } => std::borrow::Cow::Owned(match std::fs::read_to_string(path) {
+                Ok(text) => frontmatter::split(&text).body.to_string(),
+                Err(e) => format!("*(The text of this note could not be read again from {}: {e}.)*\n", path.display()),
+            }),
+        }
+    }
+}
+
+/// The first line of `text` that is a `# ` heading, without the `# `.
+fn first_heading(text: &str) -> Option<&str> {
+    text.lines().find_map(|l| l.strip_prefix("# "))
 }
 
 /// A note's `off:`: its date is not a workday, for the reason given.
@@ -235,7 +290,7 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
         tasks: Vec::new(),
         off: None,
         extra: Vec::new(),
-        body: split.body.to_string(),
+        body: Body::Text(split.body.to_string()),
         body_line: split.body_line,
     };
     for (key, node) in &entries {
@@ -660,6 +715,27 @@ mod tests {
 
     fn codes(p: &Parsed) -> Vec<(Code, usize)> {
         p.diagnostics.iter().map(|d| (d.code, d.line)).collect()
+    }
+
+    /// A body left in its file is read from it again, after the front
+    /// matter, with its heading kept for the note's label; a file gone
+    /// since gives a line saying so, not a panic nor an empty page.
+    #[test]
+    fn a_body_left_in_its_file_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2026-11-27.md");
+        let text = "---\nmood: 4\n---\nIntro\n# Acme day\n\nProse.\n";
+        std::fs::write(&path, text).unwrap();
+        let mut note = parse_default("2026-11-27.md", text).note.unwrap();
+        let kept = note.body.clone();
+        note.leave_body_in_file(&path);
+        assert!(matches!(note.body, Body::InFile { .. }));
+        assert_eq!(note.body.heading(), Some("Acme day"));
+        assert_eq!(note.body.heading(), kept.heading());
+        assert_eq!(note.body.text(), kept.text());
+        std::fs::remove_file(&path).unwrap();
+        let gone = note.body.text();
+        assert!(gone.contains("could not be read again") && gone.contains("2026-11-27.md"), "{gone}");
     }
 
     /// SPEC §1/§2: a key with no value is absent; `null` (or `""` for text)

@@ -1180,4 +1180,20 @@ mod tests {
     fn builtin_templates_parse() {
         Renderer::builtin().unwrap();
     }
+
+    /// A one-shot build leaves each body in its file and reads it again for
+    /// the note's page: every page is the one a build holding the bodies
+    /// makes (the sample journal: headings, links, tasks, a day off).
+    #[test]
+    fn pages_are_the_same_with_bodies_left_in_their_files() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal");
+        let d = crate::text::parse_date("2026-11-27").unwrap();
+        let held = Workspace::load(&root).unwrap();
+        let lean = Workspace::load_one_shot(&root).unwrap();
+        assert!(lean.notes().iter().all(|n| matches!(n.body, crate::model::note::Body::InFile { .. })));
+        let renderer = Renderer::builtin().unwrap();
+        let (a, b) = (renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
+        assert!(a.len() > 20);
+        assert_eq!(a, b);
+    }
 }

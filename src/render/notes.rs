@@ -41,7 +41,7 @@ pub fn deal_name(site: &Site<'_>, m: &crate::model::note::DealMention) -> String
 /// What a note is called in lists: its first heading, else the words of
 /// its file name after the date, else "Daily note".
 pub fn note_label(note: &Note) -> String {
-    if let Some(h) = note.body.lines().find_map(|l| l.strip_prefix("# ")) {
+    if let Some(h) = note.body.heading() {
         let h = h.trim();
         if !h.is_empty() {
             return format::excerpt(h, 80);
@@ -230,11 +230,12 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
     };
     // A body that opens with the heading used as the page's title does not
     // repeat it.
-    let body_text = match note.body.trim_start().strip_prefix("# ") {
+    let text = note.body.text();
+    let body_text = match text.trim_start().strip_prefix("# ") {
         Some(rest) if rest.lines().next().is_some_and(|h| format::excerpt(h.trim(), 80) == label) => {
             rest.split_once('\n').map_or("", |(_, after)| after)
         }
-        _ => note.body.as_str(),
+        _ => &text,
     };
     let body = site.markdown(body_text, root, dir, &resolve);
     let monday = week_start(note.date);

@@ -92,6 +92,9 @@ pub struct Workspace {
     /// Keep a note's last good version while its front matter does not
     /// parse (watch and serve; a build reads each note as it is).
     pub keep_last_good: bool,
+    /// Whether each note keeps its body in memory ([`crate::model::note::Body`]): not for a
+    /// one-shot command ([`Workspace::load_one_shot`]).
+    keep_bodies: bool,
     /// A watch session's: the fold of all but the latest notes, so the
     /// fold after a save to a recent note resumes from it
     /// ([`Journal::build_resuming`]). `None` in a one-shot command, which
@@ -112,6 +115,18 @@ impl Workspace {
     /// Load the journal at `root`. Fails only on a bad configuration or a
     /// journal folder that cannot be read; bad notes are diagnostics.
     pub fn load(root: &Path) -> Result<Workspace> {
+        Workspace::load_with(root, true)
+    }
+
+    /// [`Workspace::load`] for one run of `build`, `report` or `check`:
+    /// each note's body is left in its file ([`crate::model::note::Body::InFile`]), read again
+    /// only when its page is rendered. Not for a session that refreshes:
+    /// a save that changes only the prose would leave the note as it was.
+    pub fn load_one_shot(root: &Path) -> Result<Workspace> {
+        Workspace::load_with(root, false)
+    }
+
+    fn load_with(root: &Path, keep_bodies: bool) -> Result<Workspace> {
         let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
         if !meta.is_dir() {
             return Err(Error::Usage(format!("{} is not a folder", root.display())));
@@ -133,6 +148,7 @@ impl Workspace {
             history_retry: None,
             keep_last_good: false,
             checkpoint: None,
+            keep_bodies,
         };
         // The history is read (git works in its own process) while the
         // notes are parsed: the two cost about the same on a long journal.
@@ -322,8 +338,9 @@ impl Workspace {
         if todo.is_empty() {
             return Some(changes);
         }
-        let config = &self.config;
-        let parsed: Vec<(String, Source)> = todo.into_par_iter().map(|file| read_source(file, config)).collect();
+        let (config, keep_bodies) = (&self.config, self.keep_bodies);
+        let parsed: Vec<(String, Source)> =
+            todo.into_par_iter().map(|file| read_source(file, config, keep_bodies)).collect();
         for (rel, source) in parsed {
             changes.modified.push(rel.clone());
             let source = self.held_over(self.sources.get(&rel), source);
@@ -369,8 +386,9 @@ impl Workspace {
             }
         }
         changes.removed = std::mem::take(&mut self.sources).into_keys().collect();
-        let config = &self.config;
-        let parsed: Vec<(String, Source)> = todo.into_par_iter().map(|file| read_source(file, config)).collect();
+        let (config, keep_bodies) = (&self.config, self.keep_bodies);
+        let parsed: Vec<(String, Source)> =
+            todo.into_par_iter().map(|file| read_source(file, config, keep_bodies)).collect();
         for (rel, source) in parsed {
             let source = self.held_over(previous.get(&rel), source);
             next.insert(rel, source);
@@ -629,7 +647,7 @@ fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
 
 /// Read and parse one note file (see [`discover::read`] for a file that is
 /// still being written).
-pub fn read_source(file: SourceFile, config: &Config) -> (String, Source) {
+pub fn read_source(file: SourceFile, config: &Config, keep_body: bool) -> (String, Source) {
     let (contents, stamp) = discover::read(&file);
     let (note, diagnostics) = match contents {
         Contents::Refused(d) => (None, vec![d]),
@@ -637,7 +655,13 @@ pub fn read_source(file: SourceFile, config: &Config) -> (String, Source) {
             let parsed = note::parse(&file.rel, &text, config);
             let mut diagnostics: Vec<Diagnostic> = problem.into_iter().collect();
             diagnostics.extend(parsed.diagnostics);
-            (parsed.note.map(Arc::new), diagnostics)
+            let note = parsed.note.map(|mut note| {
+                if !keep_body {
+                    note.leave_body_in_file(&file.path);
+                }
+                Arc::new(note)
+            });
+            (note, diagnostics)
         }
     };
     (file.rel, Source { path: file.path, stamp, note, diagnostics, held: false })

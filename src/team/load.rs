@@ -88,7 +88,7 @@ impl Member {
 
     /// Load (or load again) the member's journal.
     pub fn reload(&mut self) {
-        self.state = load_member(&self.root, &self.journal);
+        self.state = load_member(&self.root, &self.journal, true);
     }
 }
 
@@ -112,6 +112,16 @@ impl Team {
     /// Load the team at `root`: its `team.yaml` if there is one, else every
     /// immediate subfolder holding a `saleslog.yaml`, in folder-name order.
     pub fn load(root: &Path) -> Result<Team> {
+        Team::load_with(root, true)
+    }
+
+    /// [`Team::load`] for one run of `team report`, `check` or `build`:
+    /// each member's journal through [`Workspace::load_one_shot`].
+    pub fn load_one_shot(root: &Path) -> Result<Team> {
+        Team::load_with(root, false)
+    }
+
+    fn load_with(root: &Path, keep_bodies: bool) -> Result<Team> {
         let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
         if !meta.is_dir() {
             return Err(Error::Usage(format!("{} is not a folder", root.display())));
@@ -132,7 +142,7 @@ impl Team {
             .into_par_iter()
             .map(|MemberEntry { name, journal, pos: entry }| {
                 let dir = root.join(&journal);
-                let state = load_member(&dir, &journal);
+                let state = load_member(&dir, &journal, keep_bodies);
                 let name = name.unwrap_or_else(|| default_name(&state, &journal));
                 let slug = member_slug(&name, &journal);
                 Member { name, slug, journal, root: dir, entry, state }
@@ -207,7 +217,7 @@ fn check_slugs(members: &[Member], from_file: bool) -> Result<()> {
 
 /// A member's journal through the one workspace loader, its failure in
 /// words.
-fn load_member(dir: &Path, journal: &str) -> MemberState {
+fn load_member(dir: &Path, journal: &str, keep_bodies: bool) -> MemberState {
     match std::fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return MemberState::Failed {
@@ -226,7 +236,8 @@ fn load_member(dir: &Path, journal: &str) -> MemberState {
         }
         Ok(_) => {}
     }
-    match Workspace::load(dir) {
+    let loaded = if keep_bodies { Workspace::load(dir) } else { Workspace::load_one_shot(dir) };
+    match loaded {
         Ok(ws) => MemberState::Loaded(Box::new(ws)),
         Err(Error::Config(problems)) => {
             let first = problems.first().map(|d| format!(": line {}: {}", d.line, d.message)).unwrap_or_default();
