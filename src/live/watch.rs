@@ -3,7 +3,7 @@
 //! Events lie — editors write temp files and rename them over, truncate
 //! then write, touch swap files; git rewrites hundreds of files at once; the
 //! kernel drops events when its queue overflows. So events are a doorbell
-//! and a hint, never the truth: after a short debounce (30 ms by default),
+//! and a hint, never the truth: after a short debounce (15 ms by default),
 //! when every path they name is a note already known and still a plain
 //! file (the common save), only those notes are re-read
 //! ([`crate::site::workspace::Workspace::refresh_known`]) and the pages written
@@ -23,9 +23,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long a burst of events must be quiet before a rebuild: long enough
-/// for an editor's save (write, rename, swap-file churn) to be one event,
-/// short enough that a save shows within a tenth of a second.
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(30);
+/// for an editor's save (write, rename, swap-file churn: a millisecond or
+/// two) to be one event, short enough that the wait is not most of a
+/// save's latency. A burst that outlasts it costs a second rebuild, never
+/// a wrong one: every rebuild reads the files as they are, and a note
+/// caught half-saved is waited for ([`SETTLE_LIMIT`]).
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// How often the debouncer looks for events that have waited out the
 /// debounce: a sixth of it (notify's default, a quarter, adds up to 7.5 ms
@@ -310,11 +313,11 @@ impl Watch {
     /// The debouncer delays each event by the debounce, but hands over a
     /// long burst (a `git checkout`, an editor preempted mid-save) in
     /// pieces, one per tick. Gather the pieces until the folder has been
-    /// quiet for two ticks (at least 10 ms; at most a second in all, so a
+    /// quiet for two ticks (at least 5 ms; at most a second in all, so a
     /// folder that never settles still gets rebuilt), so the burst costs
     /// one rebuild.
     fn merge_rest_of_burst(&self, batch: &mut Batch) {
-        let quiet = (tick(self.debounce) * 2).max(Duration::from_millis(10));
+        let quiet = (tick(self.debounce) * 2).max(Duration::from_millis(5));
         let cap = Instant::now() + Duration::from_secs(1);
         while let Ok(result) = self.events.recv_timeout(quiet.min(cap.saturating_duration_since(Instant::now()))) {
             batch.absorb(self.classify(result));
