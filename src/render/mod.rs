@@ -375,9 +375,9 @@ impl Renderer {
             Job::Dashboard => self.page(site, "index.html", "index.html", "", &dashboard::view(site)),
             Job::Activity => self.page(site, "activity.html", "activity.html", "Activity", &activity::view(site)),
             Job::Attitude => self.page(site, "attitude.html", "attitude.html", "Attitude", &attitude::view(site)),
-            Job::Commitments => {
-                self.page(site, "commitments.html", "commitments.html", "Commitments", &commitments::view(site))
-            }
+            Job::Commitments => self.tracked(site, "commitments.html", (), inputs::commitments, |path| {
+                self.page(site, "commitments.html", path, "Commitments", &commitments::view(site))
+            }),
             Job::Pipeline => self.page(site, "pipeline.html", "pipeline.html", "Pipeline", &pipeline::view(site)),
             Job::Data => self.page(site, "data.html", "data.html", "Data", &data::view(site)),
             Job::NotesIndex(year) => self.tracked(site, &site.notes_index(*year), *year, inputs::notes_index, |path| {
