@@ -495,6 +495,7 @@ fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCo
             stdout_write(&format!("{text}{}\n", output::tally_line(tally, notes)))?;
         }
     }
+    exit_leaving(ws);
     Ok(if tally.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
@@ -504,7 +505,16 @@ fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<Exit
     let out = output.map_or_else(|| ws.default_output(), Path::to_path_buf);
     let report = crate::site::build::build(&ws, as_of, &out)?;
     let _ = writeln!(anstream::stderr(), "{}", report.summary());
+    exit_leaving(ws);
     Ok(if report.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The end of a one-shot command: its journal (tens of thousands of notes,
+/// a team's fifty journals) is left to the operating system, which takes
+/// the process's memory back at once, instead of freed one allocation at a
+/// time just before the exit (2 % of a team report).
+fn exit_leaving<T>(loaded: T) {
+    std::mem::forget(loaded);
 }
 
 fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<ExitCode> {
@@ -526,6 +536,7 @@ fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<Exit
             ))?;
         }
     }
+    exit_leaving(ws);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -537,6 +548,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
             let team = Team::load_one_shot(&team)?;
             let (text, failed) = cmd::report_output(&team, as_of, matches!(format, ReportFormat::Json));
             stdout_write(&text)?;
+            exit_leaving(team);
             Ok(code(failed))
         }
         TeamCommand::Check { team, format } => {
@@ -577,6 +589,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
             for m in figures.members.iter().filter(|m| m.error.is_some()) {
                 let _ = writeln!(anstream::stderr(), "member {}: {}", m.name, m.error.as_deref().unwrap_or(""));
             }
+            exit_leaving(team);
             Ok(code(cmd::any_failed(&figures)))
         }
         TeamCommand::Serve { team, output, serve } => crate::live::team::serve(&team, output, today, serve.options()),
