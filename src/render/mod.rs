@@ -289,16 +289,16 @@ impl Renderer {
         as_of: NaiveDate,
         render: impl FnOnce(&Site<'_>) -> Result<R>,
     ) -> Result<(R, Vec<Diagnostic>)> {
-        let all_notes = ws.notes();
+        let all_notes = ws.sorted_notes();
         let ((journal, diagnostics), days) =
-            rayon::join(|| ws.journal_and_diagnostics(as_of), || Days::of(&all_notes, as_of, &ws.config));
+            rayon::join(|| ws.journal_and_diagnostics(as_of), || Days::of(all_notes, as_of, &ws.config));
         let figures = ws.with_timeliness(analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days));
         let links = if self.memoize {
-            Links::made(&all_notes, &journal, &mut lock(&self.links))
+            Links::made(all_notes, &journal, &mut lock(&self.links))
         } else {
-            Links::of(&all_notes, &journal)
+            Links::of(all_notes, &journal)
         };
-        let mut site = Site::new(&ws.config, &journal, &all_notes, &figures, &days, &diagnostics, links);
+        let mut site = Site::new(&ws.config, &journal, all_notes, &figures, &days, &diagnostics, links);
         site.timeliness = ws.timeliness();
         site.history_note = ws.history_note();
         if self.memoize {
