@@ -1195,5 +1195,25 @@ mod tests {
         let (a, b) = (renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
         assert!(a.len() > 20);
         assert_eq!(a, b);
+
+        // A Logseq graph: the body read again is the page's own text, its
+        // properties and blocks, as the vault dialect read it the first time.
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("saleslog.yaml", "dialect: logseq\nactivities: [calls, emails]\n");
+        write("logseq/config.edn", "{:meta/version 1\n :preferred-format :markdown}\n");
+        write(
+            "journals/2026_11_25.md",
+            "mood:: 4\ncalls:: 22\n\n- # Acme renewal\n- Called [[Acme Corp]]\n- TODO Send deck to [[Bob]]\n  DEADLINE: <2026-12-01 Tue>\n",
+        );
+        write("journals/2026_11_26.md", "energy:: 2\nemails:: 7\n\n- quiet day\n");
+        let d = crate::text::parse_date("2026-11-27").unwrap();
+        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_one_shot(dir.path()).unwrap());
+        assert_eq!(lean.notes().len(), 2);
+        assert_eq!(renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
     }
 }
