@@ -144,6 +144,11 @@ pub struct Staged {
     temp: Option<tempfile::TempPath>,
     /// Written straight to its path already (a first build, [`Fresh`]).
     written: bool,
+    /// The marker lists `path`, and with another fingerprint when
+    /// `changed`: a watch session's commit after a save needs neither to
+    /// sort tens of thousands of paths nor to look each up again.
+    listed: bool,
+    changed: bool,
 }
 
 /// The marker line of a file: `hash length path`, or the bare path when
@@ -460,7 +465,14 @@ impl OutputDir {
         let fingerprint = Fingerprint::of(page);
         if let Some(fresh) = &self.fresh {
             self.write_fresh(fresh, page, fingerprint)?;
-            return Ok(Staged { path: page.path.clone(), fingerprint, temp: None, written: true });
+            return Ok(Staged {
+                path: page.path.clone(),
+                fingerprint,
+                temp: None,
+                written: true,
+                listed: false,
+                changed: true,
+            });
         }
         let recorded = self.owned.get(&*page.path).copied();
         // A page this process wrote or checked before, with the same bytes.
@@ -470,7 +482,8 @@ impl OutputDir {
         }
         let temp =
             if known || self.holds(page, fingerprint) { None } else { Some(temp_file(&self.root, &page.bytes)?) };
-        Ok(Staged { path: page.path.clone(), fingerprint, temp, written: false })
+        let (listed, changed) = (recorded.is_some(), recorded.flatten() != Some(fingerprint));
+        Ok(Staged { path: page.path.clone(), fingerprint, temp, written: false, listed, changed })
     }
 
     /// Put the staged pages in place, each by a rename, and remove the
@@ -484,7 +497,6 @@ impl OutputDir {
     /// are kept as they are, unlooked at. A team session re-renders the one
     /// member whose journal changed, not the fifty others.
     pub fn commit_within(&mut self, mut staged: Vec<Staged>, within: &dyn Fn(&str) -> bool) -> Result<WriteReport> {
-        staged.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         if let Some(s) = staged.iter().find(|s| !within(&s.path)) {
             return Err(Error::Usage(format!("internal error: page {} is outside the part written", s.path)));
         }
@@ -501,13 +513,21 @@ impl OutputDir {
         }
         let trusted = std::mem::take(&mut self.trusted);
         // The same files as last time within the part: only hashes change.
+        // Every page was found in the marker's list when staged, and there
+        // are as many as it lists within the part (page paths are distinct:
+        // the site's links make them so), so the two sets are equal.
         let same_files = || {
-            let mut part = self.owned.keys().filter(|k| within(k));
-            staged.iter().all(|s| part.next().is_some_and(|k| **k == *s.path)) && part.next().is_none()
+            debug_assert!({
+                let mut paths: Vec<&str> = staged.iter().map(|s| &*s.path).collect();
+                paths.sort_unstable();
+                paths.windows(2).all(|w| w[0] != w[1])
+            });
+            staged.iter().all(|s| s.listed) && self.owned.keys().filter(|k| within(k)).count() == staged.len()
         };
         if trusted && same_files() {
-            return self.rewrite(staged, within);
+            return self.rewrite(staged);
         }
+        staged.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         let mut new: BTreeMap<String, Option<Fingerprint>> =
             self.owned.iter().filter(|(k, _)| !within(k)).map(|(k, f)| (k.clone(), *f)).collect();
         new.extend(staged.iter().map(|s| (s.path.to_string(), Some(s.fingerprint))));
@@ -627,21 +647,22 @@ impl OutputDir {
         std::fs::read(&path).is_ok_and(|bytes| crate::render::page_hash(&bytes) == recorded.hash)
     }
 
-    /// A watch session's usual save: the same files as last time (`staged`
-    /// in the marker's order), a few of them changed. Only those were
-    /// looked at and written, and the hashes are updated in place.
-    fn rewrite(&mut self, mut staged: Vec<Staged>, within: &dyn Fn(&str) -> bool) -> Result<WriteReport> {
+    /// A watch session's usual save: the same files as last time, a few of
+    /// them changed. Only those were looked at and written, and their
+    /// hashes are updated in place (their marker lines in path order).
+    fn rewrite(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
         let written = self.put_in_place(&mut staged)?;
-        let (mut lines, mut changed) = (String::new(), 0);
-        for ((path, f), s) in self.owned.iter_mut().filter(|(k, _)| within(k)).zip(&staged) {
-            if *f != Some(s.fingerprint) {
+        let mut changed: Vec<&Staged> = staged.iter().filter(|s| s.changed).collect();
+        changed.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        let mut lines = String::new();
+        for s in &changed {
+            if let Some(f) = self.owned.get_mut(&*s.path) {
                 *f = Some(s.fingerprint);
-                lines.push_str(&marker_line(path, *f));
-                changed += 1;
+                lines.push_str(&marker_line(&s.path, *f));
             }
         }
         if written > 0 {
-            self.append_to_marker(&lines, changed)?;
+            self.append_to_marker(&lines, changed.len())?;
         }
         self.trusted = true;
         Ok(WriteReport { written, unchanged: staged.len() - written, removed: 0 })
@@ -915,6 +936,28 @@ mod tests {
         let r = fresh.write(&[page("index.html", "b"), page("notes/n.html", "n2")]).unwrap();
         assert_eq!(r, WriteReport { written: 1, unchanged: 1, removed: 0 });
         assert_eq!(std::fs::read_to_string(out.join("notes/n.html")).unwrap(), "n2");
+    }
+
+    /// A watch session's save that swaps one page for another keeps the
+    /// count of pages: the new one is written and listed, the old one
+    /// removed, whatever order the pages were staged in; one that only
+    /// changes a page appends its line alone.
+    #[test]
+    fn a_save_that_swaps_a_page_is_not_taken_for_the_same_files() {
+        let (_tmp, _, out, mut dir) = fresh();
+        dir.write(&[page("notes/b.html", "b"), page("index.html", "a"), page("notes/a.html", "n")]).unwrap();
+        let r = dir.write(&[page("notes/c.html", "c"), page("index.html", "a"), page("notes/a.html", "n")]).unwrap();
+        assert_eq!(r, WriteReport { written: 1, unchanged: 2, removed: 1 });
+        assert!(!out.join("notes/b.html").exists());
+        assert_eq!(std::fs::read_to_string(out.join("notes/c.html")).unwrap(), "c");
+        let before = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        let r = dir.write(&[page("notes/a.html", "n2"), page("notes/c.html", "c"), page("index.html", "a")]).unwrap();
+        assert_eq!(r, WriteReport { written: 1, unchanged: 2, removed: 0 });
+        let after = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        let appended = after.strip_prefix(before.as_str()).expect("lines appended");
+        assert!(appended.ends_with(" notes/a.html\n") && appended.lines().count() == 1, "{appended}");
+        let listed: Vec<String> = OutputDir::open(&out, out.parent().unwrap()).unwrap().owned.into_keys().collect();
+        assert_eq!(listed, ["index.html", "notes/a.html", "notes/c.html"]);
     }
 
     /// A build stages each page as it is rendered: nothing is in place
