@@ -283,10 +283,12 @@ impl Journal {
         }
         let keep = notes.len().saturating_sub(tail.unwrap_or(0));
         let resumed = checkpoint.filter(|c| c.len() <= keep && c.fits(&notes, as_of));
-        let mut journal = resumed.map_or_else(|| Journal::empty(as_of), |c| c.journal.clone());
+        // The notes are put in at the end: until then the journal holds
+        // none (a copy of the checkpoint's 27,000 would only be dropped).
+        let mut journal = resumed.map_or_else(|| Journal::empty(as_of), |c| c.journal.without_notes());
         let mut next = None;
         let still = resumed.is_some_and(|c| c.len() == keep);
-        for (i, note) in notes.iter().enumerate().skip(journal.notes.len()) {
+        for (i, note) in notes.iter().enumerate().skip(resumed.map_or(0, Checkpoint::len)) {
             if take_checkpoint && i == keep && !still {
                 let mut checkpoint = journal.clone();
                 checkpoint.notes = notes[..keep].to_vec();
@@ -303,6 +305,20 @@ impl Journal {
         journal.notes = notes;
         journal.shrink_to_fit();
         (journal, next)
+    }
+
+    /// A copy of everything but the notes.
+    fn without_notes(&self) -> Journal {
+        let Journal { as_of, notes: _, deals, commitments, diagnostics, deal_index, commitment_index } = self;
+        Journal {
+            as_of: *as_of,
+            notes: Vec::new(),
+            deals: deals.clone(),
+            commitments: commitments.clone(),
+            diagnostics: diagnostics.clone(),
+            deal_index: deal_index.clone(),
+            commitment_index: commitment_index.clone(),
+        }
     }
 
     /// Give back the room the fold grew its lists by: a one-shot build
