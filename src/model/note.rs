@@ -8,12 +8,14 @@
 use crate::model::config::{Config, StageId, MAX_AMOUNT};
 use crate::model::counts::Counts;
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
+use crate::source::discover::{self, Contents, SourceFile};
 use crate::source::frontmatter::{self, Fence};
 use crate::source::tasks::{self, TaskItem};
 use crate::source::vault::{self, Dialect};
 use crate::source::yaml::{self, Key, Node, Value};
 use crate::text::{date_in_file_name, did_you_mean, likely_typo, parse_date, slug};
 use chrono::NaiveDate;
+use std::borrow::Cow;
 
 /// The top-level keys a note may have.
 pub const KNOWN_KEYS: &[&str] =
@@ -61,6 +63,29 @@ impl Note {
         self.extra.shrink_to_fit();
     }
 
+    /// The body's text: read from the file again when it was left there,
+    /// by the reader that read it the first time ([`discover::read`]: the
+    /// same decoding of bytes that are not UTF-8, the same limits). A file
+    /// changed since it was parsed gives its new prose; one that can no
+    /// longer be read, a line saying why (the page is still made).
+    pub fn body_text(&self) -> Cow<'_, str> {
+        match &self.body {
+            Body::Text(text) => Cow::Borrowed(text),
+            Body::InFile { path, .. } => {
+                let file = SourceFile { rel: self.path.clone(), path: path.clone() };
+                Cow::Owned(match discover::read(&file).0 {
+                    Contents::Text(text, _) => frontmatter::split(&text).body.to_string(),
+                    Contents::Refused(why) => {
+                        format!(
+                            "*(The text of this note could not be read again from {}: {}.)*\n",
+                            self.path, why.message
+                        )
+                    }
+                })
+            }
+        }
+    }
+
     /// Drop the body, keeping where to read it again ([`Body::InFile`]):
     /// `path` is the note's file.
     pub fn leave_body_in_file(&mut self, path: &std::path::Path) {
@@ -95,19 +120,6 @@ impl Body {
         match self {
             Body::Text(text) => first_heading(text),
             Body::InFile { heading, .. } => heading.as_deref(),
-        }
-    }
-
-    /// The text, read from the file again when it was left there. A file
-    /// changed since it was parsed gives its new prose; one that can no
-    /// longer be read, a line saying so (the page is still made).
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        match self {
-            Body::Text(text) => std::borrow::Cow::Borrowed(text),
-            Body::InFile { path, .. } => std::borrow::Cow::Owned(match std::fs::read_to_string(path) {
-                Ok(text) => frontmatter::split(&text).body.to_string(),
-                Err(e) => format!("*(The text of this note could not be read again from {}: {e}.)*\n", path.display()),
-            }),
         }
     }
 }
@@ -727,14 +739,14 @@ mod tests {
         let text = "---\nmood: 4\n---\nIntro\n# Acme day\n\nProse.\n";
         std::fs::write(&path, text).unwrap();
         let mut note = parse_default("2026-11-27.md", text).note.unwrap();
-        let kept = note.body.clone();
+        let kept = note.clone();
         note.leave_body_in_file(&path);
         assert!(matches!(note.body, Body::InFile { .. }));
         assert_eq!(note.body.heading(), Some("Acme day"));
-        assert_eq!(note.body.heading(), kept.heading());
-        assert_eq!(note.body.text(), kept.text());
+        assert_eq!(note.body.heading(), kept.body.heading());
+        assert_eq!(note.body_text(), kept.body_text());
         std::fs::remove_file(&path).unwrap();
-        let gone = note.body.text();
+        let gone = note.body_text();
         assert!(gone.contains("could not be read again") && gone.contains("2026-11-27.md"), "{gone}");
     }
 

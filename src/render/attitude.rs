@@ -177,7 +177,7 @@ pub fn view(site: &Site<'_>) -> AttitudeView {
             let excerpt = day
                 .notes
                 .clone()
-                .map(|i| plain_text(&site.journal.notes[i].body.text()))
+                .map(|i| plain_text(&site.journal.notes[i].body_text()))
                 .find(|t| !t.is_empty())
                 .map(|t| format::excerpt(&t, 220))
                 .unwrap_or_default();

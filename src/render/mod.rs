@@ -1215,5 +1215,15 @@ mod tests {
         let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_one_shot(dir.path()).unwrap());
         assert_eq!(lean.notes().len(), 2);
         assert_eq!(renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
+
+        // A note that is not valid UTF-8 is read again as it was read the
+        // first time: the bad bytes replaced, the rest of its text shown.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("2026-11-26.md"), b"---\nmood: 4\n---\n# Caf\xe9 day\n\nMet Ann.\n").unwrap();
+        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_one_shot(dir.path()).unwrap());
+        let (a, b) = (renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
+        let page = a.iter().find(|p| p.path.starts_with("notes/")).unwrap();
+        assert!(String::from_utf8_lossy(&page.bytes).contains("Met Ann."));
+        assert_eq!(a, b);
     }
 }

@@ -230,7 +230,7 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
     };
     // A body that opens with the heading used as the page's title does not
     // repeat it.
-    let text = note.body.text();
+    let text = note.body_text();
     let body_text = match text.trim_start().strip_prefix("# ") {
         Some(rest) if rest.lines().next().is_some_and(|h| format::excerpt(h.trim(), 80) == label) => {
             rest.split_once('\n').map_or("", |(_, after)| after)

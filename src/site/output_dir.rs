@@ -142,8 +142,6 @@ pub struct Staged {
     fingerprint: Fingerprint,
     /// `None`: the file at `path` already holds these bytes.
     temp: Option<tempfile::TempPath>,
-    /// Written straight to its path already (a first build, [`Fresh`]).
-    written: bool,
     /// The marker lists `path`, and with another fingerprint when
     /// `changed`: a watch session's commit after a save needs neither to
     /// sort tens of thousands of paths nor to look each up again.
@@ -408,24 +406,7 @@ impl OutputDir {
             if fresh.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(folder) {
                 continue;
             }
-            let path = self.root.join(folder);
-            match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
-                    return Err(refuse(&path, "a page's folder there is a symlink or a file"));
-                }
-                Ok(_) => {}
-                Err(_) => match std::fs::create_dir(&path) {
-                    Ok(()) => {}
-                    // Made by the other thread meanwhile: looked at again.
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        let m = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
-                        if m.file_type().is_symlink() || !m.is_dir() {
-                            return Err(refuse(&path, "a page's folder there is a symlink or a file"));
-                        }
-                    }
-                    Err(e) => return Err(Error::io(&path, e)),
-                },
-            }
+            self.real_folder(folder)?;
             fresh.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_string());
         }
         {
@@ -445,10 +426,8 @@ impl OutputDir {
             Err(e) => return Err(Error::io(&path, e)),
         };
         file.write_all(&page.bytes).map_err(|e| Error::io(&path, e))?;
-        #[cfg(unix)]
         if fresh.chmod {
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(&path, e))?;
+            served(&file, &path)?;
         }
         Ok(())
     }
@@ -465,14 +444,7 @@ impl OutputDir {
         let fingerprint = Fingerprint::of(page);
         if let Some(fresh) = &self.fresh {
             self.write_fresh(fresh, page, fingerprint)?;
-            return Ok(Staged {
-                path: page.path.clone(),
-                fingerprint,
-                temp: None,
-                written: true,
-                listed: false,
-                changed: true,
-            });
+            return Ok(Staged { path: page.path.clone(), fingerprint, temp: None, listed: false, changed: true });
         }
         let recorded = self.owned.get(&*page.path).copied();
         // A page this process wrote or checked before, with the same bytes.
@@ -483,7 +455,7 @@ impl OutputDir {
         let temp =
             if known || self.holds(page, fingerprint) { None } else { Some(temp_file(&self.root, &page.bytes)?) };
         let (listed, changed) = (recorded.is_some(), recorded.flatten() != Some(fingerprint));
-        Ok(Staged { path: page.path.clone(), fingerprint, temp, written: false, listed, changed })
+        Ok(Staged { path: page.path.clone(), fingerprint, temp, listed, changed })
     }
 
     /// Put the staged pages in place, each by a rename, and remove the
@@ -501,15 +473,15 @@ impl OutputDir {
             return Err(Error::Usage(format!("internal error: page {} is outside the part written", s.path)));
         }
         if let Some(fresh) = self.fresh.take() {
-            // A first build: every page is in place and listed already; the
-            // marker is written again, whole and in order.
+            // A first build: every page staged is in place and listed
+            // already; the marker is written again, whole and in order.
             drop(fresh);
             let new: BTreeMap<String, Option<Fingerprint>> =
                 staged.iter().map(|s| (s.path.to_string(), Some(s.fingerprint))).collect();
             self.write_marker(&new)?;
             self.owned = new;
             self.trusted = true;
-            return Ok(WriteReport { written: staged.iter().filter(|s| s.written).count(), ..WriteReport::default() });
+            return Ok(WriteReport { written: staged.len(), ..WriteReport::default() });
         }
         let trusted = std::mem::take(&mut self.trusted);
         // The same files as last time within the part: only hashes change.
@@ -679,17 +651,33 @@ impl OutputDir {
                 at += i + 1;
             }
         }
-        for folder in &folders {
-            let path = self.root.join(folder);
-            match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
-                    return Err(refuse(&path, "a page's folder there is a symlink or a file"));
+        folders.into_iter().try_for_each(|folder| self.real_folder(folder))
+    }
+
+    /// The page folder `folder` (relative, its parents checked first) is
+    /// a real folder inside the output, made when missing; a symlink or a
+    /// file there is refused.
+    fn real_folder(&self, folder: &str) -> Result<()> {
+        let path = self.root.join(folder);
+        let refused = || refuse(&path, "a page's folder there is a symlink or a file");
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => Err(refused()),
+            Ok(_) => Ok(()),
+            Err(_) => match std::fs::create_dir(&path) {
+                Ok(()) => Ok(()),
+                // Made meanwhile (by the other thread of a first build):
+                // looked at again.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let m = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?;
+                    if m.file_type().is_symlink() || !m.is_dir() {
+                        Err(refused())
+                    } else {
+                        Ok(())
+                    }
                 }
-                Ok(_) => {}
-                Err(_) => std::fs::create_dir(&path).map_err(|e| Error::io(&path, e))?,
-            }
+                Err(e) => Err(Error::io(&path, e)),
+            },
         }
-        Ok(())
     }
 
     /// Whether the file at the page's path already holds its bytes: told
@@ -793,12 +781,20 @@ fn temp_file(dir: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
     let mut tmp =
         tempfile::Builder::new().prefix(".saleslog-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
+    served(tmp.as_file(), tmp.path())?;
+    Ok(tmp.into_temp_path())
+}
+
+/// Give `file` the permissions of a served page (0644), whatever the umask.
+fn served(file: &std::fs::File, path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(tmp.path(), e))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(path, e))?;
     }
-    Ok(tmp.into_temp_path())
+    #[cfg(not(unix))]
+    let _ = (file, path);
+    Ok(())
 }
 
 /// Write `bytes` to `path` through a temporary file in the same folder and

@@ -328,7 +328,7 @@ impl Export {
                 commitments_made: std::mem::take(&mut made[i]),
                 commitments_updated: std::mem::take(&mut updated[i]),
                 extra: n.extra.iter().cloned().collect(),
-                body: n.body.text().into_owned(),
+                body: n.body_text().into_owned(),
             })
             .collect();
 
