@@ -54,6 +54,7 @@ fn main() {
         ws.refresh_known(std::slice::from_ref(&note)).expect("a known note");
         time(0);
         let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
+        let journal = std::sync::Arc::new(journal);
         let all = ws.notes();
         time(1);
         let days = Days::new(&journal, &ws.config);

@@ -194,7 +194,7 @@ pub fn commitments(site: &Site<'_>, _: (), v: &mut Visit<'_>) {
     }
 }
 
-fn hash_deal(deal: &Deal, h: &mut H) {
+pub(super) fn hash_deal(deal: &Deal, h: &mut H) {
     let Deal { id, name, stage, amount, close, next, contact, source, reason, history, mentions, close_history } = deal;
     (id, name, stage.0, amount.map(f64::to_bits), close, next, contact, source, reason).hash(h);
     history.len().hash(h);
@@ -204,7 +204,7 @@ fn hash_deal(deal: &Deal, h: &mut H) {
     (mentions, close_history).hash(h);
 }
 
-fn hash_commitment(c: &Commitment, h: &mut H) {
+pub(super) fn hash_commitment(c: &Commitment, h: &mut H) {
     let Commitment {
         id,
         what,
