@@ -43,7 +43,6 @@ pub struct Facts {
     /// the same note (as in [`inputs`]).
     notes: Vec<Arc<Note>>,
     journal: Arc<Journal>,
-    note_refs: Arc<Vec<NoteRef>>,
     /// File → a hash of its problems.
     problems: Problems,
     /// Monday → the deals whose stage or close date changed that week.
@@ -77,7 +76,6 @@ impl Facts {
             epoch: site.epoch,
             notes: site.all_notes.to_vec(),
             journal: site.journal.clone(),
-            note_refs: site.note_refs.clone(),
             problems,
             week_deals: site.week_deals.clone(),
             timeliness: site.timeliness.clone(),
@@ -128,8 +126,10 @@ impl Facts {
                 for item in &note.commitments {
                     let was = before.commitment_index.get(item.id.as_str()).map(|&k| &before.commitments[k]);
                     let is = after.commitment_index.get(item.id.as_str()).map(|&k| &after.commitments[k]);
-                    let seen = |c: Option<&Commitment>, j: &Journal, refs: &[NoteRef]| c.map(|c| shown(c, j, refs, d));
-                    if seen(was, before, &self.note_refs) != seen(is, after, &site.note_refs) {
+                    let seen = |c: Option<&Commitment>, j: &Journal, notes: &[Arc<Note>]| {
+                        c.map(|c| shown(c, j, notes, site, d))
+                    };
+                    if seen(was, before, &self.notes) != seen(is, after, site.all_notes) {
                         return None;
                     }
                 }
@@ -162,11 +162,13 @@ impl Facts {
     }
 }
 
-/// A hash of all a page can show of a commitment as of `d`.
-fn shown(c: &Commitment, journal: &Journal, note_refs: &[NoteRef], d: NaiveDate) -> u64 {
+/// A hash of all a page can show of a commitment as of `d`, `notes`
+/// being the notes of `journal`'s render (the site's links are the same
+/// for both renders: the epoch says so).
+fn shown(c: &Commitment, journal: &Journal, notes: &[Arc<Note>], site: &Site<'_>, d: NaiveDate) -> u64 {
     let mut h = super::hasher();
     inputs::hash_commitment(c, &mut h);
-    let made = &note_refs[c.note];
+    let made = NoteRef::of(&notes[c.note], &site.links);
     (&made.date, &made.date_iso, &made.label, &made.href).hash(&mut h);
     (&journal.notes[c.note].path, c.status(d), super::commitments::was_late(c, d)).hash(&mut h);
     h.finish()

@@ -105,7 +105,9 @@ impl Builder {
         })?;
         let staged = staged.into_inner().unwrap_or_else(|e| e.into_inner());
         let tally = Tally::of(&diagnostics);
-        let WriteReport { written, unchanged, removed } = self.output.commit(staged)?;
+        let committed = self.output.commit(staged);
+        self.renderer.free_garbage();
+        let WriteReport { written, unchanged, removed } = committed?;
         Ok(BuildReport {
             output: self.output.path().to_path_buf(),
             pages,

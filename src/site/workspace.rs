@@ -341,14 +341,38 @@ impl Workspace {
         let (config, keep_bodies) = (&self.config, self.keep_bodies);
         let parsed: Vec<(String, Source)> =
             todo.into_par_iter().map(|file| read_source(file, config, keep_bodies)).collect();
+        // A note saved with its date unchanged keeps its place among the
+        // sorted notes (it is put there, not sorted again), and leaves the
+        // history's judgement alone (that reads only paths and dates).
+        let mut in_place = self.buffers.is_empty();
+        let mut moved: Vec<Arc<Note>> = Vec::new();
         for (rel, source) in parsed {
             changes.modified.push(rel.clone());
             let source = self.held_over(self.sources.get(&rel), source);
-            self.sources.insert(rel, source);
+            let new_note = source.note.clone();
+            let old_note = self.sources.insert(rel, source).and_then(|old| old.note);
+            match (old_note, new_note) {
+                (Some(old), Some(new)) if old.date == new.date && old.path == new.path => moved.push(new),
+                _ => in_place = false,
+            }
         }
-        self.sorted = OnceLock::new();
+        let placed = in_place
+            && self.sorted.get_mut().is_some_and(|sorted| {
+                moved.into_iter().all(|note| {
+                    match sorted.binary_search_by(|n| (n.date, &n.path).cmp(&(note.date, &note.path))) {
+                        Ok(at) => {
+                            sorted[at] = note;
+                            true
+                        }
+                        Err(_) => false,
+                    }
+                })
+            });
+        if !placed {
+            self.sorted = OnceLock::new();
+            self.timeliness = OnceLock::new();
+        }
         self.model_diagnostics = OnceLock::new();
-        self.timeliness = OnceLock::new();
         Some(changes)
     }
 
@@ -394,9 +418,11 @@ impl Workspace {
             next.insert(rel, source);
         }
         self.sources = next;
-        self.sorted = OnceLock::new();
-        self.model_diagnostics = OnceLock::new();
-        self.timeliness = OnceLock::new();
+        if !changes.is_empty() || reparse_all {
+            self.sorted = OnceLock::new();
+            self.model_diagnostics = OnceLock::new();
+            self.timeliness = OnceLock::new();
+        }
         changes
     }
 
@@ -799,6 +825,16 @@ mod tests {
         assert_eq!(changes.modified, vec!["2026/2026-11-26.md".to_string()]);
         assert_eq!(mood(&ws, "2026/2026-11-26.md"), Some(5.0));
         assert_eq!(ws.notes().len(), 2);
+        // Put in its place among the sorted notes, not sorted again.
+        let sorted = ws.sorted_notes();
+        assert!(Arc::ptr_eq(&sorted[0], ws.sources["2026/2026-11-26.md"].note.as_ref().unwrap()));
+        assert_eq!(sorted[1].path, "2026-11-27.md");
+        std::fs::write(&known, "---\ndate: 2026-11-28\nmood: 5\n---\n").unwrap();
+        ws.refresh_known(std::slice::from_ref(&known)).unwrap();
+        let paths: Vec<&str> = ws.sorted_notes().iter().map(|n| n.path.as_str()).collect();
+        assert_eq!(paths, ["2026-11-27.md", "2026/2026-11-26.md"], "a new date sorts again");
+        std::fs::write(&known, "---\nmood: 5\n---\n").unwrap();
+        ws.refresh_known(std::slice::from_ref(&known)).unwrap();
         assert_eq!(ws.figures(crate::text::parse_date("2026-11-27").unwrap()).notes, 2);
 
         // A new file, the configuration, a folder, a file outside, a

@@ -154,6 +154,9 @@ pub fn member_site_each<T: Send>(
         (Some(_), None) => Err(Error::Usage("its templates could not be loaded".into())),
         (None, _) => Err(Error::Usage(member.error().unwrap_or("not loaded").to_string())),
     };
+    if let Some(r) = renderer {
+        r.free_garbage();
+    }
     if let Some(e) = write_failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
     }
