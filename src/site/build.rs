@@ -14,7 +14,6 @@ use crate::site::output_dir::{OutputDir, WriteReport};
 use crate::site::workspace::Workspace;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// What a build did.
@@ -96,14 +95,9 @@ impl Builder {
         // rendered: a build holds one page per thread, never the whole
         // site, and a failed render still leaves the folder as it was.
         self.output.begin()?;
-        let staged = Mutex::new(Vec::new());
         let output = &self.output;
-        let (pages, diagnostics) = self.renderer.render_site_each(ws, as_of, &|page| {
-            let page = output.stage(&page)?;
-            staged.lock().unwrap_or_else(|e| e.into_inner()).push(page);
-            Ok(())
-        })?;
-        let staged = staged.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (staged, diagnostics) = self.renderer.render_site_each(ws, as_of, &|page| output.stage(&page))?;
+        let pages = staged.len();
         let tally = Tally::of(&diagnostics);
         let committed = self.output.commit(staged);
         self.renderer.free_garbage();

@@ -135,22 +135,17 @@ pub fn member_site_each<T: Send>(
 ) -> Result<Vec<T>> {
     let prefix = member_prefix(member);
     let prefixed = |p: Page| Page { path: format!("{prefix}{}", p.path).into(), bytes: p.bytes, hash: p.hash };
-    let kept = Mutex::new(Vec::new());
     let write_failed = Mutex::new(None);
     let made = match (member.workspace(), renderer) {
         (Some(ws), Some(renderer)) => renderer
-            .render_site_each(ws, as_of, &|page| match each(prefixed(page)) {
-                Ok(t) => {
-                    kept.lock().unwrap_or_else(|e| e.into_inner()).push(t);
-                    Ok(())
-                }
-                Err(e) => {
+            .render_site_each(ws, as_of, &|page| {
+                each(prefixed(page)).map_err(|e| {
                     let stop = Error::Usage(e.to_string());
                     *write_failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
-                    Err(stop)
-                }
+                    stop
+                })
             })
-            .map(|_| ()),
+            .map(|(kept, _)| kept),
         (Some(_), None) => Err(Error::Usage("its templates could not be loaded".into())),
         (None, _) => Err(Error::Usage(member.error().unwrap_or("not loaded").to_string())),
     };
@@ -160,13 +155,11 @@ pub fn member_site_each<T: Send>(
     if let Some(e) = write_failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
     }
-    let kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());
     match made {
-        Ok(()) => Ok(kept),
-        Err(e) => {
-            drop(kept);
-            Ok(vec![each(prefixed(failure_page(member, &e)))?])
-        }
+        Ok(kept) => Ok(kept),
+        // What `each` gave for the pages made before the failure (their
+        // temporary files) is gone with the render.
+        Err(e) => Ok(vec![each(prefixed(failure_page(member, &e)))?]),
     }
 }
 
