@@ -109,7 +109,7 @@ impl Calendar {
 
 /// The journal's days (only days that have notes), with the as-of date and
 /// the facts about elapsed workdays that several areas share.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Days {
     pub as_of: NaiveDate,
     pub days: BTreeMap<NaiveDate, Day>,
@@ -155,27 +155,59 @@ impl Days {
         let from = self.counted;
         let upto = from + notes[from..].partition_point(|n| n.date <= as_of);
         for (i, note) in notes.iter().enumerate().take(upto).skip(from) {
-            let day = self.days.entry(note.date).or_insert_with(|| Day { notes: i..i, ..Day::default() });
-            day.notes.end = i + 1;
-            day.activity.add_all(&note.activity);
-            day.has_activity |= !note.activity.is_empty();
-            let m = &mut day.sums;
-            if let Some(mood) = note.mood {
-                m.0 += mood;
-                m.1 += 1;
-            }
-            if let Some(energy) = note.energy {
-                m.2 += energy;
-                m.3 += 1;
-            }
-            let (mood, n, energy, e) = *m;
-            day.mood = (n > 0).then(|| mood / n as f64);
-            day.energy = (e > 0).then(|| energy / e as f64);
-            self.calendar.add(note);
+            self.count(i, note);
         }
         self.first = self.first.or_else(|| notes[..upto].first().map(|n| n.date));
         self.counted = upto;
         self.as_of = as_of;
+    }
+
+    /// Count `note`, `notes[i]` of the sorted notes, into its day.
+    fn count(&mut self, i: usize, note: &Note) {
+        let day = self.days.entry(note.date).or_insert_with(|| Day { notes: i..i, ..Day::default() });
+        day.notes.end = i + 1;
+        day.activity.add_all(&note.activity);
+        day.has_activity |= !note.activity.is_empty();
+        let m = &mut day.sums;
+        if let Some(mood) = note.mood {
+            m.0 += mood;
+            m.1 += 1;
+        }
+        if let Some(energy) = note.energy {
+            m.2 += energy;
+            m.3 += 1;
+        }
+        let (mood, n, energy, e) = *m;
+        day.mood = (n > 0).then(|| mood / n as f64);
+        day.energy = (e > 0).then(|| energy / e as f64);
+        self.calendar.add(note);
+    }
+
+    /// These days as [`Days::of`] `now` as of `as_of` counts them, when
+    /// `now` differs from `before` (the sorted notes they were counted
+    /// from) only in notes of the same date and path: the days of the
+    /// changed notes are counted again, and no other. `Err(self)` when
+    /// anything else changed. A save's rebuild at 100 years counted 36,500
+    /// days again (12 ms) for the one day that changed.
+    #[allow(clippy::result_large_err)] // both sides are the days, moved
+    pub fn recounted(mut self, before: &[Arc<Note>], now: &[Arc<Note>], as_of: NaiveDate) -> Result<Days, Days> {
+        if self.as_of != as_of || before.len() != now.len() || self.counted > now.len() {
+            return Err(self);
+        }
+        let changed: Vec<usize> = (0..now.len()).filter(|&i| !Arc::ptr_eq(&before[i], &now[i])).collect();
+        if changed.iter().any(|&i| before[i].date != now[i].date || before[i].path != now[i].path) {
+            return Err(self);
+        }
+        let mut dates: Vec<NaiveDate> = changed.iter().filter(|&&i| i < self.counted).map(|&i| now[i].date).collect();
+        dates.dedup();
+        for date in dates {
+            let Some(day) = self.days.remove(&date) else { return Err(self) };
+            self.calendar.off.remove(&date);
+            for i in day.notes {
+                self.count(i, &now[i]);
+            }
+        }
+        Ok(self)
     }
 
     pub fn get(&self, date: NaiveDate) -> Option<&Day> {
@@ -220,6 +252,30 @@ pub fn week_start(d: NaiveDate) -> NaiveDate {
 mod tests {
     use super::*;
     use crate::analyse::test_support::*;
+
+    /// Counting again only the changed notes' days gives the days of a
+    /// count from scratch; a note moved to another date is refused.
+    #[test]
+    fn recounted_days_are_the_days_counted_from_scratch() {
+        let c = Config::default();
+        let as_of = "2026-11-27";
+        let notes = |files: &[(String, String)]| journal_of(&c, files, as_of).notes;
+        let before = notes(&[
+            fm("2026-11-25", "mood: 3\nactivity: {calls: 2}"),
+            fm("2026-11-26", "mood: 4\noff: sick"),
+            fm("2026-11-27", "activity: {calls: 5}"),
+        ]);
+        let days = Days::of(&before, d(as_of), &c);
+        let mut now = before.clone();
+        now[1] = notes(&[fm("2026-11-26", "mood: 1\nactivity: {emails: 7}")]).remove(0);
+        let recounted = days.clone().recounted(&before, &now, d(as_of)).expect("same dates and paths");
+        assert_eq!(recounted, Days::of(&now, d(as_of), &c));
+        assert!(recounted.is_workday(d("2026-11-26")), "the day off is gone with the note's `off:`");
+        let mut moved = before.clone();
+        moved[1] = notes(&[fm("2026-11-24", "mood: 1")]).remove(0);
+        assert!(days.clone().recounted(&before, &moved, d(as_of)).is_err());
+        assert!(days.recounted(&before, &before, d("2026-11-28")).is_err(), "another report date");
+    }
 
     #[test]
     fn today_counts_once_it_has_a_note() {

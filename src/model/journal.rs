@@ -15,7 +15,7 @@ use foldhash::HashMap;
 use std::sync::Arc;
 
 /// The journal as of a date: its notes, deals and commitments.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Journal {
     pub as_of: NaiveDate,
     /// Notes dated <= `as_of`, in (date, path) order.
@@ -201,6 +201,12 @@ impl Commitment {
 /// one of them (the usual save is to today's note) re-folds only these.
 pub const CHECKPOINT_TAIL: usize = 32;
 
+/// The id of the commitment a task item of `note`'s body makes (or
+/// updates): its note's date and its slug.
+pub fn task_id(note: &Note, task: &crate::source::tasks::TaskItem) -> String {
+    format!("{}-{}", note.date, task.slug)
+}
+
 /// The fold of a journal's first notes, kept so a later fold of the same
 /// first notes resumes from here instead of starting over (`serve` and
 /// `watch` after a save to a recent note). The fold is a pure function of
@@ -265,6 +271,47 @@ impl Journal {
             *checkpoint = Some(next);
         }
         journal
+    }
+
+    /// This journal as the fold of `now` as of `as_of` makes it, when `now`
+    /// differs from `before` (the sorted notes it was folded from) only in
+    /// notes the fold reads the same: their new versions are put in, and
+    /// nothing is folded again. `Err(self)` when any other note changed.
+    ///
+    /// A save that changes a day's activity, mood or prose (most saves)
+    /// changes no deal, commitment or problem; at 100 years folding again
+    /// (copying the checkpoint's 6,400 deals and 30,000 commitments) was
+    /// the longest step of such a save.
+    // Both sides are the journal (moved in, moved back): boxing one would
+    // only add an allocation.
+    #[allow(clippy::result_large_err)]
+    pub fn refolded(mut self, before: &[Arc<Note>], now: &[Arc<Note>], as_of: NaiveDate) -> Result<Journal, Journal> {
+        if self.as_of != as_of || before.len() != now.len() || self.notes.len() > now.len() {
+            return Err(self);
+        }
+        debug_assert!(self.notes.iter().zip(before).all(|(a, b)| Arc::ptr_eq(a, b)));
+        let changed: Vec<usize> = (0..now.len()).filter(|&i| !Arc::ptr_eq(&before[i], &now[i])).collect();
+        if !changed.iter().all(|&i| Journal::folds_the_same(&before[i], &now[i])) {
+            return Err(self);
+        }
+        for i in changed {
+            if let Some(note) = self.notes.get_mut(i) {
+                *note = now[i].clone();
+            }
+        }
+        Ok(self)
+    }
+
+    /// Whether the fold reads `a` and `b` the same: it reads a note's
+    /// date, path, deals, commitments and tasks, nothing else (keep this in
+    /// step with [`Folder::fold`]; `refolded`'s test and the debug check in
+    /// `Workspace::journal_and_diagnostics_reusing` guard it).
+    fn folds_the_same(a: &Note, b: &Note) -> bool {
+        a.date == b.date
+            && a.path == b.path
+            && a.deals == b.deals
+            && a.commitments == b.commitments
+            && a.tasks == b.tasks
     }
 
     /// The fold, from `checkpoint` when it fits; with a `tail`, the new
@@ -410,7 +457,7 @@ impl Folder<'_> {
             self.commitment(index, note, item);
         }
         for task in &note.tasks {
-            let id = format!("{}-{}", note.date, task.slug);
+            let id = task_id(note, task);
             let done = task.checked.then(|| task.done.unwrap_or(note.date));
             let dropped = task.cancelled.then(|| task.dropped.unwrap_or(note.date));
             match self.journal.commitment_index.get(&id) {
@@ -627,6 +674,34 @@ mod tests {
 
     pub(crate) fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
+    }
+
+    /// A save the fold reads the same keeps the journal (with the new
+    /// note in it); a changed deal, commitment, task or date folds again.
+    #[test]
+    fn a_journal_is_refolded_only_when_the_fold_reads_the_notes_the_same() {
+        let first = "---\ndeals:\n  - {name: Acme, stage: lead}\ncommitments:\n  - {id: a, what: Call, due: 2026-11-25}\n---\n- [ ] Send deck\n";
+        let before = notes(&[("2026-11-23.md", first), ("2026-11-24.md", "---\nactivity: {calls: 3}\n---\n")]);
+        let journal = Journal::build(&before, d("2026-11-24"));
+        let saved = |second: &str| {
+            let mut now = before.clone();
+            now[1] = notes(&[("2026-11-24.md", second)]).remove(0);
+            now
+        };
+        // Another day's activity and prose: the same journal, the new note.
+        let now = saved("---\nactivity: {calls: 9}\nmood: 4\n---\nA good day.\n");
+        let refolded = journal.clone().refolded(&before, &now, d("2026-11-24")).expect("the fold reads it the same");
+        assert_eq!(refolded, Journal::build(&now, d("2026-11-24")));
+        assert!(Arc::ptr_eq(&refolded.notes[1], &now[1]));
+        for (what, second) in [
+            ("a deal", "---\nactivity: {calls: 3}\ndeals:\n  - {id: acme, stage: won}\n---\n"),
+            ("a commitment", "---\nactivity: {calls: 3}\ncommitments:\n  - {id: a, done: true}\n---\n"),
+            ("a task", "---\nactivity: {calls: 3}\n---\n- [ ] Call Bob\n"),
+        ] {
+            let now = saved(second);
+            assert!(journal.clone().refolded(&before, &now, d("2026-11-24")).is_err(), "{what}");
+        }
+        assert!(journal.clone().refolded(&before, &before, d("2026-11-25")).is_err(), "another report date");
     }
 
     /// Notes from (file name, text) pairs with the default configuration.

@@ -16,11 +16,12 @@
 //!
 //! - the same site (the [`super::Site::epoch`]: report date, problem
 //!   counts, the set of notes and of deals), the same history, the changed
-//!   notes' commitments as they were, their deals' names as they were, and
+//!   notes' commitments (and their task items') as they were, their deals' names as they were, and
 //!   problems changed only in the changed notes' files: then the pages to
 //!   look at are those of the changed notes and their neighbours, their
 //!   weeks and years, the deals they mention (before and after), and the
-//!   weeks that list a changed deal (before and after) — [`Dirty`];
+//!   weeks that list a changed deal (before and after) — [`Dirty`] — and
+//!   the commitments page only when the journal had to be folded again;
 //! - anything else: every page is gathered, as before.
 //!
 //! In debug builds every page taken as clean is also gathered, and must be
@@ -29,7 +30,7 @@
 
 use super::{inputs, Job, NoteRef, Page, Site};
 use crate::analyse::calendar::week_start;
-use crate::model::journal::{Commitment, Journal};
+use crate::model::journal::{task_id, Commitment, Journal};
 use crate::model::note::Note;
 use chrono::{Datelike, NaiveDate};
 use foldhash::{HashMap, HashSet};
@@ -42,7 +43,9 @@ pub struct Facts {
     /// The site's notes, kept alive so that the same address next time is
     /// the same note (as in [`inputs`]).
     notes: Vec<Arc<Note>>,
-    journal: Arc<Journal>,
+    /// Its journal; `None` once the next render took it as its own
+    /// ([`Journal::refolded`]: then the two are the same).
+    journal: Option<Arc<Journal>>,
     /// File → a hash of its problems.
     problems: Problems,
     /// Monday → the deals whose stage or close date changed that week.
@@ -75,11 +78,36 @@ impl Facts {
         Facts {
             epoch: site.epoch,
             notes: site.all_notes.to_vec(),
-            journal: site.journal.clone(),
+            journal: Some(site.journal.clone()),
             problems,
             week_deals: site.week_deals.clone(),
             timeliness: site.timeliness.clone(),
             pages,
+        }
+    }
+
+    /// The sorted notes this render was made from.
+    pub fn notes(&self) -> &[Arc<Note>] {
+        &self.notes
+    }
+
+    /// Its journal, for the next render to make its own, when nothing else
+    /// holds it.
+    pub fn take_journal(&mut self) -> Option<Journal> {
+        match Arc::try_unwrap(self.journal.take()?) {
+            Ok(journal) => Some(journal),
+            Err(shared) => {
+                self.journal = Some(shared);
+                None
+            }
+        }
+    }
+
+    /// Give back the journal [`Facts::take_journal`] took (`None`: the next
+    /// render's journal is it).
+    pub fn put_journal(&mut self, journal: Option<Arc<Journal>>) {
+        if journal.is_some() {
+            self.journal = journal;
         }
     }
 
@@ -96,7 +124,8 @@ impl Facts {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             _ => false,
         };
-        let (before, after) = (&*self.journal, &**site.journal);
+        let after = &**site.journal;
+        let before = self.journal.as_deref().unwrap_or(after);
         if self.epoch != site.epoch
             || !same_history
             || self.pages.len() != jobs
@@ -123,9 +152,10 @@ impl Facts {
                 dirty.weeks.insert(week_start(note.date));
                 dirty.years.insert(note.date.iso_week().year());
                 deals.extend(note.deals.iter().filter_map(|m| after.deal_index.get(m.id.as_str()).copied()));
-                for item in &note.commitments {
-                    let was = before.commitment_index.get(item.id.as_str()).map(|&k| &before.commitments[k]);
-                    let is = after.commitment_index.get(item.id.as_str()).map(|&k| &after.commitments[k]);
+                let tasks = note.tasks.iter().map(|task| task_id(note, task));
+                for id in note.commitments.iter().map(|item| item.id.clone()).chain(tasks) {
+                    let was = before.commitment_index.get(&id).map(|&k| &before.commitments[k]);
+                    let is = after.commitment_index.get(&id).map(|&k| &after.commitments[k]);
                     let seen = |c: Option<&Commitment>, j: &Journal, notes: &[Arc<Note>]| {
                         c.map(|c| shown(c, j, notes, site, d))
                     };
@@ -158,6 +188,13 @@ impl Facts {
             }
         }
         dirty.deals = deals;
+        // The commitments page shows every commitment, the link to the
+        // note that made each, and figures folded from the commitments
+        // alone: the same when the journal is the last one (refolded) and
+        // no changed note's link changed.
+        let same_journal = self.journal.is_none();
+        dirty.commitments =
+            !(same_journal && changed.iter().all(|&i| NoteRef::of(&self.notes[i], &site.links) == site.note_refs[i]));
         Some(dirty)
     }
 }
@@ -184,6 +221,8 @@ pub struct Dirty {
     years: HashSet<i32>,
     /// Indexes into the journal's deals.
     deals: HashSet<usize>,
+    /// Whether the commitments page may have changed.
+    commitments: bool,
 }
 
 impl Dirty {
@@ -194,6 +233,7 @@ impl Dirty {
             Job::Week(monday) => !self.weeks.contains(&monday),
             Job::Deal(i) => !self.deals.contains(&i),
             Job::NotesIndex(year) => !self.years.contains(&year),
+            Job::Commitments => !self.commitments,
             _ => false,
         }
     }

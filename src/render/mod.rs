@@ -145,6 +145,9 @@ pub struct Renderer {
     /// What the last render no longer needs, to free once its pages are
     /// written ([`Renderer::free_garbage`]).
     garbage: Mutex<Vec<Box<dyn Send>>>,
+    /// The days of the last render, for the next to count again only
+    /// where its notes changed ([`Days::recounted`]).
+    days: Mutex<Option<Days>>,
     /// How many tracked pages the last render looked at (its inputs
     /// gathered, or rendered): what [`dirty`] saves, for the tests.
     looked_at: std::sync::atomic::AtomicUsize,
@@ -249,6 +252,7 @@ impl Renderer {
             links: Mutex::new(None),
             facts: Mutex::new(None),
             garbage: Mutex::new(Vec::new()),
+            days: Mutex::new(None),
             looked_at: std::sync::atomic::AtomicUsize::new(0),
             bodies: BodyCache::default(),
             overrides,
@@ -307,9 +311,34 @@ impl Renderer {
     ) -> Result<(R, Vec<Diagnostic>)> {
         self.free_garbage();
         let all_notes = ws.sorted_notes();
-        let ((journal, diagnostics), days) =
-            rayon::join(|| ws.journal_and_diagnostics(as_of), || Days::of(all_notes, as_of, &ws.config));
-        // Shared: a watch session keeps it for the next render ([`dirty`]).
+        // A watch session's last render ([`dirty`]): its journal, when no
+        // one else holds it, is this one's after a save the fold reads the
+        // same ([`Journal::refolded`]).
+        let mut before = if self.memoize { self.last_render(ws) } else { None };
+        let last = before.as_mut().and_then(|b| b.take_journal());
+        let before_notes = before.as_ref().map_or(&[][..], |b| b.notes());
+        let last_days = if self.memoize { lock(&self.days).take() } else { None };
+        let ((journal, diagnostics, unused), days) = rayon::join(
+            || ws.journal_and_diagnostics_reusing(as_of, last.map(|j| (j, before_notes))),
+            || match last_days.map(|days| days.recounted(before_notes, all_notes, as_of)) {
+                Some(Ok(days)) => {
+                    debug_assert!(days == Days::of(all_notes, as_of, &ws.config), "recounted days differ");
+                    days
+                }
+                unused => {
+                    if let Some(Err(old)) = unused {
+                        self.free_later(Box::new(old));
+                    }
+                    Days::of(all_notes, as_of, &ws.config)
+                }
+            },
+        );
+        if let Some(b) = before.as_mut() {
+            b.put_journal(unused.map(Arc::new));
+        }
+        // The next render's `dirty` starts from it.
+        *lock(&self.facts) = before;
+        // Shared: a watch session keeps it for the next render.
         let journal = Arc::new(journal);
         let figures = ws.with_timeliness(analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days));
         let links = if self.memoize {
@@ -330,20 +359,33 @@ impl Renderer {
                 bodies.clear();
             }
             drop(bodies);
-            let mut config = lock(&self.config);
-            if config.as_ref() != Some(&ws.config) {
-                lock(&self.memo).clear();
-                *lock(&self.facts) = None;
-                *config = Some(ws.config.clone());
-            }
         }
         let rendered = render(&site)?;
         drop(site);
         // The journal (unless a watch session keeps it for the next
         // render), the days and the figures took a watch session 10–18 ms
         // to free at 100 years: they are freed once the pages are in place.
-        self.free_later(Box::new((journal, days, figures)));
+        if self.memoize {
+            drop(journal); // only the render's facts hold it now
+            *lock(&self.days) = Some(days); // the next render recounts them
+            self.free_later(Box::new(figures));
+        } else {
+            self.free_later(Box::new((journal, days, figures)));
+        }
         Ok((rendered, diagnostics))
+    }
+
+    /// A watch session's last render, taken, unless the configuration
+    /// changed since (then every memo is forgotten too).
+    fn last_render(&self, ws: &Workspace) -> Option<dirty::Facts> {
+        let mut config = lock(&self.config);
+        if config.as_ref() != Some(&ws.config) {
+            lock(&self.memo).clear();
+            *lock(&self.facts) = None;
+            *config = Some(ws.config.clone());
+        }
+        drop(config);
+        lock(&self.facts).take()
     }
 
     /// Keep `value` for [`Renderer::free_garbage`].

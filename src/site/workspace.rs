@@ -505,6 +505,29 @@ impl Workspace {
         (journal, diagnostics)
     }
 
+    /// [`Workspace::journal_and_diagnostics`], from `last`, the journal of
+    /// an earlier call and the sorted notes it was folded from, when the
+    /// notes changed since only where the fold reads them the same
+    /// ([`Journal::refolded`]); `last` is given back when it cannot be.
+    #[allow(clippy::result_large_err)] // `Journal::refolded`'s
+    pub fn journal_and_diagnostics_reusing(
+        &self,
+        as_of: NaiveDate,
+        last: Option<(Journal, &[Arc<Note>])>,
+    ) -> (Journal, Vec<Diagnostic>, Option<Journal>) {
+        let (journal, unused) = match last.map(|(journal, before)| journal.refolded(before, self.sorted_notes(), as_of))
+        {
+            Some(Ok(journal)) => {
+                debug_assert!(journal == Journal::build(self.sorted_notes(), as_of), "a refolded journal differs");
+                self.keep_problems(&journal);
+                (journal, None)
+            }
+            unused => (self.journal_keeping_problems(as_of), unused.and_then(Result::err)),
+        };
+        let diagnostics = self.diagnostics(as_of);
+        (journal, diagnostics, unused)
+    }
+
     /// [`Workspace::journal`], keeping its problems as the whole journal's
     /// when no note is dated after `as_of` (they are then the same fold).
     fn journal_keeping_problems(&self, as_of: NaiveDate) -> Journal {
