@@ -61,7 +61,8 @@ fn main() {
         time(2);
         let figures = analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days);
         time(3);
-        let site = Site::new(&ws.config, &journal, &all, &figures, &days, &diagnostics, Links::of(&all, &journal));
+        let site =
+            Site::new(&ws.config, &journal, &all, &figures, &days, &diagnostics, Links::of(&all, &journal), None);
         time(4);
         renderer.render(&site).unwrap();
         time(5);

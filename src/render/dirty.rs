@@ -53,6 +53,8 @@ pub struct Facts {
     timeliness: Option<Arc<crate::analyse::timeliness::Timeliness>>,
     /// Every page, in the order of the render's jobs.
     pages: Vec<Page>,
+    /// The site's indexes, for the next render when it keeps the journal.
+    indexes: Option<super::Indexes>,
 }
 
 /// File → a hash of its problems.
@@ -83,6 +85,7 @@ impl Facts {
             week_deals: site.week_deals.clone(),
             timeliness: site.timeliness.clone(),
             pages,
+            indexes: None,
         }
     }
 
@@ -109,6 +112,16 @@ impl Facts {
         if journal.is_some() {
             self.journal = journal;
         }
+    }
+
+    /// Keep the site's indexes with these facts.
+    pub fn keep_indexes(&mut self, indexes: super::Indexes) {
+        self.indexes = Some(indexes);
+    }
+
+    /// The indexes of this render's site, taken.
+    pub fn take_indexes(&mut self) -> Option<super::Indexes> {
+        self.indexes.take()
     }
 
     /// The page of job `job` in this render.

@@ -316,6 +316,7 @@ impl Renderer {
         // same ([`Journal::refolded`]).
         let mut before = if self.memoize { self.last_render(ws) } else { None };
         let last = before.as_mut().and_then(|b| b.take_journal());
+        let had_last = last.is_some();
         let before_notes = before.as_ref().map_or(&[][..], |b| b.notes());
         let last_days = if self.memoize { lock(&self.days).take() } else { None };
         let ((journal, diagnostics, unused), days) = rayon::join(
@@ -333,9 +334,14 @@ impl Renderer {
                 }
             },
         );
+        // The journal kept: so are the indexes over its notes, deals and
+        // commitments.
+        let kept = had_last && unused.is_none();
         if let Some(b) = before.as_mut() {
             b.put_journal(unused.map(Arc::new));
         }
+        let indexes = before.as_mut().filter(|_| kept).and_then(|b| b.take_indexes());
+        debug_assert!(indexes.as_ref().is_none_or(|i| *i == Indexes::of(&journal, all_notes)), "kept indexes differ");
         // The next render's `dirty` starts from it.
         *lock(&self.facts) = before;
         // Shared: a watch session keeps it for the next render.
@@ -346,7 +352,7 @@ impl Renderer {
         } else {
             Links::of(all_notes, &journal)
         };
-        let mut site = Site::new(&ws.config, &journal, all_notes, &figures, &days, &diagnostics, links);
+        let mut site = Site::new(&ws.config, &journal, all_notes, &figures, &days, &diagnostics, links, indexes);
         site.timeliness = ws.timeliness();
         site.history_note = ws.history_note();
         if self.memoize {
@@ -361,7 +367,11 @@ impl Renderer {
             drop(bodies);
         }
         let rendered = render(&site)?;
-        drop(site);
+        let indexes = site.into_indexes();
+        match lock(&self.facts).as_mut() {
+            Some(facts) => facts.keep_indexes(indexes),
+            None => self.free_later(Box::new(indexes)),
+        }
         // The journal (unless a watch session keeps it for the next
         // render), the days and the figures took a watch session 10–18 ms
         // to free at 100 years: they are freed once the pages are in place.
@@ -789,6 +799,8 @@ pub struct Site<'a> {
     /// A fingerprint of the set of notes (paths and dates), which
     /// note-to-note links resolve against.
     pub notes_key: u64,
+    /// A fingerprint of the deals' ids, in order.
+    deals_key: u64,
     /// SPEC §8: the notes judged against the git history, when read.
     pub timeliness: Option<Arc<crate::analyse::timeliness::Timeliness>>,
     /// Why there is no history (not a work tree, `git: false`, git failed).
@@ -827,19 +839,26 @@ impl Site<'_> {
 /// kept from a previous build by [`Links::made`]).
 pub type SiteLinks = (Arc<Links>, Arc<Vec<NoteRef>>);
 
-impl<'a> Site<'a> {
-    pub fn new(
-        config: &'a Config,
-        journal: &'a Arc<Journal>,
-        all_notes: &'a [Arc<Note>],
-        figures: &'a Figures,
-        days: &'a Days,
-        diagnostics: &'a [Diagnostic],
-        (links, note_refs): SiteLinks,
-    ) -> Site<'a> {
+/// The site's indexes over every note, commitment and deal: made again
+/// only when the journal was folded again (a watch session keeps them
+/// with its last render otherwise: the notes, deals and commitments they
+/// index are then the same).
+#[derive(Debug, PartialEq)]
+pub struct Indexes {
+    weeks: Vec<NaiveDate>,
+    years: Vec<i32>,
+    index_year: i32,
+    week_commitments: HashMap<NaiveDate, Vec<usize>>,
+    week_deals: HashMap<NaiveDate, Vec<usize>>,
+    notes_key: u64,
+    deals_key: u64,
+}
+
+impl Indexes {
+    /// The indexes of `journal` and `all_notes`: two halves, each a pass
+    /// over every note, commitment or deal, side by side.
+    pub fn of(journal: &Journal, all_notes: &[Arc<Note>]) -> Indexes {
         let as_of = journal.as_of;
-        // Two halves of the site's indexes, each a pass over every note,
-        // commitment or deal: side by side.
         let weeks_of = || {
             let mut weeks: Vec<NaiveDate> =
                 journal.notes.iter().map(|n| analyse::calendar::week_start(n.date)).collect();
@@ -885,10 +904,6 @@ impl<'a> Site<'a> {
             years.dedup();
             let this_year = as_of.iso_week().year();
             let index_year = years.iter().copied().rfind(|&y| y <= this_year).or(years.last().copied());
-            let mut diagnostics_by_file: HashMap<&str, Vec<usize>> = HashMap::default();
-            for (i, d) in diagnostics.iter().enumerate() {
-                diagnostics_by_file.entry(d.file.as_str()).or_default().push(i);
-            }
             let notes_key = {
                 let mut h = hasher();
                 for n in all_notes {
@@ -903,10 +918,35 @@ impl<'a> Site<'a> {
                 }
                 h.finish()
             };
-            (years, index_year, diagnostics_by_file, notes_key, deals_key)
+            (years, index_year.unwrap_or(this_year), notes_key, deals_key)
         };
-        let ((weeks, week_commitments, week_deals), (years, index_year, diagnostics_by_file, notes_key, deals_key)) =
+        let ((weeks, week_commitments, week_deals), (years, index_year, notes_key, deals_key)) =
             rayon::join(weeks_of, the_rest);
+        Indexes { weeks, years, index_year, week_commitments, week_deals, notes_key, deals_key }
+    }
+}
+
+impl<'a> Site<'a> {
+    /// The site; `indexes`, when given, are [`Indexes::of`] `journal` and
+    /// `all_notes`, kept from the last render.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        config: &'a Config,
+        journal: &'a Arc<Journal>,
+        all_notes: &'a [Arc<Note>],
+        figures: &'a Figures,
+        days: &'a Days,
+        diagnostics: &'a [Diagnostic],
+        (links, note_refs): SiteLinks,
+        indexes: Option<Indexes>,
+    ) -> Site<'a> {
+        let as_of = journal.as_of;
+        let indexes = indexes.unwrap_or_else(|| Indexes::of(journal, all_notes));
+        let Indexes { weeks, years, index_year, week_commitments, week_deals, notes_key, deals_key } = indexes;
+        let mut diagnostics_by_file: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (i, d) in diagnostics.iter().enumerate() {
+            diagnostics_by_file.entry(d.file.as_str()).or_default().push(i);
+        }
         let tally = Tally::of(diagnostics);
         Site {
             config,
@@ -920,7 +960,7 @@ impl<'a> Site<'a> {
             links,
             weeks,
             years,
-            index_year: index_year.unwrap_or(as_of.iso_week().year()),
+            index_year,
             deal_index: &journal.deal_index,
             commitment_index: &journal.commitment_index,
             week_commitments,
@@ -929,6 +969,7 @@ impl<'a> Site<'a> {
             diagnostics_by_file,
             bodies: None,
             notes_key,
+            deals_key,
             timeliness: None,
             history_note: None,
             epoch: {
@@ -938,6 +979,12 @@ impl<'a> Site<'a> {
                 h.finish()
             },
         }
+    }
+
+    /// Its indexes, for the next render to keep.
+    pub fn into_indexes(self) -> Indexes {
+        let Site { weeks, years, index_year, week_commitments, week_deals, notes_key, deals_key, .. } = self;
+        Indexes { weeks, years, index_year, week_commitments, week_deals, notes_key, deals_key }
     }
 
     /// A link to `all_notes[index]` (the journal's notes are the first
