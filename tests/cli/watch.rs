@@ -192,6 +192,32 @@ fn polling_sees_a_save_in_a_folder_with_a_dot() {
     assert!(s.page("notes/q4-2026/2026-11-26-review.html").contains("Quarter review, again"));
 }
 
+/// A change the watcher cannot see (written through a hard link from
+/// outside the journal: inotify reports it on the other folder) is found
+/// by the rescan that follows a save built from its events alone, once the
+/// folder has been quiet for a moment.
+#[cfg(unix)]
+#[test]
+fn the_rescan_after_a_save_finds_what_the_events_missed() {
+    let s = Setup::sample();
+    let w = s.watch(&[]);
+    let other = s.journal.join("2026/11/2026-11-25.md");
+    let link = s.tmp.path().join("outside.md");
+    fs::hard_link(&other, &link).unwrap();
+    let mark = w.mark();
+    // A save as editors make it: built at once, from its event.
+    let temp = s.note().with_file_name(".2026-11-27.md.tmp");
+    fs::write(&temp, s.note_text(7351)).unwrap();
+    fs::rename(&temp, s.note()).unwrap();
+    // Meanwhile, behind the watcher's back.
+    let text = fs::read_to_string(&link).unwrap();
+    fs::write(&link, format!("{text}\nWritten through a link, unseen by the watcher.\n")).unwrap();
+    assert!(eventually(LONG, || s.page(NOTE_PAGE).contains("7351")), "the save");
+    let page = || fs::read_to_string(s.out.join("notes/2026/11/2026-11-25.html")).unwrap_or_default();
+    assert!(eventually(LONG, || page().contains("unseen by the watcher")), "the rescan found the unseen change");
+    assert!(w.lines_after(mark, is_rebuild_line).iter().any(|l| l.contains("2026-11-25.md")), "named by the rescan");
+}
+
 #[test]
 fn editor_leftovers_and_git_cause_no_rebuild() {
     let s = Setup::sample();
