@@ -898,9 +898,11 @@ pub fn run(
                         // The rescan that events are never trusted without,
                         // once the folder is quiet (or saves have kept it
                         // busy for RESCAN_LIMIT).
+                        // A commit or checkout is read at once: only the
+                        // rescan reads the history.
                         let now = Instant::now();
                         let limit = rescan.map_or(now + RESCAN_LIMIT, |(_, limit)| limit);
-                        if now < limit {
+                        if now < limit && !batch.git {
                             rescan = Some(((now + RESCAN_QUIET).min(limit), limit));
                             outcome
                         } else {
