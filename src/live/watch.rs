@@ -90,15 +90,6 @@ fn is_editor_scratch(name: &str) -> bool {
         || name.ends_with(".crswap")
 }
 
-/// How long the folder must stay quiet after a save built from its events
-/// alone before the rescan that checks them ([`run`]): saves in a row are
-/// each built at once, and the 27,000 stats of a 100-year journal's rescan
-/// neither run after every one nor hold up the next.
-pub const RESCAN_QUIET: Duration = Duration::from_millis(500);
-
-/// The longest a rescan waits for quiet after the first save it checks.
-pub const RESCAN_LIMIT: Duration = Duration::from_secs(3);
-
 /// How long a rebuild waits for a note caught half-saved (emptied, or
 /// between the renames of a save) to be complete.
 pub const SETTLE_LIMIT: Duration = Duration::from_millis(1500);
@@ -825,14 +816,8 @@ pub fn run(
             let outcome = session.rebuild(false);
             on_build(&outcome);
         }
-        // The rescan owed after builds made from events alone: when it is
-        // due, and the latest it may wait until.
-        let mut rescan: Option<(Instant, Instant)> = None;
         while !stop.load(Ordering::Relaxed) {
-            let wait = rescan.map_or(Duration::from_millis(200), |(due, _)| {
-                due.saturating_duration_since(Instant::now()).min(Duration::from_millis(200))
-            });
-            let batch = watch.next(wait);
+            let batch = watch.next(Duration::from_millis(200));
             if !root.is_dir() {
                 on_build(&Outcome {
                     line: format!(
@@ -892,32 +877,16 @@ pub fn run(
                     let templates = batch.rescan || paths.iter().any(|p| p.starts_with(root.join("templates")));
                     let outcome = session.rebuild_after(templates, Some(&paths));
                     if !outcome.partial {
-                        rescan = None;
                         outcome
                     } else {
-                        // The rescan that events are never trusted without,
-                        // once the folder is quiet (or saves have kept it
-                        // busy for RESCAN_LIMIT).
-                        // A commit or checkout is read at once: only the
-                        // rescan reads the history.
-                        let now = Instant::now();
-                        let limit = rescan.map_or(now + RESCAN_LIMIT, |(_, limit)| limit);
-                        if now < limit && !batch.git {
-                            rescan = Some(((now + RESCAN_QUIET).min(limit), limit));
-                            outcome
-                        } else {
-                            if !outcome.line.is_empty() {
-                                on_build(&outcome);
-                            }
-                            rescan = None;
-                            session.rebuild(false)
+                        if !outcome.line.is_empty() {
+                            on_build(&outcome);
                         }
+                        // The rescan that events are never trusted without.
+                        session.rebuild(false)
                     }
                 }
-                None if rescan.is_some_and(|(due, _)| Instant::now() >= due) || session.date_changed() => {
-                    rescan = None;
-                    session.rebuild(false)
-                }
+                None if session.date_changed() => session.rebuild(false),
                 None => continue,
             };
             if !outcome.line.is_empty() {

@@ -29,7 +29,7 @@
 //! random saves above all) checks this reasoning against `inputs`.
 
 use super::{inputs, Job, NoteRef, Page, Site};
-use crate::analyse::calendar::week_start;
+use crate::analyse::calendar::{week_start, Days};
 use crate::model::journal::{task_id, Commitment, Journal};
 use crate::model::note::Note;
 use chrono::{Datelike, NaiveDate};
@@ -48,13 +48,15 @@ pub struct Facts {
     journal: Option<Arc<Journal>>,
     /// File → a hash of its problems.
     problems: Problems,
-    /// Monday → the deals whose stage or close date changed that week.
-    week_deals: HashMap<NaiveDate, Vec<usize>>,
     timeliness: Option<Arc<crate::analyse::timeliness::Timeliness>>,
     /// Every page, in the order of the render's jobs.
     pages: Vec<Page>,
-    /// The site's indexes, for the next render when it keeps the journal.
+    /// The site's indexes (its week → deals list among them), and its
+    /// days: for the next render, which keeps the indexes when it keeps
+    /// the journal and recounts the days where notes changed. Set once the
+    /// render is done ([`Facts::keep`]), since the site owns them until then.
     indexes: Option<super::Indexes>,
+    days: Option<Days>,
 }
 
 /// File → a hash of its problems.
@@ -82,10 +84,10 @@ impl Facts {
             notes: site.all_notes.to_vec(),
             journal: Some(site.journal.clone()),
             problems,
-            week_deals: site.week_deals.clone(),
             timeliness: site.timeliness.clone(),
             pages,
             indexes: None,
+            days: None,
         }
     }
 
@@ -114,14 +116,21 @@ impl Facts {
         }
     }
 
-    /// Keep the site's indexes with these facts.
-    pub fn keep_indexes(&mut self, indexes: super::Indexes) {
+    /// Keep the render's indexes and days with its facts.
+    pub fn keep(&mut self, indexes: super::Indexes, days: Days) {
         self.indexes = Some(indexes);
+        self.days = Some(days);
     }
 
-    /// The indexes of this render's site, taken.
+    /// The indexes of this render's site, taken (the next render's are
+    /// then the same: [`Facts::dirty`] counts on it).
     pub fn take_indexes(&mut self) -> Option<super::Indexes> {
         self.indexes.take()
+    }
+
+    /// The days of this render, taken.
+    pub fn take_days(&mut self) -> Option<Days> {
+        self.days.take()
     }
 
     /// The page of job `job` in this render.
@@ -193,7 +202,10 @@ impl Facts {
                 changed_deals.insert(k);
             }
         }
-        for week_deals in [&self.week_deals, &site.week_deals] {
+        // This render's list of the weeks' deals, unless the next one took
+        // it with the indexes (then the lists are the same).
+        let before_week_deals = self.indexes.as_ref().map_or(&site.week_deals, |i| i.week_deals());
+        for week_deals in [before_week_deals, &site.week_deals] {
             for (monday, listed) in week_deals {
                 if listed.iter().any(|k| changed_deals.contains(k)) {
                     dirty.weeks.insert(*monday);
@@ -247,7 +259,7 @@ impl Dirty {
             Job::Deal(i) => !self.deals.contains(&i),
             Job::NotesIndex(year) => !self.years.contains(&year),
             Job::Commitments => !self.commitments,
-            _ => false,
+            Job::Dashboard | Job::Activity | Job::Attitude | Job::Pipeline | Job::Data | Job::Stylesheet => false,
         }
     }
 }

@@ -145,9 +145,6 @@ pub struct Renderer {
     /// What the last render no longer needs, to free once its pages are
     /// written ([`Renderer::free_garbage`]).
     garbage: Mutex<Vec<Box<dyn Send>>>,
-    /// The days of the last render, for the next to count again only
-    /// where its notes changed ([`Days::recounted`]).
-    days: Mutex<Option<Days>>,
     /// How many tracked pages the last render looked at (its inputs
     /// gathered, or rendered): what [`dirty`] saves, for the tests.
     looked_at: std::sync::atomic::AtomicUsize,
@@ -252,7 +249,6 @@ impl Renderer {
             links: Mutex::new(None),
             facts: Mutex::new(None),
             garbage: Mutex::new(Vec::new()),
-            days: Mutex::new(None),
             looked_at: std::sync::atomic::AtomicUsize::new(0),
             bodies: BodyCache::default(),
             overrides,
@@ -317,8 +313,8 @@ impl Renderer {
         let mut before = if self.memoize { self.last_render(ws) } else { None };
         let last = before.as_mut().and_then(|b| b.take_journal());
         let had_last = last.is_some();
+        let last_days = before.as_mut().and_then(|b| b.take_days());
         let before_notes = before.as_ref().map_or(&[][..], |b| b.notes());
-        let last_days = if self.memoize { lock(&self.days).take() } else { None };
         let ((journal, diagnostics, unused), days) = rayon::join(
             || ws.journal_and_diagnostics_reusing(as_of, last.map(|j| (j, before_notes))),
             || match last_days.map(|days| days.recounted(before_notes, all_notes, as_of)) {
@@ -368,19 +364,17 @@ impl Renderer {
         }
         let rendered = render(&site)?;
         let indexes = site.into_indexes();
+        // The journal (unless a watch session's facts keep it, with the
+        // indexes and the days, for the next render), the days and the
+        // figures took a watch session 10–18 ms to free at 100 years: they
+        // are freed once the pages are in place.
         match lock(&self.facts).as_mut() {
-            Some(facts) => facts.keep_indexes(indexes),
-            None => self.free_later(Box::new(indexes)),
-        }
-        // The journal (unless a watch session keeps it for the next
-        // render), the days and the figures took a watch session 10–18 ms
-        // to free at 100 years: they are freed once the pages are in place.
-        if self.memoize {
-            drop(journal); // only the render's facts hold it now
-            *lock(&self.days) = Some(days); // the next render recounts them
-            self.free_later(Box::new(figures));
-        } else {
-            self.free_later(Box::new((journal, days, figures)));
+            Some(facts) => {
+                facts.keep(indexes, days);
+                drop(journal);
+                self.free_later(Box::new(figures));
+            }
+            None => self.free_later(Box::new((journal, days, figures, indexes))),
         }
         Ok((rendered, diagnostics))
     }
@@ -470,10 +464,7 @@ impl Renderer {
                     page
                 }
                 _ => {
-                    if !matches!(
-                        job,
-                        Job::Dashboard | Job::Activity | Job::Attitude | Job::Pipeline | Job::Data | Job::Stylesheet
-                    ) {
+                    if job.is_tracked() {
                         self.looked_at.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
                     self.render_job(site, job)?
@@ -695,6 +686,14 @@ pub(crate) fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Resu
     out.write_all(&bytes[start..])
 }
 
+impl Job {
+    /// Whether its page goes through [`Renderer::tracked`] (its inputs
+    /// gathered before its view is built); the others are always built.
+    fn is_tracked(&self) -> bool {
+        matches!(self, Job::Commitments | Job::NotesIndex(_) | Job::Note(_) | Job::Week(_) | Job::Deal(_))
+    }
+}
+
 enum Job {
     Dashboard,
     Activity,
@@ -855,6 +854,11 @@ pub struct Indexes {
 }
 
 impl Indexes {
+    /// Monday → the deals whose stage or close date changed that week.
+    pub fn week_deals(&self) -> &HashMap<NaiveDate, Vec<usize>> {
+        &self.week_deals
+    }
+
     /// The indexes of `journal` and `all_notes`: two halves, each a pass
     /// over every note, commitment or deal, side by side.
     pub fn of(journal: &Journal, all_notes: &[Arc<Note>]) -> Indexes {
@@ -1200,17 +1204,20 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
+    /// Write `text` to `rel` below `root`, its folders made.
+    fn write_file(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
     /// A long-lived renderer (as in `watch`) must give exactly what a fresh
     /// one gives, whatever changed in between: the page memo and the body
     /// cache may only ever skip work, never change a byte.
     #[test]
     fn memoized_pages_equal_fresh_renders() {
         let dir = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let p = dir.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        };
+        let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
         write("saleslog.yaml", "goals: {daily: {calls: 10}}\nquota: {amount: 1000}\n");
         write("2026-11-23.md", "---\nmood: 4\nactivity: {calls: 12}\ndeals:\n  - {name: Acme, stage: lead, amount: 500, next: call}\ncommitments:\n  - {id: a, what: Send deck, due: 2026-11-25}\n---\nSee [next](2026-11-24.md).\n");
         write("2026-11-24.md", "---\nmood: 3\nactivity: {calls: 8}\n---\n- [ ] Call Bob due:2026-11-26\n");
@@ -1409,11 +1416,7 @@ mod tests {
         // A Logseq graph: the body read again is the page's own text, its
         // properties and blocks, as the vault dialect read it the first time.
         let dir = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
+        let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
         write("saleslog.yaml", "dialect: logseq\nactivities: [calls, emails]\n");
         write("logseq/config.edn", "{:meta/version 1\n :preferred-format :markdown}\n");
         write(

@@ -500,8 +500,7 @@ impl Workspace {
     /// folding the notes once: when no note is dated after `as_of`, the
     /// journal's own problems are the whole journal's.
     pub fn journal_and_diagnostics(&self, as_of: NaiveDate) -> (Journal, Vec<Diagnostic>) {
-        let journal = self.journal_keeping_problems(as_of);
-        let diagnostics = self.diagnostics(as_of);
+        let (journal, diagnostics, _) = self.journal_and_diagnostics_reusing(as_of, None);
         (journal, diagnostics)
     }
 
