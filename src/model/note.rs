@@ -86,6 +86,14 @@ impl Note {
         }
     }
 
+    /// The bytes of the body held in memory.
+    pub fn body_len(&self) -> usize {
+        match &self.body {
+            Body::Text(text) => text.len(),
+            Body::InFile { .. } => 0,
+        }
+    }
+
     /// Drop the body, keeping where to read it again ([`Body::InFile`]):
     /// `path` is the note's file.
     pub fn leave_body_in_file(&mut self, path: &std::path::Path) {
@@ -100,7 +108,8 @@ impl Note {
 /// file by a one-shot command ([`Note::leave_body_in_file`]). No figure
 /// reads a body, and a build needs each one only while it renders that
 /// note's page, so `build`, `report` and `check` do not hold a
-/// 100-year journal's 16 MB of prose for the whole run. A session that
+/// 100-year journal's 16 MB of prose for the whole run (they keep the
+/// first 2 MB read, about ten years of notes: see `site::workspace`). A session that
 /// lives on (watch, serve, the language server) keeps every body: a save
 /// that changes only the prose must change the note it compares.
 #[derive(Debug, Clone, PartialEq)]

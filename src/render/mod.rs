@@ -1058,83 +1058,23 @@ impl<'a> Site<'a> {
     }
 }
 
-/// A link to a note, as most pages show one: made once per note and
-/// shared by every page that links to it (a week, a deal, the
-/// commitments, its neighbours), so a view holding one clones a pointer.
-///
-/// It reaches a template as the tera value made with it (tera clones a
-/// [`tera::Value`] met while serializing instead of serializing it again):
-/// a 10-year journal's pages hold 110,000 of these links, and building
-/// each one's map for every page that shows it was a twentieth of a cold
-/// build's work.
-#[derive(Clone)]
-pub struct NoteRef(Arc<NoteLink>);
-
-/// What [`NoteRef`] shares.
-pub struct NoteLink {
+/// A link to a note, as most pages show one.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NoteRef {
     pub date: String,
     pub date_iso: String,
     pub label: String,
     pub href: String,
-    /// The four fields above, as a template sees them.
-    value: tera::Value,
 }
 
 impl NoteRef {
     pub fn of(note: &Note, links: &Links) -> NoteRef {
-        NoteRef::new(
-            format::date_short(note.date),
-            format::iso(note.date),
-            notes::note_label(note),
-            links.note_page(&note.path).to_string(),
-        )
-    }
-
-    pub fn new(date: String, date_iso: String, label: String, href: String) -> NoteRef {
-        #[derive(Serialize)]
-        struct Fields<'a> {
-            date: &'a str,
-            date_iso: &'a str,
-            label: &'a str,
-            href: &'a str,
+        NoteRef {
+            date: format::date_short(note.date),
+            date_iso: format::iso(note.date),
+            label: notes::note_label(note),
+            href: links.note_page(&note.path).to_string(),
         }
-        let value =
-            tera::Value::from_serializable(&Fields { date: &date, date_iso: &date_iso, label: &label, href: &href });
-        NoteRef(Arc::new(NoteLink { date, date_iso, label, href, value }))
-    }
-}
-
-impl std::ops::Deref for NoteRef {
-    type Target = NoteLink;
-    fn deref(&self) -> &NoteLink {
-        &self.0
-    }
-}
-
-/// Outside tera (the memo's fingerprint) this writes the value's map, in
-/// its map's order: the same for the same link, and links are kept
-/// across renders while their note is unchanged (see [`Links`]).
-impl Serialize for NoteRef {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        self.0.value.serialize(serializer)
-    }
-}
-
-impl PartialEq for NoteRef {
-    fn eq(&self, other: &NoteRef) -> bool {
-        let (a, b) = (&*self.0, &*other.0);
-        (&a.date, &a.date_iso, &a.label, &a.href) == (&b.date, &b.date_iso, &b.label, &b.href)
-    }
-}
-
-impl std::fmt::Debug for NoteRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NoteRef")
-            .field("date", &self.date)
-            .field("date_iso", &self.date_iso)
-            .field("label", &self.label)
-            .field("href", &self.href)
-            .finish()
     }
 }
 
@@ -1522,7 +1462,7 @@ mod tests {
         Renderer::builtin().unwrap();
     }
 
-    /// A one-shot build leaves each body in its file and reads it again for
+    /// A build that leaves each body in its file (past its budget) reads it again for
     /// the note's page: every page is the one a build holding the bodies
     /// makes (the sample journal: headings, links, tasks, a day off).
     #[test]
@@ -1530,7 +1470,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal");
         let d = crate::text::parse_date("2026-11-27").unwrap();
         let held = Workspace::load(&root).unwrap();
-        let lean = Workspace::load_one_shot(&root).unwrap();
+        let lean = Workspace::load_leaving_bodies(&root).unwrap();
         assert!(lean.notes().iter().all(|n| matches!(n.body, crate::model::note::Body::InFile { .. })));
         let renderer = Renderer::builtin().unwrap();
         let (a, b) = (renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
@@ -1549,7 +1489,7 @@ mod tests {
         );
         write("journals/2026_11_26.md", "energy:: 2\nemails:: 7\n\n- quiet day\n");
         let d = crate::text::parse_date("2026-11-27").unwrap();
-        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_one_shot(dir.path()).unwrap());
+        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_leaving_bodies(dir.path()).unwrap());
         assert_eq!(lean.notes().len(), 2);
         assert_eq!(renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
 
@@ -1557,7 +1497,7 @@ mod tests {
         // first time: the bad bytes replaced, the rest of its text shown.
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("2026-11-26.md"), b"---\nmood: 4\n---\n# Caf\xe9 day\n\nMet Ann.\n").unwrap();
-        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_one_shot(dir.path()).unwrap());
+        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_leaving_bodies(dir.path()).unwrap());
         let (a, b) = (renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
         let page = a.iter().find(|p| p.path.starts_with("notes/")).unwrap();
         assert!(String::from_utf8_lossy(&page.bytes).contains("Met Ann."));

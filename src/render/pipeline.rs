@@ -378,11 +378,7 @@ pub fn deal_view(site: &Site<'_>, index: usize) -> DealView {
         .iter()
         .map(|&i| {
             let n = &site.journal.notes[i];
-            (
-                n.date,
-                format!("{}: mentioned in a note", format::date_long(n.date)),
-                Some(site.note_refs[i].href.clone()),
-            )
+            (n.date, format!("{}: mentioned in a note", format::date_long(n.date)), Some(site.note_ref(i).href))
         })
         .collect();
     let timeline = chart::timeline(

@@ -92,9 +92,11 @@ pub struct Workspace {
     /// Keep a note's last good version while its front matter does not
     /// parse (watch and serve; a build reads each note as it is).
     pub keep_last_good: bool,
-    /// Whether each note keeps its body in memory ([`crate::model::note::Body`]): not for a
-    /// one-shot command ([`Workspace::load_one_shot`]).
-    keep_bodies: bool,
+    /// How many bytes of bodies one read of the notes keeps in memory
+    /// ([`crate::model::note::Body`]): all of them in a long-lived
+    /// workspace, [`ONE_SHOT_BODIES`] for a one-shot command
+    /// ([`Workspace::load_one_shot`]).
+    body_budget: usize,
     /// A watch session's: the fold of all but the latest notes, so the
     /// fold after a save to a recent note resumes from it
     /// ([`Journal::build_resuming`]). `None` in a one-shot command, which
@@ -115,7 +117,7 @@ impl Workspace {
     /// Load the journal at `root`. Fails only on a bad configuration or a
     /// journal folder that cannot be read; bad notes are diagnostics.
     pub fn load(root: &Path) -> Result<Workspace> {
-        Workspace::load_with(root, true)
+        Workspace::load_with(root, usize::MAX)
     }
 
     /// [`Workspace::load`] for one run of `build`, `report` or `check`:
@@ -123,10 +125,17 @@ impl Workspace {
     /// only when its page is rendered. Not for a session that refreshes:
     /// a save that changes only the prose would leave the note as it was.
     pub fn load_one_shot(root: &Path) -> Result<Workspace> {
-        Workspace::load_with(root, false)
+        Workspace::load_with(root, ONE_SHOT_BODIES)
     }
 
-    fn load_with(root: &Path, keep_bodies: bool) -> Result<Workspace> {
+    /// A one-shot workspace that leaves every body in its file (tests of
+    /// the pages read from [`crate::model::note::Body::InFile`]).
+    #[cfg(test)]
+    pub(crate) fn load_leaving_bodies(root: &Path) -> Result<Workspace> {
+        Workspace::load_with(root, 0)
+    }
+
+    fn load_with(root: &Path, body_budget: usize) -> Result<Workspace> {
         let meta = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
         if !meta.is_dir() {
             return Err(Error::Usage(format!("{} is not a folder", root.display())));
@@ -148,7 +157,7 @@ impl Workspace {
             history_retry: None,
             keep_last_good: false,
             checkpoint: None,
-            keep_bodies,
+            body_budget,
         };
         // The history is read (git works in its own process) while the
         // notes are parsed: the two cost about the same on a long journal.
@@ -338,9 +347,9 @@ impl Workspace {
         if todo.is_empty() {
             return Some(changes);
         }
-        let (config, keep_bodies) = (&self.config, self.keep_bodies);
+        let (config, bodies) = (&self.config, Bodies(std::sync::atomic::AtomicUsize::new(self.body_budget)));
         let parsed: Vec<(String, Source)> =
-            todo.into_par_iter().map(|file| read_source(file, config, keep_bodies)).collect();
+            todo.into_par_iter().map(|file| read_source(file, config, &bodies)).collect();
         // A note saved with its date unchanged keeps its place among the
         // sorted notes (it is put there, not sorted again), and leaves the
         // history's judgement alone (that reads only paths and dates).
@@ -410,9 +419,9 @@ impl Workspace {
             }
         }
         changes.removed = std::mem::take(&mut self.sources).into_keys().collect();
-        let (config, keep_bodies) = (&self.config, self.keep_bodies);
+        let (config, bodies) = (&self.config, Bodies(std::sync::atomic::AtomicUsize::new(self.body_budget)));
         let parsed: Vec<(String, Source)> =
-            todo.into_par_iter().map(|file| read_source(file, config, keep_bodies)).collect();
+            todo.into_par_iter().map(|file| read_source(file, config, &bodies)).collect();
         for (rel, source) in parsed {
             let source = self.held_over(previous.get(&rel), source);
             next.insert(rel, source);
@@ -693,9 +702,29 @@ fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
     }
 }
 
+/// How much prose a one-shot command keeps in memory: about ten years of
+/// daily notes. Re-reading a note's file for its page costs an open and a
+/// read (4 % of a cold 10-year build on tmpfs); holding a 100-year
+/// journal's 16 MB of prose would cost its peak memory. So the first
+/// bodies read, up to this many bytes, are kept, and the rest are left in
+/// their files ([`crate::model::note::Body::InFile`]): the pages are the
+/// same either way.
+const ONE_SHOT_BODIES: usize = 2 * 1024 * 1024;
+
+/// The bodies one read of the notes may still keep in memory.
+struct Bodies(std::sync::atomic::AtomicUsize);
+
+impl Bodies {
+    /// Whether a body of `len` bytes is kept (and taken from what is left).
+    fn keep(&self, len: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.0.fetch_update(Relaxed, Relaxed, |left| left.checked_sub(len)).is_ok()
+    }
+}
+
 /// Read and parse one note file (see [`discover::read`] for a file that is
 /// still being written).
-pub fn read_source(file: SourceFile, config: &Config, keep_body: bool) -> (String, Source) {
+fn read_source(file: SourceFile, config: &Config, bodies: &Bodies) -> (String, Source) {
     let (contents, stamp) = discover::read(&file);
     let (note, diagnostics) = match contents {
         Contents::Refused(d) => (None, vec![d]),
@@ -704,7 +733,7 @@ pub fn read_source(file: SourceFile, config: &Config, keep_body: bool) -> (Strin
             let mut diagnostics: Vec<Diagnostic> = problem.into_iter().collect();
             diagnostics.extend(parsed.diagnostics);
             let note = parsed.note.map(|mut note| {
-                if !keep_body {
+                if !bodies.keep(note.body_len()) {
                     note.leave_body_in_file(&file.path);
                 }
                 Arc::new(note)
@@ -718,6 +747,20 @@ pub fn read_source(file: SourceFile, config: &Config, keep_body: bool) -> (Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A one-shot read keeps bodies until their budget is spent, never a
+    /// body past it, and a long-lived workspace keeps them all.
+    #[test]
+    fn bodies_are_kept_up_to_their_budget() {
+        let one_shot = Bodies(ONE_SHOT_BODIES.into());
+        assert!(one_shot.keep(ONE_SHOT_BODIES - 10));
+        assert!(!one_shot.keep(11), "past the budget");
+        assert!(one_shot.keep(10), "what is left is still given");
+        assert!(!one_shot.keep(1));
+        assert!(one_shot.keep(0));
+        let all = Bodies(usize::MAX.into());
+        assert!(all.keep(ONE_SHOT_BODIES) && all.keep(ONE_SHOT_BODIES));
+    }
 
     /// The Data box's counts are the ones `check` lists, at every date:
     /// per-note problems, the journal's own, a discovery warning, and
