@@ -131,7 +131,7 @@ fn todo(site: &Site<'_>) -> Vec<TodoList> {
             let to = if row.to.is_empty() { String::new() } else { format!("to {} · ", row.to) };
             TodoItem {
                 text: row.what,
-                href: row.made.href,
+                href: row.made.href.to_string(),
                 detail: format!("{to}due {}, {}", row.due, row.when),
                 flags: Vec::new(),
             }

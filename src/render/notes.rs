@@ -383,7 +383,7 @@ pub fn index_view(site: &Site<'_>, year: i32) -> NotesIndexView {
         let mood = score(note.mood, site);
         let note_ref = site.note_ref(i);
         let row = NoteRow {
-            title: (note_ref.label != DEFAULT_LABEL).then(|| note_ref.label.clone()),
+            title: (*note_ref.label != *DEFAULT_LABEL).then(|| note_ref.label.to_string()),
             deals: note.deals.iter().map(|m| deal_name(site, m)).collect(),
             commitments: match note.commitments.len() + note.tasks.len() {
                 0 => String::new(),

@@ -378,7 +378,11 @@ pub fn deal_view(site: &Site<'_>, index: usize) -> DealView {
         .iter()
         .map(|&i| {
             let n = &site.journal.notes[i];
-            (n.date, format!("{}: mentioned in a note", format::date_long(n.date)), Some(site.note_ref(i).href))
+            (
+                n.date,
+                format!("{}: mentioned in a note", format::date_long(n.date)),
+                Some(site.note_refs[i].href.to_string()),
+            )
         })
         .collect();
     let timeline = chart::timeline(
