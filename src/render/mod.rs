@@ -565,7 +565,7 @@ impl Renderer {
 
     /// `template` rendered within [`bound`]'s limits, its errors naming the
     /// journal's file when it is an override.
-    fn render_bounded(&self, template: &str, context: &Context) -> Result<Vec<u8>> {
+    fn render_bounded(&self, template: &str, context: &Context) -> Result<Arc<[u8]>> {
         let own = format!("templates/{template}");
         let name = if self.overrides.contains(&own) { own.as_str() } else { template };
         bound::render(&self.tera, template, name, context)
