@@ -500,7 +500,7 @@ fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCo
 }
 
 fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<ExitCode> {
-    let ws = Workspace::load_one_shot(journal)?;
+    let ws = Workspace::load_for_build(journal)?;
     notice_if_no_notes(&ws, journal);
     let out = output.map_or_else(|| ws.default_output(), Path::to_path_buf);
     let report = crate::site::build::build(&ws, as_of, &out)?;

@@ -108,8 +108,8 @@ impl Note {
 /// file by a one-shot command ([`Note::leave_body_in_file`]). No figure
 /// reads a body, and a build needs each one only while it renders that
 /// note's page, so `build`, `report` and `check` do not hold a
-/// 100-year journal's 16 MB of prose for the whole run (they keep the
-/// first 2 MB read, about ten years of notes: see `site::workspace`). A session that
+/// 100-year journal's 16 MB of prose for the whole run (`build` keeps the
+/// first 1 MB read, about six years of notes: see `site::workspace`). A session that
 /// lives on (watch, serve, the language server) keeps every body: a save
 /// that changes only the prose must change the note it compares.
 #[derive(Debug, Clone, PartialEq)]

@@ -1477,7 +1477,7 @@ mod tests {
         Renderer::builtin().unwrap();
     }
 
-    /// A build that leaves each body in its file (past its budget) reads it again for
+    /// A one-shot build leaves each body in its file and reads it again for
     /// the note's page: every page is the one a build holding the bodies
     /// makes (the sample journal: headings, links, tasks, a day off).
     #[test]
@@ -1485,12 +1485,16 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-journal");
         let d = crate::text::parse_date("2026-11-27").unwrap();
         let held = Workspace::load(&root).unwrap();
-        let lean = Workspace::load_leaving_bodies(&root).unwrap();
+        let lean = Workspace::load_one_shot(&root).unwrap();
         assert!(lean.notes().iter().all(|n| matches!(n.body, crate::model::note::Body::InFile { .. })));
         let renderer = Renderer::builtin().unwrap();
         let (a, b) = (renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
         assert!(a.len() > 20);
         assert_eq!(a, b);
+        // A build keeps a small journal's bodies (within its budget).
+        let build = Workspace::load_for_build(&root).unwrap();
+        assert!(build.notes().iter().all(|n| matches!(n.body, crate::model::note::Body::Text(_))));
+        assert_eq!(renderer.render_site(&build, d).unwrap(), a);
 
         // A Logseq graph: the body read again is the page's own text, its
         // properties and blocks, as the vault dialect read it the first time.
@@ -1504,7 +1508,7 @@ mod tests {
         );
         write("journals/2026_11_26.md", "energy:: 2\nemails:: 7\n\n- quiet day\n");
         let d = crate::text::parse_date("2026-11-27").unwrap();
-        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_leaving_bodies(dir.path()).unwrap());
+        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_one_shot(dir.path()).unwrap());
         assert_eq!(lean.notes().len(), 2);
         assert_eq!(renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
 
@@ -1512,7 +1516,7 @@ mod tests {
         // first time: the bad bytes replaced, the rest of its text shown.
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("2026-11-26.md"), b"---\nmood: 4\n---\n# Caf\xe9 day\n\nMet Ann.\n").unwrap();
-        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_leaving_bodies(dir.path()).unwrap());
+        let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_one_shot(dir.path()).unwrap());
         let (a, b) = (renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
         let page = a.iter().find(|p| p.path.starts_with("notes/")).unwrap();
         assert!(String::from_utf8_lossy(&page.bytes).contains("Met Ann."));
