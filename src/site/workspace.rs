@@ -94,7 +94,8 @@ pub struct Workspace {
     pub keep_last_good: bool,
     /// How many bytes of bodies one read of the notes keeps in memory
     /// ([`crate::model::note::Body`]): all of them in a long-lived
-    /// workspace, [`ONE_SHOT_BODIES`] for a one-shot command
+    /// workspace, [`ONE_SHOT_BODIES`] for `build`
+    /// ([`Workspace::load_for_build`]), none for `report` and `check`
     /// ([`Workspace::load_one_shot`]).
     body_budget: usize,
     /// A watch session's: the fold of all but the latest notes, so the
@@ -348,7 +349,7 @@ impl Workspace {
         if todo.is_empty() {
             return Some(changes);
         }
-        let (config, bodies) = (&self.config, Bodies(std::sync::atomic::AtomicUsize::new(self.body_budget)));
+        let (config, bodies) = (&self.config, Bodies(self.body_budget.into()));
         let parsed: Vec<(String, Source)> =
             todo.into_par_iter().map(|file| read_source(file, config, &bodies)).collect();
         // A note saved with its date unchanged keeps its place among the
@@ -420,7 +421,7 @@ impl Workspace {
             }
         }
         changes.removed = std::mem::take(&mut self.sources).into_keys().collect();
-        let (config, bodies) = (&self.config, Bodies(std::sync::atomic::AtomicUsize::new(self.body_budget)));
+        let (config, bodies) = (&self.config, Bodies(self.body_budget.into()));
         let parsed: Vec<(String, Source)> =
             todo.into_par_iter().map(|file| read_source(file, config, &bodies)).collect();
         for (rel, source) in parsed {
@@ -703,7 +704,7 @@ fn read_config(root: &Path) -> Result<(Config, Option<Stamp>)> {
     }
 }
 
-/// How much prose a one-shot command keeps in memory: about six years of
+/// How much prose `build` keeps in memory: about six years of
 /// daily notes (a 10-year journal's bodies are 1.6 MB). Re-reading a
 /// note's file for its page costs an open and a read (all of them, 4 % of
 /// a cold 10-year build on tmpfs); holding a 100-year journal's 16 MB of
