@@ -215,7 +215,10 @@ fn the_rescan_after_a_save_finds_what_the_events_missed() {
     assert!(eventually(LONG, || s.page(NOTE_PAGE).contains("7351")), "the save");
     let page = || fs::read_to_string(s.out.join("notes/2026/11/2026-11-25.html")).unwrap_or_default();
     assert!(eventually(LONG, || page().contains("unseen by the watcher")), "the rescan found the unseen change");
-    assert!(w.lines_after(mark, is_rebuild_line).iter().any(|l| l.contains("2026-11-25.md")), "named by the rescan");
+    // The page is on disk a moment before the line that tells of it is
+    // printed: wait for the line, not just look.
+    let named = |l: &str| is_rebuild_line(l) && l.contains("2026-11-25.md");
+    w.wait_for_line_after(mark, named, LONG);
 }
 
 #[test]
