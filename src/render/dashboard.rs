@@ -141,9 +141,11 @@ fn todo(site: &Site<'_>) -> Vec<TodoList> {
         .journal
         .deals
         .iter()
-        .filter(|deal| deal.is_open(site.config))
+        .filter(|deal| {
+            let h = super::pipeline::flagged(site, deal);
+            h.stale || h.slipped
+        })
         .map(|deal| (deal.amount.unwrap_or(0.0), super::pipeline::deal_row(site, deal)))
-        .filter(|(_, row)| row.flags.iter().any(|f| f.label == "stale" || f.label == "slipped"))
         .collect();
     deals.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     let deals = deals

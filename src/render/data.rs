@@ -6,7 +6,6 @@
 use super::format::{self, plural};
 use super::{Site, Stat};
 use crate::analyse::data::missing_workdays;
-use crate::analyse::pipeline::hygiene;
 use crate::analyse::timeliness::{NoteWritten, Timeliness, WINDOW_DAYS};
 use crate::model::diagnostic::Severity;
 use chrono::Duration;
@@ -99,9 +98,7 @@ pub fn view(site: &Site<'_>) -> DataView {
         .journal
         .deals
         .iter()
-        // The row's own test, before making the row: at 100 years 6,400
-        // rows were made to keep the few stale ones.
-        .filter(|deal| deal.is_open(site.config) && hygiene(deal, site.journal, site.config).stale)
+        .filter(|deal| super::pipeline::flagged(site, deal).stale)
         .map(|deal| super::pipeline::deal_row(site, deal))
         .collect();
     let stale_days = site.config.pipeline.stale_after_days;

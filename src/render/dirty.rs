@@ -231,7 +231,7 @@ fn shown(c: &Commitment, journal: &Journal, notes: &[Arc<Note>], site: &Site<'_>
     let mut h = super::hasher();
     inputs::hash_commitment(c, &mut h);
     let made = NoteRef::of(&notes[c.note], &site.links);
-    (&made.date, &made.date_iso, &made.label, &made.href).hash(&mut h);
+    made.hash(&mut h);
     (&journal.notes[c.note].path, c.status(d), super::commitments::was_late(c, d)).hash(&mut h);
     h.finish()
 }

@@ -138,7 +138,7 @@ pub fn week(site: &Site<'_>, monday: NaiveDate, v: &mut Visit<'_>) {
         let c = &site.journal.commitments[i];
         hash_commitment(c, &mut v.h);
         let made = &site.note_refs[c.note];
-        (&made.date, &made.date_iso, &made.label, &made.href).hash(&mut v.h);
+        made.hash(&mut v.h);
     }
     0xffu8.hash(&mut v.h);
     for &i in site.week_deals.get(&monday).into_iter().flatten() {
@@ -190,7 +190,7 @@ pub fn commitments(site: &Site<'_>, _: (), v: &mut Visit<'_>) {
     for c in &site.journal.commitments {
         hash_commitment(c, &mut v.h);
         let made = &site.note_refs[c.note];
-        (&made.date, &made.date_iso, &made.label, &made.href).hash(&mut v.h);
+        made.hash(&mut v.h);
     }
 }
 

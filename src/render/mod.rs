@@ -1062,7 +1062,7 @@ impl<'a> Site<'a> {
 /// [`Links::of`]) and cloned into every view that shows it: 110,000 times
 /// in a 10-year journal's pages, so its text is shared, not copied (the
 /// href with [`Links`]).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Hash)]
 pub struct NoteRef {
     pub date: Arc<str>,
     pub date_iso: Arc<str>,

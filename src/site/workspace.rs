@@ -349,9 +349,7 @@ impl Workspace {
         if todo.is_empty() {
             return Some(changes);
         }
-        let (config, bodies) = (&self.config, Bodies(self.body_budget.into()));
-        let parsed: Vec<(String, Source)> =
-            todo.into_par_iter().map(|file| read_source(file, config, &bodies)).collect();
+        let parsed = self.read_sources(todo);
         // A note saved with its date unchanged keeps its place among the
         // sorted notes (it is put there, not sorted again), and leaves the
         // history's judgement alone (that reads only paths and dates).
@@ -421,9 +419,7 @@ impl Workspace {
             }
         }
         changes.removed = std::mem::take(&mut self.sources).into_keys().collect();
-        let (config, bodies) = (&self.config, Bodies(self.body_budget.into()));
-        let parsed: Vec<(String, Source)> =
-            todo.into_par_iter().map(|file| read_source(file, config, &bodies)).collect();
+        let parsed = self.read_sources(todo);
         for (rel, source) in parsed {
             let source = self.held_over(previous.get(&rel), source);
             next.insert(rel, source);
@@ -724,6 +720,15 @@ impl Bodies {
     fn keep(&self, len: usize) -> bool {
         use std::sync::atomic::Ordering::Relaxed;
         self.0.fetch_update(Relaxed, Relaxed, |left| left.checked_sub(len)).is_ok()
+    }
+}
+
+impl Workspace {
+    /// Read and parse `todo` in parallel, keeping bodies up to this
+    /// workspace's budget (each read starts with all of it).
+    fn read_sources(&self, todo: Vec<SourceFile>) -> Vec<(String, Source)> {
+        let (config, bodies) = (&self.config, Bodies(self.body_budget.into()));
+        todo.into_par_iter().map(|file| read_source(file, config, &bodies)).collect()
     }
 }
 
