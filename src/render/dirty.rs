@@ -204,8 +204,8 @@ impl Facts {
         }
         // This render's list of the weeks' deals, unless the next one took
         // it with the indexes (then the lists are the same).
-        let before_week_deals = self.indexes.as_ref().map_or(&site.week_deals, |i| i.week_deals());
-        for week_deals in [before_week_deals, &site.week_deals] {
+        let before_week_deals = self.indexes.as_ref().map_or(&site.indexes.week_deals, |i| &i.week_deals);
+        for week_deals in [before_week_deals, &site.indexes.week_deals] {
             for (monday, listed) in week_deals {
                 if listed.iter().any(|k| changed_deals.contains(k)) {
                     dirty.weeks.insert(*monday);

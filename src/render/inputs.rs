@@ -125,8 +125,11 @@ pub fn note(site: &Site<'_>, index: usize, v: &mut Visit<'_>) {
 /// of weeks.
 pub fn week(site: &Site<'_>, monday: NaiveDate, v: &mut Visit<'_>) {
     let sunday = monday + Duration::days(6);
-    let at = site.weeks.binary_search(&monday).ok();
-    let neighbours = (at.and_then(|p| p.checked_sub(1)).map(|p| site.weeks[p]), at.and_then(|p| site.weeks.get(p + 1)));
+    let at = site.indexes.weeks.binary_search(&monday).ok();
+    let neighbours = (
+        at.and_then(|p| p.checked_sub(1)).map(|p| site.indexes.weeks[p]),
+        at.and_then(|p| site.indexes.weeks.get(p + 1)),
+    );
     let from = site.all_notes.partition_point(|n| n.date < monday);
     let to = site.all_notes.partition_point(|n| n.date <= sunday);
     debug_assert!(site.all_notes[from..to].iter().all(|n| week_start(n.date) == monday));
@@ -134,14 +137,14 @@ pub fn week(site: &Site<'_>, monday: NaiveDate, v: &mut Visit<'_>) {
     for note in &site.all_notes[from..to] {
         v.note(note);
     }
-    for &i in site.week_commitments.get(&monday).into_iter().flatten() {
+    for &i in site.indexes.week_commitments.get(&monday).into_iter().flatten() {
         let c = &site.journal.commitments[i];
         hash_commitment(c, &mut v.h);
         let made = &site.note_refs[c.note];
         made.hash(&mut v.h);
     }
     0xffu8.hash(&mut v.h);
-    for &i in site.week_deals.get(&monday).into_iter().flatten() {
+    for &i in site.indexes.week_deals.get(&monday).into_iter().flatten() {
         hash_deal(&site.journal.deals[i], &mut v.h);
     }
 }

@@ -431,13 +431,13 @@ impl Renderer {
             Job::Data,
             Job::Stylesheet,
         ];
-        jobs.extend(site.years.iter().copied().map(Job::NotesIndex));
-        if site.years.is_empty() {
-            jobs.push(Job::NotesIndex(site.index_year));
+        jobs.extend(site.indexes.years.iter().copied().map(Job::NotesIndex));
+        if site.indexes.years.is_empty() {
+            jobs.push(Job::NotesIndex(site.indexes.index_year));
         }
         let few = jobs.len();
         jobs.extend((0..site.all_notes.len()).map(Job::Note));
-        jobs.extend(site.weeks.iter().copied().map(Job::Week));
+        jobs.extend(site.indexes.weeks.iter().copied().map(Job::Week));
         jobs.extend((0..site.journal.deals.len()).map(Job::Deal));
         // The few aggregate pages cost the most each: one task apiece, so
         // the other thread can take them while the many small pages run.
@@ -796,33 +796,18 @@ pub struct Site<'a> {
     pub tally: Tally,
     pub as_of: NaiveDate,
     pub links: Arc<Links>,
-    /// Mondays of the weeks that get a weekly review, oldest first.
-    pub weeks: Vec<NaiveDate>,
-    /// The ISO years of the notes, oldest first (each has an index page).
-    pub years: Vec<i32>,
-    /// The year whose index is `notes.html`: the report date's, or the
-    /// latest before it.
-    pub index_year: i32,
     /// Deal id → index into `journal.deals`.
     pub deal_index: &'a HashMap<String, usize>,
     /// Commitment id → index into `journal.commitments`.
     pub commitment_index: &'a HashMap<String, usize>,
-    /// Monday → the commitments made, done or due that week, so a weekly
-    /// review looks at its own (indexes into `journal.commitments`).
-    pub week_commitments: HashMap<NaiveDate, Vec<usize>>,
-    /// Monday → the deals whose stage or close date changed that week.
-    pub week_deals: HashMap<NaiveDate, Vec<usize>>,
+    /// The weeks, years and per-week lists, kept from render to render.
+    pub indexes: Indexes,
     /// A link to each of `all_notes`, made once.
     pub note_refs: Arc<Vec<NoteRef>>,
     /// File → indexes into `diagnostics`.
     pub diagnostics_by_file: HashMap<&'a str, Vec<usize>>,
     /// Rendered note bodies kept between builds (a watch session's).
     pub bodies: Option<&'a BodyCache>,
-    /// A fingerprint of the set of notes (paths and dates), which
-    /// note-to-note links resolve against.
-    pub notes_key: u64,
-    /// A fingerprint of the deals' ids, in order.
-    deals_key: u64,
     /// SPEC §8: the notes judged against the git history, when read.
     pub timeliness: Option<Arc<crate::analyse::timeliness::Timeliness>>,
     /// Why there is no history (not a work tree, `git: false`, git failed).
@@ -845,7 +830,7 @@ impl Site<'_> {
         let Some(cache) = self.bodies else { return markdown::to_html(body, root, resolve) };
         let key = {
             let mut h = hasher();
-            (self.notes_key, root, dir, body).hash(&mut h);
+            (self.indexes.notes_key, root, dir, body).hash(&mut h);
             h.finish()
         };
         if let Some(html) = lock(&cache.0).get(&key) {
@@ -867,21 +852,26 @@ pub type SiteLinks = (Arc<Links>, Arc<Vec<NoteRef>>);
 /// index are then the same).
 #[derive(Debug, PartialEq)]
 pub struct Indexes {
-    weeks: Vec<NaiveDate>,
-    years: Vec<i32>,
-    index_year: i32,
-    week_commitments: HashMap<NaiveDate, Vec<usize>>,
-    week_deals: HashMap<NaiveDate, Vec<usize>>,
-    notes_key: u64,
-    deals_key: u64,
+    /// Mondays of the weeks that get a weekly review, oldest first.
+    pub weeks: Vec<NaiveDate>,
+    /// The ISO years of the notes, oldest first (each has an index page).
+    pub years: Vec<i32>,
+    /// The year whose index is `notes.html`: the report date's, or the
+    /// latest before it.
+    pub index_year: i32,
+    /// Monday → the commitments made, done or due that week, so a weekly
+    /// review looks at its own (indexes into `journal.commitments`).
+    pub week_commitments: HashMap<NaiveDate, Vec<usize>>,
+    /// Monday → the deals whose stage or close date changed that week.
+    pub week_deals: HashMap<NaiveDate, Vec<usize>>,
+    /// A fingerprint of the set of notes (paths and dates), which
+    /// note-to-note links resolve against.
+    pub notes_key: u64,
+    /// A fingerprint of the deals' ids, in order.
+    pub deals_key: u64,
 }
 
 impl Indexes {
-    /// Monday → the deals whose stage or close date changed that week.
-    pub fn week_deals(&self) -> &HashMap<NaiveDate, Vec<usize>> {
-        &self.week_deals
-    }
-
     /// The indexes of `journal` and `all_notes`: two halves, each a pass
     /// over every note, commitment or deal, side by side.
     pub fn of(journal: &Journal, all_notes: &[Arc<Note>]) -> Indexes {
@@ -969,12 +959,17 @@ impl<'a> Site<'a> {
     ) -> Site<'a> {
         let as_of = journal.as_of;
         let indexes = indexes.unwrap_or_else(|| Indexes::of(journal, all_notes));
-        let Indexes { weeks, years, index_year, week_commitments, week_deals, notes_key, deals_key } = indexes;
         let mut diagnostics_by_file: HashMap<&str, Vec<usize>> = HashMap::default();
         for (i, d) in diagnostics.iter().enumerate() {
             diagnostics_by_file.entry(d.file.as_str()).or_default().push(i);
         }
         let tally = Tally::of(diagnostics);
+        let epoch = {
+            let mut h = hasher();
+            (indexes.notes_key, indexes.deals_key, as_of, tally.errors, tally.warnings, &config.name).hash(&mut h);
+            (days.first, days.days.contains_key(&as_of)).hash(&mut h);
+            h.finish()
+        };
         Site {
             config,
             journal,
@@ -985,33 +980,21 @@ impl<'a> Site<'a> {
             tally,
             as_of,
             links,
-            weeks,
-            years,
-            index_year,
             deal_index: &journal.deal_index,
             commitment_index: &journal.commitment_index,
-            week_commitments,
-            week_deals,
             note_refs,
             diagnostics_by_file,
             bodies: None,
-            notes_key,
-            deals_key,
             timeliness: None,
             history_note: None,
-            epoch: {
-                let mut h = hasher();
-                (notes_key, deals_key, as_of, tally.errors, tally.warnings, &config.name).hash(&mut h);
-                (days.first, days.days.contains_key(&as_of)).hash(&mut h);
-                h.finish()
-            },
+            indexes,
+            epoch,
         }
     }
 
     /// Its indexes, for the next render to keep.
     pub fn into_indexes(self) -> Indexes {
-        let Site { weeks, years, index_year, week_commitments, week_deals, notes_key, deals_key, .. } = self;
-        Indexes { weeks, years, index_year, week_commitments, week_deals, notes_key, deals_key }
+        self.indexes
     }
 
     /// A link to `all_notes[index]` (the journal's notes are the first
@@ -1033,7 +1016,7 @@ impl<'a> Site<'a> {
 
     /// The notes index page of ISO year `year`.
     pub fn notes_index(&self, year: i32) -> String {
-        if year == self.index_year {
+        if year == self.indexes.index_year {
             "notes.html".to_string()
         } else {
             format!("notes-{year}.html")
@@ -1049,7 +1032,7 @@ impl<'a> Site<'a> {
 
     /// Whether the week starting `monday` has a weekly review.
     pub fn has_week(&self, monday: NaiveDate) -> bool {
-        self.weeks.binary_search(&monday).is_ok()
+        self.indexes.weeks.binary_search(&monday).is_ok()
     }
 
     /// The weekly review's link, if the week has one.

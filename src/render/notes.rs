@@ -407,8 +407,13 @@ pub fn index_view(site: &Site<'_>, year: i32) -> NotesIndexView {
     for w in &mut weeks {
         w.notes.reverse();
     }
-    let years = if site.years.len() > 1 {
-        site.years.iter().rev().map(|&y| YearLink { year: y, href: site.notes_index(y), current: y == year }).collect()
+    let years = if site.indexes.years.len() > 1 {
+        site.indexes
+            .years
+            .iter()
+            .rev()
+            .map(|&y| YearLink { year: y, href: site.notes_index(y), current: y == year })
+            .collect()
     } else {
         Vec::new()
     };
@@ -545,8 +550,14 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
 
     // Every commitment the week touched, once: made, done or missed in it.
     let none = Vec::new();
-    let touched: Vec<&Commitment> =
-        site.week_commitments.get(&monday).unwrap_or(&none).iter().map(|&i| &site.journal.commitments[i]).collect();
+    let touched: Vec<&Commitment> = site
+        .indexes
+        .week_commitments
+        .get(&monday)
+        .unwrap_or(&none)
+        .iter()
+        .map(|&i| &site.journal.commitments[i])
+        .collect();
     let mut commitments: Vec<(u8, Option<NaiveDate>, WeekCommitment)> = Vec::new();
     let (mut made_count, mut done_count) = (0, 0);
     for &c in &touched {
@@ -592,7 +603,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
     );
 
     let mut deals_moved = Vec::new();
-    for deal in site.week_deals.get(&monday).unwrap_or(&none).iter().map(|&i| &site.journal.deals[i]) {
+    for deal in site.indexes.week_deals.get(&monday).unwrap_or(&none).iter().map(|&i| &site.journal.deals[i]) {
         for (i, change) in deal.history.iter().enumerate() {
             if !in_week(Some(change.date)) {
                 continue;
@@ -647,7 +658,7 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
             asks.extend(note.help.iter().map(|t| Remark { text: t.clone(), note: r.clone() }));
         }
     }
-    let position = site.weeks.binary_search(&monday).ok();
+    let position = site.indexes.weeks.binary_search(&monday).ok();
     let link = |w: &NaiveDate| (format::week_title(*w), Links::week_page(*w));
     WeekView {
         title: format::week_title(monday),
@@ -676,8 +687,8 @@ pub fn week_view(site: &Site<'_>, monday: NaiveDate) -> WeekView {
         wins,
         asks,
         questions: REFLECTION_QUESTIONS,
-        prev: position.and_then(|p| p.checked_sub(1)).map(|p| link(&site.weeks[p])),
-        next: position.and_then(|p| site.weeks.get(p + 1)).map(link),
+        prev: position.and_then(|p| p.checked_sub(1)).map(|p| link(&site.indexes.weeks[p])),
+        next: position.and_then(|p| site.indexes.weeks.get(p + 1)).map(link),
     }
 }
 
