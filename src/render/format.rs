@@ -45,9 +45,9 @@ fn month(d: NaiveDate) -> &'static str {
 }
 
 /// `n` in decimal, at least `width` digits (zero-padded).
-fn push_number(out: &mut String, n: u32, width: usize) {
-    let mut digits = [0u8; 10];
-    let (mut n, mut len) = (n, 0);
+pub(crate) fn push_number(out: &mut String, n: impl Into<u64>, width: usize) {
+    let mut digits = [0u8; 20];
+    let (mut n, mut len) = (n.into(), 0);
     while n > 0 || len < width.max(1) {
         digits[len] = b'0' + (n % 10) as u8;
         n /= 10;
@@ -123,10 +123,19 @@ pub fn pct(x: f64) -> String {
 
 /// A count or a goal: whole numbers without decimals, others with one.
 pub fn count(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round() as i64)
-    } else {
+    let whole = x.round();
+    if (x - whole).abs() >= 1e-9 {
         format!("{x:.1}")
+    } else if whole.abs() <= f64::from(u32::MAX) {
+        // The usual case, pushed by hand like the dates.
+        let mut out = String::with_capacity(4);
+        if whole < 0.0 {
+            out.push('-');
+        }
+        push_number(&mut out, whole.abs() as u32, 1);
+        out
+    } else {
+        format!("{}", whole as i64)
     }
 }
 
@@ -257,6 +266,13 @@ mod tests {
     fn numbers() {
         assert_eq!(count(20.0), "20");
         assert_eq!(count(6.4), "6.4");
+        assert_eq!(count(0.0), "0");
+        assert_eq!(count(-3.0), "-3");
+        assert_eq!(count(-0.0000000001), "0");
+        assert_eq!(count(1e12), "1000000000000");
+        assert_eq!(count(0.0), "0");
+        assert_eq!(count(-3.0), "-3");
+        assert_eq!(count(1e12), "1000000000000");
         assert_eq!(pct(0.833), "83%");
         assert_eq!(plural(1, "deal", "deals"), "1 deal");
         assert_eq!(ago(12), "12 days ago");

@@ -151,7 +151,7 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         .iter()
         .map(|(name, &count)| {
             let (goal, class) = match config.goals.daily.get(name) {
-                Some(&t) => (format!("goal {}", format::count(t)), if count as f64 >= t { "met" } else { "behind" }),
+                Some(&t) => (["goal ", &format::count(t)].concat(), if count as f64 >= t { "met" } else { "behind" }),
                 None => (String::new(), "none"),
             };
             ActivityItem { name: name.replace('_', " "), count, goal, class }
