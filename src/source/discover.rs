@@ -68,7 +68,10 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
     let templates = root.join("templates");
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let canonical_output = output.canonicalize().ok();
-    let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    // Not sorted as it walks (walkdir's sort looks each name up again on
+    // every comparison, a third of the walk): the files are sorted by
+    // their identity once found, and the walk's own problems by file.
+    let walker = WalkDir::new(root).follow_links(false).into_iter();
     let walker = walker.filter_entry(|e| {
         if e.depth() == 0 {
             return true;
@@ -82,8 +85,12 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
             if p == templates || p == output {
                 return false;
             }
-            if let (Some(out), Ok(c)) = (&canonical_output, p.canonicalize()) {
-                if &c == out {
+            // Walked without following links, a folder below the root is
+            // a real folder, so its canonical path is the root's with the
+            // same names: no `canonicalize` (a `readlink` per component)
+            // for each folder of a journal.
+            if let (Some(out), Ok(below)) = (&canonical_output, p.strip_prefix(root)) {
+                if canonical_root.join(below) == *out {
                     return false;
                 }
             }
@@ -191,6 +198,7 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
         found.files.push(SourceFile { rel, path: entry.path().to_path_buf() });
     }
     found.files.sort();
+    found.diagnostics.sort_by(|a, b| a.file.cmp(&b.file));
     // Two names may still spell the same (`\xff` typed out, and the byte
     // itself): the note's identity would be shared, so the second is a
     // located error, never silently dropped.
@@ -221,7 +229,19 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
 /// one).
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| name_text(c.as_os_str())).collect::<Vec<_>>().join("/")
+    match rel.to_str() {
+        // A walked path is the root joined with one name per folder: when
+        // it is UTF-8 and `/`-separated, its text is already the identity
+        // (one copy, not a string per component: the walk is serial).
+        Some(text) if cfg!(unix) && is_plain(text) => text.to_string(),
+        _ => rel.components().map(|c| name_text(c.as_os_str())).collect::<Vec<_>>().join("/"),
+    }
+}
+
+/// Is `text` a relative path whose components are exactly its
+/// `/`-separated parts (none empty, none `.`)?
+fn is_plain(text: &str) -> bool {
+    !text.is_empty() && text.split('/').all(|part| !part.is_empty() && part != ".")
 }
 
 /// A file name as text, invalid UTF-8 escaped (see [`relative`]).
@@ -429,6 +449,47 @@ mod tests {
         assert_eq!(name(b"2026-11-25-\xff.md"), "2026-11-25-\\xff.md");
         assert_ne!(name(b"a\xfe.md"), name(b"a\xff.md"));
         assert_eq!(name("café.md".as_bytes()), "café.md");
+    }
+
+    /// The fast path of `relative` gives what the walk over components
+    /// gives, for every path it takes.
+    #[test]
+    fn relative_paths_are_the_components_joined() {
+        let root = Path::new("/j");
+        let slow = |p: &Path| {
+            p.strip_prefix(root)
+                .unwrap_or(p)
+                .components()
+                .map(|c| name_text(c.as_os_str()))
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        for p in
+            ["/j/2026/11/2026-11-25.md", "/j/a.md", "/j/x/./y.md", "/j/x//y.md", "/j/x/../y.md", "/j/ü/é.md", "/k/a.md"]
+        {
+            assert_eq!(relative(root, Path::new(p)), slow(Path::new(p)), "{p}");
+        }
+        assert!(is_plain("2026/11/a.md") && !is_plain("a/./b.md") && !is_plain("a//b.md") && !is_plain(""));
+    }
+
+    /// The output folder is left out however its path is spelled: through
+    /// a symlink, or with `.` in it.
+    #[cfg(unix)]
+    #[test]
+    fn the_output_folder_is_left_out_by_any_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("journal");
+        std::fs::create_dir_all(root.join("site/notes")).unwrap();
+        std::fs::write(root.join("a.md"), "x").unwrap();
+        std::fs::write(root.join("site/notes/b.md"), "x").unwrap();
+        std::os::unix::fs::symlink(root.join("site"), dir.path().join("out")).unwrap();
+        for output in [dir.path().join("out"), root.join("./site"), root.join("site")] {
+            let found = discover(&root, &output);
+            let rels: Vec<_> = found.files.iter().map(|f| f.rel.as_str()).collect();
+            assert_eq!(rels, ["a.md"], "{}", output.display());
+        }
+        let rels: Vec<_> = discover(&root, &dir.path().join("elsewhere")).files.into_iter().map(|f| f.rel).collect();
+        assert_eq!(rels, ["a.md", "site/notes/b.md"]);
     }
 
     /// The stamp a read gives is the path's, so the next refresh sees the
