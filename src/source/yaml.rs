@@ -325,23 +325,31 @@ impl Builder {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 None => {
-                    let Some(name) = node.scalar_text().or_else(|| node.is_null().then(String::new)) else {
-                        return Err(YamlError {
-                            pos: node.pos,
-                            code: Code::UnsupportedYaml,
-                            message: format!("a mapping key must be plain text, not {}", node.kind()),
-                            hint: None,
-                        });
+                    let pos = node.pos;
+                    let name = match node.value {
+                        // Most keys: the text is moved into the key, not copied.
+                        Value::Str(text) => text,
+                        _ => match node.scalar_text().or_else(|| node.is_null().then(String::new)) {
+                            Some(text) => text,
+                            None => {
+                                return Err(YamlError {
+                                    pos,
+                                    code: Code::UnsupportedYaml,
+                                    message: format!("a mapping key must be plain text, not {}", node.kind()),
+                                    hint: None,
+                                })
+                            }
+                        },
                     };
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
                         return Err(YamlError {
-                            pos: node.pos,
+                            pos,
                             code: Code::DuplicateKey,
                             message: format!("duplicate key `{name}` (first given on line {})", first.pos.line),
                             hint: None,
                         });
                     }
-                    *key = Some(Key { name, pos: node.pos });
+                    *key = Some(Key { name, pos });
                 }
                 Some(k) => entries.push((k, node)),
             },
@@ -543,6 +551,22 @@ mod tests {
         let e = parse("mood: 4\nmood: 5\n", 2).unwrap_err();
         assert_eq!(e.code, Code::DuplicateKey);
         assert_eq!(e.pos.line, 3);
+    }
+
+    #[test]
+    fn keys_are_text_whatever_scalar_wrote_them() {
+        let n = root("2026: a\n~: b\n'q': c\n");
+        let Value::Map(entries) = &n.value else { panic!("{n:?}") };
+        let names: Vec<_> = entries.iter().map(|(k, v)| (k.name.as_str(), k.pos, v.as_str())).collect();
+        assert_eq!(
+            names,
+            [("2026", Pos::new(2, 1), Some("a")), ("", Pos::new(3, 1), Some("b")), ("q", Pos::new(4, 1), Some("c"))]
+        );
+        let e = parse("[a]: 1\n", 1).unwrap_err();
+        assert_eq!(
+            (e.code, e.pos, e.message.as_str()),
+            (Code::UnsupportedYaml, Pos::new(1, 1), "a mapping key must be plain text, not a list")
+        );
     }
 
     #[test]
