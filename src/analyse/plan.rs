@@ -22,7 +22,9 @@ pub struct PlanFigures {
     pub weighted_in_period: Option<f64>,
     #[serde(serialize_with = "num_opt")]
     pub avg_won_amount: Option<f64>,
+    #[serde(serialize_with = "num_opt")]
     pub wins_needed: Option<f64>,
+    #[serde(serialize_with = "num_opt")]
     pub new_deals_needed: Option<f64>,
     pub deals_created: usize,
     pub workdays_left: Option<usize>,
@@ -36,8 +38,11 @@ pub struct PlanFigures {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanActivity {
     pub activity: String,
+    #[serde(serialize_with = "num_opt")]
     pub per_deal: Option<f64>,
+    #[serde(serialize_with = "num_opt")]
     pub needed_per_day: Option<f64>,
+    #[serde(serialize_with = "num_opt")]
     pub goal: Option<f64>,
 }
 
@@ -304,6 +309,9 @@ mod tests {
         assert!(close(meetings.needed_per_day, 1.8 / 24.0));
         // A weekly goal over 5 workdays a week.
         assert_eq!(meetings.goal, Some(1.0));
+        // Whole numbers print as the SPEC's example does (`"goal": 20`).
+        let json = serde_json::to_value(calls).unwrap();
+        assert_eq!((json["goal"].to_string(), json["per_deal"].to_string()), ("20".into(), "25".into()));
     }
 
     #[test]

@@ -320,9 +320,15 @@ pub fn describe(old: &Note, new: Option<&Note>, config: &Config) -> Vec<String> 
         |t| t.slug.clone(),
         |t: &TaskItem| {
             vec![
+                // SPEC §8: a task's text, tick or dates. The id is the text's
+                // slug, so this is a change the slug does not see (`Call
+                // Bob` → `call BOB!`).
+                ("text", quoted(&t.text)),
                 ("ticked", if t.checked { "yes".into() } else { "no".into() }),
+                ("dropped", if t.cancelled { "yes".into() } else { "no".into() }),
                 ("due", opt_date(t.due)),
                 ("done", opt_date(t.done)),
+                ("dropped on", opt_date(t.dropped)),
             ]
         },
     );
@@ -472,6 +478,12 @@ mod tests {
                 "task call-bob: ticked no → yes, done none → 2026-10-12",
             ]
         );
+        // The task's text changed, though not its slug (its id).
+        let reworded = parse(
+            "2026-10-05.md",
+            "---\nmood: 3\nactivity: {calls: 10}\ndeals:\n  - {id: globex, name: Globex, stage: proposal, amount: 40000}\ncommitments:\n  - {id: acme-pricing, what: Send pricing, due: 2026-10-10}\n---\nProse.\n- [ ] call BOB! due:2026-10-12\n",
+        );
+        assert_eq!(describe(&old, Some(&reworded), &c), vec!["task call-bob: text “Call Bob” → “call BOB!”"]);
         assert_eq!(describe(&old, None, &c), vec!["note deleted (2 commitments, 1 deal)"]);
         assert_eq!(describe(&parse("2026-10-05.md", "mood: 3"), None, &c), vec!["note deleted"]);
     }

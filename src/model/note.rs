@@ -324,7 +324,8 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
             "energy" => note.energy = cx.scale_value(node, "energy"),
             "activity" => note.activity = cx.activity(node),
             "wins" => note.wins = cx.text_list(node, "wins"),
-            "help" => note.help = cx.text_list(node, "help"),
+            // A blank ask asks nothing (it would count in a team's `asks`).
+            "help" => note.help = cx.text_list(node, "help").into_iter().filter(|t| !t.trim().is_empty()).collect(),
             "tags" => note.tags = cx.text_list(node, "tags"),
             "off" => note.off = cx.day_off(node),
             "deals" => note.deals = cx.items(node, "deals", |cx, node, entries| cx.deal(node, entries)),
@@ -775,6 +776,15 @@ mod tests {
             (&n.deals[1].amount, &n.deals[1].close, &n.deals[1].next),
             (&Field::Clear, &Field::Clear, &Field::Clear)
         );
+    }
+
+    /// A blank ask asks nothing, as a string or as an item of a list.
+    #[test]
+    fn blank_asks_are_left_out() {
+        let help = |yaml: &str| parse_default("2026-11-27.md", &format!("---\n{yaml}\n---\n")).note.unwrap().help;
+        assert_eq!(help("help: [ask1, '  ', '', ~, ask2]"), ["ask1", "ask2"]);
+        assert!(help("help: '   '").is_empty());
+        assert_eq!(help("help: Need an SE"), ["Need an SE"]);
     }
 
     #[test]

@@ -101,6 +101,11 @@ pub struct History {
     pub commits: Vec<Commit>,
     /// Repository path of every file in `HEAD`'s tree → its origin.
     origins: HashMap<String, Authored>,
+    /// Repository path of every file any commit read held → the earliest
+    /// origin of a file at that path: a note deleted and added again at
+    /// the same path was first written when the first one was (SPEC §8:
+    /// the earliest commit whose tree holds a file at that path).
+    held: HashMap<String, Authored>,
     /// Modifications and deletions of journal files, in commit order;
     /// [`History::update`] only appends to it.
     pub changes: Vec<FileChange>,
@@ -144,6 +149,7 @@ impl History {
             head: None,
             commits: Vec::new(),
             origins: HashMap::new(),
+            held: HashMap::new(),
             changes: Vec::new(),
             epoch: EPOCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
@@ -291,7 +297,7 @@ impl History {
                 None => HashMap::new(),
             };
             for e in &c.diff {
-                apply(&mut map, e, own);
+                apply(&mut map, &mut self.held, e, own);
                 if let Some(change) = self.change_of(e, first_index + i) {
                     let old_blob = Some(e.old_blob.clone());
                     let new_blob =
@@ -348,8 +354,23 @@ fn is_file_mode(mode: &str) -> bool {
     mode.starts_with("100") || mode == "120000"
 }
 
-/// Carry one diff entry (against the first parent) onto a file map.
-fn apply(map: &mut HashMap<String, Authored>, e: &RawEntry, own: Authored) {
+/// Carry one diff entry (against the first parent) onto a file map. A
+/// file put at a path takes the earliest origin `held` has for the path,
+/// and leaves its own there.
+fn apply(map: &mut HashMap<String, Authored>, held: &mut HashMap<String, Authored>, e: &RawEntry, own: Authored) {
+    let file = is_file_mode(&e.new_mode);
+    let mut put = |map: &mut HashMap<String, Authored>, path: &str, origin: Authored| {
+        let origin = match held.get_mut(path) {
+            Some(earliest) if file => {
+                *earliest = (*earliest).min(origin);
+                *earliest
+            }
+            Some(earliest) => origin.min(*earliest),
+            None if file => *held.entry(path.to_string()).or_insert(origin),
+            None => origin,
+        };
+        map.insert(path.to_string(), origin);
+    };
     match e.status {
         b'D' => {
             map.remove(&e.path);
@@ -357,25 +378,23 @@ fn apply(map: &mut HashMap<String, Authored>, e: &RawEntry, own: Authored) {
         b'R' => {
             let origin = map.remove(&e.path).map_or(own, |o| o.min(own));
             if let Some(new) = &e.new_path {
-                map.insert(new.clone(), origin);
+                put(map, new, origin);
             }
         }
         // Copies are never asked for (`-C`); should one appear, the copy
         // is a new file, as SPEC §8 wants.
         b'C' => {
             if let Some(new) = &e.new_path {
-                map.insert(new.clone(), own);
+                put(map, new, own);
             }
         }
-        b'A' => {
-            map.insert(e.path.clone(), own);
-        }
+        b'A' => put(map, &e.path, own),
         _ => {
             let origin = map.get(&e.path).map_or(own, |o| (*o).min(own));
-            map.insert(e.path.clone(), origin);
+            put(map, &e.path, origin);
         }
     }
-    if !is_file_mode(&e.new_mode) && e.status != b'D' && e.status != b'R' {
+    if !file && e.status != b'D' && e.status != b'R' {
         // A submodule is no file.
         map.remove(&e.path);
     }

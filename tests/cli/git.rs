@@ -257,6 +257,28 @@ fn the_author_date_counts_not_the_committer_date() {
     assert_eq!(timeliness(&r.path(), "2026-11-10"), figures(2, 1, Some(5), Some(0.5), 0));
 }
 
+/// SPEC §8: written is the earliest commit whose tree holds a file at the
+/// path, so a note deleted and added again was written when it first was
+/// (also when the file put back there came by a rename).
+#[test]
+fn a_note_deleted_and_added_again_keeps_its_first_date() {
+    let r = Repo::new();
+    r.note("2026-11-02.md", "mood: 3").commit("2026-11-02T18:00:00+0000", "Mon");
+    r.note("2026-11-09.md", "mood: 3").commit("2026-11-09T18:00:00+0000", "add");
+    r.git(&["rm", "-q", "2026-11-09.md"]);
+    r.commit("2026-11-10T18:00:00+0000", "del");
+    r.note("2026-11-09.md", "mood: 4").commit("2026-11-12T18:00:00+0000", "again");
+    assert_eq!(timeliness(&r.path(), "2026-11-27"), figures(2, 2, Some(0), Some(1.0), 0));
+    // Put back by a rename of a note written later: still its first date.
+    r.git(&["rm", "-q", "2026-11-09.md"]);
+    r.commit("2026-11-13T18:00:00+0000", "del again");
+    r.write("draft.md", "---\ndate: 2026-11-09\nmood: 4\n---\nA longer body, so the rename is found.\n")
+        .commit("2026-11-20T18:00:00+0000", "draft");
+    r.git(&["mv", "draft.md", "2026-11-09.md"]);
+    r.commit("2026-11-21T18:00:00+0000", "rename");
+    assert_eq!(timeliness(&r.path(), "2026-11-27"), figures(2, 2, Some(0), Some(1.0), 0));
+}
+
 #[test]
 fn merges_are_followed_through_every_parent() {
     let r = Repo::new();
