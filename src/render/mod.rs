@@ -342,17 +342,12 @@ impl Renderer {
         *lock(&self.facts) = before;
         // Shared: a watch session keeps it for the next render.
         let journal = Arc::new(journal);
-        // The figures and the links are made from the same journal, apart.
-        let (figures, links) = rayon::join(
-            || ws.with_timeliness(analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days)),
-            || {
-                if self.memoize {
-                    Links::made(all_notes, &journal, &mut lock(&self.links))
-                } else {
-                    Links::of(all_notes, &journal)
-                }
-            },
-        );
+        let figures = ws.with_timeliness(analyse::analyse_days(&journal, &ws.config, Tally::of(&diagnostics), &days));
+        let links = if self.memoize {
+            Links::made(all_notes, &journal, &mut lock(&self.links))
+        } else {
+            Links::of(all_notes, &journal)
+        };
         let mut site = Site::new(&ws.config, &journal, all_notes, &figures, &days, &diagnostics, links, indexes);
         site.timeliness = ws.timeliness();
         site.history_note = ws.history_note();
