@@ -325,10 +325,10 @@ pub fn describe(old: &Note, new: Option<&Note>, config: &Config) -> Vec<String> 
                 // Bob` → `call BOB!`).
                 ("text", quoted(&t.text)),
                 ("ticked", if t.checked { "yes".into() } else { "no".into() }),
-                ("dropped", if t.cancelled { "yes".into() } else { "no".into() }),
                 ("due", opt_date(t.due)),
                 ("done", opt_date(t.done)),
-                ("dropped on", opt_date(t.dropped)),
+                // A vault's dropped task (`- [-]`, ❌ with its date).
+                ("dropped", if t.cancelled { t.dropped.map_or("yes".into(), |d| d.to_string()) } else { "no".into() }),
             ]
         },
     );
@@ -484,6 +484,11 @@ mod tests {
             "---\nmood: 3\nactivity: {calls: 10}\ndeals:\n  - {id: globex, name: Globex, stage: proposal, amount: 40000}\ncommitments:\n  - {id: acme-pricing, what: Send pricing, due: 2026-10-10}\n---\nProse.\n- [ ] call BOB! due:2026-10-12\n",
         );
         assert_eq!(describe(&old, Some(&reworded), &c), vec!["task call-bob: text “Call Bob” → “call BOB!”"]);
+        // Dropped, as a vault's `- [-] … ❌ 2026-10-12` reads.
+        let mut dropped = old.clone();
+        dropped.tasks[0].cancelled = true;
+        dropped.tasks[0].dropped = crate::text::parse_date("2026-10-12");
+        assert_eq!(describe(&old, Some(&dropped), &c), vec!["task call-bob: dropped no → 2026-10-12"]);
         assert_eq!(describe(&old, None, &c), vec!["note deleted (2 commitments, 1 deal)"]);
         assert_eq!(describe(&parse("2026-10-05.md", "mood: 3"), None, &c), vec!["note deleted"]);
     }

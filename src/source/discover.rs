@@ -234,8 +234,13 @@ fn relative(root: &Path, path: &Path) -> String {
         // it is UTF-8 and `/`-separated, its text is already the identity
         // (one copy, not a string per component: the walk is serial).
         Some(text) if cfg!(unix) && is_plain(text) => text.to_string(),
-        _ => rel.components().map(|c| name_text(c.as_os_str())).collect::<Vec<_>>().join("/"),
+        _ => joined_components(rel),
     }
+}
+
+/// `rel`'s components, each as [`name_text`], joined by `/`.
+fn joined_components(rel: &Path) -> String {
+    rel.components().map(|c| name_text(c.as_os_str())).collect::<Vec<_>>().join("/")
 }
 
 /// Is `text` a relative path whose components are exactly its
@@ -456,14 +461,7 @@ mod tests {
     #[test]
     fn relative_paths_are_the_components_joined() {
         let root = Path::new("/j");
-        let slow = |p: &Path| {
-            p.strip_prefix(root)
-                .unwrap_or(p)
-                .components()
-                .map(|c| name_text(c.as_os_str()))
-                .collect::<Vec<_>>()
-                .join("/")
-        };
+        let slow = |p: &Path| joined_components(p.strip_prefix(root).unwrap_or(p));
         for p in
             ["/j/2026/11/2026-11-25.md", "/j/a.md", "/j/x/./y.md", "/j/x//y.md", "/j/x/../y.md", "/j/ü/é.md", "/k/a.md"]
         {

@@ -101,11 +101,12 @@ pub struct History {
     pub commits: Vec<Commit>,
     /// Repository path of every file in `HEAD`'s tree → its origin.
     origins: HashMap<String, Authored>,
-    /// Repository path of every file any commit read held → the earliest
-    /// origin of a file at that path: a note deleted and added again at
-    /// the same path was first written when the first one was (SPEC §8:
-    /// the earliest commit whose tree holds a file at that path).
-    held: HashMap<String, Authored>,
+    /// Repository path → the earliest origin of the files that left it
+    /// (deleted, renamed away) in the commits read: a note deleted and
+    /// added again at the same path was first written when the first one
+    /// was (SPEC §8: the earliest commit whose tree holds a file at that
+    /// path).
+    left: HashMap<String, Authored>,
     /// Modifications and deletions of journal files, in commit order;
     /// [`History::update`] only appends to it.
     pub changes: Vec<FileChange>,
@@ -149,7 +150,7 @@ impl History {
             head: None,
             commits: Vec::new(),
             origins: HashMap::new(),
-            held: HashMap::new(),
+            left: HashMap::new(),
             changes: Vec::new(),
             epoch: EPOCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
@@ -297,7 +298,7 @@ impl History {
                 None => HashMap::new(),
             };
             for e in &c.diff {
-                apply(&mut map, &mut self.held, e, own);
+                apply(&mut map, &mut self.left, e, own);
                 if let Some(change) = self.change_of(e, first_index + i) {
                     let old_blob = Some(e.old_blob.clone());
                     let new_blob =
@@ -355,49 +356,50 @@ fn is_file_mode(mode: &str) -> bool {
 }
 
 /// Carry one diff entry (against the first parent) onto a file map. A
-/// file put at a path takes the earliest origin `held` has for the path,
-/// and leaves its own there.
-fn apply(map: &mut HashMap<String, Authored>, held: &mut HashMap<String, Authored>, e: &RawEntry, own: Authored) {
-    let file = is_file_mode(&e.new_mode);
-    let mut put = |map: &mut HashMap<String, Authored>, path: &str, origin: Authored| {
-        let origin = match held.get_mut(path) {
-            Some(earliest) if file => {
-                *earliest = (*earliest).min(origin);
-                *earliest
-            }
-            Some(earliest) => origin.min(*earliest),
-            None if file => *held.entry(path.to_string()).or_insert(origin),
-            None => origin,
-        };
-        map.insert(path.to_string(), origin);
-    };
+/// file leaving a path leaves its origin in `left`; a file put at a path
+/// takes the earliest origin of those that left it.
+fn apply(map: &mut HashMap<String, Authored>, left: &mut HashMap<String, Authored>, e: &RawEntry, own: Authored) {
+    if !is_file_mode(&e.new_mode) && !matches!(e.status, b'D' | b'R' | b'C') {
+        // What is at the path now is no file (a submodule).
+        leave(map, left, &e.path);
+        return;
+    }
     match e.status {
         b'D' => {
-            map.remove(&e.path);
+            leave(map, left, &e.path);
         }
         b'R' => {
-            let origin = map.remove(&e.path).map_or(own, |o| o.min(own));
+            let origin = leave(map, left, &e.path).map_or(own, |o| o.min(own));
             if let Some(new) = &e.new_path {
-                put(map, new, origin);
+                put(map, left, new, origin);
             }
         }
         // Copies are never asked for (`-C`); should one appear, the copy
         // is a new file, as SPEC §8 wants.
         b'C' => {
             if let Some(new) = &e.new_path {
-                put(map, new, own);
+                put(map, left, new, own);
             }
         }
-        b'A' => put(map, &e.path, own),
+        b'A' => put(map, left, &e.path, own),
         _ => {
             let origin = map.get(&e.path).map_or(own, |o| (*o).min(own));
-            put(map, &e.path, origin);
+            put(map, left, &e.path, origin);
         }
     }
-    if !file && e.status != b'D' && e.status != b'R' {
-        // A submodule is no file.
-        map.remove(&e.path);
-    }
+}
+
+/// A file at `path` from `origin` on, or from the earliest origin of a
+/// file that was there before.
+fn put(map: &mut HashMap<String, Authored>, left: &HashMap<String, Authored>, path: &str, origin: Authored) {
+    map.insert(path.to_string(), left.get(path).map_or(origin, |o| (*o).min(origin)));
+}
+
+/// The file at `path` leaves it; its origin, if there was one.
+fn leave(map: &mut HashMap<String, Authored>, left: &mut HashMap<String, Authored>, path: &str) -> Option<Authored> {
+    let origin = map.remove(path)?;
+    left.entry(path.to_string()).and_modify(|o| *o = (*o).min(origin)).or_insert(origin);
+    Some(origin)
 }
 
 /// Fold a merge's other parent in: each file the merge holds gets the
@@ -746,6 +748,41 @@ mod tests {
         assert_eq!(h.commits.len(), 1);
         assert!(h.changes.is_empty());
         assert_eq!(h.written("2026-11-03.md"), None);
+    }
+
+    /// A file that left its path (deleted, renamed away) in one read still
+    /// dates the file put there in a later, incremental one (a watch
+    /// session's), as in a whole read.
+    #[test]
+    fn a_path_keeps_its_first_date_across_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let day = |s: &str| crate::text::parse_date(s).unwrap();
+        let commit = |date: &str, message: &str| {
+            git_in(root, date, &["add", "-A"]);
+            git_in(root, date, &["commit", "-q", "--allow-empty", "-m", message]);
+        };
+        git_in(root, "2026-11-02T10:00:00+0000", &["init", "-q", "-b", "main"]);
+        std::fs::write(root.join("2026-11-02.md"), "mood: 3\n").unwrap();
+        std::fs::write(root.join("a.md"), "---\ndate: 2026-11-03\n---\nA body long enough to be renamed.\n").unwrap();
+        commit("2026-11-02T10:00:00+0000", "a");
+        std::fs::remove_file(root.join("2026-11-02.md")).unwrap();
+        git_in(root, "2026-11-05T10:00:00+0000", &["mv", "a.md", "2026-11-03.md"]);
+        commit("2026-11-05T10:00:00+0000", "gone, moved");
+        let mut h = History::read(root).unwrap();
+        assert_eq!(h.written("2026-11-02.md"), None);
+        assert_eq!(h.written("2026-11-03.md").map(|a| a.date), Some(day("2026-11-02")));
+
+        std::fs::write(root.join("2026-11-02.md"), "mood: 4\n").unwrap();
+        std::fs::write(root.join("a.md"), "mood: 1\n").unwrap();
+        commit("2026-11-20T10:00:00+0000", "back, and a new a.md");
+        let epoch = h.epoch;
+        assert!(h.update().unwrap());
+        assert_eq!(h.epoch, epoch, "read incrementally");
+        assert_eq!(h.written("2026-11-02.md").map(|a| a.date), Some(day("2026-11-02")));
+        // The path of a file renamed away: its file's date too.
+        assert_eq!(h.written("a.md").map(|a| a.date), Some(day("2026-11-02")));
+        assert_eq!(History::read(root).unwrap().written("a.md"), h.written("a.md"), "as a whole read");
     }
 
     #[test]

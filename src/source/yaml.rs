@@ -329,17 +329,13 @@ impl Builder {
                     let name = match node.value {
                         // Most keys: the text is moved into the key, not copied.
                         Value::Str(text) => text,
-                        _ => match node.scalar_text().or_else(|| node.is_null().then(String::new)) {
-                            Some(text) => text,
-                            None => {
-                                return Err(YamlError {
-                                    pos,
-                                    code: Code::UnsupportedYaml,
-                                    message: format!("a mapping key must be plain text, not {}", node.kind()),
-                                    hint: None,
-                                })
-                            }
-                        },
+                        Value::Null => String::new(),
+                        _ => node.scalar_text().ok_or_else(|| YamlError {
+                            pos,
+                            code: Code::UnsupportedYaml,
+                            message: format!("a mapping key must be plain text, not {}", node.kind()),
+                            hint: None,
+                        })?,
                     };
                     if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
                         return Err(YamlError {
