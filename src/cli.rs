@@ -341,13 +341,27 @@ pub enum TeamCommand {
 /// configuration or I/O errors.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let folder = cli.command.folder().map(Path::to_path_buf);
     match execute(cli) {
         Ok(code) => code,
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Error::Config(problems)) => {
+            // The configuration's own lines are quoted, read again from the
+            // folder the command was given (its diagnostics name the file
+            // relative to it) with the rules of any journal file: never a
+            // pipe or a device, which could hang, nor more than a config's size.
+            let quoted = |file: &str| {
+                let folder = folder.as_deref()?;
+                let bytes = crate::source::discover::read_journal_file(
+                    folder,
+                    &folder.join(file),
+                    crate::model::config::MAX_FILE_BYTES,
+                );
+                String::from_utf8(bytes.ok()??).ok()
+            };
             let text = output::diagnostics_human(
                 &problems,
-                |_| None,
+                quoted,
                 anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never,
             );
             let mut err = anstream::stderr();
@@ -364,6 +378,32 @@ pub fn run() -> ExitCode {
         Err(e) => {
             let _ = writeln!(anstream::stderr(), "saleslog: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+impl Command {
+    /// The journal or team folder the command reads, if it reads one.
+    fn folder(&self) -> Option<&Path> {
+        match self {
+            Command::Check { journal, .. }
+            | Command::Report { journal, .. }
+            | Command::Build { journal, .. }
+            | Command::Watch { journal, .. }
+            | Command::Serve { journal, .. }
+            | Command::New { journal, .. }
+            | Command::Export { journal, .. } => Some(journal),
+            // The language server reports its problems to the editor.
+            Command::Lsp { .. } => None,
+            Command::Init { dir, .. } => Some(dir),
+            Command::Team { command } => Some(match command {
+                TeamCommand::Report { team, .. }
+                | TeamCommand::Check { team, .. }
+                | TeamCommand::Build { team, .. }
+                | TeamCommand::Serve { team, .. }
+                | TeamCommand::Export { team, .. } => team,
+            }),
+            Command::Completions { .. } | Command::Man { .. } => None,
         }
     }
 }

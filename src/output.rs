@@ -6,7 +6,7 @@
 use crate::analyse::summary::BoxSummary;
 use crate::analyse::{Figures, Light};
 use crate::model::diagnostic::{Diagnostic, Severity, Tally};
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write as _;
 
@@ -24,7 +24,6 @@ pub fn diagnostics_human(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Op
         let text = source(&d.file);
         let line = text.as_deref().and_then(|t| t.lines().nth(d.line.saturating_sub(1)));
         let mut groups: Vec<Group<'_>> = Vec::new();
-        let location = format!("{}:{}:{}", d.file, d.line, d.column);
         match line {
             Some(line) => {
                 let start = line.char_indices().nth(d.column.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
@@ -40,11 +39,13 @@ pub fn diagnostics_human(diagnostics: &[Diagnostic], source: impl Fn(&str) -> Op
                     ),
                 );
             }
+            // No line to quote (the file is gone, or the problem is the
+            // whole file): the location alone, not an empty excerpt.
             None => groups.push(
                 level
                     .clone()
                     .primary_title(title.clone())
-                    .element(Snippet::<annotate_snippets::Annotation<'_>>::source("").path(location.clone())),
+                    .element(Origin::path(d.file.as_str()).line(d.line.max(1)).char_column(d.column.max(1))),
             ),
         }
         if let Some(hint) = &d.hint {

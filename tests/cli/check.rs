@@ -68,9 +68,21 @@ fn a_bad_configuration_exits_2_naming_the_key_and_line() {
     assert!(run.stderr.contains("saleslog.yaml:3:3"), "{}", run.stderr);
     assert!(run.stderr.contains("unknown key `daly`"), "{}", run.stderr);
     assert!(run.stderr.contains("did you mean `daily`?"), "{}", run.stderr);
+    // The offending line is quoted, as for a note.
+    assert!(run.stderr.contains("3 |   daly: {calls: 20}"), "{}", run.stderr);
     let run = j.run(&["report", "--format", "json"]);
     assert_eq!(run.code, 2);
     assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn a_configuration_that_is_no_file_is_located_without_an_empty_excerpt() {
+    let j = Journal::new().note("2026-11-26", "mood: 3");
+    std::fs::create_dir(j.path().join("saleslog.yaml")).unwrap();
+    let run = j.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--> saleslog.yaml:1:1"), "{}", run.stderr);
+    assert!(!run.stderr.contains("|\n  |"), "an excerpt with no line in it:\n{}", run.stderr);
 }
 
 #[test]

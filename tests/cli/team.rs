@@ -220,6 +220,7 @@ fn two_members_with_one_slug_and_a_mistyped_team_yaml_stop_with_exit_2() {
         run.stderr
     );
     assert!(run.stderr.contains("team.yaml has 1 problem;"), "{}", run.stderr);
+    assert!(run.stderr.contains("2 | membrs:"), "the line is quoted: {}", run.stderr);
 }
 
 #[test]
