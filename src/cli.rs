@@ -9,6 +9,7 @@ use crate::live::{serve, watch};
 use crate::model::diagnostic::Tally;
 use crate::output;
 use crate::site::workspace::Workspace;
+use crate::source::discover;
 use crate::text::parse_date;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -348,20 +349,10 @@ pub fn run() -> ExitCode {
         Err(Error::Config(problems)) => {
             // The configuration's own lines are quoted, read again from the
             // folder the command was given (its diagnostics name the file
-            // relative to it) with the rules of any journal file: never a
-            // pipe or a device, which could hang, nor more than a config's size.
-            let quoted = |file: &str| {
-                let folder = folder.as_deref()?;
-                let bytes = crate::source::discover::read_journal_file(
-                    folder,
-                    &folder.join(file),
-                    crate::model::config::MAX_FILE_BYTES,
-                );
-                String::from_utf8(bytes.ok()??).ok()
-            };
+            // relative to it).
             let text = output::diagnostics_human(
                 &problems,
-                quoted,
+                |file| discover::quotable(folder.as_deref()?, file),
                 anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never,
             );
             let mut err = anstream::stderr();
@@ -525,10 +516,7 @@ fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCo
             // Each note read once, however many problems it has.
             let read = std::cell::RefCell::new(std::collections::HashMap::<String, Option<String>>::new());
             let source = |rel: &str| {
-                read.borrow_mut()
-                    .entry(rel.to_string())
-                    .or_insert_with(|| ws.sources.get(rel).and_then(|s| std::fs::read_to_string(&s.path).ok()))
-                    .clone()
+                read.borrow_mut().entry(rel.to_string()).or_insert_with(|| discover::quotable(journal, rel)).clone()
             };
             let text = output::diagnostics_human(&diagnostics, source, styled);
             let notes = ws.sources.values().filter(|s| s.note.is_some()).count();
@@ -605,7 +593,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
                     let source = |rel: &str| {
                         team.members.iter().find_map(|m| {
                             let inner = rel.strip_prefix(m.journal.trim_end_matches('/'))?.strip_prefix('/')?;
-                            std::fs::read_to_string(m.root.join(inner)).ok()
+                            discover::quotable(&m.root, inner)
                         })
                     };
                     let text = output::diagnostics_human(&diagnostics, source, styled);

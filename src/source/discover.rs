@@ -269,6 +269,14 @@ pub fn name_text(name: &std::ffi::OsStr) -> String {
     }
 }
 
+/// A journal file's text, to quote its lines in a diagnostic: read with
+/// [`read_journal_file`]'s rules (a pipe or a device would hang the
+/// command that only wanted to show a line), at most a note's size.
+pub fn quotable(root: &Path, rel: &str) -> Option<String> {
+    let bytes = read_journal_file(root, &root.join(rel), MAX_NOTE_BYTES).ok()??;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Read a file of the journal that is not a note (its configuration, a
 /// template) with the rules notes get: a regular file (never a pipe, which
 /// would block, or a device, which may never end), inside the journal

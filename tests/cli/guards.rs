@@ -420,6 +420,28 @@ fn a_configuration_that_is_a_pipe_a_device_or_huge_is_refused_without_hanging() 
     assert!(run.stderr.contains("MB"), "{}", run.stderr);
 }
 
+/// `team check` quoted a member's broken saleslog.yaml with a plain read:
+/// a FIFO there hung the command after the member had been refused.
+#[cfg(unix)]
+#[test]
+fn team_check_quotes_no_member_configuration_that_is_a_pipe() {
+    let t = Journal::new()
+        .file("team.yaml", "members:\n  - {journal: ann}\n  - {journal: bob}\n")
+        .file("ann/saleslog.yaml", "name: Ann\n")
+        .file("ann/2026-11-27.md", "---\ndate: 2026-11-27\nmood: 4\n---\n");
+    fs::create_dir(t.join("bob")).unwrap();
+    if !std::process::Command::new("mkfifo").arg(t.join("bob/saleslog.yaml")).status().is_ok_and(|s| s.success()) {
+        return;
+    }
+    let run = run_bounded(
+        &[os("--today"), os(TODAY), os("team"), os("check"), t.path().as_os_str()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("bob/saleslog.yaml:1:1"), "{}", run.stdout);
+    assert!(run.stdout.contains("not a regular file"), "{}", run.stdout);
+}
+
 #[test]
 fn a_configured_name_longer_than_a_name_is_refused() {
     let j = Journal::with_config(&format!("name: {}\n", "x".repeat(100_000))).note("2026-11-27", "mood: 4");
