@@ -8,7 +8,7 @@
 
 use super::Light;
 use crate::model::config::{Config, DataSettings};
-use crate::model::note::{self, CommitmentItem, DealMention, Field, Mark, Note, StageField};
+use crate::model::note::{self, CommitmentItem, DayOff, DealMention, Field, Mark, Note, StageField};
 use crate::source::discover::is_note_path;
 use crate::source::git::{ChangeKind, History};
 use crate::source::tasks::TaskItem;
@@ -383,10 +383,14 @@ fn items<'a, T>(
     }
 }
 
-/// A note's `off:` as written (an unknown key until day-off support reads
-/// it): `none` when absent.
+/// A note's day off: `none`, `yes` (`off: true`) or its reason quoted;
+/// a reason written in place of `true` is a changed fact too.
 fn off(n: &Note) -> String {
-    n.extra.iter().find(|(k, _)| k == "off").map_or("none".to_string(), |(_, v)| v.clone())
+    match &n.off {
+        None => "none".into(),
+        Some(DayOff { reason: None }) => "yes".into(),
+        Some(DayOff { reason: Some(why) }) => quoted(why),
+    }
 }
 
 fn show_field<T>(f: &Field<T>, show: impl Fn(&T) -> String) -> String {
@@ -491,6 +495,13 @@ mod tests {
         assert_eq!(describe(&old, Some(&dropped), &c), vec!["task call-bob: dropped no → 2026-10-12"]);
         assert_eq!(describe(&old, None, &c), vec!["note deleted (2 commitments, 1 deal)"]);
         assert_eq!(describe(&parse("2026-10-05.md", "mood: 3"), None, &c), vec!["note deleted"]);
+        // A day off set afterwards, and its reason changed.
+        let working = parse("2026-10-05.md", "---\nmood: 3\n---\n");
+        let off = parse("2026-10-05.md", "---\nmood: 3\noff: true\n---\n");
+        assert_eq!(describe(&working, Some(&off), &c), vec!["off none → yes"]);
+        let pto = parse("2026-10-05.md", "---\nmood: 3\noff: PTO\n---\n");
+        assert_eq!(describe(&off, Some(&pto), &c), vec!["off yes → “PTO”"]);
+        assert!(describe(&pto, Some(&parse("2026-10-05.md", "---\noff: PTO\nmood: 3\n---\n")), &c).is_empty());
     }
 
     #[test]
