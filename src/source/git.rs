@@ -183,9 +183,13 @@ impl History {
     }
 
     /// The written date of the note at `rel` (journal-relative): the
-    /// author date of its origin; `None` when not in `HEAD`'s tree.
+    /// author date of its origin, or of a file that left the path before
+    /// (on any branch: a side branch's file may be replayed after the one
+    /// put there on the main line); `None` when not in `HEAD`'s tree.
     pub fn written(&self, rel: &str) -> Option<Authored> {
-        self.origins.get(&format!("{}{rel}", self.prefix)).copied()
+        let path = format!("{}{rel}", self.prefix);
+        let origin = *self.origins.get(&path)?;
+        Some(self.left.get(&path).map_or(origin, |o| (*o).min(origin)))
     }
 
     /// Read commits reachable from `head` (and not from `since`), replay
@@ -783,6 +787,34 @@ mod tests {
         // The path of a file renamed away: its file's date too.
         assert_eq!(h.written("a.md").map(|a| a.date), Some(day("2026-11-02")));
         assert_eq!(History::read(root).unwrap().written("a.md"), h.written("a.md"), "as a whole read");
+    }
+
+    /// A file that was at a path only on a side branch, merged after the
+    /// main line put one there, dates the path too (SPEC §8: the earliest
+    /// commit whose tree holds a file there, merges included).
+    #[test]
+    fn a_side_branch_file_at_the_path_dates_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let day = |s: &str| crate::text::parse_date(s).unwrap();
+        let commit = |date: &str, message: &str| {
+            git_in(root, date, &["add", "-A"]);
+            git_in(root, date, &["commit", "-q", "--allow-empty", "-m", message]);
+        };
+        git_in(root, "2026-10-01T10:00:00+0000", &["init", "-q", "-b", "main"]);
+        std::fs::write(root.join("2026-10-01.md"), "mood: 3\n").unwrap();
+        commit("2026-10-01T10:00:00+0000", "base");
+        git_in(root, "2026-11-01T10:00:00+0000", &["checkout", "-q", "-b", "side"]);
+        std::fs::write(root.join("2026-11-01.md"), "mood: 4\n").unwrap();
+        commit("2026-11-01T10:00:00+0000", "side: added");
+        std::fs::remove_file(root.join("2026-11-01.md")).unwrap();
+        commit("2026-11-02T10:00:00+0000", "side: deleted");
+        git_in(root, "2026-11-05T10:00:00+0000", &["checkout", "-q", "main"]);
+        std::fs::write(root.join("2026-11-01.md"), "mood: 2\n").unwrap();
+        commit("2026-11-05T10:00:00+0000", "main: added");
+        git_in(root, "2026-11-06T10:00:00+0000", &["merge", "-q", "--no-ff", "side", "-m", "merge"]);
+        let h = History::read(root).unwrap();
+        assert_eq!(h.written("2026-11-01.md").map(|a| a.date), Some(day("2026-11-01")));
     }
 
     #[test]
