@@ -12,7 +12,7 @@
 //! ([`crate::site::workspace::Workspace::refresh`]), so whatever the events
 //! missed gets its rebuild too. notify stays inside this module.
 
-use crate::source::discover::is_ignored_name;
+use crate::source::discover::is_hidden_or_leftover;
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 use std::collections::BTreeMap;
@@ -63,13 +63,15 @@ pub fn is_relevant(root: &Path, output: &Path, path: &Path) -> bool {
 }
 
 /// Never relevant, nor anything below it: the output folder, and whatever
-/// discovery ignores or an editor leaves behind.
+/// discovery ignores (hidden files and folders) or an editor leaves behind.
+/// A `_` folder is watched: discovery reads a vault's `_Daily/`, and for a
+/// plain journal's `_drafts/` a save costs one rescan that finds nothing.
 fn is_excluded(root: &Path, output: &Path, path: &Path) -> bool {
     path.starts_with(output)
         || path.strip_prefix(root).is_ok_and(|rel| {
             rel.components().any(|c| {
                 let part = c.as_os_str().to_string_lossy();
-                is_ignored_name(&part) || is_editor_scratch(&part)
+                is_hidden_or_leftover(&part) || is_editor_scratch(&part)
             })
         })
 }
@@ -376,6 +378,7 @@ mod tests {
         assert!(relevant("/j/saleslog.yaml"));
         assert!(relevant("/j/templates/index.html"));
         assert!(relevant("/j/2026")); // a folder of notes, created or removed
+        assert!(relevant("/j/_Daily/2026-11-27.md")); // a vault's notes may be there
         assert!(relevant("/j"));
         for ignored in [
             "/j/_site/index.html",

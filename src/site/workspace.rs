@@ -387,7 +387,7 @@ impl Workspace {
 
     fn refresh_notes(&mut self, reparse_all: bool) -> Changes {
         let output = self.default_output();
-        let mut found = discover::discover(&self.root, &output);
+        let mut found = discover::discover(&self.root, &output, self.config.vault.as_ref());
         if let Some(layout) = &self.config.vault {
             // In a vault only the daily notes are notes (SPEC §11): people
             // pages, templates and attachments are neither read nor warned about.

@@ -4,6 +4,7 @@
 //! It never writes, and it never follows a symlink out of the journal.
 
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
+use crate::source::vault::Layout;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -33,8 +34,14 @@ pub struct Discovery {
 /// editor's leftover)? Shared with the watcher, which must ignore the same
 /// files.
 pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('_') || is_hidden_or_leftover(name)
+}
+
+/// [`is_ignored_name`] but for the `_` of private folders (`_drafts/`),
+/// which a vault's daily notes may be in (`_Daily/`): a watcher that does
+/// not know the vault's layout must not miss them.
+pub fn is_hidden_or_leftover(name: &str) -> bool {
     name.starts_with('.')
-        || name.starts_with('_')
         || name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#') && name.len() > 1)
         || name.ends_with(".swp")
@@ -62,8 +69,10 @@ pub fn is_note_path(rel: &str, output: Option<&str>) -> bool {
 }
 
 /// Walk `root` for notes. `output` is the output folder (excluded wherever
-/// it is); `root/templates` is excluded too.
-pub fn discover(root: &Path, output: &Path) -> Discovery {
+/// it is); `root/templates` is excluded too. In a vault, the way to its
+/// daily notes and the notes themselves are walked whatever their names
+/// (`_Daily/`: a vault's notes are where its settings put them, SPEC §11).
+pub fn discover(root: &Path, output: &Path, vault: Option<&Layout>) -> Discovery {
     let mut found = Discovery::default();
     let templates = root.join("templates");
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -77,7 +86,8 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
             return true;
         }
         let name = e.file_name().to_string_lossy();
-        if is_ignored_name(&name) {
+        if is_ignored_name(&name) && !vault.is_some_and(|v| v.admits(&relative(root, e.path()), e.file_type().is_dir()))
+        {
             return false;
         }
         if e.file_type().is_dir() {
@@ -130,10 +140,13 @@ pub fn discover(root: &Path, output: &Path) -> Discovery {
             );
             continue;
         }
-        if entry.file_type().is_dir() || !is_note_name(&name) {
+        if entry.file_type().is_dir() || !name.ends_with(".md") {
             continue;
         }
         let rel = relative(root, entry.path());
+        if !is_note_name(&name) && !vault.is_some_and(|v| v.admits(&rel, false)) {
+            continue;
+        }
         if !entry.file_type().is_file() && !entry.path_is_symlink() {
             // A FIFO would block the read forever; a device could be endless.
             found.diagnostics.push(
@@ -490,11 +503,12 @@ mod tests {
         std::fs::write(root.join("site/notes/b.md"), "x").unwrap();
         std::os::unix::fs::symlink(root.join("site"), dir.path().join("out")).unwrap();
         for output in [dir.path().join("out"), root.join("./site"), root.join("site")] {
-            let found = discover(&root, &output);
+            let found = discover(&root, &output, None);
             let rels: Vec<_> = found.files.iter().map(|f| f.rel.as_str()).collect();
             assert_eq!(rels, ["a.md"], "{}", output.display());
         }
-        let rels: Vec<_> = discover(&root, &dir.path().join("elsewhere")).files.into_iter().map(|f| f.rel).collect();
+        let rels: Vec<_> =
+            discover(&root, &dir.path().join("elsewhere"), None).files.into_iter().map(|f| f.rel).collect();
         assert_eq!(rels, ["a.md", "site/notes/b.md"]);
     }
 

@@ -453,3 +453,38 @@ fn no_daily_notes_says_where_they_were_looked_for() {
         run.stderr
     );
 }
+
+/// A daily-notes folder, a file-name format or a Logseq journals folder
+/// that starts with `_` (sorted first in the file list, a common habit):
+/// the vault's settings say where its notes are, so §1's rule for private
+/// `_` folders gives way. Other `_` folders stay unread.
+#[test]
+fn daily_notes_in_a_folder_or_with_a_name_starting_with_an_underscore() {
+    let plain = journal(&[
+        ("saleslog.yaml", CONFIG),
+        ("2026-11-26.md", "---\nmood: 4\nactivity:\n  calls: 21\n---\n"),
+        ("2026-11-27.md", "---\nmood: 2\n---\n"),
+    ]);
+    let folder = journal(&[
+        ("saleslog.yaml", &config("obsidian")),
+        (".obsidian/daily-notes.json", "{\"folder\": \"_Daily\", \"format\": \"YYYY-MM-DD\"}"),
+        ("_Daily/2026-11-26.md", "mood:: 4\ncalls:: 21\n"),
+        ("_Daily/2026-11-27.md", "mood:: 2\n"),
+        ("_Archive/2026-11-25.md", "mood:: 5\n"),
+    ]);
+    same(&plain, &folder);
+    let name = journal(&[
+        ("saleslog.yaml", &config("obsidian")),
+        (".obsidian/daily-notes.json", "{\"folder\": \"Daily\", \"format\": \"[_]YYYY-MM-DD\"}"),
+        ("Daily/_2026-11-26.md", "mood:: 4\ncalls:: 21\n"),
+        ("Daily/_2026-11-27.md", "mood:: 2\n"),
+    ]);
+    same(&plain, &name);
+    let graph = journal(&[
+        ("saleslog.yaml", &config("logseq")),
+        ("logseq/config.edn", "{:meta/version 1\n :journals-directory \"_journals\"}\n"),
+        ("_journals/2026_11_26.md", "mood:: 4\ncalls:: 21\n"),
+        ("_journals/2026_11_27.md", "mood:: 2\n"),
+    ]);
+    same(&plain, &graph);
+}

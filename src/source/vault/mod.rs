@@ -78,6 +78,18 @@ impl Layout {
         self.format.parse(name)
     }
 
+    /// Whether the folder or file at `rel` is on the way to the daily
+    /// notes, in their folder, or one of them: read whatever its name
+    /// (`_Daily/`, a `[_]YYYY-MM-DD` format), since the vault's settings
+    /// say the notes are there.
+    pub fn admits(&self, rel: &str, is_dir: bool) -> bool {
+        if !is_dir {
+            return self.date_of(rel).is_some();
+        }
+        self.folder.starts_with(&format!("{rel}/"))
+            || (!self.folder.is_empty() && rel.starts_with(self.folder.as_str()))
+    }
+
     /// Whether a problem found at `rel` (an unreadable folder, a symlink)
     /// may hide daily notes, so is worth saying.
     pub fn may_hold(&self, rel: &str) -> bool {
