@@ -240,6 +240,19 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
 }
 
+/// The `name:` a configuration gives, even when other keys are wrong: a
+/// team member whose configuration is broken keeps its name on its row
+/// (SPEC §10 names members by it). `None` when the YAML itself is broken
+/// or names no one.
+pub fn name_in(text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let root = yaml::parse(text, 1).ok()??;
+    let mut config = Config::default();
+    Reader::new(FILE_NAME).read_root(&root, &mut config);
+    let name = config.name.trim();
+    (!name.is_empty()).then(|| name.to_string())
+}
+
 /// Reads a configuration file's YAML tree, gathering every problem, each
 /// located in `file` (`saleslog.yaml`, or a team's `team.yaml`, which
 /// shares its rules and messages).

@@ -8,9 +8,10 @@
 //! stops a journal's: a mistyped member list would silently drop a rep.
 
 use crate::error::{Error, Result};
-use crate::model::config::{Quota, Reader};
+use crate::model::config::{self, Quota, Reader};
 use crate::model::diagnostic::{Code, Diagnostic, Pos};
 use crate::site::workspace::Workspace;
+use crate::source::discover;
 use crate::source::yaml::{self, Value};
 use crate::text::slug;
 use rayon::prelude::*;
@@ -138,12 +139,28 @@ impl Team {
             }
             None => (None, None, subfolder_members(root)?, false),
         };
+        // A name team.yaml gives must have a slug (its pages' folder, its
+        // Parquet partition): `!!!` has none.
+        let nameless: Vec<Diagnostic> = entries
+            .iter()
+            .filter_map(|e| Some((e.name.as_deref()?, e)))
+            .filter(|(name, _)| slug(name).is_empty())
+            .map(|(name, e)| {
+                let message =
+                    format!("member name `{name}` has no letter or digit, so no slug for its pages and tables");
+                Diagnostic::error(FILE_NAME, e.pos.unwrap_or(Pos::START), Code::ConfigInvalid, message)
+                    .with_hint("give the member a name with letters or digits")
+            })
+            .collect();
+        if !nameless.is_empty() {
+            return Err(Error::Config(nameless));
+        }
         let members: Vec<Member> = entries
             .into_par_iter()
             .map(|MemberEntry { name, journal, pos: entry }| {
                 let dir = root.join(&journal);
                 let state = load_member(&dir, &journal, keep_bodies);
-                let name = name.unwrap_or_else(|| default_name(&state, &journal));
+                let name = name.unwrap_or_else(|| default_name(&state, &dir, &journal));
                 let slug = member_slug(&name, &journal);
                 Member { name, slug, journal, root: dir, entry, state }
             })
@@ -164,14 +181,20 @@ impl Team {
 }
 
 /// A member's name when `team.yaml` gives none: its configuration's
-/// `name:`, else the journal folder's name.
-fn default_name(state: &MemberState, journal: &str) -> String {
-    if let MemberState::Loaded(ws) = state {
-        if !ws.config.name.trim().is_empty() {
-            return ws.config.name.trim().to_string();
+/// `name:` (also when another of its keys is wrong) if it has a letter or
+/// digit, else the journal folder's name.
+fn default_name(state: &MemberState, dir: &Path, journal: &str) -> String {
+    let configured = match state {
+        MemberState::Loaded(ws) => Some(ws.config.name.trim().to_string()),
+        MemberState::Failed { .. } => {
+            let path = dir.join(config::FILE_NAME);
+            let text = discover::read_journal_file(dir, &path, config::MAX_FILE_BYTES).ok().flatten();
+            text.and_then(|t| String::from_utf8(t).ok()).and_then(|t| config::name_in(&t))
         }
-    }
-    Path::new(journal).file_name().map_or_else(|| journal.to_string(), |n| n.to_string_lossy().into_owned())
+    };
+    configured.filter(|n| !slug(n).is_empty()).unwrap_or_else(|| {
+        Path::new(journal).file_name().map_or_else(|| journal.to_string(), |n| n.to_string_lossy().into_owned())
+    })
 }
 
 /// `slug(name)`, or the journal folder's slug for a name with no letters

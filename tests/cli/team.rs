@@ -145,11 +145,16 @@ fn without_team_yaml_the_members_are_the_subfolders_with_a_configuration() {
         .file("amy/saleslog.yaml", "currency: EUR\n")
         .file("amy/2026-11-26.md", "---\nmood: 4\n---\n")
         .file("notes-only/2026-11-26.md", "---\nmood: 4\n---\n")
-        .file("_archive/saleslog.yaml", "name: Old\n");
+        .file("_archive/saleslog.yaml", "name: Old\n")
+        .file("cat/saleslog.yaml", "name: Cat Stone\ngoals: {daily: {calls: ten}}\n")
+        .file("dots/saleslog.yaml", "name: \"...\"\n");
     let v = json_of(&t.run(&["team", "report", "--format", "json"]));
     let names: Vec<&str> = v["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
-    // Folder-name order; named by `name:`, else the folder.
-    assert_eq!(names, ["amy", "Zed Alpha"]);
+    // Folder-name order; named by `name:` (also when another key of the
+    // configuration is wrong), else (or when it has no letter or digit)
+    // the folder.
+    assert_eq!(names, ["amy", "Cat Stone", "dots", "Zed Alpha"]);
+    assert!(v["members"][1]["error"].is_string());
     assert_eq!(v["members"][0]["journal"], "amy");
     assert_eq!(v["totals"]["quota"], Value::Null);
     assert_eq!(v["totals"]["coverage"], Value::Null);
@@ -221,6 +226,21 @@ fn two_members_with_one_slug_and_a_mistyped_team_yaml_stop_with_exit_2() {
     );
     assert!(run.stderr.contains("team.yaml has 1 problem;"), "{}", run.stderr);
     assert!(run.stderr.contains("2 | membrs:"), "the line is quoted: {}", run.stderr);
+}
+
+/// A name in team.yaml with no letter or digit has no slug for its
+/// member's pages and Parquet partition: a team.yaml error, as two names
+/// with one slug are (SPEC §10).
+#[test]
+fn a_member_name_without_a_slug_is_a_team_yaml_error() {
+    let t = Journal::new()
+        .file("team.yaml", "members:\n  - {name: \"!!!\", journal: a}\n  - {name: Bea, journal: b}\n")
+        .file("a/saleslog.yaml", "")
+        .file("b/saleslog.yaml", "");
+    let run = t.run(&["team", "report", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("team.yaml:2:5") && run.stderr.contains("no letter or digit"), "{}", run.stderr);
 }
 
 #[test]
