@@ -51,7 +51,8 @@ pub struct Calendar {
     workdays: Workdays,
     holidays: Vec<Holiday>,
     /// Dates of notes that say `off:`, with the reasons they give (in
-    /// note order, each once; empty for `off: true`).
+    /// note order, each once; empty for `off: true`); notes dated after
+    /// the report date too ([`Calendar::add`]).
     off: BTreeMap<NaiveDate, Vec<String>>,
 }
 
@@ -61,9 +62,11 @@ impl Calendar {
         Calendar { workdays: config.workdays, holidays: config.holidays.clone(), off: BTreeMap::new() }
     }
 
-    /// Count `note`'s `off:`, if it has one. Only the notes that count
-    /// (those dated on or before the report date) are added: a note after
-    /// it does not count yet, its `off:` included.
+    /// Count `note`'s `off:`, if it has one: every note's, later ones
+    /// included. A figure of dates up to the report date never looks past
+    /// it, and the one that does, §9's workdays left, is what a day off
+    /// planned ahead (`new --date … --off PTO`) is for (§4 lists it among
+    /// the figures a day off changes).
     fn add(&mut self, note: &Note) {
         if let Some(day_off) = &note.off {
             let reasons = self.off.entry(note.date).or_default();
@@ -123,6 +126,9 @@ pub struct Days {
 }
 
 impl Days {
+    /// The days of `journal`'s notes: as [`Days::of`] its workspace's
+    /// notes, but for the days off of notes dated after it, which the
+    /// journal does not hold.
     pub fn new(journal: &Journal, config: &Config) -> Days {
         Days::of(&journal.notes, journal.as_of, config)
     }
@@ -131,7 +137,8 @@ impl Days {
     /// them) as of `as_of`, without the journal: the same as [`Days::new`]
     /// of their journal, and computable while it is folded. A day's note
     /// indexes are into `notes`, which are the journal's notes' too (the
-    /// journal's are the ones up to `as_of`, in the same order).
+    /// journal's are the ones up to `as_of`, in the same order). The days
+    /// off of the notes after `as_of` are in the calendar as well.
     pub fn of(notes: &[Arc<Note>], as_of: NaiveDate, config: &Config) -> Days {
         let mut days = Days {
             as_of,
@@ -142,6 +149,9 @@ impl Days {
             counted: 0,
         };
         days.advance(notes, as_of);
+        for note in &notes[days.counted..] {
+            days.calendar.add(note);
+        }
         days
     }
 
@@ -205,6 +215,16 @@ impl Days {
             self.calendar.off.remove(&date);
             for i in day.notes {
                 self.count(i, &now[i]);
+            }
+        }
+        // A later note's day off, set or taken back.
+        let mut later: Vec<NaiveDate> = changed.iter().filter(|&&i| i >= self.counted).map(|&i| now[i].date).collect();
+        later.dedup();
+        for date in later {
+            self.calendar.off.remove(&date);
+            let from = now.partition_point(|n| n.date < date);
+            for note in now[from..].iter().take_while(|n| n.date == date) {
+                self.calendar.add(note);
             }
         }
         Ok(self)
@@ -275,6 +295,35 @@ mod tests {
         moved[1] = notes(&[fm("2026-11-24", "mood: 1")]).remove(0);
         assert!(days.clone().recounted(&before, &moved, d(as_of)).is_err());
         assert!(days.recounted(&before, &before, d("2026-11-28")).is_err(), "another report date");
+    }
+
+    /// A note dated after the report date counts its day off only: a
+    /// workday less after it (SPEC §9's workdays left), and the same when
+    /// the days advance past it or count its change again.
+    #[test]
+    fn a_later_note_counts_its_day_off_only() {
+        let c = Config::default();
+        let all = |files: &[(String, String)]| journal_of(&c, files, "2026-12-31").notes;
+        let notes = all(&[
+            fm("2026-11-25", "mood: 3"),
+            fm(
+                "2026-12-01",
+                "mood: 1
+off: PTO",
+            ),
+        ]);
+        let days = Days::of(&notes, d("2026-11-27"), &c);
+        assert_eq!(days.days.len(), 1, "the later note's day is not counted");
+        assert!(!days.is_workday(d("2026-12-01")));
+        assert_eq!(days.workdays_after_as_of(d("2026-12-04")), 4, "Mon 30 Nov to Fri 4 Dec, but Tue 1 Dec");
+        let mut advanced = days.clone();
+        advanced.advance(&notes, d("2026-12-02"));
+        assert_eq!(advanced, Days::of(&notes, d("2026-12-02"), &c));
+        let mut now = notes.clone();
+        now[1] = all(&[fm("2026-12-01", "mood: 1")]).remove(0);
+        let recounted = days.recounted(&notes, &now, d("2026-11-27")).expect("same dates and paths");
+        assert_eq!(recounted, Days::of(&now, d("2026-11-27"), &c));
+        assert!(recounted.is_workday(d("2026-12-01")), "the planned day off was taken back");
     }
 
     #[test]

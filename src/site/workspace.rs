@@ -631,7 +631,16 @@ impl Workspace {
     /// The figures of SPEC §4 as of `as_of`.
     pub fn figures(&self, as_of: NaiveDate) -> Figures {
         let journal = self.journal_keeping_problems(as_of);
-        self.with_timeliness(analyse::analyse(&journal, &self.config, self.tally(as_of)))
+        self.figures_of(&journal, self.tally(as_of))
+    }
+
+    /// The figures of `journal`, folded from this workspace's notes, with
+    /// its days counted from all of them: a day off planned in a note
+    /// dated after the journal's date leaves a workday less (§9's
+    /// workdays left), which the journal alone cannot say.
+    pub fn figures_of(&self, journal: &Journal, tally: Tally) -> Figures {
+        let days = Days::of(self.sorted_notes(), journal.as_of, &self.config);
+        self.with_timeliness(analyse::analyse_days(journal, &self.config, tally, &days))
     }
 
     /// [`Workspace::figures`] as of each of `dates` (ascending), folding the

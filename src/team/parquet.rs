@@ -244,7 +244,7 @@ pub fn export(team: &Team, as_of: NaiveDate, dir: &Path) -> Result<ExportReport>
             continue;
         };
         let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
-        let figures = crate::analyse::analyse(&journal, &ws.config, Tally::of(&diagnostics));
+        let figures = ws.figures_of(&journal, Tally::of(&diagnostics));
         let e = Export::build(&journal, &ws.config, figures);
         for (name, table) in tables(&e) {
             let rel = format!("{name}/member={}/part-0.parquet", member.slug);

@@ -75,6 +75,36 @@ fn new_off_writes_a_day_off_note() {
     assert!(again.stderr.contains("add `off: sick` to its front matter"), "{}", again.stderr);
 }
 
+/// A day off planned ahead (`new --date … --off PTO`, a note dated after
+/// D) is a workday less in §9's workdays left (§4 lists workdays left
+/// among the figures a day off changes), in the report, the export and
+/// the pages alike; it changes no figure of the days up to D.
+#[test]
+fn a_day_off_planned_ahead_leaves_a_workday_less() {
+    let config = format!("{GOALS}quota: {{amount: 100000, period: quarter}}\n");
+    let j = Journal::with_config(&config).note("2026-11-23", "activity: {calls: 20}");
+    let before = j.report_json_at("2026-11-25");
+    let left = before["plan"]["workdays_left"].as_u64().unwrap();
+    assert_eq!(left, 26, "26 Nov – 31 Dec 2026, weekdays");
+    let run = j.run(&["new", "--date", "2026-12-01", "--off", "PTO"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = j.report_json_at("2026-11-25");
+    assert_eq!(after["plan"]["workdays_left"], left - 1);
+    for area in ["activity", "attitude", "commitments", "pipeline"] {
+        assert_eq!(after[area], before[area], "{area}");
+    }
+    // (The note after D is warned about, as any is: `data.warnings` is 1.)
+    assert_eq!(after["data"]["missing_workdays"], before["data"]["missing_workdays"]);
+    let export = j.run_at("2026-11-25", &["export", "--format", "json"]);
+    let export: serde_json::Value = serde_json::from_str(&export.stdout).unwrap();
+    assert_eq!(export["figures"]["plan"]["workdays_left"], left - 1, "{export:#}");
+    // A day off on a weekend, or a note dated after D that is no day off,
+    // changes nothing.
+    j.write("2026-12-05.md", b"---\noff: true\n---\n");
+    j.write("2026-12-02.md", b"---\nmood: 4\n---\n");
+    assert_eq!(j.report_json_at("2026-11-25")["plan"]["workdays_left"], left - 1);
+}
+
 /// SPEC §4 Data: no note dated on or before D is red, not "clean"; and
 /// `check`, `report` and `build` say on stderr that the folder holds no
 /// notes, exiting 0, without changing the warnings counted.

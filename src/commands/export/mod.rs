@@ -429,11 +429,7 @@ pub fn render(
     stamp: ics::Stamp,
 ) -> Result<String> {
     let (journal, diagnostics) = ws.journal_and_diagnostics(as_of);
-    let figures = ws.with_timeliness(crate::analyse::analyse(
-        &journal,
-        &ws.config,
-        crate::model::diagnostic::Tally::of(&diagnostics),
-    ));
+    let figures = ws.figures_of(&journal, crate::model::diagnostic::Tally::of(&diagnostics));
     let mut export = Export::build(&journal, &ws.config, figures);
     export.late_edits = ws.timeliness().map(|t| t.late_edits.iter().filter(|e| e.date <= as_of).cloned().collect());
     match format {
