@@ -700,6 +700,12 @@ mod tests {
 
     /// A repository in a temporary folder, with git's identity and dates
     /// from the environment (no machine configuration).
+    /// Everything in `dir` committed, authored and committed at `date`.
+    fn commit_all(dir: &Path, date: &str, message: &str) {
+        git_in(dir, date, &["add", "-A"]);
+        git_in(dir, date, &["commit", "-q", "--allow-empty", "-m", message]);
+    }
+
     fn git_in(dir: &Path, date: &str, args: &[&str]) {
         let out = Command::new("git")
             .current_dir(dir)
@@ -762,10 +768,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let day = |s: &str| crate::text::parse_date(s).unwrap();
-        let commit = |date: &str, message: &str| {
-            git_in(root, date, &["add", "-A"]);
-            git_in(root, date, &["commit", "-q", "--allow-empty", "-m", message]);
-        };
+        let commit = |date: &str, message: &str| commit_all(root, date, message);
         git_in(root, "2026-11-02T10:00:00+0000", &["init", "-q", "-b", "main"]);
         std::fs::write(root.join("2026-11-02.md"), "mood: 3\n").unwrap();
         std::fs::write(root.join("a.md"), "---\ndate: 2026-11-03\n---\nA body long enough to be renamed.\n").unwrap();
@@ -797,10 +800,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         let day = |s: &str| crate::text::parse_date(s).unwrap();
-        let commit = |date: &str, message: &str| {
-            git_in(root, date, &["add", "-A"]);
-            git_in(root, date, &["commit", "-q", "--allow-empty", "-m", message]);
-        };
+        let commit = |date: &str, message: &str| commit_all(root, date, message);
         git_in(root, "2026-10-01T10:00:00+0000", &["init", "-q", "-b", "main"]);
         std::fs::write(root.join("2026-10-01.md"), "mood: 3\n").unwrap();
         commit("2026-10-01T10:00:00+0000", "base");
