@@ -284,6 +284,11 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
     }
     let named = config.vault.as_ref().and_then(|layout| layout.date_of(rel));
     let Some(date) = date.or(named).or_else(|| date_in_file_name(file_name)) else {
+        // Not a note, so "otherwise ignored" (SPEC §1): a page of ideas
+        // with front matter that is no strict YAML does not make the
+        // journal's data red. Only a wrong `date:`, the date it meant to
+        // give, is said besides.
+        cx.diagnostics.retain(|d| d.code == Code::InvalidDate);
         let message = match impossible_date_in(file_name) {
             Some(bad) => format!("`{bad}` in the file name is not a real date, so this markdown file is not a note"),
             None => "this markdown file has no date, so it is not a note".to_string(),
@@ -874,6 +879,13 @@ mod tests {
         );
         let p = parse_default("ideas.md", "");
         assert_eq!(p.diagnostics[0].message, "this markdown file has no date, so it is not a note");
+        // Not a note, so otherwise ignored: no YAML or key problem of its
+        // own, only a wrong `date:` besides.
+        for text in ["---\ntitle: Q3: plan\n---\n", "---\ntags: [x\n", "---\nmood: 3\nmood: 4\nactvity: 1\n---\n"] {
+            assert_eq!(codes(&parse_default("ideas.md", text)), vec![(Code::NoDate, 1)], "{text}");
+        }
+        let p = parse_default("ideas.md", "---\ndate: 2026-02-30\nmood: 9\n---\n");
+        assert_eq!(codes(&p), vec![(Code::InvalidDate, 2), (Code::NoDate, 1)]);
     }
 
     #[test]
