@@ -367,10 +367,8 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
     // Logseq has no done date to write: DONE is done on the note's date.
     let undated_done_is_usual = config.vault.as_ref().is_some_and(|l| l.dialect == Dialect::Logseq);
     for task in &note.tasks {
-        for (column, bad) in &task.bad_dates {
-            // `task.pos` is the `[` of `[ ]`; the text after `]` starts 3 on.
-            let pos = Pos::new(task.pos.line, task.pos.column + 2 + column);
-            cx.error(pos, Code::InvalidDate, format!("`{bad}` is not a real date"), "write the date as YYYY-MM-DD");
+        for (pos, bad) in &task.bad_dates {
+            cx.error(*pos, Code::InvalidDate, format!("`{bad}` is not a real date"), "write the date as YYYY-MM-DD");
         }
         if task.checked && task.done.is_none() && !undated_done_is_usual {
             cx.warn(

@@ -29,9 +29,9 @@ pub struct TaskItem {
     pub dropped: Option<NaiveDate>,
     /// The counterpart, a vault task's first `[[Page]]`.
     pub to: Option<String>,
-    /// Markers whose date is not a real date (` 📅 2026-02-30`): the date's
-    /// 1-based column in the text after `]`, and the date as written.
-    pub bad_dates: Vec<(usize, String)>,
+    /// Markers whose date is not a real date (` 📅 2026-02-30`): where the
+    /// date is in the file, and the date as written.
+    pub bad_dates: Vec<(Pos, String)>,
 }
 
 /// The task items of `body`, whose first line is line `first_line` of the file.
@@ -41,12 +41,15 @@ pub fn find(body: &str, first_line: usize) -> Vec<TaskItem> {
         return Vec::new();
     }
     let mut tasks = Vec::new();
-    let parser = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter();
-    let mut line_starts = None;
+    let events: Vec<_> = Parser::new_ext(body, Options::ENABLE_TASKLISTS).into_offset_iter().collect();
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1)).collect();
+    let line_of = |at: usize| starts.partition_point(|&s| s <= at) - 1;
+    let line_end = |line: usize| starts.get(line + 1).map_or(body.len(), |next| next - 1);
     // Whether each open list is ordered: `1. [ ]` is not a task (SPEC §2
     // names the bullets `-`, `*` and `+`).
     let mut lists: Vec<bool> = Vec::new();
-    for (event, range) in parser {
+    for (k, (event, range)) in events.iter().enumerate() {
         let checked = match event {
             Event::Start(Tag::List(first)) => {
                 lists.push(first.is_some());
@@ -56,24 +59,85 @@ pub fn find(body: &str, first_line: usize) -> Vec<TaskItem> {
                 lists.pop();
                 continue;
             }
-            Event::TaskListMarker(checked) if lists.last() == Some(&false) => checked,
+            Event::TaskListMarker(checked) if lists.last() == Some(&false) => *checked,
             _ => continue,
         };
-        let starts = line_starts.get_or_insert_with(|| {
-            std::iter::once(0).chain(memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1)).collect::<Vec<_>>()
-        });
-        let line_index = starts.partition_point(|&s| s <= range.start) - 1;
-        let line_end = body[range.end..].find('\n').map_or(body.len(), |i| range.end + i);
-        let raw = &body[range.end..line_end];
-        let column = body[starts[line_index]..range.start].chars().count() + 1;
-        let mut task = parse_item(raw.trim_end_matches('\r'), checked);
+        let line = line_of(range.start);
+        // The item's text is its paragraph, which may wrap onto the lines
+        // below (indented, or lazily not): ` 📅 2026-11-18` at the start
+        // of the second line is the item's due date, as a reader sees it.
+        let inline: Vec<&std::ops::Range<usize>> =
+            events[k + 1..].iter().take_while(|(e, _)| is_inline(e)).map(|(_, r)| r).collect();
+        let marker_column = body[starts[line]..range.start].chars().count() + 1;
+        // The text after `]` starts 3 columns on; each line below where its
+        // text does (after the indent, or a quote's `>`).
+        let mut written = Written::default();
+        written.push(&body[range.end..line_end(line)], Pos::new(first_line + line, marker_column + 3));
+        let mut below = line;
+        for r in inline.iter().filter(|r| r.start >= starts.get(line + 1).copied().unwrap_or(usize::MAX)) {
+            if line_of(r.start) == below || body[r.start..].starts_with(['\n', '\r']) {
+                continue;
+            }
+            below = line_of(r.start);
+            let column = body[starts[below]..r.start].chars().count() + 1;
+            written.push(" ", Pos::new(first_line + below, column));
+            written.push(&body[r.start..line_end(below)], Pos::new(first_line + below, column));
+        }
+        let mut task = parse_item(&written.text, checked);
         if task.text.is_empty() {
             continue; // `- [ ]` alone promises nothing
         }
-        task.pos = Pos::new(first_line + line_index, column);
+        task.pos = Pos::new(first_line + line, marker_column);
+        for (at, _) in &mut task.bad_dates {
+            *at = written.pos_of(*at);
+        }
         tasks.push(task);
     }
     tasks
+}
+
+/// Whether `event` is inside a paragraph's text (what an item's first
+/// paragraph is made of), not a block that ends it.
+fn is_inline(event: &Event<'_>) -> bool {
+    match event {
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::InlineHtml(_)
+        | Event::InlineMath(_)
+        | Event::FootnoteReference(_) => true,
+        Event::Start(tag) => {
+            matches!(tag, Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. })
+        }
+        Event::End(tag) => {
+            matches!(tag, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image)
+        }
+        _ => false,
+    }
+}
+
+/// An item's text, its lines joined by a space, and where each piece of it
+/// is in the file (for the positions of its bad dates).
+#[derive(Default)]
+struct Written {
+    text: String,
+    /// (byte offset in `text`, where that byte is in the file).
+    pieces: Vec<(usize, Pos)>,
+}
+
+impl Written {
+    fn push(&mut self, piece: &str, at: Pos) {
+        self.pieces.push((self.text.len(), at));
+        self.text.push_str(piece.trim_end_matches('\r'));
+    }
+
+    /// Where the character at 1-based column `column` of `text` is.
+    fn pos_of(&self, at: Pos) -> Pos {
+        let byte = self.text.char_indices().nth(at.column.saturating_sub(1)).map_or(self.text.len(), |(i, _)| i);
+        let (start, piece) = self.pieces.iter().rev().find(|(start, _)| *start <= byte).copied().unwrap_or_default();
+        Pos::new(piece.line, piece.column + self.text[start..byte].chars().count())
+    }
 }
 
 const DUE_MARKERS: [&str; 2] = [" 📅 ", " due:"];
@@ -111,7 +175,8 @@ fn parse_item(raw: &str, checked: bool) -> TaskItem {
                 let slot = if is_due { &mut due } else { &mut done };
                 slot.get_or_insert(d);
             }
-            None => bad_dates.push((raw[..date_start].chars().count() + 1, candidate.to_string())),
+            // Its column in `raw`, for the caller to place in the file.
+            None => bad_dates.push((Pos::new(0, raw[..date_start].chars().count() + 1), candidate.to_string())),
         }
         cuts.push(at..date_start + 10);
     }
@@ -205,8 +270,35 @@ mod tests {
     #[test]
     fn bad_marker_dates_are_located_in_the_written_text() {
         let t = parse_item(" A 📅 2026-02-30 due:2026-13-01", false);
-        assert_eq!(t.bad_dates, vec![(6, "2026-02-30".to_string()), (21, "2026-13-01".to_string())]);
+        let columns: Vec<usize> = t.bad_dates.iter().map(|(at, _)| at.column).collect();
+        assert_eq!(columns, [6, 21]);
         assert_eq!(t.text, "A");
+        // In a note: where each is in the file, on a wrapped line too.
+        let t = find("x\n  - [ ] A 📅 2026-02-30\n    and due:2026-13-01\n", 4);
+        let at = |line, column, date: &str| (Pos::new(line, column), date.to_string());
+        assert_eq!(t[0].bad_dates, vec![at(5, 13, "2026-02-30"), at(6, 13, "2026-13-01")]);
+        assert_eq!(t[0].text, "A and");
+    }
+
+    /// An item's text is its paragraph: wrapped onto the lines below
+    /// (indented, lazily, inside a quote), its markers there count; a
+    /// nested list or the next item ends it.
+    #[test]
+    fn a_wrapped_item_is_one_text() {
+        let body = "- [ ] Call Bob back about the\n  board meeting 📅 2026-11-18\n- [x] Send\nthe deck ✅ 2026-11-17\n  - [ ] child\n> - [ ] quoted\n> text due:2026-11-20\n";
+        let t = find(body, 1);
+        let read: Vec<(&str, Option<NaiveDate>, Option<NaiveDate>, usize)> =
+            t.iter().map(|t| (t.text.as_str(), t.due, t.done, t.pos.line)).collect();
+        assert_eq!(
+            read,
+            [
+                ("Call Bob back about the board meeting", d("2026-11-18"), None, 1),
+                ("Send the deck", None, d("2026-11-17"), 3),
+                ("child", None, None, 5),
+                ("quoted text", d("2026-11-20"), None, 6),
+            ]
+        );
+        assert_eq!(t[0].slug, "call-bob-back-about-the-board-meeting");
     }
 
     #[test]

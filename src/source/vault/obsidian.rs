@@ -306,7 +306,12 @@ fn task(rel: &str, line: &str, at: usize, line_no: usize, diagnostics: &mut Vec<
         done: task.done,
         cancelled: cancelled || task.dropped.is_some(),
         dropped: task.dropped,
-        bad_dates: task.bad_dates,
+        // The text after `]` starts at column pos + 3.
+        bad_dates: task
+            .bad_dates
+            .into_iter()
+            .map(|(column, date)| (Pos::new(line_no, pos.column + 2 + column), date))
+            .collect(),
     })
 }
 
