@@ -502,7 +502,7 @@ fn notice_if_no_notes(ws: &Workspace, journal: &Path) {
 }
 
 fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCode> {
-    let ws = Workspace::load_one_shot(journal)?;
+    let ws = json_config_problems(Workspace::load_one_shot(journal), format)?;
     notice_if_no_notes(&ws, journal);
     let diagnostics = ws.diagnostics(as_of);
     let tally = Tally::of(&diagnostics);
@@ -525,6 +525,18 @@ fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCo
     }
     exit_leaving(ws);
     Ok(if tally.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `check --format json` of a folder whose configuration is broken: its
+/// problems, in the shape of a note's, on stdout for the tool reading it
+/// (an editor, CI), and the error as ever (on stderr, exit 2: nothing was
+/// checked).
+fn json_config_problems<T>(loaded: Result<T>, format: CheckFormat) -> Result<T> {
+    if let (Err(Error::Config(problems)), CheckFormat::Json) = (&loaded, format) {
+        let json = serde_json::to_string_pretty(problems).expect("diagnostics serialize");
+        stdout_write(&format!("{json}\n"))?;
+    }
+    loaded
 }
 
 fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<ExitCode> {
@@ -580,7 +592,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
             Ok(code(failed))
         }
         TeamCommand::Check { team, format } => {
-            let team = Team::load_one_shot(&team)?;
+            let team = json_config_problems(Team::load_one_shot(&team), format)?;
             let (diagnostics, counts) = cmd::check(&team, as_of);
             let tally = Tally::of(&diagnostics);
             match format {

@@ -73,6 +73,11 @@ fn a_bad_configuration_exits_2_naming_the_key_and_line() {
     let run = j.run(&["report", "--format", "json"]);
     assert_eq!(run.code, 2);
     assert!(run.stdout.is_empty());
+    // `check --format json`: the problems as JSON, as a note's are.
+    let run = j.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(located(&run), vec![("saleslog.yaml".into(), 3, 3, "config-unknown-key".into())]);
+    assert!(run.stderr.contains("unknown key `daly`"), "{}", run.stderr);
 }
 
 #[test]

@@ -226,6 +226,9 @@ fn two_members_with_one_slug_and_a_mistyped_team_yaml_stop_with_exit_2() {
     );
     assert!(run.stderr.contains("team.yaml has 1 problem;"), "{}", run.stderr);
     assert!(run.stderr.contains("2 | membrs:"), "the line is quoted: {}", run.stderr);
+    let run = typo.run(&["team", "check", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(located(&run), vec![("team.yaml".into(), 2, 1, "config-unknown-key".into())]);
 }
 
 /// A name in team.yaml with no letter or digit has no slug for its
