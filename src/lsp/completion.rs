@@ -84,8 +84,15 @@ pub fn complete(
         Place::ItemKey(block @ (Block::Deals | Block::Commitments)) => {
             let keys = if *block == Block::Deals { DEAL_KEYS } else { COMMITMENT_KEYS };
             let lines = item_lines(text, pos.line);
-            let written =
+            let mut written =
                 lines.map(|(a, b)| written_keys(text, (a..=b).filter(|&l| l != pos.line), false)).unwrap_or_default();
+            // A flow mapping's keys on the cursor's own line (`- {id: x, `).
+            written.extend(
+                cx.line
+                    .split([',', '{', '}'])
+                    .filter_map(|entry| entry.split_once(':'))
+                    .map(|(k, _)| k.trim().trim_start_matches("- ").trim().to_string()),
+            );
             for (i, k) in keys.iter().enumerate().filter(|(_, k)| !written.contains(**k)) {
                 items.push(key, (*k).to_string(), format!("{k}: "), None, format!("{i:02}"));
             }

@@ -157,15 +157,52 @@ pub fn block_of(text: &str, line: u32, first: u32) -> Block {
         if is_blank(s) || indent(s) > 0 || s.starts_with('-') {
             continue;
         }
-        let key = s.split(':').next().unwrap_or("").trim();
-        return match key {
-            "deals" => Block::Deals,
-            "commitments" => Block::Commitments,
-            "activity" => Block::Activity,
-            _ => Block::Other,
-        };
+        return block_named(s.split(':').next().unwrap_or(""));
     }
     Block::Other
+}
+
+fn block_named(key: &str) -> Block {
+    match key.trim() {
+        "deals" => Block::Deals,
+        "commitments" => Block::Commitments,
+        "activity" => Block::Activity,
+        _ => Block::Other,
+    }
+}
+
+/// Where the entry being typed starts, when `before` (a line up to the
+/// cursor) ends inside a flow mapping: just after its `{` or its last `,`
+/// at that depth. Quotes count only where a scalar starts (so `Don't` is
+/// an apostrophe), and a `#` outside any bracket is a comment.
+pub fn flow_entry_start(before: &str) -> Option<usize> {
+    // For each open bracket: whether it is a `{`, and its last separator.
+    let mut open: Vec<(bool, usize)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut last = ' ';
+    for (i, c) in before.char_indices() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if !open.is_empty() && matches!(last, '{' | '[' | ',' | ':' | ' ') => quote = Some(c),
+            (None, '{' | '[') => open.push((c == '{', i)),
+            (None, '}' | ']') => {
+                open.pop();
+            }
+            (None, ',') => {
+                if let Some((_, sep)) = open.last_mut() {
+                    *sep = i;
+                }
+            }
+            (None, '#') if open.is_empty() && matches!(last, ' ' | '\t') => return None,
+            _ => {}
+        }
+        if !c.is_whitespace() || quote.is_none() {
+            last = c;
+        }
+    }
+    let (is_map, sep) = *open.last()?;
+    (is_map && quote.is_none()).then_some(sep + 1)
 }
 
 /// A `- [ ]` / `- [x]` task line (any bullet, any indent): whether it is
@@ -203,6 +240,28 @@ pub fn context(text: &str, pos: Position) -> Context {
     }
     if pos.line < first {
         return elsewhere(word_start);
+    }
+    // Inside a flow mapping (`  - {id: acme-corp, stage: `, `activity:
+    // {calls: 3, em`, as `new` writes its updates): the entry typed is
+    // what follows the mapping's `{` or its last `,`.
+    if let Some(start) = flow_entry_start(before) {
+        let entry = before[start..].trim_start();
+        let block = if indent(before) == 0 && !before.starts_with('-') {
+            block_named(before.split(':').next().unwrap_or(""))
+        } else {
+            block_of(text, pos.line, first)
+        };
+        return match entry.split_once(':') {
+            Some((key, value)) => Context {
+                place: Place::Value { block, key: key.trim().to_string() },
+                word_start: before.len() - value.trim_start().trim_start_matches(['"', '\'']).len(),
+                line: line.clone(),
+            },
+            None if block == Block::Other => elsewhere(word_start),
+            None => {
+                Context { place: Place::ItemKey(block), word_start: before.len() - entry.len(), line: line.clone() }
+            }
+        };
     }
     let key_part = before.trim_start().trim_start_matches("- ").trim_start();
     let key_start = before.len() - key_part.len();
@@ -323,5 +382,25 @@ mod tests {
         assert_eq!(at(11, 14), Place::Task { checked: false });
         assert_eq!(item_lines(text, 5), Some((3, 5)));
         assert_eq!(item_value(text, (3, 5), "name").as_deref(), Some("Acme"));
+    }
+
+    /// In a flow mapping (as `new` writes updates): the entry after the
+    /// `{` or the last `,` is the key or value being typed.
+    #[test]
+    fn the_cursor_knows_its_place_in_a_flow_mapping() {
+        let text = "---\ndeals:\n  - {id: acme-corp, stage: ne}\n  - {na\ncommitments:\n  - {what: \"Don't, ever\", to: J}\nactivity: {calls: 3, em}\n---\n";
+        let at = |line, ch| context(text, Position::new(line, ch));
+        let stage = at(2, 29);
+        assert_eq!(stage.place, Place::Value { block: Block::Deals, key: "stage".into() });
+        assert_eq!(stage.word_start, 27);
+        assert_eq!(at(2, 9).place, Place::Value { block: Block::Deals, key: "id".into() });
+        assert_eq!(at(3, 7).place, Place::ItemKey(Block::Deals));
+        assert_eq!(at(3, 7).word_start, 5);
+        // A quoted comma is no separator.
+        assert_eq!(at(5, 31).place, Place::Value { block: Block::Commitments, key: "to".into() });
+        assert_eq!(at(6, 23).place, Place::ItemKey(Block::Activity));
+        assert_eq!(flow_entry_start("  - {what: it's, to: "), Some(16));
+        assert_eq!(flow_entry_start("mood: 3 # {x"), None);
+        assert_eq!(flow_entry_start("tags: [a, b"), None, "a sequence, not a mapping");
     }
 }

@@ -398,6 +398,31 @@ fn completion_offers_keys_stages_deals_commitments_activities_people_and_dates()
     assert_eq!(c.shutdown(), 0);
 }
 
+/// The same completions inside flow mappings, the style `new` writes its
+/// carried-forward updates in (`- {id: acme-corp, stage: }`); keys already
+/// in the mapping are not offered again.
+#[test]
+fn completion_works_inside_flow_mappings() {
+    let j = journal();
+    let mut c = Client::initialized(&j);
+    let text = "---\nactivity: {calls: 3, me}\ndeals:\n  - {id: acme-corp, stage: }\n  - {name: }\n  - {id: globex, st}\ncommitments:\n  - {id: }\n  - {what: \"Call, then write\", to: }\n---\n";
+    let uri = c.open("2026-11-27.md", text);
+    let stages = c.at("textDocument/completion", &uri, after(text, "stage: "));
+    assert_eq!(labels(&stages), ["lead", "qualified", "proposal", "negotiation", "won", "lost"]);
+    assert_eq!(labels(&c.at("textDocument/completion", &uri, after(text, "{name: "))), ["Acme Corp"]);
+    let keys = labels(&c.at("textDocument/completion", &uri, after(text, "globex, st")));
+    assert!(keys.contains(&"stage".to_string()) && !keys.contains(&"id".to_string()), "{keys:?}");
+    let ids = labels(&c.at("textDocument/completion", &uri, after(text, "commitments:\n  - {id: ")));
+    assert_eq!(ids.first().map(String::as_str), Some("acme-pricing"), "{ids:?}");
+    assert_eq!(
+        labels(&c.at("textDocument/completion", &uri, after(text, "write\", to: "))),
+        ["Bob", "Jane Doe (Acme)"]
+    );
+    let activities = labels(&c.at("textDocument/completion", &uri, after(text, "calls: 3, me")));
+    assert!(activities.contains(&"meetings".to_string()), "{activities:?}");
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 fn hover_shows_a_deal_or_commitment_as_of_today() {
     let j = journal();
