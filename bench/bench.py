@@ -95,6 +95,8 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="use the binaries as they are")
     ap.add_argument("--bin", default=BIN, help="the saleslog binary to time (implies --no-build)")
     ap.add_argument("--baseline", help="another saleslog binary (an earlier build) timed in the same rounds")
+    ap.add_argument("--floor", default=FLOOR,
+                    help="the floor binary (implies --no-build; build it with the same profile as --bin)")
     ap.add_argument("--team", type=int, default=0, help="also time `team build` of N journals of each size")
     ap.add_argument("--fresh", action="store_true",
                     help="cold runs into never-used folders, all removed after the last round")
@@ -102,7 +104,7 @@ def main():
                     help="also time `report` on a copy committed one note per commit (SPEC §8's history read)")
     a = ap.parse_args()
     binary = a.bin
-    if not a.no_build and binary == BIN:
+    if not a.no_build and binary == BIN and a.floor == FLOOR:
         subprocess.run(["cargo", "build", "--release", "--bin", "saleslog", "--example", "floor"], cwd=ROOT, check=True)
     os.makedirs(a.journals, exist_ok=True)
     how = "a new folder each run, all removed at the end" if a.fresh else "removed before each run, untimed"
@@ -115,7 +117,7 @@ def main():
         out = {k: os.path.join(a.journals, f"{k}{days}") for k in ("floor", "cold", "warm", "teamfloor", "team")}
         # name: (commands, output folder emptied before each run or None, compared with the floor?)
         work = {
-            "floor, 2 threads, cold": ([[FLOOR, journal, out["floor"], "2"]], out["floor"], True),
+            "floor, 2 threads, cold": ([[a.floor, journal, out["floor"], "2"]], out["floor"], True),
             "build, cold": ([[binary, "--today", today, "build", journal, "-o", out["cold"]]], out["cold"], True),
             "build, warm (output of the last run)":
                 ([[binary, "--today", today, "build", journal, "-o", out["warm"]]], None, False),
@@ -139,7 +141,7 @@ def main():
                 for i, m in enumerate(members):
                     f.write(f"  - {{name: Rep {i + 1}, journal: {m}}}\n")
             work[f"floor ×{a.team} journals, cold"] = (
-                [[FLOOR, m, os.path.join(out["teamfloor"], str(i)), "2"] for i, m in enumerate(members)],
+                [[a.floor, m, os.path.join(out["teamfloor"], str(i)), "2"] for i, m in enumerate(members)],
                 out["teamfloor"], True)
             work[f"team build ({a.team} journals), cold"] = (
                 [[binary, "--today", today, "team", "build", team, "-o", out["team"]]], out["team"], True)

@@ -304,7 +304,9 @@ impl Export {
                         (crate::model::journal::Status::Overdue, Some(due)) => Some((d - due).num_days()),
                         _ => None,
                     },
-                    kept_on_time: c.done.filter(|x| *x <= d).map(|_| c.kept_on_time(d)),
+                    // Judged only against a due date: done with none, it
+                    // was neither kept on time nor late.
+                    kept_on_time: c.done.filter(|x| *x <= d && c.counting_due.is_some()).map(|_| c.kept_on_time(d)),
                     note: c.remark.clone(),
                     updated_in,
                 }
@@ -554,6 +556,21 @@ pub(crate) mod tests {
         let j = journal(&c, STORY, "2026-11-27");
         let figures = crate::analyse::analyse(&j, &c, Tally::default());
         Export::build(&j, &c, figures)
+    }
+
+    /// Done without a due date: never judged, so neither kept on time nor
+    /// late (as SPEC §4's on-time rate does not count it).
+    #[test]
+    fn a_commitment_done_without_a_due_date_is_not_judged() {
+        let c = config("");
+        let j = journal(
+            &c,
+            &[("2026-11-02.md", "---\ncommitments:\n  - {what: Call Bob, done: true}\n---\n")],
+            "2026-11-27",
+        );
+        let figures = crate::analyse::analyse(&j, &c, Tally::default());
+        let e = Export::build(&j, &c, figures);
+        assert_eq!((e.commitments[0].status, e.commitments[0].kept_on_time), ("done", None));
     }
 
     #[test]
