@@ -2,6 +2,25 @@
 
 use chrono::NaiveDate;
 
+/// `text` with each lone carriage return (an old Mac line break, or a
+/// stray CR pasted in) read as a line feed: a line break to CommonMark,
+/// YAML 1.2 and LSP alike, so a note's lines are counted as its editor
+/// shows them. The same length, so byte offsets and columns hold; CRLF
+/// is left as it is.
+pub fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for i in memchr::memchr_iter(b'\r', bytes).filter(|&i| lone(i)) {
+        out[i] = b'\n';
+    }
+    // One ASCII byte for another: still the same valid UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
 /// `slug(s)` of SPEC §2: lower-case; every run of characters other than
 /// `a-z` and `0-9` becomes one `-`; leading and trailing `-` removed.
 pub fn slug(s: &str) -> String {
@@ -74,6 +93,13 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_carriage_return_is_a_line_break() {
+        assert_eq!(lone_cr_as_lf("a\rb\r\nc\r"), "a\nb\r\nc\n");
+        assert!(matches!(lone_cr_as_lf("a\r\nb\n"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(lone_cr_as_lf("📅\r✅"), "📅\n✅");
+    }
 
     #[test]
     fn slug_follows_the_spec() {

@@ -80,6 +80,15 @@ impl Document {
                 self.text.replace_range(start..end, new_text);
             }
         }
+        self.lines_as_the_editor_counts();
+    }
+
+    /// A lone CR is a line break to LSP, as to the note's parser
+    /// ([`crate::text::lone_cr_as_lf`]): the server's lines are the editor's.
+    pub fn lines_as_the_editor_counts(&mut self) {
+        if let std::borrow::Cow::Owned(text) = crate::text::lone_cr_as_lf(&self.text) {
+            self.text = text;
+        }
     }
 }
 

@@ -278,7 +278,8 @@ impl<W: Write> Server<W> {
             notif::Initialized::METHOD => self.register_watchers(),
             notif::DidOpenTextDocument::METHOD => {
                 let Ok(p) = params::<lsp_types::DidOpenTextDocumentParams>(n.params) else { return };
-                let doc = Document { text: p.text_document.text, version: p.text_document.version };
+                let mut doc = Document { text: p.text_document.text, version: p.text_document.version };
+                doc.lines_as_the_editor_counts();
                 self.set_doc(p.text_document.uri.as_str().to_string(), doc);
             }
             notif::DidChangeTextDocument::METHOD => {

@@ -74,7 +74,7 @@ impl Note {
             Body::InFile { path, .. } => {
                 let file = SourceFile { rel: self.path.clone(), path: path.clone() };
                 Cow::Owned(match discover::read(&file).0 {
-                    Contents::Text(text, _) => frontmatter::split(&text).body.to_string(),
+                    Contents::Text(text, _) => frontmatter::split(&crate::text::lone_cr_as_lf(&text)).body.to_string(),
                     Contents::Refused(why) => {
                         format!(
                             "*(The text of this note could not be read again from {}: {}.)*\n",
@@ -212,6 +212,7 @@ pub struct Parsed {
 
 /// Read a note file's text. `rel` is its journal-relative path.
 pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
+    let text = &*crate::text::lone_cr_as_lf(text);
     let mut cx = Cx { rel, config, diagnostics: Vec::new() };
     let split = frontmatter::split(text);
     let mut root = None;
@@ -884,6 +885,16 @@ mod tests {
         }
         let p = parse_default("ideas.md", "---\ndate: 2026-02-30\nmood: 9\n---\n");
         assert_eq!(codes(&p), vec![(Code::InvalidDate, 2), (Code::NoDate, 1)]);
+    }
+
+    /// A note saved with old Mac line breaks (CR only), or with a stray CR:
+    /// its lines are the editor's, so its front matter is found and each
+    /// problem is on the line it shows on.
+    #[test]
+    fn a_lone_carriage_return_is_a_line_break() {
+        let p = parse_default("2026-11-27.md", "---\rmood: 9\r---\rprose\r- [ ] call 📅 2026-13-01\r");
+        assert_eq!(codes(&p), vec![(Code::OutOfRange, 2), (Code::InvalidDate, 5)]);
+        assert_eq!(p.note.unwrap().tasks[0].text, "call");
     }
 
     #[test]

@@ -287,7 +287,7 @@ pub fn name_text(name: &std::ffi::OsStr) -> String {
 /// command that only wanted to show a line), at most a note's size.
 pub fn quotable(root: &Path, rel: &str) -> Option<String> {
     let bytes = read_journal_file(root, &root.join(rel), MAX_NOTE_BYTES).ok()??;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+    Some(crate::text::lone_cr_as_lf(&String::from_utf8_lossy(&bytes)).into_owned())
 }
 
 /// Read a file of the journal that is not a note (its configuration, a

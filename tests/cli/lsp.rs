@@ -319,6 +319,27 @@ fn diagnostics_of_the_unsaved_text_have_checks_codes_hints_and_utf16_ranges() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// A lone CR is a line break to LSP (as to CommonMark and YAML): the
+/// problem after it is on the editor's line, and an edit there lands there.
+#[test]
+fn a_lone_carriage_return_counts_as_a_line_as_the_editor_does() {
+    let j = journal();
+    let mut c = Client::initialized(&j);
+    let uri = c.open("2026-11-27.md", "---\nmood: 3\n---\nfoo\rbar\n- [ ] x 📅 2026-13-01\n");
+    let d = c.diagnostics(&uri);
+    assert_eq!(codes(&d), vec!["invalid-date"]);
+    // After 📅, two UTF-16 code units.
+    assert_eq!(d[0]["range"]["start"], json!({"line": 5, "character": 11}));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{
+            "range": {"start": {"line": 5, "character": 16}, "end": {"line": 5, "character": 18}},
+            "text": "12"}]}),
+    );
+    assert_eq!(c.diagnostics(&uri), Vec::<Value>::new());
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 fn journal_wide_diagnostics_follow_changes_in_other_notes_and_on_disk() {
     let j = journal();
