@@ -941,10 +941,14 @@ def report(root, D, keep=None):
         weighted_in = sum((d["amount"] or 0) * stages[d["stage"]]["probability"]
                           for d in open_deals if d["close"] is not None and d["close"] <= pe)
         gap = max(remaining - weighted_in, 0)
+        # SPEC §4 (days off): workdays left are workdays too, so holidays
+        # and days off are not; a day off in the future can only be in a
+        # note dated after D (`new --date … --off PTO`), and it counts.
+        planned_off = {n["date"] for n in notes if n["date"] > D and n["off"]}
         wd_left = 0
         day = D + dt.timedelta(days=1)
         while day <= pe:
-            wd_left += day.weekday() in workdays
+            wd_left += is_workday(day) and day not in planned_off
             day += dt.timedelta(days=1)
         in_time = avg_cycle is None or (pe - D).days >= avg_cycle
     else:
