@@ -287,9 +287,19 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
     let Some(date) = date.or(named).or_else(|| date_in_file_name(file_name)) else {
         // Not a note, so "otherwise ignored" (SPEC §1): a page of ideas
         // with front matter that is no strict YAML does not make the
-        // journal's data red. Only a wrong `date:`, the date it meant to
-        // give, is said besides.
-        cx.diagnostics.retain(|d| d.code == Code::InvalidDate);
+        // journal's data red. What kept a date it gives from being read
+        // is said besides: a wrong `date:`, or, when a `date:` line is
+        // there, the front matter that could not be read.
+        let meant_a_date =
+            text.lines().any(|l| l.strip_prefix("date").is_some_and(|r| r.trim_start().starts_with(':')));
+        cx.diagnostics.retain(|d| {
+            d.code == Code::InvalidDate
+                || (meant_a_date
+                    && matches!(
+                        d.code,
+                        Code::YamlSyntax | Code::DuplicateKey | Code::UnsupportedYaml | Code::UnclosedFrontMatter
+                    ))
+        });
         let message = match impossible_date_in(file_name) {
             Some(bad) => format!("`{bad}` in the file name is not a real date, so this markdown file is not a note"),
             None => "this markdown file has no date, so it is not a note".to_string(),
@@ -556,7 +566,7 @@ impl Cx<'_> {
         match node {
             None => Field::Keep,
             Some(n) if n.is_null() => Field::Clear,
-            Some(n) => match n.scalar_text() {
+            Some(n) => match n.text() {
                 Some(s) if s.is_empty() => Field::Clear,
                 Some(s) => Field::Set(s),
                 None => {
@@ -585,7 +595,7 @@ impl Cx<'_> {
         // step, `next: null` or `next: ""` clears it.
         let get = |k: &str| entries.iter().find(|(key, v)| key.name == k && !v.empty).map(|(_, v)| v);
         let name = match get("name") {
-            Some(n) if !n.is_null() => match n.scalar_text() {
+            Some(n) if !n.is_null() => match n.text() {
                 Some(s) if !s.trim().is_empty() => Some(s),
                 _ => {
                     self.wrong_type(n, "name", "the deal's name");
@@ -595,7 +605,7 @@ impl Cx<'_> {
             _ => None,
         };
         let id = match get("id").filter(|n| !n.is_null()) {
-            Some(n) => match n.scalar_text() {
+            Some(n) => match n.text() {
                 Some(s) if !s.is_empty() => Some(s),
                 _ => {
                     self.wrong_type(n, "id", "text");
@@ -885,6 +895,9 @@ mod tests {
         }
         let p = parse_default("ideas.md", "---\ndate: 2026-02-30\nmood: 9\n---\n");
         assert_eq!(codes(&p), vec![(Code::InvalidDate, 2), (Code::NoDate, 1)]);
+        // A `date:` the broken front matter kept from being read: why.
+        let p = parse_default("meeting.md", "---\ndate: 2026-11-27\nmood: 3\nmood: 4\nactvity: 1\n---\n");
+        assert_eq!(codes(&p), vec![(Code::DuplicateKey, 4), (Code::NoDate, 1)]);
     }
 
     /// A note saved with old Mac line breaks (CR only), or with a stray CR:
@@ -895,6 +908,29 @@ mod tests {
         let p = parse_default("2026-11-27.md", "---\rmood: 9\r---\rprose\r- [ ] call 📅 2026-13-01\r");
         assert_eq!(codes(&p), vec![(Code::OutOfRange, 2), (Code::InvalidDate, 5)]);
         assert_eq!(p.note.unwrap().tasks[0].text, "call");
+    }
+
+    /// A boolean is no text (YAML 1.2 reads `name: true` as true): a wrong
+    /// type, as any other; a number written bare is text (`what: 5`).
+    #[test]
+    fn a_boolean_in_a_text_field_is_a_wrong_type() {
+        let p = parse_default(
+            "2026-11-27.md",
+            "---\ndeals:\n  - {name: true, stage: lead}\ncommitments:\n  - {what: false}\n  - {what: 5, to: yes}\n---\n",
+        );
+        assert_eq!(
+            codes(&p),
+            vec![
+                (Code::WrongType, 3),
+                (Code::DealWithoutId, 3),
+                (Code::WrongType, 5),
+                (Code::CommitmentWithoutWhat, 5)
+            ]
+        );
+        let note = p.note.unwrap();
+        assert!(note.deals.is_empty());
+        assert_eq!(note.commitments.len(), 1);
+        assert_eq!((note.commitments[0].what.as_deref(), note.commitments[0].to.as_deref()), (Some("5"), Some("yes")));
     }
 
     #[test]

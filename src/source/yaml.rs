@@ -88,6 +88,16 @@ impl Node {
         }
     }
 
+    /// A field's text: a string, or a number written bare (`what: 5`).
+    /// A boolean is none: YAML 1.2 reads `name: true` as true, not a name,
+    /// and SPEC §2 makes a wrong type an error (quote it to mean the word).
+    pub fn text(&self) -> Option<String> {
+        match &self.value {
+            Value::Bool(_) => None,
+            _ => self.scalar_text(),
+        }
+    }
+
     /// A scalar's text, whatever its type (`tags: [2026]` is a tag "2026").
     pub fn scalar_text(&self) -> Option<String> {
         match &self.value {
