@@ -614,15 +614,6 @@ impl Cx<'_> {
             },
             None => name.as_deref().map(slug).filter(|s| !s.is_empty()),
         };
-        let Some(id) = id else {
-            self.error(
-                item.pos,
-                Code::DealWithoutId,
-                "a deal needs an `id` or a `name` to say which deal it is",
-                "add `name: Company` (or `id:` of an existing deal)",
-            );
-            return None;
-        };
         let stage = match get("stage").filter(|n| !n.is_null()) {
             None => StageField::Absent,
             Some(n) => {
@@ -670,18 +661,22 @@ impl Cx<'_> {
             Some(n) if n.is_null() => Field::Clear,
             Some(n) => self.date_value(n, "close").map_or(Field::Keep, Field::Set),
         };
-        Some(DealMention {
-            pos: item.pos,
-            id,
-            name,
-            stage,
-            amount,
-            close,
-            next: self.text_field(get("next"), "next"),
-            contact: self.text_field(get("contact"), "contact"),
-            source: self.text_field(get("source"), "source"),
-            reason: self.text_field(get("reason"), "reason"),
-        })
+        let next = self.text_field(get("next"), "next");
+        let contact = self.text_field(get("contact"), "contact");
+        let source = self.text_field(get("source"), "source");
+        let reason = self.text_field(get("reason"), "reason");
+        // Every value is checked first, also in an item that cannot say
+        // which deal it is: each is a problem at its line (SPEC §2).
+        let Some(id) = id else {
+            self.error(
+                item.pos,
+                Code::DealWithoutId,
+                "a deal needs an `id` or a `name` to say which deal it is",
+                "add `name: Company` (or `id:` of an existing deal)",
+            );
+            return None;
+        };
+        Some(DealMention { pos: item.pos, id, name, stage, amount, close, next, contact, source, reason })
     }
 
     fn mark(&mut self, node: Option<&Node>, what: &str, date: NaiveDate) -> Option<Mark> {
@@ -930,6 +925,10 @@ mod tests {
         let note = p.note.unwrap();
         assert!(note.deals.is_empty());
         assert_eq!(note.commitments.len(), 1);
+        // An item that says no deal still has each bad value located.
+        let p = parse_default("2026-11-27.md", "---\ndeals:\n  - {stage: bogus, close: 2026-13-45, amount: -5}\n---\n");
+        let found: Vec<Code> = codes(&p).into_iter().map(|(c, _)| c).collect();
+        assert_eq!(found, [Code::UnknownStage, Code::InvalidAmount, Code::InvalidDate, Code::DealWithoutId]);
         assert_eq!((note.commitments[0].what.as_deref(), note.commitments[0].to.as_deref()), (Some("5"), Some("yes")));
     }
 
