@@ -267,22 +267,26 @@ pub fn yaml_scalar(s: &str) -> String {
 pub fn render(template: &str, template_name: &str, view: &NoteView) -> Result<String> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
+    // Within the pages' bounds (a deadline, an output cap, a `range` that
+    // stops): a template that loops ends `new` with an error, not a hang.
+    tera.register_function("range", crate::render::bound::range);
     let error = |e: tera::Error| Error::Template { name: template_name.to_string(), message: e.to_string() };
     tera.add_raw_template(template_name, template).map_err(error)?;
     let context = tera::Context::from_serialize(view).map_err(error)?;
-    tera.render(template_name, &context).map_err(error)
+    let text = crate::render::bound::render(&tera, template_name, template_name, &context)?;
+    Ok(String::from_utf8_lossy(&text).into_owned())
 }
 
 /// The journal's note template if it has one, else the built-in one:
 /// (source, name for messages).
 pub fn template(root: &Path) -> Result<(String, String)> {
     let path = root.join(NOTE_TEMPLATE_PATH);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok((text, path.display().to_string())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Ok((NOTE_TEMPLATE.to_string(), "built-in note.md".to_string()))
-        }
-        Err(e) => Err(Error::io(path, e)),
+    // With the rules of any journal file: a regular file inside the
+    // journal (a pipe would hang `new`), of a template's size.
+    match crate::source::discover::read_journal_file(root, &path, crate::render::MAX_TEMPLATE_BYTES) {
+        Ok(Some(bytes)) => Ok((String::from_utf8_lossy(&bytes).into_owned(), path.display().to_string())),
+        Ok(None) => Ok((NOTE_TEMPLATE.to_string(), "built-in note.md".to_string())),
+        Err(why) => Err(Error::Template { name: NOTE_TEMPLATE_PATH.to_string(), message: format!("not read: {why}") }),
     }
 }
 

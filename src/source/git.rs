@@ -138,7 +138,10 @@ struct LoggedCommit {
     diff: Vec<RawEntry>,
 }
 
-const LOG_FORMAT: &str = "--format=%x01%H%x00%h%x00%P%x00%at%x00%ai";
+/// Each commit: id, short id, parents, author date (instant and ISO with
+/// its offset), committer date (the same, for a commit whose author date
+/// is unreadable).
+const LOG_FORMAT: &str = "--format=%x01%H%x00%h%x00%P%x00%at%x00%ai%x00%ct%x00%ci";
 
 impl History {
     /// Read the whole history of the repository holding `root`.
@@ -642,6 +645,9 @@ impl<'a> Cursor<'a> {
 fn parse_log(bytes: &[u8]) -> Result<Vec<LoggedCommit>, String> {
     let mut c = Cursor { bytes, at: 0 };
     let mut commits = Vec::new();
+    // Each commit's date, for a child whose own cannot be read (parents
+    // come first: the log is read in topological order, reversed).
+    let mut dated: HashMap<String, Authored> = HashMap::new();
     c.skip_newlines();
     while let Some(b) = c.peek() {
         if b != 1 {
@@ -651,13 +657,22 @@ fn parse_log(bytes: &[u8]) -> Result<Vec<LoggedCommit>, String> {
         let id = c.text()?;
         let short = c.text()?;
         let parents: Vec<String> = c.text()?.split(' ').filter(|p| !p.is_empty()).map(str::to_string).collect();
-        let timestamp: i64 = c.text()?.trim().parse().map_err(|_| "unreadable author timestamp".to_string())?;
-        let iso = c.text()?;
-        let date =
-            iso.get(..10).and_then(crate::text::parse_date).ok_or_else(|| format!("unreadable author date `{iso}`"))?;
+        let author = (c.text()?, c.text()?);
+        let committer = (c.text()?, c.text()?);
+        // One commit with a broken author line (an imported or hand-made
+        // history) does not stop the others: it is dated by its committer,
+        // else as late as its latest parent.
+        let read = |(timestamp, iso): &(String, String)| {
+            let timestamp = timestamp.trim().parse().ok()?;
+            Some(Authored { timestamp, date: iso.get(..10).and_then(crate::text::parse_date)? })
+        };
+        let authored = read(&author)
+            .or_else(|| read(&committer))
+            .or_else(|| parents.iter().filter_map(|p| dated.get(p.as_str())).max().copied());
+        let authored = authored.unwrap_or(Authored { timestamp: 0, date: NaiveDate::default() });
+        dated.insert(id.clone(), authored);
         let diff = c.raw_entries()?;
-        commits
-            .push(LoggedCommit { commit: Commit { id, short, parents, authored: Authored { timestamp, date } }, diff });
+        commits.push(LoggedCommit { commit: Commit { id, short, parents, authored }, diff });
         c.skip_newlines();
     }
     Ok(commits)
@@ -683,11 +698,11 @@ mod tests {
 
     #[test]
     fn log_output_is_parsed_whatever_the_paths_hold() {
-        let out = b"\x01aaa\x00aa\x00\x001700000000\x002026-11-10 23:30:00 -0800\x00\n\
+        let out = b"\x01aaa\x00aa\x00\x001700000000\x002026-11-10 23:30:00 -0800\x001\x00x\x00\n\
 :000000 100644 0000 1111 A\x00notes/a b\n.md\x00\
-\x01bbb\x00bb\x00aaa\x001700000100\x002026-11-11 08:00:00 +0100\x00\n\
+\x01bbb\x00bb\x00aaa\x001700000100\x002026-11-11 08:00:00 +0100\x001\x00x\x00\n\
 :100644 100644 1111 1111 R100\x00notes/a b\n.md\x00notes/2026/\x01x.md\x00\
-\x01ccc\x00cc\x00bbb ddd\x001700000200\x002026-11-12 08:00:00 +0000\x00";
+\x01ccc\x00cc\x00bbb ddd\x001700000200\x002026-11-12 08:00:00 +0000\x001\x00x\x00";
         let log = parse_log(out).unwrap();
         assert_eq!(log.len(), 3);
         assert_eq!(log[0].commit.authored.date, crate::text::parse_date("2026-11-10").unwrap());
@@ -696,6 +711,18 @@ mod tests {
         assert_eq!(log[2].commit.parents, vec!["bbb".to_string(), "ddd".to_string()]);
         assert!(log[2].diff.is_empty());
         assert!(parse_log(b"garbage").is_err());
+    }
+
+    /// A commit whose author date cannot be read is dated by its
+    /// committer, else as its latest parent: the others still count.
+    #[test]
+    fn an_unreadable_author_date_falls_back() {
+        let out = b"\x01aaa\x00aa\x00\x001700000000\x002023-11-14 22:13:20 +0000\x001\x00x\x00\n\
+\x01bbb\x00bb\x00aaa\x00\x00\x001700086400\x002023-11-15 22:13:20 +0000\x00\n\
+\x01ccc\x00cc\x00bbb\x00garbage\x00\x00\x00\x00";
+        let log = parse_log(out).unwrap();
+        let dates: Vec<String> = log.iter().map(|c| c.commit.authored.date.to_string()).collect();
+        assert_eq!(dates, ["2023-11-14", "2023-11-15", "2023-11-15"]);
     }
 
     /// A repository in a temporary folder, with git's identity and dates

@@ -442,6 +442,31 @@ fn team_check_quotes_no_member_configuration_that_is_a_pipe() {
     assert!(run.stdout.contains("not a regular file"), "{}", run.stdout);
 }
 
+/// `new` rendered the note template without the pages' bounds: a template
+/// that loops hung it, and a FIFO there was read forever.
+#[cfg(unix)]
+#[test]
+fn new_stops_on_a_looping_note_template_and_reads_no_pipe() {
+    let j = Journal::new().note("2026-11-27", "mood: 4").file(
+        "templates/note.md",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}x{% endfor %}{% endfor %}",
+    );
+    let new = |j: &Journal| {
+        let args = [os("--today"), os(TODAY), os("new"), os("--date"), os("2026-11-28"), j.path().as_os_str()];
+        run_bounded(&args, Duration::from_secs(60))
+    };
+    let run = new(&j);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("templates/note.md") && run.stderr.contains("loops"), "{}", run.stderr);
+    assert!(!j.join("2026-11-28.md").exists(), "no note is written");
+    fs::remove_file(j.join("templates/note.md")).unwrap();
+    if std::process::Command::new("mkfifo").arg(j.join("templates/note.md")).status().is_ok_and(|s| s.success()) {
+        let run = new(&j);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    }
+}
+
 #[test]
 fn a_configured_name_longer_than_a_name_is_refused() {
     let j = Journal::with_config(&format!("name: {}\n", "x".repeat(100_000))).note("2026-11-27", "mood: 4");
