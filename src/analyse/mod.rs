@@ -80,7 +80,10 @@ pub struct Figures {
 }
 
 /// Compute every figure of the journal as of its date. `tally` counts the
-/// diagnostics of the whole journal (`check`'s).
+/// diagnostics of the whole journal (`check`'s). The journal holds no note
+/// dated after its date, so a day off planned in one is not seen here:
+/// the commands go through [`crate::site::workspace::Workspace::figures_of`],
+/// which counts the days from all of a workspace's notes.
 pub fn analyse(journal: &Journal, config: &Config, tally: Tally) -> Figures {
     analyse_days(journal, config, tally, &Days::new(journal, config))
 }

@@ -925,11 +925,11 @@ mod tests {
         let note = p.note.unwrap();
         assert!(note.deals.is_empty());
         assert_eq!(note.commitments.len(), 1);
+        assert_eq!((note.commitments[0].what.as_deref(), note.commitments[0].to.as_deref()), (Some("5"), Some("yes")));
         // An item that says no deal still has each bad value located.
         let p = parse_default("2026-11-27.md", "---\ndeals:\n  - {stage: bogus, close: 2026-13-45, amount: -5}\n---\n");
         let found: Vec<Code> = codes(&p).into_iter().map(|(c, _)| c).collect();
         assert_eq!(found, [Code::UnknownStage, Code::InvalidAmount, Code::InvalidDate, Code::DealWithoutId]);
-        assert_eq!((note.commitments[0].what.as_deref(), note.commitments[0].to.as_deref()), (Some("5"), Some("yes")));
     }
 
     #[test]

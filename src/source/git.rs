@@ -725,14 +725,14 @@ mod tests {
         assert_eq!(dates, ["2023-11-14", "2023-11-15", "2023-11-15"]);
     }
 
-    /// A repository in a temporary folder, with git's identity and dates
-    /// from the environment (no machine configuration).
     /// Everything in `dir` committed, authored and committed at `date`.
     fn commit_all(dir: &Path, date: &str, message: &str) {
         git_in(dir, date, &["add", "-A"]);
         git_in(dir, date, &["commit", "-q", "--allow-empty", "-m", message]);
     }
 
+    /// A repository in a temporary folder, with git's identity and dates
+    /// from the environment (no machine configuration).
     fn git_in(dir: &Path, date: &str, args: &[&str]) {
         let out = Command::new("git")
             .current_dir(dir)

@@ -66,15 +66,14 @@ pub fn find(body: &str, first_line: usize) -> Vec<TaskItem> {
         // The item's text is its paragraph, which may wrap onto the lines
         // below (indented, or lazily not): ` 📅 2026-11-18` at the start
         // of the second line is the item's due date, as a reader sees it.
-        let inline: Vec<&std::ops::Range<usize>> =
-            events[k + 1..].iter().take_while(|(e, _)| is_inline(e)).map(|(_, r)| r).collect();
+        let inline = events[k + 1..].iter().take_while(|(e, _)| is_inline(e)).map(|(_, r)| r);
         let marker_column = body[starts[line]..range.start].chars().count() + 1;
         // The text after `]` starts 3 columns on; each line below where its
         // text does (after the indent, or a quote's `>`).
         let mut written = Written::default();
         written.push(&body[range.end..line_end(line)], Pos::new(first_line + line, marker_column + 3));
         let mut below = line;
-        for r in inline.iter().filter(|r| r.start >= starts.get(line + 1).copied().unwrap_or(usize::MAX)) {
+        for r in inline.filter(|r| r.start >= starts.get(line + 1).copied().unwrap_or(usize::MAX)) {
             if line_of(r.start) == below || body[r.start..].starts_with(['\n', '\r']) {
                 continue;
             }
@@ -83,14 +82,11 @@ pub fn find(body: &str, first_line: usize) -> Vec<TaskItem> {
             written.push(" ", Pos::new(first_line + below, column));
             written.push(&body[r.start..line_end(below)], Pos::new(first_line + below, column));
         }
-        let mut task = parse_item(&written.text, checked);
+        let mut task = parse_item(&written.text, checked, |column| written.pos_of(column));
         if task.text.is_empty() {
             continue; // `- [ ]` alone promises nothing
         }
         task.pos = Pos::new(first_line + line, marker_column);
-        for (at, _) in &mut task.bad_dates {
-            *at = written.pos_of(*at);
-        }
         tasks.push(task);
     }
     tasks
@@ -133,8 +129,8 @@ impl Written {
     }
 
     /// Where the character at 1-based column `column` of `text` is.
-    fn pos_of(&self, at: Pos) -> Pos {
-        let byte = self.text.char_indices().nth(at.column.saturating_sub(1)).map_or(self.text.len(), |(i, _)| i);
+    fn pos_of(&self, column: usize) -> Pos {
+        let byte = self.text.char_indices().nth(column.saturating_sub(1)).map_or(self.text.len(), |(i, _)| i);
         let (start, piece) = self.pieces.iter().rev().find(|(start, _)| *start <= byte).copied().unwrap_or_default();
         Pos::new(piece.line, piece.column + self.text[start..byte].chars().count())
     }
@@ -149,8 +145,9 @@ const DONE_MARKERS: [&str; 2] = [" ✅ ", " done:"];
 /// each kind counts. A marker-shaped date that is not a real one
 /// (` 📅 2026-02-30`) is reported and removed from the text like a valid
 /// one, so fixing it does not change the task's identity. Columns are
-/// counted in the original text, so each points at its own date.
-fn parse_item(raw: &str, checked: bool) -> TaskItem {
+/// counted in the original text, so each points at its own date: `place`
+/// says where in the file the 1-based column `c` of `raw` is.
+fn parse_item(raw: &str, checked: bool, place: impl Fn(usize) -> Pos) -> TaskItem {
     // Markers need a space before them; the text after `]` starts with one.
     let mut markers: Vec<(usize, &str, bool)> = DUE_MARKERS
         .iter()
@@ -175,8 +172,7 @@ fn parse_item(raw: &str, checked: bool) -> TaskItem {
                 let slot = if is_due { &mut due } else { &mut done };
                 slot.get_or_insert(d);
             }
-            // Its column in `raw`, for the caller to place in the file.
-            None => bad_dates.push((Pos::new(0, raw[..date_start].chars().count() + 1), candidate.to_string())),
+            None => bad_dates.push((place(raw[..date_start].chars().count() + 1), candidate.to_string())),
         }
         cuts.push(at..date_start + 10);
     }
@@ -213,6 +209,11 @@ mod tests {
 
     fn d(s: &str) -> Option<NaiveDate> {
         parse_date(s)
+    }
+
+    /// An item's text read as if it stood alone on line 1.
+    fn at_line_1(column: usize) -> Pos {
+        Pos::new(1, column)
     }
 
     #[test]
@@ -256,20 +257,20 @@ mod tests {
 
     #[test]
     fn markers_count_in_the_order_they_are_written() {
-        let t = parse_item(" A due:2026-12-01 📅 2026-12-05 done:2026-11-30 ✅ 2026-11-29", false);
+        let t = parse_item(" A due:2026-12-01 📅 2026-12-05 done:2026-11-30 ✅ 2026-11-29", false, at_line_1);
         assert_eq!((t.due, t.done), (d("2026-12-01"), d("2026-11-30")));
         assert_eq!(t.text, "A");
         // Something marker-like that is not a date does not hide a later marker.
-        let t = parse_item(" Call due: soon due:2026-12-01", false);
+        let t = parse_item(" Call due: soon due:2026-12-01", false, at_line_1);
         assert_eq!((t.due, t.text.as_str()), (d("2026-12-01"), "Call due: soon"));
         // A date runs to ten characters, no further.
-        let t = parse_item(" Ref due:2026-12-011", false);
+        let t = parse_item(" Ref due:2026-12-011", false, at_line_1);
         assert_eq!((t.due, t.text.as_str()), (None, "Ref due:2026-12-011"));
     }
 
     #[test]
     fn bad_marker_dates_are_located_in_the_written_text() {
-        let t = parse_item(" A 📅 2026-02-30 due:2026-13-01", false);
+        let t = parse_item(" A 📅 2026-02-30 due:2026-13-01", false, at_line_1);
         let columns: Vec<usize> = t.bad_dates.iter().map(|(at, _)| at.column).collect();
         assert_eq!(columns, [6, 21]);
         assert_eq!(t.text, "A");
