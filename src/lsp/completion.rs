@@ -1,7 +1,7 @@
 //! Completion: what may be written where the cursor is, from the journal
 //! as of today (SPEC §12).
 
-use super::document::{self, context, item_lines, line_text, position_of_byte, Block, Place};
+use super::document::{self, context, item_lines, lines_of, position_of_byte, Block, Place};
 use crate::analyse::summary::money;
 use crate::model::config::{Config, Outcome};
 use crate::model::journal::{Journal, Status};
@@ -12,9 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The keys of a mapping already written on `lines` (so they are not offered again).
 fn written_keys(text: &str, lines: impl Iterator<Item = u32>, top_level: bool) -> BTreeSet<String> {
+    let all = lines_of(text);
     lines
         .filter_map(|l| {
-            let s = line_text(text, l);
+            let s = *all.get(l as usize)?;
             if top_level && (s.starts_with([' ', '-', '#']) || s.is_empty()) {
                 return None;
             }

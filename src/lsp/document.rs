@@ -31,6 +31,13 @@ fn line_span(text: &str, line: u32) -> (usize, usize) {
     (start, end)
 }
 
+/// Every line of `text`, without its line break: walked once by what
+/// looks up and down from a line (a line per request would read the text
+/// again for each, and a line far past the end would be walked to).
+pub fn lines_of(text: &str) -> Vec<&str> {
+    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
+}
+
 /// Line `line` (0-based) of `text`, without its line break.
 pub fn line_text(text: &str, line: u32) -> &str {
     let (start, end) = line_span(text, line);
@@ -161,8 +168,9 @@ fn is_blank(line: &str) -> bool {
 /// The top-level key of the block `line` (0-based, in the front matter)
 /// belongs to.
 pub fn block_of(text: &str, line: u32, first: u32) -> Block {
-    for l in (first..=line).rev() {
-        let s = line_text(text, l);
+    let lines = lines_of(text);
+    let line = (line as usize).min(lines.len().saturating_sub(1));
+    for s in lines.iter().take(line + 1).skip(first as usize).rev() {
         if is_blank(s) || indent(s) > 0 || s.starts_with('-') {
             continue;
         }
@@ -314,9 +322,10 @@ pub fn item_lines(text: &str, line: u32) -> Option<(u32, u32)> {
     if line < first || line >= close {
         return None;
     }
+    let lines = lines_of(text);
     let mut start = None;
     for l in (first..=line).rev() {
-        let s = line_text(text, l);
+        let s = lines[l as usize];
         if is_blank(s) {
             continue;
         }
@@ -329,10 +338,10 @@ pub fn item_lines(text: &str, line: u32) -> Option<(u32, u32)> {
         }
     }
     let start = start?;
-    let dash = indent(line_text(text, start));
+    let dash = indent(lines[start as usize]);
     let mut end = start;
     for l in start + 1..close {
-        let s = line_text(text, l);
+        let s = lines[l as usize];
         if is_blank(s) {
             continue;
         }
@@ -346,8 +355,10 @@ pub fn item_lines(text: &str, line: u32) -> Option<(u32, u32)> {
 
 /// The value of `key:` in the item on lines `lines`, as written.
 pub fn item_value(text: &str, lines: (u32, u32), key: &str) -> Option<String> {
-    (lines.0..=lines.1).find_map(|l| {
-        let s = line_text(text, l).trim_start().trim_start_matches("- ");
+    let all = lines_of(text);
+    let (from, to) = (lines.0 as usize, (lines.1 as usize).saturating_add(1));
+    all.iter().take(to).skip(from).find_map(|s| {
+        let s = s.trim_start().trim_start_matches("- ");
         let (k, v) = s.split_once(':')?;
         let v = v.split(" #").next().unwrap_or("").trim().trim_matches(['"', '\'']);
         (k.trim() == key && !v.is_empty()).then(|| v.to_string())
@@ -391,6 +402,18 @@ mod tests {
         assert_eq!(at(11, 14), Place::Task { checked: false });
         assert_eq!(item_lines(text, 5), Some((3, 5)));
         assert_eq!(item_value(text, (3, 5), "name").as_deref(), Some("Acme"));
+    }
+
+    /// A line far past the end (an editor's, or a client's bug) is the
+    /// last line: each line is looked at once, not walked to.
+    #[test]
+    fn a_line_past_the_end_is_the_last_line() {
+        let text = "---\ndeals:\n  - name: Acme\n    stage: lead\n---\n";
+        assert_eq!(block_of(text, u32::MAX, 1), Block::Deals);
+        assert_eq!(item_lines(text, u32::MAX), None, "outside the front matter");
+        assert_eq!(item_value(text, (2, u32::MAX), "name").as_deref(), Some("Acme"));
+        assert_eq!(item_value(text, (2, u32::MAX), "amount"), None);
+        assert_eq!(context(text, Position::new(u32::MAX, 0)).place, Place::Elsewhere);
     }
 
     /// In a flow mapping (as `new` writes updates): the entry after the
