@@ -11,7 +11,7 @@
 //! change to `team.yaml` reloads the team.
 
 use super::serve;
-use super::watch::{Batch, Watch, DEFAULT_DEBOUNCE};
+use super::watch::{real_path, Batch, Watch, DEFAULT_DEBOUNCE};
 use crate::error::{Error, Result};
 use crate::model::diagnostic::Tally;
 use crate::model::journal::Journal;
@@ -256,28 +256,28 @@ impl TeamSession {
         }
     }
 
-    /// What a batch of changed paths concerns.
+    /// What a batch of changed paths concerns. Paths are matched against
+    /// where the folders really are ([`real_path`]), as they are watched.
     pub fn classify(&self, batch: &Batch) -> Changed {
         if batch.rescan {
             return Changed::All;
         }
-        let team_file = std::path::absolute(self.team.root.join(crate::team::load::FILE_NAME)).unwrap_or_default();
+        let team_file = real_path(&self.team.root).join(crate::team::load::FILE_NAME);
         if batch.paths.contains(&team_file) {
             return Changed::Team;
         }
+        let roots = self.member_roots();
         // A member's template override is read when its renderer is made:
         // a change to one makes every renderer again.
-        let in_templates = |p: &PathBuf| {
-            self.team.members.iter().any(|m| {
-                p.starts_with(
-                    std::path::absolute(m.root.join("templates")).unwrap_or_else(|_| m.root.join("templates")),
-                )
-            })
-        };
-        if batch.paths.iter().any(in_templates) {
+        if batch.paths.iter().any(|p| roots.iter().any(|r| p.starts_with(r.join("templates")))) {
             return Changed::All;
         }
-        let mut members: Vec<usize> = batch.paths.iter().filter_map(|p| self.team.member_of(p)).collect();
+        // The innermost member holding the path (a journal may sit inside
+        // another's folder).
+        let member_of = |p: &PathBuf| {
+            roots.iter().enumerate().filter(|(_, r)| p.starts_with(r)).max_by_key(|(_, r)| r.components().count())
+        };
+        let mut members: Vec<usize> = batch.paths.iter().filter_map(member_of).map(|(i, _)| i).collect();
         members.sort_unstable();
         members.dedup();
         if members.is_empty() {
@@ -287,18 +287,26 @@ impl TeamSession {
         }
     }
 
-    /// The folders to watch: the team folder, and each member journal
-    /// outside it.
-    pub fn watched(&self) -> Vec<PathBuf> {
-        let root = std::path::absolute(&self.team.root).unwrap_or_else(|_| self.team.root.clone());
-        let mut dirs = vec![root.clone()];
-        for m in &self.team.members {
-            let r = std::path::absolute(&m.root).unwrap_or_else(|_| m.root.clone());
-            if !r.starts_with(&root) && r.is_dir() && !dirs.contains(&r) {
-                dirs.push(r);
+    /// Each member's journal folder, where it really is.
+    fn member_roots(&self) -> Vec<PathBuf> {
+        self.team.members.iter().map(|m| real_path(&m.root)).collect()
+    }
+
+    /// The folders to watch, where they really are: the team folder (with
+    /// the members inside it, each read by its own rules), and each member
+    /// journal outside it (`../clones/sam`, or a link to a clone).
+    pub fn watched(&self) -> Vec<(PathBuf, Vec<PathBuf>)> {
+        let root = real_path(&self.team.root);
+        let roots = self.member_roots();
+        let inside: Vec<PathBuf> = roots.iter().filter(|r| r.starts_with(&root)).cloned().collect();
+        let mut watched = vec![(root.clone(), inside)];
+        for r in &roots {
+            if !watched.iter().any(|(d, _)| r.starts_with(d)) && r.is_dir() {
+                let inside = roots.iter().filter(|o| o.starts_with(r) && *o != r).cloned().collect();
+                watched.push((r.clone(), inside));
             }
         }
-        dirs
+        watched
     }
 }
 
@@ -324,10 +332,10 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
         let _ = writeln!(anstream::stderr(), "{time} {}", outcome.line);
     };
     let output = session.output().to_path_buf();
-    let watches: Vec<(Watch, PathBuf)> = session
+    let watches: Vec<(Watch, Watched)> = session
         .watched()
         .into_iter()
-        .map(|d| Watch::start(&d, &output, DEFAULT_DEBOUNCE, o.poll).map(|w| (w, d)))
+        .map(|d| Watch::start_within(&d.0, &d.1, &output, DEFAULT_DEBOUNCE, o.poll).map(|w| (w, d)))
         .collect::<std::result::Result<_, _>>()
         .map_err(Error::Usage)?;
     let first = session.rebuild(Changed::All);
@@ -362,16 +370,19 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
 /// debounce ends, whichever the member (polling fifty watches in turn
 /// would leave a save waiting for its watch's turn). A watch that stopped
 /// is started again by its thread.
-fn merged(watches: Vec<(Watch, PathBuf)>, output: &Path, poll: bool) -> Receiver<Batch> {
+/// A watched folder and the member journals inside it.
+type Watched = (PathBuf, Vec<PathBuf>);
+
+fn merged(watches: Vec<(Watch, Watched)>, output: &Path, poll: bool) -> Receiver<Batch> {
     let (tx, rx) = channel();
-    for (watch, dir) in watches {
+    for (watch, (dir, journals)) in watches {
         let (tx, output) = (tx.clone(), output.to_path_buf());
         std::thread::spawn(move || {
             let mut watch = Some(watch);
             loop {
                 let Some(w) = &watch else {
                     std::thread::sleep(Duration::from_secs(1));
-                    watch = Watch::start(&dir, &output, DEFAULT_DEBOUNCE, poll).ok();
+                    watch = Watch::start_within(&dir, &journals, &output, DEFAULT_DEBOUNCE, poll).ok();
                     continue;
                 };
                 if let Some(batch) = w.next(Duration::from_secs(1)) {

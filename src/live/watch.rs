@@ -151,9 +151,38 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// Where a folder really is, symlinks and `..` resolved: a team member
+/// written `../clones/sam`, or reached through a link, is watched at the
+/// folder its files are in, and the events (which carry the watched
+/// folder's path) are matched against that. A path that does not exist
+/// (yet) is made absolute as it is.
+pub fn real_path(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| absolute(path))
+}
+
+/// [`is_relevant`] by the rules of the innermost of `journals` holding
+/// `path` (else of `root`): a team folder's watch reads
+/// `ann/saleslog.yaml` and `ann/templates/` as Ann's configuration and
+/// templates.
+fn is_relevant_within(root: &Path, journals: &[PathBuf], output: &Path, path: &Path) -> bool {
+    is_relevant(innermost(root, journals, path), output, path)
+}
+
+/// The innermost of `journals` holding `path`, else `root`.
+fn innermost<'a>(root: &'a Path, journals: &'a [PathBuf], path: &Path) -> &'a Path {
+    journals
+        .iter()
+        .filter(|j| path.starts_with(j))
+        .max_by_key(|j| j.components().count())
+        .map_or(root, PathBuf::as_path)
+}
+
 /// A live watch of a journal folder.
 pub struct Watch {
     root: PathBuf,
+    /// Journals inside `root` whose own rules apply below them (a team
+    /// folder's members).
+    journals: Vec<PathBuf>,
     output: PathBuf,
     events: Receiver<DebounceEventResult>,
     debounce: Duration,
@@ -191,14 +220,14 @@ impl Drop for Poller {
 type Snapshot = BTreeMap<PathBuf, (u64, Option<std::time::SystemTime>)>;
 
 /// Size and modification time of every relevant file and folder below `root`.
-fn snapshot(root: &Path, output: &Path) -> Snapshot {
+fn snapshot(root: &Path, journals: &[PathBuf], output: &Path) -> Snapshot {
     walkdir::WalkDir::new(root)
         .follow_links(false)
         .into_iter()
         .filter_entry(|e| {
             e.depth() == 0
                 || (e.file_type().is_dir() && !is_excluded(root, output, e.path()))
-                || is_relevant(root, output, e.path())
+                || is_relevant_within(root, journals, output, e.path())
         })
         .filter_map(|e| e.ok())
         .filter_map(|e| {
@@ -209,14 +238,21 @@ fn snapshot(root: &Path, output: &Path) -> Snapshot {
 }
 
 impl Poller {
-    fn start(root: &Path, output: &Path, interval: Duration, tx: Sender<DebounceEventResult>) -> Poller {
+    fn start(
+        root: &Path,
+        journals: &[PathBuf],
+        output: &Path,
+        interval: Duration,
+        tx: Sender<DebounceEventResult>,
+    ) -> Poller {
         let stop = Arc::new(AtomicBool::new(false));
-        let (root, output, stopped) = (root.to_path_buf(), output.to_path_buf(), stop.clone());
-        let mut last = snapshot(&root, &output);
+        let (root, journals, output, stopped) =
+            (root.to_path_buf(), journals.to_vec(), output.to_path_buf(), stop.clone());
+        let mut last = snapshot(&root, &journals, &output);
         std::thread::spawn(move || {
             while !stopped.load(Ordering::Relaxed) {
                 std::thread::sleep(interval);
-                let now = snapshot(&root, &output);
+                let now = snapshot(&root, &journals, &output);
                 let changed: Vec<PathBuf> = last
                     .iter()
                     .filter(|(path, stamp)| now.get(*path) != Some(stamp))
@@ -245,9 +281,23 @@ impl Watch {
     /// replace them). `poll` uses a polling backend, for network folders,
     /// WSL, or when the inotify limit is reached.
     pub fn start(root: &Path, output: &Path, debounce: Duration, poll: bool) -> Result<Watch, String> {
+        Watch::start_within(root, &[], output, debounce, poll)
+    }
+
+    /// [`Watch::start`] of a folder holding `journals` (absolute, as
+    /// `root` is given), each read by its own rules ([`is_relevant_within`]):
+    /// one watch for a team folder and the members inside it.
+    pub fn start_within(
+        root: &Path,
+        journals: &[PathBuf],
+        output: &Path,
+        debounce: Duration,
+        poll: bool,
+    ) -> Result<Watch, String> {
         // Events carry absolute paths even when the journal was given as a
         // relative one; compare like with like.
         let root = absolute(root);
+        let journals: Vec<PathBuf> = journals.iter().map(|j| absolute(j)).collect();
         let output = absolute(output);
         // A symlink in the journal may point anywhere (even `/`): following
         // it would watch folders that are not the journal's, and discovery
@@ -259,7 +309,7 @@ impl Watch {
             if !root.is_dir() {
                 return Err(format!("{} is not a folder", root.display()));
             }
-            Backend::Poll(Poller::start(&root, &output, POLL_INTERVAL, tx))
+            Backend::Poll(Poller::start(&root, &journals, &output, POLL_INTERVAL, tx))
         } else {
             let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(
                 debounce,
@@ -283,7 +333,7 @@ impl Watch {
             }
             Backend::Native(d)
         };
-        Ok(Watch { root, output, events: rx, debounce, git, _backend: backend })
+        Ok(Watch { root, journals, output, events: rx, debounce, git, _backend: backend })
     }
 
     /// Wait up to `timeout` for the next batch of relevant changes. Returns
@@ -348,7 +398,7 @@ impl Watch {
                                 continue;
                             }
                         }
-                        let relevant = is_relevant(&self.root, &self.output, path)
+                        let relevant = is_relevant_within(&self.root, &self.journals, &self.output, path)
                             || is_journal_folder(&self.root, &self.output, path);
                         if relevant && !batch.paths.contains(path) {
                             batch.paths.push(path.clone());
@@ -368,6 +418,26 @@ impl Watch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A team folder's watch reads each member's configuration and
+    /// templates by that member's rules, and the team's own file by the
+    /// folder's.
+    #[test]
+    fn a_team_folder_reads_each_member_by_its_own_rules() {
+        let (root, out) = (Path::new("/t/team"), Path::new("/t/team/_site"));
+        let members = [PathBuf::from("/t/team/ann"), PathBuf::from("/t/team/reps/bob")];
+        let relevant = |p: &str| is_relevant_within(root, &members, out, Path::new(p));
+        assert!(relevant("/t/team/team.yaml"));
+        assert!(relevant("/t/team/ann/saleslog.yaml"));
+        assert!(relevant("/t/team/ann/templates/note.html"));
+        assert!(relevant("/t/team/reps/bob/saleslog.yaml"));
+        assert!(relevant("/t/team/ann/2026/11/2026-11-27.md"));
+        assert!(!relevant("/t/team/ann/notes.txt"));
+        assert!(!relevant("/t/team/ann/2026/saleslog.yaml"), "only at a member's top");
+        assert!(!relevant("/t/team/reps/saleslog.yaml"), "reps/ is no member");
+        assert!(!relevant("/t/team/_site/index.html"));
+        assert!(!is_relevant(root, out, Path::new("/t/team/ann/saleslog.yaml")), "without the members, as before");
+    }
 
     #[test]
     fn editor_leftovers_and_git_are_not_relevant() {

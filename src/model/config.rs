@@ -253,6 +253,17 @@ pub fn name_in(text: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
+/// Where a configuration's top-level `name:` key is, to point at it (two
+/// members of a team folder named alike). `None` when the YAML is broken
+/// or has no such key.
+pub fn name_pos_in(text: &str) -> Option<Pos> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match yaml::parse(text, 1).ok()??.value {
+        Value::Map(entries) => entries.into_iter().find(|(k, _)| k.name == "name").map(|(k, _)| k.pos),
+        _ => None,
+    }
+}
+
 /// Reads a configuration file's YAML tree, gathering every problem, each
 /// located in `file` (`saleslog.yaml`, or a team's `team.yaml`, which
 /// shares its rules and messages).

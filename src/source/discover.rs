@@ -126,7 +126,9 @@ pub fn discover(root: &Path, output: &Path, vault: Option<&Layout>) -> Discovery
             }
         };
         let name = entry.file_name().to_string_lossy();
-        if entry.path_is_symlink() && entry.path().is_dir() {
+        // The journal itself may be a link (a team folder of links to
+        // clones): walkdir follows the root, and its notes count.
+        if entry.depth() > 0 && entry.path_is_symlink() && entry.path().is_dir() {
             // Not followed (it could loop or leave the journal): say so, or
             // the notes in it would be missing without a word.
             found.diagnostics.push(
@@ -510,6 +512,27 @@ mod tests {
         let rels: Vec<_> =
             discover(&root, &dir.path().join("elsewhere"), None).files.into_iter().map(|f| f.rel).collect();
         assert_eq!(rels, ["a.md", "site/notes/b.md"]);
+    }
+
+    /// A journal given as a link to its folder (a team folder of links to
+    /// clones) is read through it, without a "not followed" warning; a
+    /// linked folder inside it still gets one.
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_journal_is_read_and_only_links_inside_it_are_warned_about() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("clones/sam");
+        std::fs::create_dir_all(&real).unwrap();
+        std::fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        std::fs::write(real.join("2026-11-27.md"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), real.join("linked")).unwrap();
+        let link = dir.path().join("sam");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let found = discover(&link, &link.join("_site"), None);
+        let rels: Vec<_> = found.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["2026-11-27.md"]);
+        let warned: Vec<_> = found.diagnostics.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(warned, ["linked"]);
     }
 
     /// The stamp a read gives is the path's, so the next refresh sees the

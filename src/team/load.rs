@@ -168,16 +168,6 @@ impl Team {
         check_slugs(&members, from_file)?;
         Ok(Team { root: root.to_path_buf(), name: name.unwrap_or(folder_name), quota, from_file, members })
     }
-
-    /// The member whose journal holds `path` (absolute), if any.
-    pub fn member_of(&self, path: &Path) -> Option<usize> {
-        self.members
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| std::path::absolute(&m.root).is_ok_and(|root| path.starts_with(root)))
-            .max_by_key(|(_, m)| m.root.components().count())
-            .map(|(i, _)| i)
-    }
 }
 
 /// A member's name when `team.yaml` gives none: its configuration's
@@ -227,14 +217,30 @@ fn check_slugs(members: &[Member], from_file: bool) -> Result<()> {
             } else {
                 "give one of them another `name:` in its saleslog.yaml, or list the members in a team.yaml"
             };
-            let at = m.entry.unwrap_or(Pos::START);
-            problems.push(Diagnostic::error(FILE_NAME, at, Code::ConfigInvalid, message).with_hint(hint));
+            // At the member's entry in team.yaml; without one, at the
+            // `name:` of its own configuration (or at its folder).
+            let (file, at) = match (from_file, m.entry) {
+                (true, at) => (FILE_NAME.to_string(), at.unwrap_or(Pos::START)),
+                (false, _) => configured_name_at(m),
+            };
+            problems.push(Diagnostic::error(&file, at, Code::ConfigInvalid, message).with_hint(hint));
         }
     }
     if problems.is_empty() {
         Ok(())
     } else {
         Err(Error::Config(problems))
+    }
+}
+
+/// Where a member found without a team.yaml gets its name: the `name:`
+/// line of its `saleslog.yaml`, else its folder.
+fn configured_name_at(m: &Member) -> (String, Pos) {
+    let path = m.root.join(config::FILE_NAME);
+    let text = discover::read_journal_file(&m.root, &path, config::MAX_FILE_BYTES).ok().flatten();
+    match text.and_then(|t| String::from_utf8(t).ok()).and_then(|t| config::name_pos_in(&t)) {
+        Some(at) => (format!("{}/{}", m.journal, config::FILE_NAME), at),
+        None => (format!("{}/", m.journal), Pos::START),
     }
 }
 

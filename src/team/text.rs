@@ -27,6 +27,15 @@ pub fn weeks_in_colour(history: &[HistoryPoint], area: &str) -> usize {
     history.iter().take_while(|p| light_of(&p.boxes, area) == now).count()
 }
 
+/// A box's cell: its mark and figure, cut to fit, and the weeks a red box
+/// has been red, never cut (the figure a manager asks about), then at
+/// least one space before the next column.
+fn cell(head: &str, streak: &str, width: usize) -> String {
+    let room = width.saturating_sub(1 + streak.chars().count());
+    let head = if head.chars().count() > room { pad(head, room) } else { head.to_string() };
+    pad(&format!("{head}{streak}"), width)
+}
+
 fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();
     if n >= width {
@@ -51,7 +60,7 @@ pub fn report_text(report: &TeamReport, team: &super::Team, currency: &str) -> S
     );
     let _ = writeln!(out, "{}{}", pad("member", 20), AREAS.iter().map(|a| pad(a, 13)).collect::<String>().trim_end());
     for (m, member) in report.members.iter().zip(&team.members) {
-        let mut line = pad(&m.name, 20);
+        let mut line = cell(&m.name, "", 20);
         match (&m.report, member.workspace()) {
             (Some(figures), Some(ws)) => {
                 let summaries = summarize(figures, &ws.config);
@@ -61,7 +70,7 @@ pub fn report_text(report: &TeamReport, team: &super::Team, currency: &str) -> S
                     let streak = if b.light == Light::Red && weeks > 1 { format!(" {weeks}w") } else { String::new() };
                     // "2.1× coverage" → "2.1×": the column says what it is.
                     let figure = b.figure.trim_end_matches(" coverage");
-                    let cell = pad(&format!("{} {figure}{streak}", b.mark), 13);
+                    let cell = cell(&format!("{} {figure}", b.mark), &streak, 13);
                     let style = light_style(b.light);
                     let _ = write!(line, "{style}{cell}{style:#}");
                 }
@@ -81,7 +90,7 @@ pub fn report_text(report: &TeamReport, team: &super::Team, currency: &str) -> S
         pad("team", 20),
         [counts(&b.activity), counts(&b.attitude), counts(&b.commitments), counts(&b.data), counts(&b.pipeline)]
             .iter()
-            .map(|c| pad(c, 13))
+            .map(|c| cell(c, "", 13))
             .collect::<String>()
             .trim_end()
     );
@@ -104,4 +113,25 @@ pub fn report_text(report: &TeamReport, team: &super::Team, currency: &str) -> S
         plural(t.asks, "coaching ask", "coaching asks")
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A long figure is cut, never the weeks a red box has been red, and a
+    /// space always parts it from the next column.
+    #[test]
+    fn a_cell_keeps_its_weeks_and_a_space() {
+        assert_eq!(cell("✗ no notes", " 12w", 13), "✗ no no… 12w ");
+        assert_eq!(cell("✗ 25 days ago", " 3w", 13), "✗ 25 day… 3w ");
+        assert_eq!(cell("✓ 4.2 / 5", "", 13), "✓ 4.2 / 5    ");
+        assert_eq!(cell("✓ 1234567890123", "", 13), "✓ 123456789… ");
+        assert_eq!(cell("A very long member name", "", 20), "A very long member… ");
+        for (head, streak) in [("✗ no notes", " 12w"), ("x", " 3w"), ("✓ abcdefghijklmnop", "")] {
+            let c = cell(head, streak, 13);
+            assert_eq!(c.chars().count(), 13);
+            assert!(c.ends_with(' '), "{c:?}");
+        }
+    }
 }

@@ -231,6 +231,42 @@ fn two_members_with_one_slug_and_a_mistyped_team_yaml_stop_with_exit_2() {
     assert_eq!(located(&run), vec![("team.yaml".into(), 2, 1, "config-unknown-key".into())]);
 }
 
+/// Without a team.yaml, two members named alike are pointed at where the
+/// second gets its name (a team.yaml that does not exist is no place).
+#[test]
+fn two_members_named_alike_without_a_team_yaml_are_shown_at_the_name() {
+    let same = Journal::new()
+        .file("a/saleslog.yaml", "name: X\n")
+        .file("b/saleslog.yaml", "# Bea's journal\nname: x\n")
+        .note("a/2026-11-26", "mood: 3")
+        .note("b/2026-11-26", "mood: 3");
+    let run = same.run(&["team", "check", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(located(&run), vec![("b/saleslog.yaml".into(), 2, 1, "config-invalid".into())]);
+    let run = same.run(&["team", "report"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--> b/saleslog.yaml:2:1") && run.stderr.contains("2 | name: x"), "{}", run.stderr);
+}
+
+/// A member reached through a link to its folder (a team folder of links
+/// to clones) is read as its own report reads it: no "not followed"
+/// warning for the journal itself, so its Data box is the same.
+#[cfg(unix)]
+#[test]
+fn a_member_linked_into_the_team_folder_is_read_through_the_link() {
+    let t = Journal::new()
+        .file("team.yaml", "members:\n  - {name: Sam, journal: sam}\n  - {name: Sam Direct, journal: clones/sam}\n")
+        .note("clones/sam/2026-11-26", "mood: 4\nactivity: {calls: 3}");
+    std::os::unix::fs::symlink(t.join("clones/sam"), t.join("sam")).unwrap();
+    let v = json_of(&t.run(&["team", "report", "--format", "json"]));
+    let members = v["members"].as_array().unwrap();
+    assert_eq!(members[0]["report"]["data"]["warnings"], 0, "{}", members[0]["report"]["data"]);
+    assert_eq!(members[0]["report"], members[1]["report"]);
+    let run = Run::from(saleslog().args(["--today", TODAY, "check"]).arg(t.join("sam")).output().unwrap());
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!format!("{}{}", run.stdout, run.stderr).contains("not followed"), "{}", run.stdout);
+}
+
 /// A name in team.yaml with no letter or digit has no slug for its
 /// member's pages and Parquet partition: a team.yaml error, as two names
 /// with one slug are (SPEC §10).
@@ -461,6 +497,53 @@ fn serve_rebuilds_a_members_pages_and_the_grid_after_a_save() {
     std::fs::write(t.join("ann/2026-11-27.md"), "---\nhelp: [\"A brand new ask\"]\n---\n").unwrap();
     let queue = || std::fs::read_to_string(site.join("coaching.html")).unwrap_or_default();
     assert!(eventually(long, || queue().contains("A brand new ask")));
+}
+
+/// `team serve` watches a member written `../ext` (SPEC §10's own example
+/// is `../clones/sam`) where its files really are, and reads a member's
+/// `saleslog.yaml` inside the team folder as that member's configuration:
+/// each change reaches the site without any note being saved.
+#[test]
+fn serve_sees_a_member_beside_the_team_folder_and_a_members_configuration() {
+    let outer = tempfile::tempdir().unwrap();
+    let team = outer.path().join("team");
+    let write = |rel: &str, text: &str| {
+        let path = outer.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "team/team.yaml",
+        "name: East\nmembers:\n  - {name: Ann Lee, journal: ann}\n  - {name: Ext Rep, journal: ../ext}\n",
+    );
+    write("team/ann/saleslog.yaml", "name: Ann Lee\n");
+    write("team/ann/2026-11-26.md", "---\nmood: 4\nactivity: {calls: 3}\n---\n");
+    write("ext/2026-11-26.md", "---\nmood: 3\n---\n");
+    let site = outer.path().join("site");
+    let server = Spawned::start(&[
+        "--today",
+        TODAY,
+        "team",
+        "serve",
+        team.to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+        "--port",
+        "0",
+    ]);
+    let long = Duration::from_secs(30);
+    server.wait_for_line(|l| l.starts_with("serving the team"), long);
+    server.wait_for_line(is_rebuild_line, long);
+    let read = |rel: &str| std::fs::read_to_string(site.join(rel)).unwrap_or_default();
+    assert!(!read("coaching.html").contains("An ask from beside"));
+    write("ext/2026-11-27.md", "---\nhelp: [\"An ask from beside\"]\n---\n");
+    assert!(eventually(long, || read("coaching.html").contains("An ask from beside")), "the ../ext member is watched");
+    assert!(!read("members/ann-lee/activity.html").contains("7 calls a workday"));
+    write("team/ann/saleslog.yaml", "name: Ann Lee\ngoals:\n  daily: {calls: 7}\n");
+    assert!(
+        eventually(long, || read("members/ann-lee/activity.html").contains("7 calls a workday")),
+        "Ann's configuration is read again"
+    );
 }
 
 /// SPEC §10 `team serve` in a real browser (Chromium through chromedriver,
