@@ -368,6 +368,7 @@ pub fn create(root: &Path, date: NaiveDate, off: Option<&str>) -> Result<Outcome
     if path.exists() {
         return Ok(Outcome::Exists { rel });
     }
+    refuse_linked_folder(root, &rel, date)?;
     let mut view = view(&ws.journal(date), &ws.config, date);
     view.off = off.map(off_value).unwrap_or_default();
     let (source, name) = template(root)?;
@@ -376,6 +377,26 @@ pub fn create(root: &Path, date: NaiveDate, off: Option<&str>) -> Result<Outcome
         true => Ok(Outcome::Created { rel, view: Box::new(view) }),
         false => Ok(Outcome::Exists { rel }),
     }
+}
+
+/// Discovery reads no folder through a link (SPEC §1's walk, which could
+/// loop or leave the journal): a note made in one would never count, and
+/// would be written wherever the link leads. Refused, saying why.
+fn refuse_linked_folder(root: &Path, rel: &str, date: NaiveDate) -> Result<()> {
+    let mut folder = root.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        folder.push(part);
+        if std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Usage(format!(
+                "refusing to write the note for {date} into {}: it is a link to a folder, and saleslog does not \
+                 read notes through links, so the note would not count; move that folder into the journal \
+                 instead of linking it",
+                folder.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `--off REASON` as the YAML value of `off:`: `true` stays the boolean (a

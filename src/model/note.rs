@@ -668,12 +668,22 @@ impl Cx<'_> {
         // Every value is checked first, also in an item that cannot say
         // which deal it is: each is a problem at its line (SPEC §2).
         let Some(id) = id else {
-            self.error(
-                item.pos,
-                Code::DealWithoutId,
-                "a deal needs an `id` or a `name` to say which deal it is",
-                "add `name: Company` (or `id:` of an existing deal)",
-            );
+            match name.as_deref().filter(|n| !n.trim().is_empty()) {
+                // SPEC §2's slug keeps only a-z and 0-9: `name: 日本` has
+                // none to make the deal's id from.
+                Some(name) => self.error(
+                    item.pos,
+                    Code::DealWithoutId,
+                    format!("the deal's name `{name}` has no letter a-z or digit to make its id from"),
+                    "add an `id:` to name the deal by, e.g. `id: nihon`",
+                ),
+                None => self.error(
+                    item.pos,
+                    Code::DealWithoutId,
+                    "a deal needs an `id` or a `name` to say which deal it is",
+                    "add `name: Company` (or `id:` of an existing deal)",
+                ),
+            }
             return None;
         };
         Some(DealMention { pos: item.pos, id, name, stage, amount, close, next, contact, source, reason })
@@ -930,6 +940,20 @@ mod tests {
         let p = parse_default("2026-11-27.md", "---\ndeals:\n  - {stage: bogus, close: 2026-13-45, amount: -5}\n---\n");
         let found: Vec<Code> = codes(&p).into_iter().map(|(c, _)| c).collect();
         assert_eq!(found, [Code::UnknownStage, Code::InvalidAmount, Code::InvalidDate, Code::DealWithoutId]);
+    }
+
+    /// A name with no letter a-z or digit (`日本`) gives no id: the
+    /// message says so and asks for an `id:`, instead of "needs a name".
+    #[test]
+    fn a_name_without_a_slug_asks_for_an_id() {
+        let p = parse_default(
+            "2026-11-27.md",
+            "---\ndeals:\n  - {name: 日本, stage: lead}\n  - {id: nihon, name: 日本}\n---\n",
+        );
+        assert_eq!(codes(&p), vec![(Code::DealWithoutId, 3)]);
+        assert!(p.diagnostics[0].message.contains("`日本` has no letter a-z or digit"), "{}", p.diagnostics[0].message);
+        assert_eq!(p.diagnostics[0].hint.as_deref(), Some("add an `id:` to name the deal by, e.g. `id: nihon`"));
+        assert_eq!(p.note.unwrap().deals.len(), 1);
     }
 
     #[test]

@@ -1084,17 +1084,7 @@ impl Links {
             .par_iter()
             .map(|rel| {
                 let stem = rel.strip_suffix(".md").unwrap_or(rel);
-                let parts: Vec<String> = stem
-                    .split('/')
-                    .map(|p| {
-                        let s = slug(p);
-                        if s.is_empty() {
-                            "note".to_string()
-                        } else {
-                            s
-                        }
-                    })
-                    .collect();
+                let parts: Vec<String> = stem.split('/').map(|p| page_slug(p, "note")).collect();
                 format!("notes/{}", parts.join("/"))
             })
             .collect();
@@ -1106,11 +1096,7 @@ impl Links {
         let deals = journal
             .deals
             .iter()
-            .map(|d| {
-                let s = slug(&d.id);
-                let s = if s.is_empty() { "deal".to_string() } else { s };
-                (d.id.clone(), unique(&mut taken, &format!("deals/{s}")))
-            })
+            .map(|d| (d.id.clone(), unique(&mut taken, &format!("deals/{}", page_slug(&d.id, "deal")))))
             .collect();
         Links { notes, deals }
     }
@@ -1188,6 +1174,28 @@ impl Links {
     pub fn week_page(monday: NaiveDate) -> String {
         let w = monday.iso_week();
         format!("weeks/{}-W{:02}.html", w.year(), w.week())
+    }
+}
+
+/// The longest slug a page name (or a folder of pages) gets: a file
+/// name holds 255 bytes, and a deal named at length or a note file named
+/// with 250 letters would otherwise name a page no file system can create,
+/// stopping the whole build. Cut slugs stay unique by [`unique`]'s suffix.
+const MAX_PAGE_SLUG: usize = 100;
+
+/// `slug(name)` as a page name: `fallback` when it has no letter or
+/// digit, cut to [`MAX_PAGE_SLUG`] (slugs are ASCII, so bytes are
+/// characters), never ending in a `-`.
+fn page_slug(name: &str, fallback: &str) -> String {
+    let mut s = slug(name);
+    if s.len() > MAX_PAGE_SLUG {
+        s.truncate(MAX_PAGE_SLUG);
+        s.truncate(s.trim_end_matches('-').len());
+    }
+    if s.is_empty() {
+        fallback.to_string()
+    } else {
+        s
     }
 }
 
@@ -1445,6 +1453,21 @@ mod tests {
     fn roots_climb_one_folder_per_slash() {
         assert_eq!(root_of("index.html"), "");
         assert_eq!(root_of("notes/2026/11/2026-11-27.html"), "../../../");
+    }
+
+    /// A name of any length gives a page name a file system can create,
+    /// and two long names cut alike still get a page each.
+    #[test]
+    fn long_names_are_cut_to_a_page_name_that_fits() {
+        let long = "D".repeat(300);
+        assert_eq!(page_slug(&long, "deal"), "d".repeat(MAX_PAGE_SLUG));
+        assert_eq!(page_slug(&format!("{} x", "a".repeat(99)), "deal"), "a".repeat(99), "no dash at the end");
+        assert_eq!(page_slug("!!!", "deal"), "deal");
+        let mut taken = HashSet::default();
+        let first = unique(&mut taken, &format!("deals/{}", page_slug(&format!("{long}1"), "deal")));
+        let second = unique(&mut taken, &format!("deals/{}", page_slug(&format!("{long}2"), "deal")));
+        assert_ne!(first, second);
+        assert!(second.len() - "deals/".len() < 255, "{second}");
     }
 
     #[test]

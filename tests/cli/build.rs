@@ -336,3 +336,25 @@ fn an_empty_journal_builds() {
     check_site(&j.join("_site"));
     assert!(j.read("_site/index.html").contains("no notes"));
 }
+
+/// A deal named at length and a note whose file name is 250 letters long
+/// each get a page a file system can create: one long name never stops
+/// the build of the others (a page name over 255 bytes did).
+#[test]
+fn names_of_any_length_get_pages_and_the_build_goes_on() {
+    let long = "D".repeat(300);
+    let j = Journal::new()
+        .note(
+            "2026-11-24",
+            &format!("mood: 3\ndeals:\n  - {{name: {long}, stage: lead}}\n  - {{name: {long}x, stage: lead}}"),
+        )
+        .file(&format!("{} 2026-11-25.md", "L".repeat(240)), "---\nmood: 4\n---\nA long name.\n");
+    let run = built(&j);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = j.join("_site");
+    let deals: Vec<_> = std::fs::read_dir(out.join("deals")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(deals.len(), 2, "{deals:?}");
+    assert!(deals.iter().all(|d| d.len() < 255), "{deals:?}");
+    let notes = tree(&out.join("notes"));
+    assert!(notes.keys().any(|k| k.starts_with("llll") && k.len() < 255), "{:?}", notes.keys());
+}

@@ -205,3 +205,18 @@ fn the_report_of_one_note_says_1_note() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("(1 note)"), "{}", run.stdout);
 }
+
+/// A month folder that is a link is not read by the journal: `new`
+/// refuses to write the day's note through it (the note would never
+/// count, and would land wherever the link leads).
+#[cfg(unix)]
+#[test]
+fn a_note_is_not_written_through_a_linked_folder() {
+    let j = Journal::new().file("2026/10/2026-10-30.md", "---\nmood: 3\n---\n");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), j.join("2026/11")).unwrap();
+    let run = j.run(&["new"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("it is a link to a folder"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0, "nothing written through the link");
+}
