@@ -178,6 +178,16 @@ pub fn amount_word(x: f64) -> String {
     }
 }
 
+/// An activity's daily need in words: whole from 1 up, else to a tenth
+/// ("about 0.2 calls a day", where rounding said "about 0").
+fn per_day_word(x: f64) -> String {
+    match x {
+        x if x >= 1.0 || x <= 0.0 => format!("{:.0}", x.round()),
+        x if x < 0.05 => "under 0.1".to_string(),
+        x => format!("{x:.1}"),
+    }
+}
+
 pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
     let p = &f.plan;
     let money = |x: f64| super::summary::money(x, &config.currency);
@@ -215,7 +225,7 @@ pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
                         let per_day = a.needed_per_day.unwrap_or(0.0);
                         s.push_str(&format!(
                             ": about {} {} a day for the {left} workdays left",
-                            per_day.round() as u64,
+                            per_day_word(per_day),
                             a.activity
                         ));
                         if let Some(goal) = a.goal {
@@ -231,11 +241,12 @@ pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
         };
         if p.in_time == Some(false) && p.gap != Some(0.0) {
             if let (Some(cycle), Some(end)) = (f.pipeline.avg_cycle_days, f.pipeline.period_end) {
+                let days = (end - f.as_of).num_days();
                 out.push_str(&format!(
-                    "; your deals take {} days; {} ends in {}",
+                    "; your deals take {} days; {} ends in {days} {}",
                     cycle.round() as i64,
                     period_word(config),
-                    (end - f.as_of).num_days()
+                    if days == 1 { "day" } else { "days" }
                 ));
             }
         }
@@ -261,6 +272,16 @@ mod tests {
 
     fn close(a: Option<f64>, b: f64) -> bool {
         a.is_some_and(|a| (a - b).abs() < 1e-12)
+    }
+
+    /// A need under one a day is said to a tenth, not rounded to nothing.
+    #[test]
+    fn a_small_daily_need_is_not_said_as_zero() {
+        assert_eq!(per_day_word(0.19), "0.2");
+        assert_eq!(per_day_word(0.01), "under 0.1");
+        assert_eq!(per_day_word(0.0), "0");
+        assert_eq!(per_day_word(1.4), "1");
+        assert_eq!(per_day_word(12.5), "13");
     }
 
     /// A: open, proposal, 40000 closing in the quarter. B: won 10-15 after

@@ -350,7 +350,7 @@ impl Reader {
             _ => {
                 self.invalid(
                     node.pos,
-                    format!("`{key}` must be a whole number of days from {min} to {MAX_DAYS}, not {}", node.display()),
+                    format!("`{key}` must be a whole number of days from {min} to {MAX_DAYS}, not {}", node.written()),
                 );
                 None
             }
@@ -431,7 +431,7 @@ impl Reader {
                 "dialect" => match node.scalar_text().as_deref().and_then(Dialect::from_name) {
                     Some(d) => config.dialect = d,
                     None => {
-                        let written = node.display();
+                        let written = node.written();
                         let hint = did_you_mean(&written, Dialect::NAMES.iter().copied());
                         let mut message =
                             format!("`dialect` must be one of saleslog, obsidian, logseq, not `{written}`");
@@ -475,7 +475,7 @@ impl Reader {
                         self.file,
                         item.pos,
                         Code::ConfigInvalid,
-                        format!("`{}` is not a day of the week", item.display()),
+                        format!("`{}` is not a day of the week", item.written()),
                     );
                     d = d.with_hint("use mon, tue, wed, thu, fri, sat, sun");
                     self.problems.push(d);
@@ -507,7 +507,7 @@ impl Reader {
             let Some(text) = item.as_str() else {
                 self.invalid_with_hint(
                     item.pos,
-                    format!("holiday `{}` is {}, not a date", item.display(), item.kind()),
+                    format!("holiday `{}` is {}, not a date", item.written(), item.kind()),
                     HOLIDAY_HINT,
                 );
                 continue;
@@ -614,7 +614,7 @@ impl Reader {
                     Some("year") => period = Period::Year,
                     _ => self.invalid(
                         node.pos,
-                        format!("`quota.period` must be month, quarter or year, not `{}`", node.display()),
+                        format!("`quota.period` must be month, quarter or year, not `{}`", node.written()),
                     ),
                 },
                 _ => {}
@@ -676,7 +676,7 @@ impl Reader {
                     (Value::Bool(false), _) => d.git = GitMode::Off,
                     (_, Some("auto")) | (Value::Null, _) => d.git = GitMode::Auto,
                     _ => self
-                        .invalid(node.pos, format!("`data.git` must be auto, true or false, not `{}`", node.display())),
+                        .invalid(node.pos, format!("`data.git` must be auto, true or false, not `{}`", node.written())),
                 },
                 _ => {}
             }
@@ -701,7 +701,7 @@ impl Reader {
                         Some("lost") => stage.closed = Some(Outcome::Lost),
                         _ if node.is_null() => {}
                         _ => self
-                            .invalid(node.pos, format!("`closed` must be `won` or `lost`, not `{}`", node.display())),
+                            .invalid(node.pos, format!("`closed` must be `won` or `lost`, not `{}`", node.written())),
                     },
                     _ => {}
                 }
@@ -715,7 +715,11 @@ impl Reader {
             }
         }
         if stages.is_empty() {
-            self.invalid(node.pos, "`pipeline.stages` must list at least one stage".into());
+            // Only when nothing was listed: a list whose stages were each
+            // refused has said why already.
+            if items.is_empty() {
+                self.invalid(node.pos, "`pipeline.stages` must list at least one stage".into());
+            }
             return None;
         }
         Some(stages)
@@ -785,6 +789,25 @@ mod tests {
         let e = parse("goals: {daily: {calls: 1e308}}\nquota: {amount: 1e16}\n").unwrap_err();
         assert_eq!(e.len(), 2);
         crate::analyse::analyse(&j, &c, crate::model::diagnostic::Tally::default());
+    }
+
+    /// A message quotes the value as it was written: a quoted number is
+    /// text, a whole float keeps its point, nothing is `null`; and a
+    /// stage refused for its blank name is one problem, not two.
+    #[test]
+    fn messages_quote_the_value_as_written() {
+        let message = |yaml: &str| parse(yaml).unwrap_err().into_iter().map(|d| d.message).collect::<Vec<_>>();
+        assert_eq!(
+            message("pipeline: {win_rate_days: \"30\"}\n"),
+            ["`pipeline.win_rate_days` must be a whole number of days from 1 to 36500, not \"30\""]
+        );
+        assert!(message("pipeline: {win_rate_days: 30.0}\n")[0].ends_with("not 30.0"));
+        assert!(message("pipeline: {win_rate_days: null}\n")[0].ends_with("not null"));
+        assert_eq!(
+            message("pipeline:\n  stages:\n    - {name: \"\", probability: 0.1}\n"),
+            ["every stage needs a `name`"]
+        );
+        assert_eq!(message("pipeline: {stages: []}\n"), ["`pipeline.stages` must list at least one stage"]);
     }
 
     #[test]

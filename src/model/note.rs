@@ -277,7 +277,7 @@ pub fn parse(rel: &str, text: &str, config: &Config) -> Parsed {
                 cx.error(
                     node.pos,
                     Code::InvalidDate,
-                    format!("`date: {}` is not a real date", node.display()),
+                    format!("`date: {}` is not a real date", node.written()),
                     "write the date as YYYY-MM-DD; the file name's date is used instead",
                 );
             }
@@ -429,7 +429,7 @@ impl Cx<'_> {
         self.error(
             node.pos,
             Code::WrongType,
-            format!("`{what}` must be {expected}, not {} (`{}`)", node.kind(), node.display()),
+            format!("`{what}` must be {expected}, not {} (`{}`)", node.kind(), node.written()),
             "this value is ignored until it is fixed",
         );
     }
@@ -476,10 +476,16 @@ impl Cx<'_> {
                 _ => None,
             };
             let Some(count) = count else {
+                // A whole number past i64 is read as a float: too large, not
+                // "not whole".
+                let why = match value.value {
+                    Value::Float(f) if f >= 0.0 && f.fract() == 0.0 && f >= i64::MAX as f64 => "is too large a count",
+                    _ => "is not a whole number >= 0",
+                };
                 self.error(
                     value.pos,
                     Code::InvalidCount,
-                    format!("activity `{}: {}` is not a whole number >= 0", key.name, value.display()),
+                    format!("activity `{}: {}` {why}", key.name, value.written()),
                     "write how many, e.g. `calls: 12`",
                 );
                 continue;
@@ -501,7 +507,7 @@ impl Cx<'_> {
                 self.error(
                     node.pos,
                     Code::WrongType,
-                    format!("`off` must be true, false or a reason, not {} (`{}`)", node.kind(), node.display()),
+                    format!("`off` must be true, false or a reason, not {} (`{}`)", node.kind(), node.written()),
                     "write `off: true`, or the reason, e.g. `off: PTO` (quote a number: `off: \"1\"`)",
                 );
                 None
@@ -583,7 +589,7 @@ impl Cx<'_> {
             self.error(
                 node.pos,
                 Code::InvalidDate,
-                format!("`{what}: {}` is not a real date", node.display()),
+                format!("`{what}: {}` is not a real date", node.written()),
                 "write the date as YYYY-MM-DD",
             );
         }
@@ -625,7 +631,7 @@ impl Cx<'_> {
                         let hint = did_you_mean(&text, stages.iter().map(|s| s.name.as_str())).unwrap_or_else(|| {
                             format!("stages: {}", stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "))
                         });
-                        self.error(n.pos, Code::UnknownStage, format!("unknown stage `{}`", n.display()), hint);
+                        self.error(n.pos, Code::UnknownStage, format!("unknown stage `{}`", n.written()), hint);
                         StageField::Invalid
                     }
                 }
@@ -649,7 +655,7 @@ impl Cx<'_> {
                     self.error(
                         n.pos,
                         Code::InvalidAmount,
-                        format!("`amount: {}` is not a number >= 0", n.display()),
+                        format!("`amount: {}` is not a number >= 0", n.written()),
                         "write the amount as a plain number, e.g. `amount: 48000`",
                     );
                     Field::Keep
@@ -707,7 +713,7 @@ impl Cx<'_> {
                 self.error(
                     node.pos,
                     if text.len() == 10 { Code::InvalidDate } else { Code::WrongType },
-                    format!("`{what}: {}` must be true, false or a date", node.display()),
+                    format!("`{what}: {}` must be true, false or a date", node.written()),
                     hint,
                 );
                 None

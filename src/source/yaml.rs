@@ -109,6 +109,29 @@ impl Node {
         }
     }
 
+    /// The value as a message quotes it, close to how it was written: a
+    /// list in brackets (`close: [2026-12-05]` is no date, and says so),
+    /// text that YAML would read as something else in quotes (`"30"`), a
+    /// whole float with its point (`30.0`), a huge one in exponent form,
+    /// nothing as `null`.
+    pub fn written(&self) -> String {
+        match &self.value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) if f.is_finite() && f.abs() >= 1e15 => format!("{f:e}"),
+            Value::Float(f) if f.is_finite() && f.fract() == 0.0 => format!("{f:.1}"),
+            Value::Float(f) => f.to_string(),
+            Value::Str(s) if s.is_empty() || !matches!(scalar(s), Value::Str(_)) => format!("{s:?}"),
+            Value::Str(s) => s.clone(),
+            Value::Seq(items) => format!("[{}]", items.iter().map(Node::written).collect::<Vec<_>>().join(", ")),
+            Value::Map(entries) => format!(
+                "{{{}}}",
+                entries.iter().map(|(k, v)| format!("{}: {}", k.name, v.written())).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    }
+
     /// A short rendering of the value for display on a note's page.
     pub fn display(&self) -> String {
         match &self.value {
