@@ -190,6 +190,12 @@ impl Write for Bounded {
         Ok(buf.len())
     }
 
+    /// One [`Bounded::write`], which takes the whole buffer or fails: not
+    /// the default loop around it (tera writes a page in a million pieces).
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.write(buf).map(|_| ())
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
