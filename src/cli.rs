@@ -658,6 +658,15 @@ fn team_export(team: &crate::team::Team, as_of: NaiveDate, output: Option<PathBu
             String::new()
         }
     );
+    for rel in &report.kept {
+        let _ = writeln!(
+            anstream::stderr(),
+            "kept {}: a stale partition saleslog cannot tell is still its own (changed since it was written, \
+             reached through a link, or listed without a hash by an older saleslog); it is no longer listed \
+             (hint: delete it yourself if it is not a file of yours)",
+            dir.join(rel).display()
+        );
+    }
     for name in &report.skipped {
         let _ = writeln!(anstream::stderr(), "member {name} could not be read and is not in the tables");
     }

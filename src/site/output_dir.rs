@@ -123,9 +123,9 @@ struct Fresh {
 
 /// A file's length and a hash of its bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Fingerprint {
-    hash: u64,
-    len: u64,
+pub(crate) struct Fingerprint {
+    pub(crate) hash: u64,
+    pub(crate) len: u64,
 }
 
 impl Fingerprint {
@@ -151,7 +151,7 @@ pub struct Staged {
 
 /// The marker line of a file: `hash length path`, or the bare path when
 /// its hash is unknown.
-fn marker_line(path: &str, fingerprint: Option<Fingerprint>) -> String {
+pub(crate) fn marker_line(path: &str, fingerprint: Option<Fingerprint>) -> String {
     // Pushed by hand: a first build makes two lines per page (one as it
     // writes the page, one in the whole marker at the end), and
     // `format!`'s padded hex was a thousand instructions of each.
@@ -169,7 +169,7 @@ fn marker_line(path: &str, fingerprint: Option<Fingerprint>) -> String {
 }
 
 /// One marker line: `hash length path`, or a bare path (hash unknown).
-fn parse_marker_line(line: &str) -> Option<(String, Option<Fingerprint>)> {
+pub(crate) fn parse_marker_line(line: &str) -> Option<(String, Option<Fingerprint>)> {
     let line = line.trim_end_matches(['\r', '\n']);
     if line.starts_with('#') || line.is_empty() {
         return None;
@@ -238,7 +238,7 @@ fn normalise(path: &Path) -> PathBuf {
 }
 
 /// Is a marker line a plain relative path that stays inside the folder?
-fn safe_relative(rel: &str) -> bool {
+pub(crate) fn safe_relative(rel: &str) -> bool {
     !rel.is_empty()
         && !rel.starts_with('/')
         && !rel.contains('\\')

@@ -17,19 +17,34 @@
 //! Written with the `parquet` crate's column writer, without Arrow (the
 //! tables are flat, so Arrow's arrays would only add build time), Snappy
 //! compressed. The folder is saleslog's: it must be new, empty or made by a
-//! previous export (its marker `.saleslog-export` lists the files written),
-//! and only those files are ever replaced or removed.
+//! previous export (its marker `.saleslog-export` lists the files written,
+//! each with the hash and length of its bytes, in the HTML build's marker
+//! format), and only those files are ever replaced or removed. As in
+//! `site::output_dir`, a marker line is honoured only when it is a
+//! partition path inside the folder (the marker may have been edited), a
+//! file is written only into real folders (never through a symlink), and a
+//! stale file is removed only when reached through real folders and still
+//! holding the bytes recorded; otherwise it is kept and reported. A marker
+//! from before hashes were recorded lists bare paths: those files are still
+//! replaced, but a stale one is kept (nothing says it holds what saleslog
+//! wrote), and no longer listed.
+//!
+//! Each check and its write are separate system calls: a folder swapped
+//! for a symlink in between is not caught (the HTML build has the same
+//! window); what is guarded is every layout found on disk.
 
 use super::load::Team;
 use crate::commands::export::Export;
 use crate::error::{Error, Result};
 use crate::model::diagnostic::Tally;
+use crate::site::output_dir::{marker_line, parse_marker_line, safe_relative, Fingerprint};
 use chrono::NaiveDate;
 use parquet::basic::Compression;
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -229,15 +244,52 @@ pub struct ExportReport {
     pub files: usize,
     pub rows: usize,
     pub removed: usize,
+    /// Stale partition files left in place (relative paths): saleslog
+    /// cannot vouch that they still hold what it wrote (edited, reached
+    /// through a link, or listed by an older saleslog without a hash).
+    /// They are no longer listed as saleslog's.
+    pub kept: Vec<String>,
     /// Members left out (their journal did not load), by name.
     pub skipped: Vec<String>,
 }
 
+/// The files an export folder's marker lists (relative, `/`-separated),
+/// with the hash and length of the bytes written when recorded.
+type Listed = BTreeMap<String, Option<Fingerprint>>;
+
 /// Write every member's tables into `dir`.
+///
+/// Every table is encoded and every target checked before anything is
+/// written, so a failure leaves the folder as it was. Then, as the HTML
+/// build does (`site::output_dir`): the marker listing the old and the new
+/// files, the files, the stale files removed, the marker with exactly the
+/// new files.
 pub fn export(team: &Team, as_of: NaiveDate, dir: &Path) -> Result<ExportReport> {
     let previous = open_folder(dir)?;
     let mut report = ExportReport::default();
-    let mut written: Vec<String> = Vec::new();
+    let files = encode(team, as_of, &mut report)?;
+    for (rel, _) in &files {
+        guard_target(dir, rel, &previous)?;
+    }
+    let new: Listed = files.iter().map(|(rel, bytes)| (rel.clone(), Some(fingerprint(bytes)))).collect();
+    let mut union = previous.clone();
+    for (rel, f) in &new {
+        union.entry(rel.clone()).or_insert(*f);
+    }
+    write_marker(dir, &union)?;
+    for (rel, bytes) in &files {
+        write_partition(dir, rel, bytes, &previous)?;
+        report.files += 1;
+    }
+    remove_stale(dir, &previous, &new, &mut report)?;
+    write_marker(dir, &new)?;
+    Ok(report)
+}
+
+/// Every member's four tables as Parquet bytes, by partition path; a
+/// member whose journal did not load is named in `report.skipped`.
+fn encode(team: &Team, as_of: NaiveDate, report: &mut ExportReport) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
     for member in &team.members {
         let Some(ws) = member.workspace() else {
             report.skipped.push(member.name.clone());
@@ -248,47 +300,47 @@ pub fn export(team: &Team, as_of: NaiveDate, dir: &Path) -> Result<ExportReport>
         let e = Export::build(&journal, &ws.config, figures);
         for (name, table) in tables(&e) {
             let rel = format!("{name}/member={}/part-0.parquet", member.slug);
+            if !is_partition(&rel) {
+                return Err(Error::Usage(format!("internal error: unsafe partition path {rel:?}")));
+            }
             let bytes = table.to_parquet(name).map_err(|err| {
                 Error::Usage(format!("could not encode the {name} table of {} as Parquet: {err}", member.name))
             })?;
-            let path = dir.join(&rel);
-            guard_target(dir, &path, &rel, &previous)?;
-            let parent = path.parent().expect("a partition folder");
-            std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
-            crate::site::output_dir::atomic_write(&path, &bytes)?;
-            report.files += 1;
             report.rows += table.rows();
-            written.push(rel);
+            files.push((rel, bytes));
         }
     }
-    // Partitions of members no longer in the team: only files this export
-    // wrote before, never anything else.
-    for rel in previous.iter().filter(|p| !written.contains(p)) {
-        let path = dir.join(rel);
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
-            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-            report.removed += 1;
-            if let Some(parent) = path.parent() {
-                let _ = std::fs::remove_dir(parent); // only if now empty
-            }
-        }
-    }
-    let mut marker = String::from("# saleslog team export: the files below were written by saleslog\n");
-    for rel in &written {
-        marker.push_str(rel);
-        marker.push('\n');
-    }
-    crate::site::output_dir::atomic_write(&dir.join(MARKER), marker.as_bytes())?;
-    Ok(report)
+    Ok(files)
+}
+
+/// Is a marker line the path of a partition file, as this export names
+/// them (`<table>/member=<slug>/<file>.parquet`), staying inside the
+/// folder? Any other line (`../x`, an absolute path, a hand-added file) is
+/// ignored: the marker may have been edited, and only what the export
+/// itself writes can be its own.
+fn is_partition(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    safe_relative(rel)
+        && matches!(parts[..], [table, member, file]
+            if TABLES.contains(&table) && member.len() > "member=".len() && member.starts_with("member=")
+                && file.ends_with(".parquet"))
+}
+
+/// The hash and length of a file's bytes, as the marker records them (the
+/// HTML build's hash: one format for both markers).
+fn fingerprint(bytes: &[u8]) -> Fingerprint {
+    Fingerprint { hash: crate::render::page_hash(bytes), len: bytes.len() as u64 }
 }
 
 /// The export folder: created when missing; else it must be empty or a
-/// previous export's (its marker lists the files that export wrote).
-fn open_folder(dir: &Path) -> Result<Vec<String>> {
+/// previous export's. Returns the partition files its marker lists (the
+/// last line for a path counts); lines that are not partition paths are
+/// ignored.
+fn open_folder(dir: &Path) -> Result<Listed> {
     match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            return Ok(Vec::new());
+            return Ok(Listed::new());
         }
         Err(e) => return Err(Error::io(dir, e)),
         Ok(m) if !m.is_dir() => {
@@ -300,11 +352,11 @@ fn open_folder(dir: &Path) -> Result<Vec<String>> {
         Ok(_) => {}
     }
     match std::fs::read_to_string(dir.join(MARKER)) {
-        Ok(text) => Ok(text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).map(str::to_string).collect()),
+        Ok(text) => Ok(text.lines().filter_map(parse_marker_line).filter(|(rel, _)| is_partition(rel)).collect()),
         Err(_) => {
             let empty = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_none();
             if empty {
-                Ok(Vec::new())
+                Ok(Listed::new())
             } else {
                 Err(Error::Usage(format!(
                     "{} is not empty and was not made by `saleslog team export`; choose a new or empty folder with -o",
@@ -315,23 +367,112 @@ fn open_folder(dir: &Path) -> Result<Vec<String>> {
     }
 }
 
+const MARKER_HEADER: &str = "# saleslog team export: the files below were written by `saleslog team export`\n# and may be replaced or removed by it. Anything else here is left alone.\n# hash length path\n";
+
+/// Write the marker (atomically: a crash leaves the old or the new one).
+fn write_marker(dir: &Path, files: &Listed) -> Result<()> {
+    let mut text = String::from(MARKER_HEADER);
+    for (rel, f) in files {
+        text.push_str(&marker_line(rel, *f));
+    }
+    crate::site::output_dir::atomic_write(&dir.join(MARKER), text.as_bytes())
+}
+
 /// A table's file may replace only a file this export wrote before, and
-/// never through a link.
-fn guard_target(dir: &Path, path: &Path, rel: &str, previous: &[String]) -> Result<()> {
+/// never through a link: checked for every file before anything is
+/// written, and again as each is written.
+fn guard_target(dir: &Path, rel: &str, previous: &Listed) -> Result<()> {
     let mut at = dir.to_path_buf();
-    for part in Path::new(rel).components() {
+    for part in rel.split('/') {
         at.push(part);
         if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(Error::Usage(format!("{} is a link; team export never writes through links", at.display())));
+            return Err(Error::Usage(format!(
+                "{} is a link; team export never writes through links (remove the link, or choose another folder with -o)",
+                at.display()
+            )));
         }
     }
-    if path.exists() && !previous.iter().any(|p| p == rel) {
+    if std::fs::symlink_metadata(&at).is_ok() && !previous.contains_key(rel) {
         return Err(Error::Usage(format!(
-            "{} exists and was not written by saleslog; it is left as it is (remove it, or choose another folder)",
-            path.display()
+            "{} exists and was not written by saleslog; it is left as it is (remove it, or choose another folder with -o)",
+            at.display()
         )));
     }
     Ok(())
+}
+
+/// Write one partition file: its folders made one at a time, each a real
+/// folder (a link or a file there is refused, so the export never writes
+/// into a folder elsewhere), then the target checked again and the bytes
+/// put in place by a rename.
+fn write_partition(dir: &Path, rel: &str, bytes: &[u8], previous: &Listed) -> Result<()> {
+    let mut at = dir.to_path_buf();
+    let (folders, _) = rel.rsplit_once('/').expect("a partition folder");
+    for folder in folders.split('/') {
+        at.push(folder);
+        real_folder(&at)?;
+    }
+    guard_target(dir, rel, previous)?;
+    crate::site::output_dir::atomic_write(&dir.join(rel), bytes)
+}
+
+/// `path` is a real folder, made when missing; a link or a file is refused.
+fn real_folder(path: &Path) -> Result<()> {
+    if let Err(e) = std::fs::create_dir(path) {
+        if e.kind() != std::io::ErrorKind::AlreadyExists {
+            return Err(Error::io(path, e));
+        }
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::Usage(format!(
+            "{} is a link or a file, not a folder; team export never writes through links (remove it, or choose another folder with -o)",
+            path.display()
+        ))),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Remove the partitions of members no longer in the team: only files the
+/// previous marker lists with a hash, reached through real folders, that
+/// still hold those bytes. Any other stale file (edited, behind a link, or
+/// listed by an older saleslog without a hash) is kept and reported; the
+/// new marker no longer lists it.
+fn remove_stale(dir: &Path, previous: &Listed, new: &Listed, report: &mut ExportReport) -> Result<()> {
+    for (rel, recorded) in previous.iter().filter(|(rel, _)| !new.contains_key(*rel)) {
+        let path = dir.join(rel);
+        match recorded {
+            Some(f) if holds_what_it_wrote(dir, rel, *f) => {
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                report.removed += 1;
+                if let Some(parent) = path.parent() {
+                    let _ = std::fs::remove_dir(parent); // only if now empty
+                }
+            }
+            _ if std::fs::symlink_metadata(&path).is_ok() => report.kept.push(rel.clone()),
+            _ => {} // gone already
+        }
+    }
+    Ok(())
+}
+
+/// Does `rel` still hold the bytes recorded for it, reached through real
+/// folders only (no component a symlink), as a regular file?
+fn holds_what_it_wrote(dir: &Path, rel: &str, recorded: Fingerprint) -> bool {
+    let mut path = dir.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { return false };
+        let last = i + 1 == parts.len();
+        if meta.file_type().is_symlink() || (last && !meta.is_file()) || (!last && !meta.is_dir()) {
+            return false;
+        }
+        if last && meta.len() != recorded.len {
+            return false;
+        }
+    }
+    std::fs::read(&path).is_ok_and(|bytes| fingerprint(&bytes) == recorded)
 }
 
 /// The default folder of a team's export.
@@ -364,6 +505,133 @@ mod tests {
         let rows: Vec<String> = reader.get_row_iter(None).unwrap().map(|r| r.unwrap().to_string()).collect();
         assert_eq!(rows[0], "{id: \"a\", amount: 1.5, day: null, n: 3, ok: true}");
         assert_eq!(rows[1], "{id: \"b\", amount: null, day: 2026-11-27, n: 4, ok: null}");
+    }
+
+    /// A marker line as the export writes it, for `bytes` at `rel`.
+    fn line(rel: &str, bytes: &[u8]) -> String {
+        marker_line(rel, Some(fingerprint(bytes)))
+    }
+
+    #[test]
+    fn only_partition_paths_are_honoured() {
+        for good in ["deals/member=ann/part-0.parquet", "activity/member=a-b/part-0.parquet"] {
+            assert!(is_partition(good), "{good}");
+        }
+        let bad = [
+            "../victim/a.txt",
+            "/etc/hosts",
+            "vl/c.txt",
+            "deals/member=ann/../../../x.parquet",
+            "deals/member=/part-0.parquet",
+            "deals/ann/part-0.parquet",
+            "other/member=ann/part-0.parquet",
+            "deals/member=ann/part-0.txt",
+            "deals/member=ann/sub/part-0.parquet",
+            MARKER,
+        ];
+        for bad in bad {
+            assert!(!is_partition(bad), "{bad}");
+        }
+    }
+
+    /// Regression (security probe): a hand-edited marker listing files
+    /// outside the folder (`..`, absolute, through a linked folder), even
+    /// with their right hashes, made the export delete them.
+    #[cfg(unix)]
+    #[test]
+    fn a_hand_edited_marker_deletes_nothing_outside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, victim) = (tmp.path().join("out"), tmp.path().join("victim"));
+        std::fs::create_dir_all(out.join("notes/member=gone")).unwrap();
+        std::fs::create_dir_all(out.join("activity/member=gone")).unwrap();
+        std::fs::create_dir(&victim).unwrap();
+        for f in ["a.txt", "b.txt", "c.txt"] {
+            std::fs::write(victim.join(f), f).unwrap();
+        }
+        std::os::unix::fs::symlink(&victim, out.join("vl")).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("deals")).unwrap();
+        std::fs::write(victim.join("part-0.parquet"), "MINE").unwrap();
+        std::fs::create_dir(victim.join("member=gone")).unwrap();
+        std::fs::write(victim.join("member=gone/part-0.parquet"), "MINE").unwrap();
+        std::fs::write(out.join("notes/member=gone/part-0.parquet"), "ours").unwrap();
+        std::fs::write(out.join("activity/member=gone/part-0.parquet"), "old").unwrap();
+        let absolute = victim.join("b.txt").display().to_string();
+        let marker = [
+            "# a marker edited by hand\n".to_string(),
+            line("../victim/a.txt", b"a.txt"),
+            line(&absolute, b"b.txt"),
+            line("vl/c.txt", b"c.txt"),
+            line("deals/member=gone/part-0.parquet", b"MINE"),
+            line("notes/member=gone/part-0.parquet", b"ours"),
+            // An older saleslog's line: no hash.
+            "activity/member=gone/part-0.parquet\n".to_string(),
+        ];
+        std::fs::write(out.join(MARKER), marker.concat()).unwrap();
+        let previous = open_folder(&out).unwrap();
+        let listed: Vec<&str> = previous.keys().map(String::as_str).collect();
+        assert_eq!(
+            listed,
+            [
+                "activity/member=gone/part-0.parquet",
+                "deals/member=gone/part-0.parquet",
+                "notes/member=gone/part-0.parquet"
+            ]
+        );
+        let mut report = ExportReport::default();
+        remove_stale(&out, &previous, &Listed::new(), &mut report).unwrap();
+        assert_eq!(report.removed, 1, "only the file it wrote, reached through real folders");
+        assert!(!out.join("notes/member=gone").exists(), "its emptied folder too");
+        assert_eq!(report.kept, ["activity/member=gone/part-0.parquet", "deals/member=gone/part-0.parquet"]);
+        for f in ["a.txt", "b.txt", "c.txt", "part-0.parquet", "member=gone/part-0.parquet"] {
+            assert!(victim.join(f).is_file(), "{f} kept");
+        }
+        assert_eq!(std::fs::read_to_string(out.join("activity/member=gone/part-0.parquet")).unwrap(), "old");
+    }
+
+    /// A listed file that no longer holds what the export wrote (replaced
+    /// by the user's own) is kept, not removed.
+    #[test]
+    fn a_stale_file_that_changed_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        std::fs::create_dir_all(out.join("deals/member=gone")).unwrap();
+        std::fs::write(out.join("deals/member=gone/part-0.parquet"), "mine").unwrap();
+        std::fs::write(out.join(MARKER), line("deals/member=gone/part-0.parquet", b"ours")).unwrap();
+        let mut report = ExportReport::default();
+        remove_stale(out, &open_folder(out).unwrap(), &Listed::new(), &mut report).unwrap();
+        assert_eq!((report.removed, report.kept.len()), (0, 1));
+        assert_eq!(std::fs::read_to_string(out.join("deals/member=gone/part-0.parquet")).unwrap(), "mine");
+    }
+
+    /// Regression (security probe): a partition folder (or a table's
+    /// folder) replaced by a link to a user's folder is never written
+    /// into, even when the marker lists the file.
+    #[cfg(unix)]
+    #[test]
+    fn a_partition_is_never_written_through_a_linked_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, victim) = (tmp.path().join("out"), tmp.path().join("victim"));
+        std::fs::create_dir_all(out.join("deals")).unwrap();
+        std::fs::create_dir_all(victim.join("member=ann")).unwrap();
+        std::fs::write(victim.join("part-0.parquet"), "MINE").unwrap();
+        std::fs::write(victim.join("member=ann/part-0.parquet"), "MINE").unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("deals/member=ann")).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("notes")).unwrap();
+        let listed: Listed = ["deals/member=ann/part-0.parquet", "notes/member=ann/part-0.parquet"]
+            .into_iter()
+            .map(|rel| (rel.to_string(), Some(fingerprint(b"MINE"))))
+            .collect();
+        for rel in listed.keys() {
+            let err = guard_target(&out, rel, &listed).unwrap_err().to_string();
+            assert!(err.contains("is a link"), "{err}");
+            let err = write_partition(&out, rel, b"PAR1", &listed).unwrap_err().to_string();
+            assert!(err.contains("link"), "{err}");
+        }
+        assert_eq!(std::fs::read_to_string(victim.join("part-0.parquet")).unwrap(), "MINE");
+        assert_eq!(std::fs::read_to_string(victim.join("member=ann/part-0.parquet")).unwrap(), "MINE");
+        // A real folder is made and written into.
+        write_partition(&out, "activity/member=ann/part-0.parquet", b"PAR1", &Listed::new()).unwrap();
+        assert_eq!(std::fs::read(out.join("activity/member=ann/part-0.parquet")).unwrap(), b"PAR1");
     }
 
     #[test]

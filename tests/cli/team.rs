@@ -464,6 +464,94 @@ fn parquet_export_writes_only_into_its_own_folder() {
     assert!(dir.join("deals/member=ann-lee/part-0.parquet").is_file());
 }
 
+/// Regression (security probe, A): lines added by hand to the export's
+/// marker (`..`, an absolute path, a file through a linked folder) made
+/// the next export delete those files outside its folder.
+#[cfg(unix)]
+#[test]
+fn parquet_export_never_deletes_what_a_hand_edited_marker_lists() {
+    let bob = with_bob(&Journal::new());
+    let t = team_with(bob.path());
+    let out = tempfile::tempdir().unwrap();
+    let (dir, victim) = (out.path().join("w"), out.path().join("victim"));
+    assert_eq!(t.run(&["team", "export", "--format", "parquet", "-o", dir.to_str().unwrap()]).code, 0);
+    std::fs::create_dir(&victim).unwrap();
+    for f in ["a.txt", "b.txt", "c.txt"] {
+        std::fs::write(victim.join(f), f).unwrap();
+    }
+    std::os::unix::fs::symlink(&victim, dir.join("vl")).unwrap();
+    let mut marker = std::fs::read_to_string(dir.join(".saleslog-export")).unwrap();
+    marker.push_str(&format!("../victim/a.txt\n{}\nvl/c.txt\n", victim.join("b.txt").display()));
+    std::fs::write(dir.join(".saleslog-export"), marker).unwrap();
+    let run = t.run(&["team", "export", "--format", "parquet", "-o", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("removed"), "{}", run.stderr);
+    for f in ["a.txt", "b.txt", "c.txt"] {
+        assert_eq!(std::fs::read_to_string(victim.join(f)).unwrap(), f, "{f} kept");
+    }
+    let marker = std::fs::read_to_string(dir.join(".saleslog-export")).unwrap();
+    assert!(!marker.contains(".txt"), "the edited lines are dropped: {marker}");
+}
+
+/// Regression (security probe, B): a member's partition folder replaced by
+/// a link to a user's folder holding a `part-0.parquet`; once the member
+/// left the team, the next export deleted the user's file. While the
+/// member is in the team, the export refuses to write through the link.
+#[cfg(unix)]
+#[test]
+fn parquet_export_never_deletes_nor_writes_through_a_linked_partition_folder() {
+    let bob = with_bob(&Journal::new());
+    let t = team_with(bob.path());
+    let out = tempfile::tempdir().unwrap();
+    let (dir, victim) = (out.path().join("w"), out.path().join("victim"));
+    assert_eq!(t.run(&["team", "export", "--format", "parquet", "-o", dir.to_str().unwrap()]).code, 0);
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("part-0.parquet"), "MINE").unwrap();
+    std::fs::remove_dir_all(dir.join("deals/member=bob-ray")).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("deals/member=bob-ray")).unwrap();
+    let run = t.run(&["team", "export", "--format", "parquet", "-o", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("member=bob-ray is a link"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(victim.join("part-0.parquet")).unwrap(), "MINE");
+    let ann_only = t.file("team.yaml", "members:\n  - {name: Ann Lee, journal: ann}\n");
+    let run = ann_only.run(&["team", "export", "--format", "parquet", "-o", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(victim.join("part-0.parquet")).unwrap(), "MINE");
+    assert!(run.stderr.contains("3 stale partition files removed"), "{}", run.stderr);
+    assert!(run.stderr.contains("kept ") && run.stderr.contains("member=bob-ray/part-0.parquet"), "{}", run.stderr);
+    assert!(!dir.join("notes/member=bob-ray").exists());
+    let marker = std::fs::read_to_string(dir.join(".saleslog-export")).unwrap();
+    assert!(!marker.contains("bob-ray"), "{marker}");
+}
+
+/// A marker from before hashes were recorded (bare paths) is still read:
+/// its files are replaced, and a stale one is kept (saleslog cannot tell
+/// it still holds what it wrote) and no longer listed.
+#[test]
+fn parquet_export_reads_a_marker_without_hashes() {
+    let bob = with_bob(&Journal::new());
+    let t = team_with(bob.path());
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("w");
+    assert_eq!(t.run(&["team", "export", "--format", "parquet", "-o", dir.to_str().unwrap()]).code, 0);
+    let marker = std::fs::read_to_string(dir.join(".saleslog-export")).unwrap();
+    assert!(marker.lines().any(|l| l.ends_with(" deals/member=ann-lee/part-0.parquet")), "{marker}");
+    let old: String = marker
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{}\n", l.rsplit(' ').next().unwrap()))
+        .collect();
+    std::fs::write(dir.join(".saleslog-export"), format!("# saleslog team export\n{old}")).unwrap();
+    let ann_only = t.file("team.yaml", "members:\n  - {name: Ann Lee, journal: ann}\n");
+    let run = ann_only.run(&["team", "export", "--format", "parquet", "-o", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("kept ").count(), 4, "{}", run.stderr);
+    assert!(dir.join("deals/member=bob-ray/part-0.parquet").is_file());
+    let marker = std::fs::read_to_string(dir.join(".saleslog-export")).unwrap();
+    assert!(!marker.contains("bob-ray"), "{marker}");
+    assert_eq!(marker.lines().filter(|l| !l.starts_with('#')).count(), 4, "{marker}");
+}
+
 #[test]
 fn serve_rebuilds_a_members_pages_and_the_grid_after_a_save() {
     let bob = with_bob(&Journal::new());
