@@ -178,6 +178,11 @@ pub fn amount_word(x: f64) -> String {
     }
 }
 
+/// "12 workdays left", "1 workday left".
+fn workdays_left_word(left: usize) -> String {
+    format!("{left} {} left", if left == 1 { "workday" } else { "workdays" })
+}
+
 /// An activity's daily need in words: whole from 1 up, else to a tenth
 /// ("about 0.2 calls a day", where rounding said "about 0").
 fn per_day_word(x: f64) -> String {
@@ -224,16 +229,17 @@ pub fn in_words(f: &super::Figures, config: &Config) -> PlanWords {
                     Some(a) => {
                         let per_day = a.needed_per_day.unwrap_or(0.0);
                         s.push_str(&format!(
-                            ": about {} {} a day for the {left} workdays left",
+                            ": about {} {} a day for the {}",
                             per_day_word(per_day),
-                            a.activity
+                            a.activity,
+                            workdays_left_word(left)
                         ));
                         if let Some(goal) = a.goal {
                             s.push_str(&format!("; your goal is {}", amount_word(goal)));
                         }
                     }
                     None if left == 0 => s.push_str(&format!(", and no workday left in {}", period_word(config))),
-                    None => s.push_str(&format!(" in the {left} workdays left")),
+                    None => s.push_str(&format!(" in the {}", workdays_left_word(left))),
                 }
                 s
             }
@@ -282,6 +288,8 @@ mod tests {
         assert_eq!(per_day_word(0.0), "0");
         assert_eq!(per_day_word(1.4), "1");
         assert_eq!(per_day_word(12.5), "13");
+        assert_eq!(workdays_left_word(1), "1 workday left");
+        assert_eq!(workdays_left_word(12), "12 workdays left");
     }
 
     /// A: open, proposal, 40000 closing in the quarter. B: won 10-15 after
