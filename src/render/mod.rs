@@ -663,8 +663,22 @@ pub(crate) fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Resu
     let mut start = 0;
     let mut i = 0;
     loop {
-        while i < bytes.len() && !NEEDS_A_LOOK[bytes[i] as usize] {
-            i += 1;
+        // Eight bytes at a time while they are plain ASCII with nothing to
+        // replace, then byte by byte up to the next eight.
+        loop {
+            while let Some(chunk) = bytes.get(i..i + 8) {
+                if needs_a_look(u64::from_le_bytes(chunk.try_into().expect("eight bytes"))) {
+                    break;
+                }
+                i += 8;
+            }
+            let end = (i + 8).min(bytes.len());
+            while i < end && !NEEDS_A_LOOK[bytes[i] as usize] {
+                i += 1;
+            }
+            if i < end || i == bytes.len() {
+                break;
+            }
         }
         if i == bytes.len() {
             break;
@@ -689,6 +703,23 @@ pub(crate) fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Resu
         start = i;
     }
     out.write_all(&bytes[start..])
+}
+
+/// Whether eight bytes (little-endian) may hold one [`escape`] stops at:
+/// a control character, a non-ASCII byte (0xEF among them), or one of the
+/// five specials. Never a false "no"; a "yes" only sends the eight bytes
+/// through the table.
+fn needs_a_look(v: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below 0x20 (for bytes below 0x80: the others are caught by
+    // their high bit), or equal to `c`, leaves its high bit set here.
+    let below_space = v.wrapping_sub(ONES * 0x20) & !v;
+    let zero_of = |c: u8| {
+        let x = v ^ (ONES * c as u64);
+        x.wrapping_sub(ONES) & !x
+    };
+    (below_space | v | zero_of(b'&') | zero_of(b'<') | zero_of(b'>') | zero_of(b'"') | zero_of(b'\'')) & HIGH != 0
 }
 
 /// The bytes [`escape`] stops at: the five HTML specials, the control
@@ -1446,6 +1477,43 @@ mod tests {
             let mut out = Vec::new();
             escape(&s, &mut out).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), rule(&s), "{s:?}");
+        }
+    }
+
+    /// The eight-at-a-time scan never passes over a byte the table stops
+    /// at, wherever it sits in the eight, and a long run of plain text
+    /// around one special is escaped as the rule says.
+    #[test]
+    fn the_eight_byte_scan_misses_nothing() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut chunk = [b'a'; 8];
+                chunk[at] = b;
+                let flagged = needs_a_look(u64::from_le_bytes(chunk));
+                if NEEDS_A_LOOK[b as usize] || b >= 0x80 {
+                    assert!(flagged, "byte {b:#x} at {at}");
+                }
+            }
+        }
+        assert!(!needs_a_look(u64::from_le_bytes(*b"plain 42")));
+        for special in ['&', '<', '>', '"', '\'', '\u{1}', '\u{fffe}', 'é'] {
+            for len in 1..40 {
+                for at in 0..len {
+                    let s: String = (0..len).map(|i| if i == at { special } else { 'a' }).collect();
+                    let mut out = Vec::new();
+                    escape(&s, &mut out).unwrap();
+                    let want = match special {
+                        '&' => s.replace('&', "&amp;"),
+                        '<' => s.replace('<', "&lt;"),
+                        '>' => s.replace('>', "&gt;"),
+                        '"' => s.replace('"', "&quot;"),
+                        '\'' => s.replace('\'', "&#39;"),
+                        'é' => s.clone(),
+                        c => s.replace(c, ""),
+                    };
+                    assert_eq!(String::from_utf8(out).unwrap(), want, "{s:?}");
+                }
+            }
         }
     }
 
