@@ -32,6 +32,11 @@
 //! (with exactly the new files). Every write checks the folder again
 //! ([`OutputDir::recheck`]): a watch session lives for hours.
 //!
+//! On unix, what is written, renamed or removed is reached through folder
+//! descriptors ([`beneath`]), never by path again after a check: a page
+//! folder swapped for a symlink between the check and the write (a
+//! `renameat2` exchange loop) cannot send a page, nor a removal, outside.
+//!
 //! The marker also records each file's length and a hash of its bytes, so
 //! a build decides "unchanged" from a `stat` instead of reading every page
 //! back (a file modified since the marker was written is read and
@@ -42,9 +47,11 @@
 
 use crate::error::{Error, Result};
 use crate::render::Page;
+#[cfg(unix)]
+use crate::site::beneath;
 use crate::source::discover::is_note_name;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
@@ -114,7 +121,13 @@ pub struct OutputDir {
 struct Fresh {
     /// The marker, open for appending.
     marker: std::sync::Mutex<std::fs::File>,
+    /// The output folder and the page folders opened or made so far: each
+    /// page is created relative to its folder's descriptor, so a folder
+    /// swapped for a symlink after it was checked cannot redirect it.
+    #[cfg(unix)]
+    tree: beneath::Root,
     /// The folders (relative) already checked or made.
+    #[cfg(not(unix))]
     folders: std::sync::Mutex<std::collections::HashSet<String>>,
     /// Whether a new file's permissions must be set (the umask takes some
     /// of 0644's bits away).
@@ -251,9 +264,15 @@ pub(crate) fn safe_relative(rel: &str) -> bool {
 /// Ctrl-C between creating a page's temp file and renaming it). Only files
 /// saleslog names itself (`.saleslog-*.tmp`), only in a folder that carries
 /// its marker, and only when older than a minute, so a build running at the
-/// same time keeps its own.
+/// same time keeps its own. On unix each is removed from its folder's
+/// descriptor ([`beneath`]): a folder swapped for a link after the walk
+/// saw it cannot turn the removal outside.
 fn sweep_stale_temp_files(out: &Path, older_than: std::time::Duration) {
     let minute_ago = std::time::SystemTime::now() - older_than;
+    #[cfg(unix)]
+    let Ok(tree) = beneath::Root::open(out) else {
+        return;
+    };
     for entry in walkdir::WalkDir::new(out).follow_links(false).into_iter().filter_map(|e| e.ok()) {
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_file()
@@ -261,6 +280,14 @@ fn sweep_stale_temp_files(out: &Path, older_than: std::time::Duration) {
             && name.ends_with(".tmp")
             && entry.metadata().ok().and_then(|m| m.modified().ok()).is_some_and(|t| t <= minute_ago)
         {
+            #[cfg(unix)]
+            if let Some(rel) = entry.path().strip_prefix(out).ok().and_then(|p| p.to_str()) {
+                let (folder, name) = beneath::split(rel);
+                if let Ok(folder) = tree.folder(folder, false) {
+                    let _ = folder.remove_file(name);
+                }
+            }
+            #[cfg(not(unix))]
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -399,6 +426,9 @@ impl OutputDir {
         self.marker_time = meta.modified().ok();
         Ok(Some(Fresh {
             marker: std::sync::Mutex::new(file),
+            #[cfg(unix)]
+            tree: self.tree()?,
+            #[cfg(not(unix))]
             folders: std::sync::Mutex::new(std::collections::HashSet::new()),
             chmod,
         }))
@@ -408,6 +438,41 @@ impl OutputDir {
     /// first, its folders checked (a real folder, never a symlink) or made,
     /// then the file, created new.
     fn write_fresh(&self, fresh: &Fresh, page: &Page, fingerprint: Fingerprint) -> Result<()> {
+        let rel: &str = &page.path;
+        #[cfg(unix)]
+        {
+            let (folder, name) = beneath::split(rel);
+            let folder = fresh.tree.folder(folder, true).map_err(|e| self.folder_error(e))?;
+            hook("create");
+            self.list_fresh(fresh, rel, fingerprint)?;
+            let path = self.root.join(rel);
+            let mut file = match folder.create_new(name) {
+                Ok(file) => file,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(self.foreign(rel)),
+                Err(e) => return Err(Error::io(&path, e)),
+            };
+            file.write_all(&page.bytes).map_err(|e| Error::io(&path, e))?;
+            if fresh.chmod {
+                served(&file, &path)?;
+            }
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        self.write_fresh_by_path(fresh, page, fingerprint)
+    }
+
+    /// A page's marker line in a first build, appended before its file is
+    /// created.
+    fn list_fresh(&self, fresh: &Fresh, rel: &str, fingerprint: Fingerprint) -> Result<()> {
+        let mut marker = fresh.marker.lock().unwrap_or_else(|e| e.into_inner());
+        marker
+            .write_all(marker_line(rel, Some(fingerprint)).as_bytes())
+            .map_err(|e| Error::io(self.root.join(MARKER), e))
+    }
+
+    /// [`OutputDir::write_fresh`] where there are no folder descriptors.
+    #[cfg(not(unix))]
+    fn write_fresh_by_path(&self, fresh: &Fresh, page: &Page, fingerprint: Fingerprint) -> Result<()> {
         let rel: &str = &page.path;
         let mut at = 0;
         while let Some(i) = rel[at..].find('/') {
@@ -419,12 +484,7 @@ impl OutputDir {
             self.real_folder(folder)?;
             fresh.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_string());
         }
-        {
-            let mut marker = fresh.marker.lock().unwrap_or_else(|e| e.into_inner());
-            marker
-                .write_all(marker_line(rel, Some(fingerprint)).as_bytes())
-                .map_err(|e| Error::io(self.root.join(MARKER), e))?;
-        }
+        self.list_fresh(fresh, rel, fingerprint)?;
         let path = self.root.join(rel);
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
@@ -432,7 +492,7 @@ impl OutputDir {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
         let mut file = match options.open(&path) {
             Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return self.refuse_foreign(page),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(self.foreign(rel)),
             Err(e) => return Err(Error::io(&path, e)),
         };
         file.write_all(&page.bytes).map_err(|e| Error::io(&path, e))?;
@@ -535,14 +595,7 @@ impl OutputDir {
         // saleslog wrote there, reached without following a link: anything
         // else (a page edited by hand, a folder replaced by a link to the
         // user's own) is left alone, and no longer listed as saleslog's.
-        for rel in &stale {
-            if self.holds_what_it_wrote(rel) {
-                let path = self.root.join(rel);
-                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-                report.removed += 1;
-                self.remove_empty_parents(rel);
-            }
-        }
+        report.removed = self.remove_stale(&stale)?;
         if self.owned != new || report.written > 0 || self.marker_time.is_none() {
             self.write_marker(&new)?;
         }
@@ -553,17 +606,58 @@ impl OutputDir {
 
     /// Rename each staged temporary file to its page's path (the folders
     /// checked and made first); says how many.
+    ///
+    /// On unix each rename is relative to descriptors: from the output
+    /// folder's (where the temporary files are) to the page folder's,
+    /// opened once per folder and per commit without following a symlink
+    /// ([`beneath`]), so a folder swapped for a link after it was checked
+    /// cannot send a page outside. A page new to the marker never replaces
+    /// a file that appeared at its path since it was staged.
     fn put_in_place(&self, staged: &mut [Staged]) -> Result<usize> {
-        let todo: Vec<(&str, tempfile::TempPath)> =
-            staged.iter_mut().filter_map(|s| s.temp.take().map(|t| (&*s.path, t))).collect();
-        self.check_folders(todo.iter().map(|(path, _)| *path))?;
-        todo.into_par_iter()
-            .map(|(rel, temp)| {
-                let path = self.root.join(rel);
-                temp.persist(&path).map_err(|e| Error::io(&path, e.error))
-            })
-            .collect::<Result<Vec<()>>>()
-            .map(|done| done.len())
+        let todo: Vec<(&str, bool, tempfile::TempPath)> =
+            staged.iter_mut().filter_map(|s| s.temp.take().map(|t| (&*s.path, s.listed, t))).collect();
+        if todo.is_empty() {
+            return Ok(0);
+        }
+        #[cfg(unix)]
+        {
+            let tree = self.tree()?;
+            let mut folders = std::collections::HashMap::new();
+            for (rel, ..) in &todo {
+                let folder = beneath::split(rel).0;
+                if !folders.contains_key(folder) {
+                    folders.insert(folder, tree.folder(folder, true).map_err(|e| self.folder_error(e))?);
+                }
+            }
+            hook("rename");
+            todo.into_par_iter()
+                .map(|(rel, listed, temp)| {
+                    let (folder, name) = beneath::split(rel);
+                    let from = temp.file_name().unwrap_or_default();
+                    match tree.top().rename(from, &folders[folder], name, listed) {
+                        Ok(()) => {
+                            // In place: nothing left to remove when dropped.
+                            let _ = temp.keep();
+                            Ok(())
+                        }
+                        Err(e) if !listed && e.kind() == std::io::ErrorKind::AlreadyExists => Err(self.foreign(rel)),
+                        Err(e) => Err(Error::io(self.root.join(rel), e)),
+                    }
+                })
+                .collect::<Result<Vec<()>>>()
+                .map(|done| done.len())
+        }
+        #[cfg(not(unix))]
+        {
+            self.check_folders(todo.iter().map(|(path, ..)| *path))?;
+            todo.into_par_iter()
+                .map(|(rel, _, temp)| {
+                    let path = self.root.join(rel);
+                    temp.persist(&path).map_err(|e| Error::io(&path, e.error))
+                })
+                .collect::<Result<Vec<()>>>()
+                .map(|done| done.len())
+        }
     }
 
     /// The checks of [`OutputDir::open`], again: before every write, since
@@ -597,20 +691,123 @@ impl OutputDir {
     /// Refuse to write a page over a file saleslog did not write: one the
     /// marker does not list (a user's file on a future page's path).
     fn refuse_foreign(&self, page: &Page) -> Result<()> {
-        let path = self.root.join(&*page.path);
-        if std::fs::symlink_metadata(&path).is_ok() {
-            return Err(Error::Usage(format!(
-                "refusing to overwrite {}: it was not written by saleslog (its {MARKER} does not list it), \
-                 and the page {} belongs there; move the file away, or choose another output folder with -o",
-                path.display(),
-                page.path
-            )));
+        match std::fs::symlink_metadata(self.root.join(&*page.path)) {
+            Ok(_) => Err(self.foreign(&page.path)),
+            Err(_) => Ok(()),
         }
-        Ok(())
+    }
+
+    /// The refusal of [`OutputDir::refuse_foreign`].
+    fn foreign(&self, rel: &str) -> Error {
+        Error::Usage(format!(
+            "refusing to overwrite {}: it was not written by saleslog (its {MARKER} does not list it), \
+             and the page {rel} belongs there; move the file away, or choose another output folder with -o",
+            self.root.join(rel).display(),
+        ))
+    }
+
+    /// The output folder held open, its page folders reached from it
+    /// ([`beneath`]): what one write puts in place or removes.
+    #[cfg(unix)]
+    fn tree(&self) -> Result<beneath::Root> {
+        beneath::Root::open(&self.root).map_err(|e| {
+            if beneath::is_link_or_file(&e) {
+                refuse(&self.given, "it is now a symlink or a file")
+            } else {
+                Error::io(&self.root, e)
+            }
+        })
+    }
+
+    /// A page folder that could not be opened or made: a symlink or a
+    /// file there is refused, as [`OutputDir::real_folder`] refuses it.
+    #[cfg(unix)]
+    fn folder_error(&self, e: beneath::FolderError) -> Error {
+        let path = self.root.join(&e.at);
+        if beneath::is_link_or_file(&e.error) {
+            refuse(&path, "a page's folder there is a symlink or a file")
+        } else {
+            Error::io(&path, e.error)
+        }
+    }
+
+    /// Remove each of the `stale` files that still holds the bytes saleslog
+    /// wrote there, and the folders this empties; says how many.
+    ///
+    /// On unix each file is reached from the output folder's descriptor,
+    /// one folder at a time without following a symlink, read through its
+    /// own descriptor, and unlinked from its folder's descriptor only if
+    /// the name still is the file just read: a folder or a file swapped
+    /// meanwhile cannot turn the removal onto anything else.
+    fn remove_stale(&self, stale: &[String]) -> Result<usize> {
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        #[cfg(unix)]
+        {
+            let tree = self.tree()?;
+            let mut removed = 0;
+            for rel in stale {
+                removed += usize::from(self.remove_own(&tree, rel)?);
+            }
+            Ok(removed)
+        }
+        #[cfg(not(unix))]
+        {
+            let mut removed = 0;
+            for rel in stale {
+                if self.holds_what_it_wrote(rel) {
+                    let path = self.root.join(rel);
+                    std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                    removed += 1;
+                    self.remove_empty_parents(rel);
+                }
+            }
+            Ok(removed)
+        }
+    }
+
+    /// Remove `rel` if it holds the bytes saleslog recorded for it
+    /// ([`OutputDir::remove_stale`]), then the folders this empties.
+    #[cfg(unix)]
+    fn remove_own(&self, tree: &beneath::Root, rel: &str) -> Result<bool> {
+        use std::io::Read;
+        use std::os::unix::fs::MetadataExt;
+        let Some(Some(recorded)) = self.owned.get(rel).copied() else { return Ok(false) };
+        let (folder_rel, name) = beneath::split(rel);
+        let Ok(folder) = tree.folder(folder_rel, false) else { return Ok(false) };
+        let Ok(mut file) = folder.open_file(name) else { return Ok(false) };
+        let Ok(meta) = file.metadata() else { return Ok(false) };
+        if !meta.is_file() || meta.len() != recorded.len {
+            return Ok(false);
+        }
+        let mut bytes = Vec::new();
+        if file.read_to_end(&mut bytes).is_err() || crate::render::page_hash(&bytes) != recorded.hash {
+            return Ok(false);
+        }
+        hook("unlink");
+        if folder.identity(name).ok() != Some((meta.dev(), meta.ino())) {
+            return Ok(false);
+        }
+        folder.remove_file(name).map_err(|e| Error::io(self.root.join(rel), e))?;
+        // The folders it leaves empty, up to the output folder (never
+        // beyond it), each removed from its parent's descriptor.
+        let mut emptied = folder_rel;
+        while !emptied.is_empty() {
+            let (parent, name) = beneath::split(emptied);
+            let Ok(parent_folder) = tree.folder(parent, false) else { break };
+            if parent_folder.remove_empty_folder(name).is_err() {
+                break; // not empty (or not ours to judge): stop
+            }
+            tree.forget(emptied);
+            emptied = parent;
+        }
+        Ok(true)
     }
 
     /// Does `rel` still hold the bytes saleslog recorded for it, reached
     /// through real folders only (never a symlink)?
+    #[cfg(not(unix))]
     fn holds_what_it_wrote(&self, rel: &str) -> bool {
         let Some(Some(recorded)) = self.owned.get(rel).copied() else { return false };
         let mut path = self.root.clone();
@@ -652,8 +849,9 @@ impl OutputDir {
 
     /// Every folder a page goes into must be a real folder inside the
     /// output, never a symlink leading out of it; missing ones are made.
+    #[cfg(not(unix))]
     fn check_folders<'p>(&self, pages: impl Iterator<Item = &'p str>) -> Result<()> {
-        let mut folders: BTreeSet<&str> = BTreeSet::new();
+        let mut folders: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
         for p in pages {
             let mut at = 0;
             while let Some(i) = p[at..].find('/') {
@@ -667,6 +865,7 @@ impl OutputDir {
     /// The page folder `folder` (relative, its parents checked first) is
     /// a real folder inside the output, made when missing; a symlink or a
     /// file there is refused.
+    #[cfg(not(unix))]
     fn real_folder(&self, folder: &str) -> Result<()> {
         let path = self.root.join(folder);
         let refused = || refuse(&path, "a page's folder there is a symlink or a file");
@@ -744,6 +943,7 @@ impl OutputDir {
 
     /// Remove the folders of a removed file that are now empty, up to the
     /// output folder (never beyond it).
+    #[cfg(not(unix))]
     fn remove_empty_parents(&self, rel: &str) {
         let mut parts: Vec<&str> = rel.split('/').collect();
         parts.pop();
@@ -755,6 +955,29 @@ impl OutputDir {
             parts.pop();
         }
     }
+}
+
+/// What a test runs at a hook point ([`hook`]).
+#[cfg(test)]
+type Hook = Box<dyn Fn(&str)>;
+
+#[cfg(test)]
+thread_local! {
+    /// Run by [`hook`] on the test's own thread: a test swaps a folder for
+    /// a symlink there, between a check and the write it guards.
+    static HOOK: std::cell::RefCell<Option<Hook>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A point between checking a folder and writing through it (`"create"`,
+/// `"rename"`, `"unlink"`), where a test may interfere ([`HOOK`]).
+fn hook(at: &str) {
+    #[cfg(test)]
+    HOOK.with(|h| {
+        if let Some(h) = &*h.borrow() {
+            h(at)
+        }
+    });
+    let _ = at;
 }
 
 /// Is this one of the temporary files [`atomic_write`] makes?
@@ -1127,6 +1350,114 @@ mod tests {
         fresh.write(&[page("index.html", "bb")]).unwrap();
         let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
         assert_eq!(marker.matches("index.html").count(), 1, "{marker}");
+    }
+
+    /// Run `hook` at each hook point of this thread's writes ([`HOOK`]).
+    #[cfg(unix)]
+    fn at_hook(hook: impl Fn(&str) + 'static) {
+        HOOK.with(|h| *h.borrow_mut() = Some(Box::new(hook)));
+    }
+
+    /// A folder outside the output holding `names`, each "PRECIOUS", and
+    /// a function that swaps the output's `folder` for a link to it (the
+    /// real folder moved aside, still inside the output).
+    #[cfg(unix)]
+    fn victim(tmp: &Path, out: &Path, folder: &str, names: &[&str]) -> (PathBuf, impl Fn() + 'static) {
+        let victim = tmp.join("victim");
+        std::fs::create_dir(&victim).unwrap();
+        for name in names {
+            std::fs::write(victim.join(name), "PRECIOUS").unwrap();
+        }
+        let (real, aside, target) = (out.join(folder), out.join(format!("{folder}.real")), victim.clone());
+        let swap = move || {
+            std::fs::rename(&real, &aside).unwrap();
+            std::os::unix::fs::symlink(&target, &real).unwrap();
+        };
+        (victim, swap)
+    }
+
+    /// The victim's files, all still "PRECIOUS", and no other.
+    #[cfg(unix)]
+    fn untouched(victim: &Path, names: &[&str]) {
+        let mut found: Vec<String> =
+            std::fs::read_dir(victim).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        found.sort();
+        assert_eq!(found, names, "nothing new outside the output");
+        for name in names {
+            assert_eq!(std::fs::read_to_string(victim.join(name)).unwrap(), "PRECIOUS", "{name}");
+        }
+    }
+
+    /// A page folder swapped for a symlink after it was checked and before
+    /// the pages are renamed into it (a `renameat2` exchange loop racing
+    /// the build): the pages land in the real folder, never through the
+    /// link, and a page new to the folder neither.
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_swapped_for_a_link_before_the_renames_is_not_followed() {
+        let (tmp, journal, out, mut dir) = fresh();
+        dir.write(&[page("index.html", "i"), page("deals/a.html", "a"), page("deals/b.html", "b")]).unwrap();
+        let (victim, swap) = victim(tmp.path(), &out, "deals", &["a.html", "b.html"]);
+        at_hook(move |at| {
+            if at == "rename" {
+                swap()
+            }
+        });
+        let pages = [
+            page("index.html", "i"),
+            page("deals/a.html", "a2"),
+            page("deals/b.html", "b2"),
+            page("deals/c.html", "c"),
+        ];
+        let _ = dir.write(&pages);
+        untouched(&victim, &["a.html", "b.html"]);
+        assert_eq!(std::fs::read_to_string(out.join("deals.real/a.html")).unwrap(), "a2");
+        assert_eq!(std::fs::read_to_string(out.join("deals.real/c.html")).unwrap(), "c");
+        // The next build sees the link and refuses it.
+        at_hook(|_| {});
+        let err = OutputDir::open(&out, &journal).unwrap().write(&pages).unwrap_err().to_string();
+        assert!(err.contains("symlink"), "{err}");
+        untouched(&victim, &["a.html", "b.html"]);
+    }
+
+    /// A first build creates each page relative to its folder, opened once:
+    /// the folder swapped for a link after its first page (or between the
+    /// check and a create) does not lead the next page outside.
+    #[cfg(unix)]
+    #[test]
+    fn a_first_build_never_creates_through_a_folder_swapped_meanwhile() {
+        let (tmp, _, out, mut dir) = fresh();
+        dir.begin().unwrap();
+        let a = dir.stage(&page("deals/a.html", "a")).unwrap();
+        let (victim, swap) = victim(tmp.path(), &out, "deals", &[]);
+        swap();
+        let b = dir.stage(&page("deals/b.html", "b")).unwrap();
+        untouched(&victim, &[]);
+        assert_eq!(std::fs::read_to_string(out.join("deals.real/b.html")).unwrap(), "b");
+        dir.commit(vec![a, b]).unwrap();
+        untouched(&victim, &[]);
+    }
+
+    /// A stale page's folder swapped for a link to a folder holding the
+    /// same bytes, between the check of the page and its removal: the
+    /// file removed is saleslog's own, never the one through the link.
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_swapped_before_a_removal_does_not_redirect_it() {
+        let (tmp, _, out, mut dir) = fresh();
+        dir.write(&[page("index.html", "i"), page("deals/old.html", "PRECIOUS")]).unwrap();
+        let (victim, swap) = victim(tmp.path(), &out, "deals", &["old.html"]);
+        at_hook(move |at| {
+            if at == "unlink" {
+                swap()
+            }
+        });
+        let r = dir.write(&[page("index.html", "i")]).unwrap();
+        assert_eq!(r.removed, 1);
+        untouched(&victim, &["old.html"]);
+        assert_eq!(std::fs::read_dir(out.join("deals.real")).unwrap().count(), 0, "removed from the real folder");
+        // The name of the emptied folder is now the link: left alone.
+        assert!(out.join("deals").symlink_metadata().unwrap().file_type().is_symlink());
     }
 
     #[test]
