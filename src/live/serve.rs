@@ -3,7 +3,8 @@
 //!
 //! Safe by default, because a sales journal is confidential: it binds to
 //! 127.0.0.1, answers only GET and HEAD, only for files inside the output
-//! folder (no traversal, no symlinks out, no directory listings), and only to
+//! folder (no traversal, no symlinks followed, no directory listings: see
+//! [`open`]), and only to
 //! requests whose `Host` is the loopback name it serves (so a web page
 //! elsewhere cannot read the reports through DNS rebinding). Reloads travel
 //! over server-sent events; the one-line script that listens for them, and
@@ -19,6 +20,8 @@
 //! module: the watcher only sees [`Live`] and [`Running`].
 
 use crate::error::{Error, Result};
+#[cfg(unix)]
+use crate::site::beneath;
 use hyper::body::{Bytes, Frame, Incoming, SizeHint};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -491,7 +494,7 @@ async fn respond(request: Request<Incoming>, site: &Site) -> Response<Body> {
         return events(&site.live, since);
     }
     let (root, status) = (site.root.clone(), site.live.status());
-    // Resolving follows symlinks and reads the disk: off the thread that
+    // Opening and reading the file waits on the disk: off the thread that
     // serves every connection.
     tokio::task::spawn_blocking(move || page(&root, &path, &status)).await.unwrap_or_else(|_| not_found())
 }
@@ -499,7 +502,12 @@ async fn respond(request: Request<Incoming>, site: &Site) -> Response<Body> {
 /// The response for a file request: the file (HTML with the script and
 /// overlay injected), the placeholder while there are no reports, or 404.
 fn page(root: &Path, path: &str, status: &BuildStatus) -> Response<Body> {
-    let Some(bytes) = resolve(root, path).and_then(|file| Some((std::fs::read(&file).ok()?, file))) else {
+    let read = |(mut file, name): (std::fs::File, String)| {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut bytes).ok()?;
+        Some((bytes, name))
+    };
+    let Some((bytes, file)) = open(root, path).and_then(read) else {
         let page = path.ends_with('/') || path.ends_with(".html");
         let no_reports = !root.join("index.html").is_file();
         if page && no_reports && (status.failed || status.generation == 0) {
@@ -509,8 +517,7 @@ fn page(root: &Path, path: &str, status: &BuildStatus) -> Response<Body> {
         }
         return not_found();
     };
-    let (bytes, file) = bytes;
-    let content_type = content_type(&file);
+    let content_type = content_type(Path::new(&file));
     let bytes = if content_type.starts_with("text/html") {
         inject(&String::from_utf8_lossy(&bytes), status).into_bytes()
     } else {
@@ -565,29 +572,63 @@ pub fn host_allowed(host: Option<&str>, addr: SocketAddr) -> bool {
             .is_some_and(|(ip, p)| p == port.to_string() && ip.trim_matches(['[', ']']).parse::<IpAddr>().is_ok())
 }
 
-/// Map a request path to a file inside `root` (canonical), or `None`:
-/// percent-decoded once; `..`, backslashes, NULs and absolute paths are
-/// refused; a folder serves its `index.html`; the final file must still be
-/// inside `root` once symlinks are resolved.
-pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
+/// The file a request path names inside the output folder, relative and
+/// `/`-separated (`""`: the folder itself), or `None`: percent-decoded
+/// once; `..`, backslashes, NULs and absolute paths are refused.
+fn request_path(url_path: &str) -> Option<String> {
     let decoded = percent_decode(url_path)?;
     if decoded.contains('\\') || decoded.contains('\0') {
         return None;
     }
-    let rel = decoded.trim_start_matches('/');
-    let mut path = root.to_path_buf();
-    for component in Path::new(rel).components() {
+    let mut parts = Vec::new();
+    for component in Path::new(decoded.trim_start_matches('/')).components() {
         match component {
-            Component::Normal(c) => path.push(c),
+            Component::Normal(c) => parts.push(c.to_str()?),
             Component::CurDir => {}
             _ => return None,
         }
     }
-    let mut path = path.canonicalize().ok()?;
-    if path.is_dir() {
-        path = path.join("index.html").canonicalize().ok()?;
+    Some(parts.join("/"))
+}
+
+/// Open the file a request names in `root` (canonical) for reading, with
+/// the name whose extension gives its content type, or `None`: a folder
+/// serves its `index.html`, and only a regular file is served.
+///
+/// On unix the file is reached from `root` one name at a time and never
+/// through a symlink, a link to a file inside the output included
+/// ([`beneath`]), and it is read from the descriptor that was checked:
+/// checking a path, then reading it again, served a file from outside to
+/// a client racing a folder swapped for a link in between. Elsewhere the
+/// path is resolved and must stay inside `root`.
+pub fn open(root: &Path, url_path: &str) -> Option<(std::fs::File, String)> {
+    let rel = request_path(url_path)?;
+    #[cfg(unix)]
+    {
+        let tree = beneath::Root::open(root).ok()?;
+        let (mut file, mut name) = if rel.is_empty() {
+            (tree.top().open_file("index.html").ok()?, "index.html".to_string())
+        } else {
+            (tree.open_file(&rel).ok()?, rel.clone())
+        };
+        if file.metadata().ok()?.is_dir() {
+            file = tree.open_file(&format!("{rel}/index.html")).ok()?;
+            name = format!("{rel}/index.html");
+        }
+        file.metadata().ok()?.is_file().then_some((file, name))
     }
-    (path.starts_with(root) && path.is_file()).then_some(path)
+    #[cfg(not(unix))]
+    {
+        let mut path = root.join(&rel).canonicalize().ok()?;
+        if path.is_dir() {
+            path = path.join("index.html").canonicalize().ok()?;
+        }
+        if !(path.starts_with(root) && path.is_file()) {
+            return None;
+        }
+        let name = path.to_string_lossy().into_owned();
+        Some((std::fs::File::open(&path).ok()?, name))
+    }
 }
 
 /// `%XX` decoding of a URL path; `None` for malformed escapes or bytes that
@@ -811,8 +852,9 @@ mod tests {
         std::fs::write(root.join("notes/a b.html"), "x").unwrap();
         std::fs::write(dir.path().join("secret.md"), "x").unwrap();
         let root = root.canonicalize().unwrap();
-        assert_eq!(resolve(&root, "/"), Some(root.join("index.html")));
-        assert_eq!(resolve(&root, "/notes/a%20b.html"), Some(root.join("notes/a b.html")));
+        let name = |url: &str| open(&root, url).map(|(_, name)| name);
+        assert_eq!(name("/").as_deref(), Some("index.html"));
+        assert_eq!(name("/notes/a%20b.html").as_deref(), Some("notes/a b.html"));
         for bad in [
             "/../secret.md",
             "/%2e%2e/secret.md",
@@ -826,13 +868,45 @@ mod tests {
             "/notes",
             "/nope.html",
         ] {
-            assert_eq!(resolve(&root, bad), None, "{bad}");
+            assert_eq!(name(bad), None, "{bad}");
         }
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(dir.path().join("secret.md"), root.join("link.html")).unwrap();
-            assert_eq!(resolve(&root, "/link.html"), None);
+            assert_eq!(name("/link.html"), None);
+            // A link is not followed even when it stays inside.
+            std::os::unix::fs::symlink(root.join("index.html"), root.join("inside.html")).unwrap();
+            std::os::unix::fs::symlink(root.join("notes"), root.join("also-notes")).unwrap();
+            assert_eq!(name("/inside.html"), None);
+            assert_eq!(name("/also-notes/a%20b.html"), None);
+            // Nor does a FIFO hold up the request.
+            assert!(std::process::Command::new("mkfifo").arg(root.join("pipe.html")).status().unwrap().success());
+            assert_eq!(name("/pipe.html"), None);
         }
+    }
+
+    /// A folder swapped for a symlink to a folder outside after the file
+    /// was checked and before it is read (a client racing a `renameat2`
+    /// exchange loop): what is read is the file that was checked.
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_swapped_after_the_check_is_never_read_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("out");
+        std::fs::create_dir_all(root.join("deals")).unwrap();
+        std::fs::write(root.join("deals/acme.html"), "inside").unwrap();
+        std::fs::create_dir(dir.path().join("elsewhere")).unwrap();
+        std::fs::write(dir.path().join("elsewhere/acme.html"), "TOPSECRET-OUTSIDE").unwrap();
+        let root = root.canonicalize().unwrap();
+        let opened = open(&root, "/deals/acme.html").expect("the page");
+        std::fs::rename(root.join("deals"), root.join("deals.real")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), root.join("deals")).unwrap();
+        let (mut file, _) = opened;
+        let mut text = String::new();
+        file.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "inside");
+        let status = BuildStatus { generation: 1, ..BuildStatus::default() };
+        assert_eq!(page(&root, "/deals/acme.html", &status).status(), StatusCode::NOT_FOUND);
     }
 
     #[test]

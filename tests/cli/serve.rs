@@ -125,6 +125,10 @@ fn traversal_and_symlinks_out_are_404() {
         std::os::unix::fs::symlink(s.tmp.path().join("secret.txt"), s.out.join("leak.html")).unwrap();
         std::os::unix::fs::symlink(s.tmp.path(), s.out.join("leakdir")).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", s.out.join("passwd.html")).unwrap();
+        // Links are not followed at all, even to a page inside: no check
+        // of where one leads can race a link swapped in after it.
+        std::os::unix::fs::symlink(s.out.join("index.html"), s.out.join("inside.html")).unwrap();
+        std::os::unix::fs::symlink(s.out.join("notes"), s.out.join("notes-link")).unwrap();
     }
     for path in [
         "/../../etc/passwd",
@@ -145,6 +149,10 @@ fn traversal_and_symlinks_out_are_404() {
         "/leak.html",
         "/leakdir/secret.txt",
         "/passwd.html",
+        #[cfg(unix)]
+        "/inside.html",
+        #[cfg(unix)]
+        "/notes-link/2026/11/2026-11-27.html",
     ] {
         let r = s.get(path);
         assert_eq!(r.status, 404, "{path}: {r:?}");
