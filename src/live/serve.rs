@@ -15,7 +15,9 @@
 //! 11): hyper on a one-thread tokio runtime of its own, so no client waits
 //! for another; request heads are bounded in size, count and time; a
 //! connection whose client stops reading is dropped; open connections are
-//! capped; and each reload channel is a watch on the build status, so a
+//! capped, and reload channels (which never end) have a smaller cap of
+//! their own, so they cannot take the connections pages need; and each
+//! reload channel is a watch on the build status, so a
 //! publish never waits for a client. hyper and tokio stay inside this
 //! module: the watcher only sees [`Live`] and [`Running`].
 
@@ -53,6 +55,11 @@ struct Limits {
     /// Open connections at once. More wait in the listen queue until one
     /// closes. Below the usual 1024 open files a process may have.
     connections: usize,
+    /// Open reload channels at once, well below `connections`: a channel
+    /// lasts as long as its page and is kept alive by its heartbeat, so
+    /// channels alone could take every connection and leave no page
+    /// answered (768 of them did). More are refused with 503.
+    reload_channels: usize,
     /// Bytes of one request head (request line and headers): one endless
     /// header line is cut off with 431 instead of growing memory.
     head_bytes: usize,
@@ -68,6 +75,7 @@ struct Limits {
 
 const LIMITS: Limits = Limits {
     connections: 768,
+    reload_channels: 384,
     head_bytes: 32 * 1024,
     headers: 100,
     head_time: Duration::from_secs(10),
@@ -224,7 +232,8 @@ fn start_with(root: &Path, bind: IpAddr, port: u16, live: Arc<Live>, limits: Lim
     };
     // The port actually bound (port 0 asks the system for one).
     let addr = listener.local_addr().unwrap_or(SocketAddr::new(bind, port));
-    let site = Arc::new(Site { root, live, addr });
+    let reload_channels = Arc::new(Semaphore::new(limits.reload_channels));
+    let site = Arc::new(Site { root, live, addr, reload_channels });
     let (stop, stopped) = oneshot::channel::<()>();
     std::thread::Builder::new()
         .name("saleslog-http".into())
@@ -255,6 +264,8 @@ struct Site {
     root: PathBuf,
     live: Arc<Live>,
     addr: SocketAddr,
+    /// One permit per open reload channel ([`Limits::reload_channels`]).
+    reload_channels: Arc<Semaphore>,
 }
 
 /// Accept connections while fewer than `limits.connections` are open, each
@@ -411,6 +422,9 @@ struct EventStream {
     /// Resolves at the next publish; `None` once the server is gone.
     next: Option<NextBuild>,
     heartbeat: Pin<Box<tokio::time::Sleep>>,
+    /// Its place among the reload channels, given back when the page
+    /// goes (the body is dropped with its connection).
+    _slot: tokio::sync::OwnedSemaphorePermit,
 }
 
 async fn next_build(mut status: watch::Receiver<BuildStatus>) -> Option<watch::Receiver<BuildStatus>> {
@@ -438,9 +452,19 @@ impl EventStream {
     }
 }
 
-/// The reload channel of a page showing build `since`.
-fn events(live: &Live, since: Option<u64>) -> Response<Body> {
-    let mut status = live.status.subscribe();
+/// The reload channel of a page showing build `since`, or 503 when as
+/// many channels as the limit are open: pages are still answered, and the
+/// page without a channel only misses its reloads (a browser's
+/// `EventSource` does not retry a 503; reloading the page by hand does).
+fn events(site: &Site, since: Option<u64>) -> Response<Body> {
+    let Ok(slot) = site.reload_channels.clone().try_acquire_owned() else {
+        let mut response =
+            plain(StatusCode::SERVICE_UNAVAILABLE, "503 too many reload channels open; pages are still served\n");
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return response;
+    };
+    let mut status = site.live.status.subscribe();
     // Read and marked seen in one step: a build published from here on
     // wakes `next_build`; one published before shows in `generation`.
     let generation = status.borrow_and_update().generation;
@@ -452,6 +476,7 @@ fn events(live: &Live, since: Option<u64>) -> Response<Body> {
         first: Some(Bytes::from(first)),
         next: Some(Box::pin(next_build(status))),
         heartbeat: Box::pin(tokio::time::sleep(HEARTBEAT)),
+        _slot: slot,
     };
     let mut response = Response::new(Body(Kind::Events(Box::new(stream))));
     let headers = response.headers_mut();
@@ -491,7 +516,7 @@ async fn respond(request: Request<Incoming>, site: &Site) -> Response<Body> {
             .query()
             .and_then(|query| query.split('&').find_map(|kv| kv.strip_prefix("since=")))
             .and_then(|n| n.parse::<u64>().ok());
-        return events(&site.live, since);
+        return events(site, since);
     }
     let (root, status) = (site.root.clone(), site.live.status());
     // Opening and reading the file waits on the disk: off the thread that
@@ -782,6 +807,49 @@ mod tests {
         let answer = get(&running, "/");
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
         drop(slow);
+    }
+
+    /// Reload channels, which never end, take at most their own share of
+    /// the connections: beyond it they are refused with 503, and a page
+    /// is still answered with every channel open.
+    #[test]
+    fn reload_channels_cannot_take_every_connection() {
+        let (_dir, running, _) = serve(Limits { reload_channels: 2, ..small(4) });
+        let raw = format!("GET {EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", running.addr.port());
+        let channels: Vec<(TcpStream, String)> = (0..4)
+            .map(|_| {
+                let mut s = connect(&running);
+                s.write_all(raw.as_bytes()).unwrap();
+                let mut seen = String::new();
+                let mut buf = [0u8; 1024];
+                while !seen.contains(": connected") && !seen.contains("\r\n\r\n503") {
+                    let n = s.read(&mut buf).unwrap();
+                    assert!(n > 0, "closed: {seen:?}");
+                    seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+                (s, seen)
+            })
+            .collect();
+        let refused = channels.iter().filter(|(_, seen)| seen.starts_with("HTTP/1.1 503")).count();
+        assert_eq!(refused, 2, "{:?}", channels.iter().map(|(_, s)| s).collect::<Vec<_>>());
+        assert!(channels.iter().any(|(_, seen)| seen.contains("retry-after: 30")));
+        let answer = get(&running, "/");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+        // A channel closed gives its place to the next, once the server
+        // has seen it close.
+        drop(channels);
+        let start = std::time::Instant::now();
+        loop {
+            let mut again = connect(&running);
+            again.write_all(raw.as_bytes()).unwrap();
+            let mut buf = [0u8; 1024];
+            let n = again.read(&mut buf).unwrap();
+            if String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200") {
+                break;
+            }
+            assert!(start.elapsed() < DEADLINE, "no channel freed");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// A kept-alive connection that sends nothing more is closed.
