@@ -7,7 +7,8 @@
 //!   it), a folder holding a `.git`, or a folder holding notes (`*.md`);
 //! - an existing, non-empty folder must carry the marker file
 //!   [`MARKER`], which saleslog writes there: a folder it did not make is
-//!   never written into.
+//!   never written into; the marker must be a plain text file of a
+//!   bounded size ([`read_marker`]), never a link, a pipe or a device.
 //!
 //! - the folder may not be, nor be inside, a folder named like a
 //!   version-control or editor folder ([`METADATA_FOLDERS`]).
@@ -333,17 +334,16 @@ impl OutputDir {
             if let Some(note) = find_note(&out) {
                 return Err(refuse(dir, &format!("it holds notes (such as {})", note.display())));
             }
-            let marker = out.join(MARKER);
-            match std::fs::read_to_string(&marker) {
-                Ok(text) => {
+            match read_marker(dir, &out.join(MARKER))? {
+                Some((text, modified)) => {
                     // In order: a line appended later for a path wins.
                     for (path, fingerprint) in text.lines().filter_map(parse_marker_line) {
                         owned.insert(path, fingerprint);
                     }
-                    marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
+                    marker_time = modified;
                     sweep_stale_temp_files(&out, std::time::Duration::from_secs(60));
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                None => {
                     if let Some(file) = find_user_file(&out) {
                         return Err(refuse(
                             dir,
@@ -357,7 +357,6 @@ impl OutputDir {
                     // what a build killed before its marker was in place
                     // leaves. Nothing in it is anyone's.
                 }
-                Err(e) => return Err(Error::io(&marker, e)),
             }
         }
         Ok(OutputDir {
@@ -932,7 +931,13 @@ impl OutputDir {
             return result;
         }
         let marker = self.root.join(MARKER);
-        let mut file = std::fs::OpenOptions::new().append(true).open(&marker).map_err(|e| Error::io(&marker, e))?;
+        let mut options = std::fs::OpenOptions::new();
+        options.append(true);
+        // Never through a link swapped in for the marker: that would
+        // append to a file elsewhere.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+        let mut file = options.open(&marker).map_err(|e| Error::io(&marker, e))?;
         // One write: a crash leaves the lines whole or, at worst, a last
         // line cut short, which names no file saleslog wrote.
         file.write_all(lines.as_bytes()).map_err(|e| Error::io(&marker, e))?;
@@ -978,6 +983,63 @@ fn hook(at: &str) {
         }
     });
     let _ = at;
+}
+
+/// The most a marker may hold: far above the 38,000 lines (about 3 MB) of
+/// a hundred years of daily notes, far below what would hurt to read.
+const MARKER_LIMIT: u64 = 64 << 20;
+
+/// The text of the output folder's marker and when it was modified, or
+/// `None` when there is none. Only a regular file is read, never through a
+/// symlink, never waiting on a FIFO, and at most [`MARKER_LIMIT`] bytes
+/// (a marker replaced by a pipe hung the build; one linked to `/dev/zero`
+/// ate its memory): saleslog writes the marker itself as a plain file, so
+/// anything else there is refused, saying how to get out of it.
+fn read_marker(dir: &Path, marker: &Path) -> Result<Option<(String, Option<SystemTime>)>> {
+    use std::io::Read;
+    let bad = |why: &str| {
+        Error::Usage(format!(
+            "refusing to write the reports into {}: its marker {} {why}, and saleslog writes that file itself as \
+             plain text (the list of the files it wrote); if the folder holds only saleslog's pages, delete the \
+             folder and build again, otherwise choose another folder with -o",
+            dir.display(),
+            marker.display()
+        ))
+    };
+    let is_link = || std::fs::symlink_metadata(marker).is_ok_and(|m| m.file_type().is_symlink());
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        (rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32,
+    );
+    #[cfg(not(unix))]
+    if is_link() {
+        return Err(bad("is a symlink"));
+    }
+    let file = match options.open(marker) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(_) if is_link() => return Err(bad("is a symlink")),
+        Err(e) => return Err(bad(&format!("cannot be read ({e})"))),
+    };
+    let meta = file.metadata().map_err(|e| bad(&format!("cannot be read ({e})")))?;
+    if !meta.is_file() {
+        return Err(bad("is not a regular file (a folder, a pipe or a device)"));
+    }
+    let too_large = || bad(&format!("is larger than {} MiB", MARKER_LIMIT >> 20));
+    if meta.len() > MARKER_LIMIT {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MARKER_LIMIT + 1).read_to_end(&mut bytes).map_err(|e| bad(&format!("cannot be read ({e})")))?;
+    if bytes.len() as u64 > MARKER_LIMIT {
+        return Err(too_large());
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|e| bad(&format!("is not UTF-8 text (at byte {})", e.utf8_error().valid_up_to())))?;
+    Ok(Some((text, meta.modified().ok())))
 }
 
 /// Is this one of the temporary files [`atomic_write`] makes?
@@ -1458,6 +1520,40 @@ mod tests {
         assert_eq!(std::fs::read_dir(out.join("deals.real")).unwrap().count(), 0, "removed from the real folder");
         // The name of the emptied folder is now the link: left alone.
         assert!(out.join("deals").symlink_metadata().unwrap().file_type().is_symlink());
+    }
+
+    /// A marker that is no plain text file of reasonable size is refused,
+    /// naming it and saying what to do, without hanging on a pipe or
+    /// reading a device without end.
+    #[test]
+    fn a_marker_that_is_no_plain_file_is_refused_with_a_hint() {
+        let (_tmp, journal, out, mut dir) = fresh();
+        dir.write(&[page("index.html", "a")]).unwrap();
+        let marker = out.join(MARKER);
+        let refused = |why: &str| {
+            let err = OutputDir::open(&out, &journal).unwrap_err().to_string();
+            assert!(err.contains(&marker.display().to_string()) && err.contains(why), "{err}");
+            assert!(err.contains("delete the folder") && err.contains("-o"), "{err}");
+        };
+        let mut text = std::fs::read(&marker).unwrap();
+        text.extend_from_slice(b"\xff\xfe.html\n");
+        std::fs::write(&marker, &text).unwrap();
+        refused("is not UTF-8 text");
+        std::fs::remove_file(&marker).unwrap();
+        std::fs::create_dir(&marker).unwrap();
+        refused("not a regular file");
+        std::fs::remove_dir(&marker).unwrap();
+        std::fs::File::create(&marker).unwrap().set_len(MARKER_LIMIT + 1).unwrap();
+        refused("larger than 64 MiB");
+        std::fs::remove_file(&marker).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/dev/zero", &marker).unwrap();
+            refused("is a symlink");
+            std::fs::remove_file(&marker).unwrap();
+            assert!(std::process::Command::new("mkfifo").arg(&marker).status().unwrap().success());
+            refused("not a regular file");
+        }
     }
 
     #[test]

@@ -545,3 +545,39 @@ fn non_finite_numbers_in_the_configuration_are_refused_in_a_few_words() {
         assert!(!run.stderr.contains("17976931348623157"), "{}", run.stderr);
     }
 }
+
+/// The build read its output folder's marker with no bound: a FIFO there
+/// hung it, a link to `/dev/zero` ate its memory, and invalid UTF-8 gave a
+/// bare OS error. Each is refused at once, naming the marker, with a way
+/// out; nothing is written.
+#[cfg(unix)]
+#[test]
+fn a_marker_that_is_a_pipe_a_device_or_not_text_is_refused_with_a_hint() {
+    let j = Journal::new().note("2026-11-27", "mood: 4");
+    let out = j.join("_site");
+    let build = || {
+        let args = [os("--today"), os(TODAY), os("build"), j.path().as_os_str(), os("-o"), out.as_os_str()];
+        run_bounded(&args, Duration::from_secs(60))
+    };
+    assert_eq!(build().code, 0);
+    let marker = out.join(".saleslog-output");
+    let mut text = fs::read(&marker).unwrap();
+    let index = fs::read(out.join("index.html")).unwrap();
+    let refused = |why: &str| {
+        let run = build();
+        assert_eq!(run.code, 2, "{why}: {}", run.stderr);
+        assert!(run.stderr.contains(".saleslog-output") && run.stderr.contains(why), "{}", run.stderr);
+        assert!(run.stderr.contains("delete the folder and build again"), "{}", run.stderr);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), index, "nothing written");
+    };
+    text.extend_from_slice(b"\xff\xfe\n");
+    fs::write(&marker, &text).unwrap();
+    refused("is not UTF-8 text");
+    fs::remove_file(&marker).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &marker).unwrap();
+    refused("is a symlink");
+    fs::remove_file(&marker).unwrap();
+    if std::process::Command::new("mkfifo").arg(&marker).status().is_ok_and(|s| s.success()) {
+        refused("not a regular file");
+    }
+}
