@@ -334,7 +334,7 @@ impl OutputDir {
             if let Some(note) = find_note(&out) {
                 return Err(refuse(dir, &format!("it holds notes (such as {})", note.display())));
             }
-            match read_marker(dir, &out.join(MARKER))? {
+            match read_marker(dir, &out.join(MARKER), "the reports")? {
                 Some((text, modified)) => {
                     // In order: a line appended later for a path wins.
                     for (path, fingerprint) in text.lines().filter_map(parse_marker_line) {
@@ -995,11 +995,14 @@ const MARKER_LIMIT: u64 = 64 << 20;
 /// (a marker replaced by a pipe hung the build; one linked to `/dev/zero`
 /// ate its memory): saleslog writes the marker itself as a plain file, so
 /// anything else there is refused, saying how to get out of it.
-fn read_marker(dir: &Path, marker: &Path) -> Result<Option<(String, Option<SystemTime>)>> {
+///
+/// `what` is what the folder holds, for the message: the team export keeps
+/// its own marker under the same rules.
+pub(crate) fn read_marker(dir: &Path, marker: &Path, what: &str) -> Result<Option<(String, Option<SystemTime>)>> {
     use std::io::Read;
     let bad = |why: &str| {
         Error::Usage(format!(
-            "refusing to write the reports into {}: its marker {} {why}, and saleslog writes that file itself as \
+            "refusing to write {what} into {}: its marker {} {why}, and saleslog writes that file itself as \
              plain text (the list of the files it wrote); if the folder holds only saleslog's pages, delete the \
              folder and build again, otherwise choose another folder with -o",
             dir.display(),

@@ -37,7 +37,7 @@ use super::load::Team;
 use crate::commands::export::Export;
 use crate::error::{Error, Result};
 use crate::model::diagnostic::Tally;
-use crate::site::output_dir::{marker_line, parse_marker_line, safe_relative, Fingerprint};
+use crate::site::output_dir::{marker_line, parse_marker_line, read_marker, safe_relative, Fingerprint};
 use chrono::NaiveDate;
 use parquet::basic::Compression;
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
@@ -351,9 +351,11 @@ fn open_folder(dir: &Path) -> Result<Listed> {
         }
         Ok(_) => {}
     }
-    match std::fs::read_to_string(dir.join(MARKER)) {
-        Ok(text) => Ok(text.lines().filter_map(parse_marker_line).filter(|(rel, _)| is_partition(rel)).collect()),
-        Err(_) => {
+    match read_marker(dir, &dir.join(MARKER), "the team's tables")? {
+        Some((text, _)) => {
+            Ok(text.lines().filter_map(parse_marker_line).filter(|(rel, _)| is_partition(rel)).collect())
+        }
+        None => {
             let empty = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_none();
             if empty {
                 Ok(Listed::new())

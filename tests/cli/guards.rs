@@ -581,3 +581,45 @@ fn a_marker_that_is_a_pipe_a_device_or_not_text_is_refused_with_a_hint() {
         refused("not a regular file");
     }
 }
+
+/// The team export's marker is read by the same rules as the build's: a
+/// pipe or a link to `/dev/zero` in its place is refused at once, naming
+/// it, and no table is written.
+#[cfg(unix)]
+#[test]
+fn a_team_export_marker_that_is_a_pipe_or_a_link_is_refused() {
+    let t =
+        Journal::new().file("team.yaml", "members:\n  - {name: Ann, journal: ann}\n").note("ann/2026-11-27", "mood: 4");
+    let out = t.join("tables");
+    let export = || {
+        let args = [
+            os("--today"),
+            os(TODAY),
+            os("team"),
+            os("export"),
+            os("--format"),
+            os("parquet"),
+            os("-o"),
+            out.as_os_str(),
+            t.path().as_os_str(),
+        ];
+        run_bounded(&args, Duration::from_secs(60))
+    };
+    assert_eq!(export().code, 0);
+    let marker = out.join(".saleslog-export");
+    let table = out.join("notes/member=ann/part-0.parquet");
+    let before = fs::read(&table).unwrap();
+    let refused = |why: &str| {
+        let run = export();
+        assert_eq!(run.code, 2, "{why}: {}", run.stderr);
+        assert!(run.stderr.contains(".saleslog-export") && run.stderr.contains(why), "{}", run.stderr);
+        assert_eq!(fs::read(&table).unwrap(), before, "nothing written");
+    };
+    fs::remove_file(&marker).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &marker).unwrap();
+    refused("is a symlink");
+    fs::remove_file(&marker).unwrap();
+    if std::process::Command::new("mkfifo").arg(&marker).status().is_ok_and(|s| s.success()) {
+        refused("not a regular file");
+    }
+}
