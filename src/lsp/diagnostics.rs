@@ -2,10 +2,13 @@
 //! as code actions.
 //!
 //! saleslog's diagnostics have a start (line, column in characters) and no
-//! end; the range shown is the word at the start (a key, a value), or,
-//! for a did-you-mean, the misspelt word itself, which is what the quick
-//! fix replaces. The suggestion travels in the LSP diagnostic's `data`, so
-//! the code action needs nothing but what the client sends back.
+//! end; a range starts where `check` says (the same line and column, so an
+//! editor and `check` agree), and ends after the word there (a key, a
+//! value), or, for a did-you-mean whose misspelt word follows on the same
+//! line (an unknown id in an item starting at `- {`), after that word. The
+//! suggestion and the misspelt word's own range travel in the LSP
+//! diagnostic's `data`, so the code action, which replaces just that word,
+//! needs nothing but what the client sends back.
 
 use super::document::{line_text, position, position_of_byte};
 use crate::model::diagnostic::{Diagnostic, Severity};
@@ -73,10 +76,11 @@ pub fn to_lsp<'a>(text: &str, diagnostics: impl IntoIterator<Item = &'a Diagnost
         .map(|d| {
             let start = position(text, d.line, d.column);
             let fix = suggestion(d);
-            let range = fix
-                .as_ref()
-                .and_then(|(bad, _)| find_word(text, start, bad))
-                .unwrap_or_else(|| word_range(text, start));
+            let word = fix.as_ref().and_then(|(bad, _)| find_word(text, start, bad));
+            let range = match word {
+                Some(w) if w.start.line == start.line && w.start >= start => Range::new(start, w.end),
+                _ => word_range(text, start),
+            };
             let message = match &d.hint {
                 Some(hint) => format!("{}\nhint: {hint}", d.message),
                 None => d.message.clone(),
@@ -90,7 +94,7 @@ pub fn to_lsp<'a>(text: &str, diagnostics: impl IntoIterator<Item = &'a Diagnost
                 code: Some(NumberOrString::String(d.code.as_str().to_string())),
                 source: Some("saleslog".into()),
                 message,
-                data: fix.map(|(bad, good)| json!({"replace": bad, "with": good})),
+                data: fix.zip(word).map(|((bad, good), at)| json!({"replace": bad, "with": good, "at": at})),
                 ..Default::default()
             }
         })
@@ -104,7 +108,8 @@ pub fn code_actions(uri: &Uri, diagnostics: &[lsp_types::Diagnostic]) -> Vec<Cod
         .filter_map(|d| {
             let data = d.data.as_ref()?;
             let (bad, good) = (data.get("replace")?.as_str()?, data.get("with")?.as_str()?);
-            let edit = TextEdit { range: d.range, new_text: good.to_string() };
+            let at: Range = serde_json::from_value(data.get("at")?.clone()).ok()?;
+            let edit = TextEdit { range: at, new_text: good.to_string() };
             Some(CodeActionOrCommand::CodeAction(CodeAction {
                 title: format!("replace `{bad}` with `{good}`"),
                 kind: Some(CodeActionKind::QUICKFIX),
@@ -121,6 +126,23 @@ pub fn code_actions(uri: &Uri, diagnostics: &[lsp_types::Diagnostic]) -> Vec<Cod
 mod tests {
     use super::*;
     use crate::model::diagnostic::{Code, Pos};
+
+    /// A did-you-mean on an item starts where `check` puts it (the item)
+    /// and reaches the misspelt id; its quick fix replaces the id alone.
+    #[test]
+    fn a_fix_on_an_item_starts_where_check_does_and_replaces_the_word() {
+        let d =
+            Diagnostic::error("x.md", Pos::new(3, 5), Code::UnknownCommitment, "no commitment `send-dek` to update")
+                .with_hint("did you mean `send-deck`?");
+        let text = "---\ncommitments:\n  - {id: send-dek, done: true}\n---\n";
+        let lsp = to_lsp(text, [&d]);
+        assert_eq!(lsp[0].range, Range::new(Position::new(2, 4), Position::new(2, 17)));
+        let uri: Uri = "file:///j/x.md".parse().unwrap();
+        let CodeActionOrCommand::CodeAction(action) = &code_actions(&uri, &lsp)[0] else { panic!() };
+        let edits = &action.edit.as_ref().unwrap().changes.as_ref().unwrap()[&uri];
+        assert_eq!(edits[0].range, Range::new(Position::new(2, 9), Position::new(2, 17)));
+        assert_eq!(edits[0].new_text, "send-deck");
+    }
 
     #[test]
     fn a_did_you_mean_marks_the_misspelt_word() {

@@ -69,7 +69,10 @@ pub fn page(rel: &str, body: &str, body_line: usize, entries: Vec<(Key, Node)>, 
     // `DEADLINE:` lines under it.
     let mut open: Option<(usize, usize)> = None;
     let mut fence = false;
-    let mut logbook = false;
+    // The indentation of the last block, and of the block whose drawer
+    // (`:LOGBOOK:` … `:END:`) is open.
+    let mut block_indent = 0;
+    let mut drawer: Option<usize> = None;
     for (i, line) in lines.iter().enumerate().skip(first_block) {
         let line_no = body_line + i;
         let trimmed = line.trim_start();
@@ -80,6 +83,22 @@ pub fn page(rel: &str, body: &str, body_line: usize, entries: Vec<(Key, Node)>, 
             None => (false, indent),
         };
         let content = &line[content_at..];
+        // A drawer is its block's own record (clock entries), whatever its
+        // lines look like, a `- TODO` among them too: it ends at `:END:`,
+        // or, left open, at the next line of the block's level or above.
+        if let Some(holder) = drawer {
+            if indent > holder || trimmed.trim_end().is_empty() {
+                if trimmed.trim_end() == ":END:" {
+                    drawer = None;
+                }
+                continue;
+            }
+            drawer = None;
+        }
+        if !is_block && !fence && trimmed.trim_end() == ":LOGBOOK:" {
+            drawer = Some(block_indent);
+            continue;
+        }
         if content.trim_start().starts_with("```") {
             fence = !fence;
             continue;
@@ -89,7 +108,7 @@ pub fn page(rel: &str, body: &str, body_line: usize, entries: Vec<(Key, Node)>, 
         }
         if is_block {
             open = None;
-            logbook = false;
+            block_indent = indent;
             if let Some(task) = task(line, content_at, line_no) {
                 open = Some((tasks.len(), indent));
                 tasks.push(task);
@@ -104,21 +123,14 @@ pub fn page(rel: &str, body: &str, body_line: usize, entries: Vec<(Key, Node)>, 
             continue;
         }
         let t = &mut tasks[t];
-        match trimmed {
-            ":LOGBOOK:" => logbook = true,
-            ":END:" => logbook = false,
-            _ if logbook => {}
-            _ => {
-                if let Some(rest) = trimmed.strip_prefix("DEADLINE:") {
-                    let at = line.len() - rest.len();
-                    if let Some(date) = timestamp(rel, line, at, line_no, &mut diagnostics) {
-                        t.due.get_or_insert(date);
-                    }
-                }
-                // `SCHEDULED:` is not a due date; block properties
-                // (`id::`, `collapsed::`) are Logseq's own.
+        if let Some(rest) = trimmed.strip_prefix("DEADLINE:") {
+            let at = line.len() - rest.len();
+            if let Some(date) = timestamp(rel, line, at, line_no, &mut diagnostics) {
+                t.due.get_or_insert(date);
             }
         }
+        // `SCHEDULED:` is not a due date; block properties (`id::`,
+        // `collapsed::`) are Logseq's own.
     }
     Page { entries, tasks, diagnostics }
 }
@@ -291,6 +303,17 @@ mod tests {
 
     fn d(s: &str) -> Option<chrono::NaiveDate> {
         parse_date(s)
+    }
+
+    /// A drawer is its block's own record: a line in it that looks like
+    /// a task is none, and a drawer left open ends at the next block of
+    /// its block's level.
+    #[test]
+    fn a_drawer_holds_no_tasks() {
+        let body = "- DONE Call Ann\n  :LOGBOOK:\n  - TODO clocked, not a task\n  DEADLINE: <2026-12-01 Tue>\n  :END:\n  DEADLINE: <2026-12-02 Wed>\n- Notes\n  :LOGBOOK:\n  - TODO still in the drawer\n- TODO After an open drawer\n";
+        let p = page("journals/2026_11_27.md", body, 1, Vec::new(), &[]);
+        let tasks: Vec<(&str, Option<chrono::NaiveDate>)> = p.tasks.iter().map(|t| (t.text.as_str(), t.due)).collect();
+        assert_eq!(tasks, [("Call Ann", d("2026-12-02")), ("After an open drawer", None)]);
     }
 
     #[test]
