@@ -20,10 +20,16 @@ pub enum Target {
 /// `commitments:` whose lines hold the cursor, or a task item.
 pub fn target(text: &str, pos: Position, note: Option<&Note>) -> Option<Target> {
     let line = pos.line as usize + 1;
+    // A task is where the parser found one, whatever its dialect writes
+    // (`[/]`, `1. [ ]`, `> - [ ]`, a Logseq `TODO` block): the note's own
+    // reading, not a second one of the line.
+    if let Some(note) = note {
+        if let Some(task) = note.tasks.iter().find(|t| t.pos.line == line) {
+            return Some(Target::Commitment(format!("{}-{}", note.date, task.slug)));
+        }
+    }
     if let Place::Task { .. } = context(text, pos).place {
-        let note = note?;
-        let task = note.tasks.iter().find(|t| t.pos.line == line)?;
-        return Some(Target::Commitment(format!("{}-{}", note.date, task.slug)));
+        return None;
     }
     let (first, _) = front_matter(text)?;
     let block = block_of(text, pos.line, first);

@@ -418,6 +418,33 @@ fn the_language_server_reads_a_vault() {
     assert_eq!(tree(vault.path()), before);
 }
 
+/// Hover and definition find a task where the vault's reading does: an
+/// Obsidian `[/]` or numbered task, one in a callout, a Logseq `TODO`
+/// block (the line is never read a second time by the server's own rule).
+#[test]
+fn the_language_server_finds_a_vaults_tasks_where_its_dialect_writes_them() {
+    let obsidian = journal(&[("saleslog.yaml", &config("obsidian")), ("2026-11-26.md", "calls:: 3\n")]);
+    let mut c = crate::lsp::Client::initialized(&obsidian);
+    let text = "calls:: 2\n- [/] Half done\n1. [ ] Numbered one\n> - [ ] In a callout\n";
+    let uri = c.open("2026-11-27.md", text);
+    for line in 1..=3 {
+        let hover = c.at("textDocument/hover", &uri, (line, 8));
+        assert!(hover["contents"]["value"].as_str().is_some_and(|v| v.contains("open")), "line {line}: {hover}");
+        let definition = c.at("textDocument/definition", &uri, (line, 8));
+        assert_eq!(definition["range"]["start"]["line"], line, "line {line}: {definition}");
+    }
+    assert_eq!(c.shutdown(), 0);
+    let logseq = journal(&[("saleslog.yaml", &config("logseq")), ("journals/2026_11_26.md", "calls:: 3\n")]);
+    let mut c = crate::lsp::Client::initialized(&logseq);
+    let text = "calls:: 2\n\n- TODO Send the deck\n- DONE Call Ann\n";
+    let uri = c.open("journals/2026_11_27.md", text);
+    let hover = c.at("textDocument/hover", &uri, (2, 10));
+    assert!(hover["contents"]["value"].as_str().is_some_and(|v| v.contains("Send the deck")), "{hover}");
+    let definition = c.at("textDocument/definition", &uri, (3, 9));
+    assert_eq!(definition["range"]["start"]["line"], 3, "{definition}");
+    assert_eq!(c.shutdown(), 0);
+}
+
 /// A symlinked folder in the vault is said only where daily notes may be:
 /// elsewhere it hides no note.
 #[cfg(unix)]
