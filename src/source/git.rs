@@ -219,6 +219,10 @@ impl History {
                 "--reverse",
                 "--no-color",
                 "--no-show-signature",
+                // Paths from the repository's top, whatever `diff.relative`
+                // says (set, it printed them from the journal's subfolder,
+                // which the prefix was then stripped from again).
+                "--no-relative",
                 LOG_FORMAT,
                 &range,
                 "--",
@@ -253,7 +257,7 @@ impl History {
             let input: String = wanted.iter().map(|(c, p)| format!("{c} {p}\n")).collect();
             let out = git(
                 &self.root,
-                &["diff-tree", "--stdin", "-z", "-r", "--raw", "-M", "--always", "--no-color"],
+                &["diff-tree", "--stdin", "-z", "-r", "--raw", "-M", "--always", "--no-color", "--no-relative"],
                 Some(input.into_bytes()),
             )?;
             let diffs = parse_diff_tree(&out).map_err(Unavailable::Failed)?;
@@ -318,7 +322,7 @@ impl History {
             for p in c.commit.parents.iter().skip(1) {
                 let other = take_map(p, &mut maps, &mut children);
                 let diff = &merge_diffs[&(c.commit.id.clone(), p.clone())];
-                merge_parent(&mut map, &other, diff, own);
+                merge_parent(&mut map, &mut self.left, &other, diff, own);
             }
             maps.insert(c.commit.id.clone(), map);
         }
@@ -414,6 +418,7 @@ fn leave(map: &mut HashMap<String, Authored>, left: &mut HashMap<String, Authore
 /// side; not at all when that side does not have it).
 fn merge_parent(
     map: &mut HashMap<String, Authored>,
+    left: &mut HashMap<String, Authored>,
     other: &HashMap<String, Authored>,
     diff: &[RawEntry],
     own: Authored,
@@ -432,7 +437,15 @@ fn merge_parent(
             (b'R', Some(new)) => {
                 renamed_from.insert(new, &e.path);
             }
-            (b'D', _) => {}
+            // A file of the other parent the merge does not keep (`-s
+            // ours`): it was at that path, on a branch HEAD holds, so it
+            // still dates a file put there later (SPEC §8: the earliest
+            // commit whose tree holds a file at the path).
+            (b'D', _) => {
+                if let Some(origin) = other.get(&e.path) {
+                    left.entry(e.path.clone()).and_modify(|o| *o = (*o).min(*origin)).or_insert(*origin);
+                }
+            }
             _ => {
                 touched.insert(&e.path);
             }
@@ -515,6 +528,10 @@ fn command(root: &Path, args: &[&str]) -> Command {
         .args(args)
         .env("GIT_OPTIONAL_LOCKS", "0")
         .env("GIT_TERMINAL_PROMPT", "0")
+        // A partial clone would fetch the old versions it lacks from its
+        // remote (rename detection reads them), writing into `.git`: §8
+        // reads the repository as it is, offline, and changes nothing.
+        .env("GIT_NO_LAZY_FETCH", "1")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
         .env_remove("GIT_INDEX_FILE")
@@ -842,6 +859,29 @@ mod tests {
         git_in(root, "2026-11-06T10:00:00+0000", &["merge", "-q", "--no-ff", "side", "-m", "merge"]);
         let h = History::read(root).unwrap();
         assert_eq!(h.written("2026-11-01.md").map(|a| a.date), Some(day("2026-11-01")));
+    }
+
+    /// A side branch's file that the merge does not keep (`merge -s
+    /// ours`) was at the path all the same: a file the main line puts
+    /// there later is dated by it.
+    #[test]
+    fn a_file_a_merge_drops_still_dates_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let day = |s: &str| crate::text::parse_date(s).unwrap();
+        let commit = |date: &str, message: &str| commit_all(root, date, message);
+        git_in(root, "2026-10-01T10:00:00+0000", &["init", "-q", "-b", "main"]);
+        std::fs::write(root.join("2026-10-01.md"), "mood: 3\n").unwrap();
+        commit("2026-10-01T10:00:00+0000", "base");
+        git_in(root, "2026-11-02T10:00:00+0000", &["checkout", "-q", "-b", "side"]);
+        std::fs::write(root.join("2026-11-02.md"), "mood: 3\n").unwrap();
+        commit("2026-11-02T10:00:00+0000", "side: written on the day");
+        git_in(root, "2026-11-04T10:00:00+0000", &["checkout", "-q", "main"]);
+        git_in(root, "2026-11-04T10:00:00+0000", &["merge", "-q", "-s", "ours", "side", "-m", "merge -s ours"]);
+        std::fs::write(root.join("2026-11-02.md"), "mood: 4\n").unwrap();
+        commit("2026-11-09T10:00:00+0000", "main: added again");
+        let h = History::read(root).unwrap();
+        assert_eq!(h.written("2026-11-02.md").map(|a| a.date), Some(day("2026-11-02")));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! configuration and no network is needed. Figures are computed by hand in
 //! the comments.
 
-use crate::harness::{saleslog, Run};
+use crate::harness::{saleslog, tree, Run};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -340,6 +340,36 @@ fn a_journal_in_a_subfolder_counts_only_its_notes() {
     assert_eq!(edits.len(), 1);
     assert_eq!(edits[0].0, "2026-11-02.md");
     assert!(edits[0].1.contains("note deleted (1 commitment)"), "{}", edits[0].1);
+    // `diff.relative` (here, or in a user's ~/.gitconfig) makes git print
+    // paths from the journal's folder: the figures are the same.
+    r.git(&["config", "diff.relative", "true"]);
+    assert_eq!(timeliness(&journal, "2026-11-20"), figures(1, 1, Some(0), Some(1.0), 1));
+    assert_eq!(late_edits(&journal, "2026-11-20").len(), 1);
+}
+
+/// A partial clone lacks old versions: reading its history must not fetch
+/// them from the remote (§8: offline, nothing under `.git` changes), even
+/// where rename detection would want them.
+#[test]
+fn a_partial_clone_is_read_without_fetching() {
+    let r = Repo::new();
+    let body = "A long enough body for git to see the note moved when it is also edited.\nMore text, and more.\n";
+    r.write("2026-10-01.md", &format!("---\nmood: 3\n---\n{body}"));
+    r.commit("2026-10-01T10:00:00+0000", "Thu");
+    // Moved and edited in one commit: an inexact rename, which git finds
+    // by reading both versions.
+    std::fs::create_dir_all(r.join("2026")).unwrap();
+    std::fs::remove_file(r.join("2026-10-01.md")).unwrap();
+    r.write("2026/2026-10-01.md", &format!("---\nmood: 4\n---\n{body}"));
+    r.commit("2026-10-20T10:00:00+0000", "moved, and a late edit");
+    r.git(&["config", "uploadpack.allowfilter", "true"]);
+    let clone = r.dir.path().join("clone");
+    let source = format!("file://{}", r.path().display());
+    r.git(&["clone", "-q", "--filter=blob:none", &source, clone.to_str().unwrap()]);
+    let before = tree(&clone.join(".git"));
+    let run = run_in(&clone, "2026-11-27", &["report", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(tree(&clone.join(".git")), before, "nothing fetched into the clone");
 }
 
 #[test]
