@@ -630,7 +630,9 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
                 let _ = writeln!(anstream::stderr(), "member {}: {}", m.name, m.error.as_deref().unwrap_or(""));
             }
             exit_leaving(team);
-            Ok(code(cmd::any_failed(&figures)))
+            // As `build` does (SPEC §5): 1 when a member's notes have
+            // errors, as when a member could not be read (§10).
+            Ok(code(cmd::any_failed(&figures) || report.errors > 0))
         }
         TeamCommand::Serve { team, output, serve } => crate::live::team::serve(&team, output, today, serve.options()),
         TeamCommand::Export { team, format: TeamExportFormat::Parquet, output } => {

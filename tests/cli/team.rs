@@ -684,3 +684,19 @@ fn serve_reloads_the_open_team_page_in_a_browser_after_a_members_save() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// `team build` exits as `build` does: 1 when a member's notes have
+/// errors (the site is written all the same), 0 when they have none.
+#[test]
+fn team_build_exits_1_when_a_members_notes_have_errors() {
+    let t = Journal::new()
+        .file("team.yaml", "members:\n  - {name: Ann, journal: ann}\n  - {name: Bob, journal: bob}\n")
+        .note("ann/2026-11-26", "mood: 4")
+        .note("bob/2026-11-26", "mood: 9");
+    let out = t.join("site");
+    let run = t.run(&["team", "build", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(out.join("index.html").is_file() && out.join("members/bob/index.html").is_file());
+    t.write("bob/2026-11-26.md", b"---\nmood: 3\n---\n");
+    assert_eq!(t.run(&["team", "build", "-o", out.to_str().unwrap()]).code, 0);
+}
