@@ -580,12 +580,25 @@ fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// A team of no one is most likely a folder given by mistake (a journal,
+/// not its team): said, as a journal without notes is.
+fn notice_if_no_members(team: &crate::team::Team) {
+    if team.members.is_empty() {
+        let _ = writeln!(
+            anstream::stderr(),
+            "saleslog: warning: no members in {} — list them in a team.yaml (`members: [{{name: Alex Rivera, journal: alex}}]`), or give each rep's journal a folder of its own in it",
+            team.root.display()
+        );
+    }
+}
+
 fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Result<ExitCode> {
     use crate::team::{command as cmd, Team};
     let code = |failed: bool| if failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
     match command {
         TeamCommand::Report { team, format } => {
             let team = Team::load_one_shot(&team)?;
+            notice_if_no_members(&team);
             let (text, failed) = cmd::report_output(&team, as_of, matches!(format, ReportFormat::Json));
             stdout_write(&text)?;
             exit_leaving(team);
@@ -593,6 +606,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
         }
         TeamCommand::Check { team, format } => {
             let team = json_config_problems(Team::load_one_shot(&team), format)?;
+            notice_if_no_members(&team);
             let (diagnostics, counts) = cmd::check(&team, as_of);
             let tally = Tally::of(&diagnostics);
             match format {
@@ -623,6 +637,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
         }
         TeamCommand::Build { team, output } => {
             let team = Team::load_one_shot(&team)?;
+            notice_if_no_members(&team);
             let out = output.unwrap_or_else(|| team.root.join("_site"));
             let (report, figures) = cmd::build(&team, as_of, &out)?;
             let _ = writeln!(anstream::stderr(), "{}", report.summary());
@@ -637,6 +652,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
         TeamCommand::Serve { team, output, serve } => crate::live::team::serve(&team, output, today, serve.options()),
         TeamCommand::Export { team, format: TeamExportFormat::Parquet, output } => {
             let team = Team::load(&team)?;
+            notice_if_no_members(&team);
             team_export(&team, as_of, output)
         }
     }

@@ -700,3 +700,14 @@ fn team_build_exits_1_when_a_members_notes_have_errors() {
     t.write("bob/2026-11-26.md", b"---\nmood: 3\n---\n");
     assert_eq!(t.run(&["team", "build", "-o", out.to_str().unwrap()]).code, 0);
 }
+
+/// A folder with no member (a journal given for its team, by mistake) is
+/// said on stderr; the report is still the empty team's.
+#[test]
+fn a_team_of_no_one_is_said() {
+    let j = Journal::new().note("2026-11-26", "mood: 4");
+    let run = j.run(&["team", "report", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("warning: no members in"), "{}", run.stderr);
+    assert_eq!(json_of(&run)["members"], serde_json::json!([]));
+}
