@@ -476,10 +476,19 @@ fn execute(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Say so on stderr when the folder holds no note at all: an empty or wrong
-/// folder would otherwise pass `check` and build empty pages in silence.
+/// folder would otherwise pass `check` and build empty pages in silence;
+/// and when git failed on the journal's repository (its figures of SPEC §8
+/// would be missing without a word).
 /// A notice, not a diagnostic: it is about the folder, not a file, and
 /// must not change the Data box's count of warnings (SPEC §4).
 fn notice_if_no_notes(ws: &Workspace, journal: &Path) {
+    if let Some(problem) = ws.history_problem() {
+        let _ = writeln!(
+            anstream::stderr(),
+            "saleslog: warning: git could not read the journal's history, so its timeliness (SPEC §8) is left out: {}",
+            problem.trim_end()
+        );
+    }
     if ws.notes().is_empty() {
         if let Some(layout) = &ws.config.vault {
             // Say where a vault's daily notes were looked for (SPEC §11).

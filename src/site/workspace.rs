@@ -302,6 +302,17 @@ impl Workspace {
             .clone()
     }
 
+    /// Why git failed on a journal in a repository (a repository git
+    /// refuses, "dubious ownership"; a broken one), for a notice on the
+    /// terminal: not when git is not installed, nor when there is no
+    /// repository (the Data page says those).
+    pub fn history_problem(&self) -> Option<String> {
+        match &self.history {
+            HistoryState::Unavailable(Unavailable::Failed(m)) if !m.starts_with("cannot run git") => Some(m.clone()),
+            _ => None,
+        }
+    }
+
     /// Why the history is not read, for the Data page.
     pub fn history_note(&self) -> Option<String> {
         match &self.history {

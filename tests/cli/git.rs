@@ -657,3 +657,26 @@ fn a_commit_while_watching_updates_the_data_page() {
         assert_eq!(timeliness(&journal, "2026-11-27"), figures(2, 2, Some(0), Some(1.0), 1), "{sub}");
     }
 }
+
+/// A repository git refuses to read ("dubious ownership": owned by another
+/// user) leaves SPEC §8's figures out; the terminal says why, with git's
+/// own way out, instead of a silent null.
+#[cfg(unix)]
+#[test]
+fn a_repository_git_refuses_is_said_on_the_terminal() {
+    let r = Repo::new();
+    r.note("2026-11-02.md", "mood: 3");
+    r.commit("2026-11-02T18:00:00+0000", "Mon");
+    // Only root can give the repository to someone else.
+    if std::os::unix::fs::chown(r.path(), Some(65534), None).is_err() {
+        crate::harness::skip("permission to chown (run as root)", "run the tests as root");
+        return;
+    }
+    let run = run_in(&r.path(), "2026-11-27", &["report", "--format", "json"]);
+    std::os::unix::fs::chown(r.path(), Some(0), None).unwrap();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["data"]["timeliness"], Value::Null);
+    assert!(run.stderr.contains("git could not read the journal's history"), "{}", run.stderr);
+    assert!(run.stderr.contains("dubious ownership") && run.stderr.contains("safe.directory"), "{}", run.stderr);
+}
