@@ -428,6 +428,11 @@ fn read_task(raw: &str) -> Read {
             cuts.push(at..trimmed.len());
         }
     }
+    // A priority written Logseq's way (`[#A]`): a marker too, whatever the
+    // dialect (SPEC §11: every marker is removed before the id is made).
+    for p in ["[#A]", "[#B]", "[#C]"] {
+        cuts.extend(raw.match_indices(p).map(|(at, _)| at..at + p.len()));
+    }
     cuts.sort_by_key(|c| c.start);
     let mut text = String::with_capacity(raw.len());
     let mut from = 0;
@@ -459,6 +464,8 @@ mod tests {
         assert_eq!(r.text, "Send the deck to [[Bob]]");
         assert_eq!(r.due, d("2026-12-01"));
         assert_eq!((r.done, r.dropped), (None, None));
+        let r = read_task(" Prio [#A] call ⏫ [#C]");
+        assert_eq!(r.text, "Prio call", "a priority written [#A] is a marker too");
         let r = read_task(" Call Ann 🔼 ✅ 2026-11-26 🔽 🔺 ⏬");
         assert_eq!((r.text.as_str(), r.done), ("Call Ann", d("2026-11-26")));
         let r = read_task(" Old idea ❌ 2026-11-25 🗓️ 2026-11-30");
