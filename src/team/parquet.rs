@@ -257,6 +257,26 @@ pub struct ExportReport {
 /// with the hash and length of the bytes written when recorded.
 type Listed = BTreeMap<String, Option<Fingerprint>>;
 
+/// The tables never go into a member's journal: saleslog only reads the
+/// journals (a folder of Parquet files there would be the rep's to find
+/// in their notes, and their repository's to commit).
+fn refuse_inside_a_journal(team: &Team, dir: &Path) -> Result<()> {
+    let out = crate::site::output_dir::resolve(dir)?;
+    for m in &team.members {
+        let root = crate::site::output_dir::resolve(&m.root)?;
+        if out.starts_with(&root) {
+            return Err(Error::Usage(format!(
+                "refusing to write the team's tables into {}: it is inside {}'s journal ({}), and saleslog never \
+                 writes into a member's journal; choose a folder outside it with -o",
+                dir.display(),
+                m.name,
+                m.root.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Write every member's tables into `dir`.
 ///
 /// Every table is encoded and every target checked before anything is
@@ -265,6 +285,7 @@ type Listed = BTreeMap<String, Option<Fingerprint>>;
 /// files, the files, the stale files removed, the marker with exactly the
 /// new files.
 pub fn export(team: &Team, as_of: NaiveDate, dir: &Path) -> Result<ExportReport> {
+    refuse_inside_a_journal(team, dir)?;
     let previous = open_folder(dir)?;
     let mut report = ExportReport::default();
     let files = encode(team, as_of, &mut report)?;

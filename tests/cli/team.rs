@@ -711,3 +711,18 @@ fn a_team_of_no_one_is_said() {
     assert!(run.stderr.contains("warning: no members in"), "{}", run.stderr);
     assert_eq!(json_of(&run)["members"], serde_json::json!([]));
 }
+
+/// `team export -o` inside a member's journal is refused: saleslog only
+/// reads the journals, as `team build` refuses such a folder too.
+#[test]
+fn team_export_never_writes_into_a_members_journal() {
+    let t =
+        Journal::new().file("team.yaml", "members:\n  - {name: Ann, journal: ann}\n").note("ann/2026-11-26", "mood: 4");
+    let inside = t.join("ann/tables");
+    let run = t.run(&["team", "export", "--format", "parquet", "-o", inside.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("inside Ann's journal"), "{}", run.stderr);
+    assert!(!inside.exists());
+    let outside = t.join("tables");
+    assert_eq!(t.run(&["team", "export", "--format", "parquet", "-o", outside.to_str().unwrap()]).code, 0);
+}
