@@ -43,7 +43,16 @@ fn no_today(command: &'static str) -> clap::Arg {
 }
 
 fn parse_today(s: &str) -> std::result::Result<NaiveDate, String> {
-    parse_date(s).ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD"))
+    parse_date(s).ok_or_else(|| {
+        // `2026-02-30` has the form and is no day: say which.
+        let shaped = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        if shaped {
+            format!("`{s}` is not a real date (that day does not exist)")
+        } else {
+            format!("`{s}` is not a date of the form YYYY-MM-DD")
+        }
+    })
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

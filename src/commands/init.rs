@@ -154,12 +154,19 @@ pub fn init(dir: &Path, today: NaiveDate, templates: bool) -> Result<Report> {
     };
     let output = output_in_journal(&config);
     if let Some(output) = &output {
-        let what = format!("ignores the reports folder {output}/");
-        if file(".gitignore", &what, gitignore(output).as_bytes())? == FileOutcome::Kept {
-            let existing = std::fs::read_to_string(dir.join(".gitignore")).unwrap_or_default();
-            if !ignores(&existing, output) {
-                hints.push(format!("add the line `/{output}/` to .gitignore so the generated reports stay out of git"));
+        // A .gitignore of the user's is kept: say what it does, not what
+        // saleslog's would have.
+        let existing = std::fs::read_to_string(dir.join(".gitignore")).ok();
+        let what = match &existing {
+            Some(text) if !ignores(text, output) => {
+                format!("yours, which does not ignore the reports folder {output}/")
             }
+            _ => format!("ignores the reports folder {output}/"),
+        };
+        if file(".gitignore", &what, gitignore(output).as_bytes())? == FileOutcome::Kept
+            && existing.is_some_and(|text| !ignores(&text, output))
+        {
+            hints.push(format!("add the line `/{output}/` to .gitignore so the generated reports stay out of git"));
         }
     }
     if templates {

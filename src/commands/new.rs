@@ -400,12 +400,16 @@ fn refuse_linked_folder(root: &Path, rel: &str, date: NaiveDate) -> Result<()> {
 }
 
 /// `--off REASON` as the YAML value of `off:`: `true` stays the boolean (a
-/// day off without a reason); any other reason is text, quoted when YAML
-/// would read it as something else (`--off 1` is `"1"`, not a number).
+/// day off without a reason), `false` too (a workday); any other reason is
+/// text, quoted when YAML would read it as something else (`--off 1` is
+/// `"1"`, not a number).
 fn off_value(reason: &str) -> String {
     let reason = one_line(reason);
     match reason.as_str() {
         "" | "true" => "true".to_string(),
+        // `off: false` is a workday (SPEC §2), not a day off whose reason
+        // is "false".
+        "false" => "false".to_string(),
         _ => yaml_scalar(&reason),
     }
 }
@@ -604,6 +608,12 @@ mod tests {
             let off = parsed.note.unwrap().off.expect("a day off");
             assert_eq!(off.reason.as_deref(), expected);
         }
+        // `--off false` is a workday: `off: false`, no day off.
+        v.off = off_value("false");
+        let text = render(NOTE_TEMPLATE, "note.md", &v).unwrap();
+        assert!(text.starts_with("---\ndate: 2026-11-27\noff: false "), "{text}");
+        let parsed = note::parse("2026/11/2026-11-27.md", &text, &c);
+        assert_eq!((parsed.diagnostics, parsed.note.unwrap().off), (vec![], None), "{text}");
         v.off = String::new();
         let text = render(NOTE_TEMPLATE, "note.md", &v).unwrap();
         assert!(!text.contains("off:"), "{text}");

@@ -537,7 +537,9 @@ impl Cx<'_> {
         mut read: impl FnMut(&mut Self, &Node, &[(Key, Node)]) -> Option<T>,
     ) -> Vec<T> {
         let Value::Seq(items) = &node.value else {
-            self.wrong_type(node, what, "a list of items (`- name: …`)");
+            let example =
+                if what == "deals" { "a list of items (`- name: …`)" } else { "a list of items (`- what: …`)" };
+            self.wrong_type(node, what, example);
             return Vec::new();
         };
         let keys = if what == "deals" { DEAL_KEYS } else { COMMITMENT_KEYS };

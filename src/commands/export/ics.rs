@@ -16,7 +16,7 @@
 
 use super::{CommitmentRow, DealRow, Export, What};
 use crate::analyse::summary::money;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 /// When the calendar was made: the DTSTAMP of every event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,19 +199,25 @@ pub fn calendar(e: &Export, what: Option<What>, stamp: Stamp) -> String {
     }
     for ev in events {
         let categories: Vec<String> = ev.categories.iter().map(|c| text(c)).collect();
+        // The day after; without it a date-only DTSTART is that one day
+        // all the same (RFC 5545 3.6.1), which the last day of year 9999
+        // needs (its next day has no four-digit year).
+        let end = ev.date.checked_add_signed(Duration::days(1)).filter(|d| d.year() <= 9999);
         for line in [
             "BEGIN:VEVENT".to_string(),
             format!("UID:{}", ev.uid),
             format!("DTSTAMP:{dtstamp}"),
             format!("DTSTART;VALUE=DATE:{}", ics_date(ev.date)),
-            format!("DTEND;VALUE=DATE:{}", ics_date(ev.date + Duration::days(1))),
+            end.map(|end| format!("DTEND;VALUE=DATE:{}", ics_date(end))).unwrap_or_default(),
             format!("SUMMARY:{}", text(&one_line(&ev.summary))),
             format!("DESCRIPTION:{}", text(&ev.description)),
             format!("CATEGORIES:{}", categories.join(",")),
             "TRANSP:TRANSPARENT".to_string(),
             "END:VEVENT".to_string(),
         ] {
-            out.push_str(&fold(&line));
+            if !line.is_empty() {
+                out.push_str(&fold(&line));
+            }
         }
     }
     out.push_str(&fold("END:VCALENDAR"));
@@ -286,6 +292,23 @@ mod tests {
         assert_eq!(lines.last().unwrap(), "END:VCALENDAR");
         let only_deals = unfold(&calendar(&e, Some(What::Deals), stamp()));
         assert_eq!(only_deals.iter().filter(|l| *l == "BEGIN:VEVENT").count(), 1);
+    }
+
+    /// An event on the last day of year 9999 has no next day to end on:
+    /// its DTSTART alone makes it that one day.
+    #[test]
+    fn the_last_day_of_year_9999_ends_without_a_dtend() {
+        use crate::analyse::test_support::{config, journal};
+        let c = config("");
+        let j = journal(
+            &c,
+            &[("2026-11-02.md", "---\ncommitments:\n  - {what: Far off, due: 9999-12-31}\n---\n")],
+            "2026-11-27",
+        );
+        let figures = crate::analyse::analyse(&j, &c, crate::model::diagnostic::Tally::default());
+        let lines = unfold(&calendar(&Export::build(&j, &c, figures), None, stamp()));
+        assert!(lines.contains(&"DTSTART;VALUE=DATE:99991231".to_string()), "{lines:?}");
+        assert!(!lines.iter().any(|l| l.starts_with("DTEND")), "{lines:?}");
     }
 
     #[test]
