@@ -27,7 +27,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A team kept in memory between rebuilds: per member, its row, its
@@ -332,23 +333,18 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
         let _ = writeln!(anstream::stderr(), "{time} {}", outcome.line);
     };
     let output = session.output().to_path_buf();
-    let watches: Vec<(Watch, Watched)> = session
-        .watched()
-        .into_iter()
-        .map(|d| Watch::start_within(&d.0, &d.1, &output, DEFAULT_DEBOUNCE, o.poll).map(|w| (w, d)))
-        .collect::<std::result::Result<_, _>>()
-        .map_err(Error::Usage)?;
+    let mut watches = Watches::new(&output, o.poll);
+    watches.set(session.watched()).map_err(Error::Usage)?;
     let first = session.rebuild(Changed::All);
     log(&first);
     if o.open {
         super::open_browser(&url);
     }
-    let batches = merged(watches, &output, o.poll);
     while !stop.load(Ordering::Relaxed) {
-        let Ok(mut merged) = batches.recv_timeout(Duration::from_millis(200)) else { continue };
+        let Ok(mut merged) = watches.batches.recv_timeout(Duration::from_millis(200)) else { continue };
         // Other journals' batches that came in meanwhile (a `git pull` in
         // every clone) join this rebuild.
-        while let Ok(more) = batches.try_recv() {
+        while let Ok(more) = watches.batches.try_recv() {
             merged.absorb(more);
         }
         merged.rescan |= merged.stopped;
@@ -357,29 +353,82 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
         }
         if merged.wants_rebuild() {
             let changed = session.classify(&merged);
+            let reloaded = matches!(changed, Changed::Team | Changed::All);
             let outcome = session.rebuild(changed);
             log(&outcome);
+            // A member added to (or gone from) team.yaml: its journal is
+            // watched from now on (or no longer), and read once more now
+            // that it is: a save between the reload and the watch's start
+            // would be missed otherwise.
+            if reloaded {
+                match watches.set(session.watched()) {
+                    Ok(0) => {}
+                    Ok(_) => log(&session.rebuild(Changed::All)),
+                    Err(e) => {
+                        let _ = writeln!(anstream::stderr(), "{e}");
+                    }
+                }
+            }
         }
     }
     drop(running);
     Ok(ExitCode::SUCCESS)
 }
 
+/// A watched folder and the member journals inside it.
+type Watched = (PathBuf, Vec<PathBuf>);
+
 /// Every watch's batches on one channel, each watch waited on by a thread
 /// of its own: a save in any member's journal is taken as soon as its
 /// debounce ends, whichever the member (polling fifty watches in turn
 /// would leave a save waiting for its watch's turn). A watch that stopped
-/// is started again by its thread.
-/// A watched folder and the member journals inside it.
-type Watched = (PathBuf, Vec<PathBuf>);
+/// is started again by its thread; the set of watches follows `team.yaml`
+/// ([`Watches::set`]).
+struct Watches {
+    batches: Receiver<Batch>,
+    tx: Sender<Batch>,
+    /// Each folder watched, and the flag that stops its thread.
+    running: Vec<(Watched, Arc<AtomicBool>)>,
+    output: PathBuf,
+    poll: bool,
+}
 
-fn merged(watches: Vec<(Watch, Watched)>, output: &Path, poll: bool) -> Receiver<Batch> {
-    let (tx, rx) = channel();
-    for (watch, (dir, journals)) in watches {
-        let (tx, output) = (tx.clone(), output.to_path_buf());
+impl Watches {
+    fn new(output: &Path, poll: bool) -> Watches {
+        let (tx, batches) = channel();
+        Watches { batches, tx, running: Vec::new(), output: output.to_path_buf(), poll }
+    }
+
+    /// Watch exactly `wanted`: the new ones are started first (so no save
+    /// falls between an old watch and its successor), then the ones no
+    /// longer wanted are stopped (their threads end within a second).
+    /// Says how many watches it started.
+    fn set(&mut self, wanted: Vec<Watched>) -> std::result::Result<usize, String> {
+        let mut started = 0;
+        for w in &wanted {
+            if !self.running.iter().any(|(r, _)| r == w) {
+                let watch = Watch::start_within(&w.0, &w.1, &self.output, DEFAULT_DEBOUNCE, self.poll)?;
+                let stop = Arc::new(AtomicBool::new(false));
+                self.spawn(watch, w.clone(), stop.clone());
+                self.running.push((w.clone(), stop));
+                started += 1;
+            }
+        }
+        self.running.retain(|(r, stop)| {
+            let keep = wanted.contains(r);
+            if !keep {
+                stop.store(true, Ordering::Relaxed);
+            }
+            keep
+        });
+        Ok(started)
+    }
+
+    fn spawn(&self, watch: Watch, (dir, journals): Watched, stop: Arc<AtomicBool>) {
+        let (tx, output, poll) = (self.tx.clone(), self.output.clone(), self.poll);
         std::thread::spawn(move || {
             let mut watch = Some(watch);
-            loop {
+            while !stop.load(Ordering::Relaxed) {
                 let Some(w) = &watch else {
                     std::thread::sleep(Duration::from_secs(1));
                     watch = Watch::start_within(&dir, &journals, &output, DEFAULT_DEBOUNCE, poll).ok();
@@ -389,14 +438,13 @@ fn merged(watches: Vec<(Watch, Watched)>, output: &Path, poll: bool) -> Receiver
                     if batch.stopped {
                         watch = None;
                     }
-                    if tx.send(batch).is_err() {
+                    if stop.load(Ordering::Relaxed) || tx.send(batch).is_err() {
                         return;
                     }
                 }
             }
         });
     }
-    rx
 }
 
 #[cfg(test)]

@@ -632,6 +632,19 @@ fn serve_sees_a_member_beside_the_team_folder_and_a_members_configuration() {
         eventually(long, || read("members/ann-lee/activity.html").contains("7 calls a workday")),
         "Ann's configuration is read again"
     );
+    // A member added to team.yaml while serving, beside the team folder:
+    // watched from then on.
+    write("late/2026-11-26.md", "---\nmood: 3\n---\n");
+    write(
+        "team/team.yaml",
+        "name: East\nmembers:\n  - {name: Ann Lee, journal: ann}\n  - {name: Ext Rep, journal: ../ext}\n  - {name: Late Rep, journal: ../late}\n",
+    );
+    assert!(eventually(long, || read("index.html").contains("Late Rep")), "the new member is in the grid");
+    write("late/2026-11-27.md", "---\nhelp: [\"An ask from the new member\"]\n---\n");
+    assert!(
+        eventually(long, || read("coaching.html").contains("An ask from the new member")),
+        "the new member's journal is watched"
+    );
 }
 
 /// SPEC §10 `team serve` in a real browser (Chromium through chromedriver,
