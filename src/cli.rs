@@ -599,7 +599,8 @@ fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<Exit
 }
 
 /// A team of no one is most likely a folder given by mistake (a journal,
-/// not its team): said, as a journal without notes is.
+/// not its team): said, as a journal without notes is. So is one journal
+/// listed under two names, which every count would take twice.
 fn notice_if_no_members(team: &crate::team::Team) {
     if team.members.is_empty() {
         let _ = writeln!(
@@ -607,6 +608,18 @@ fn notice_if_no_members(team: &crate::team::Team) {
             "saleslog: warning: no members in {} — list them in a team.yaml (`members: [{{name: Alex Rivera, journal: alex}}]`), or give each rep's journal a folder of its own in it",
             team.root.display()
         );
+    }
+    let real: Vec<Option<PathBuf>> = team.members.iter().map(|m| m.root.canonicalize().ok()).collect();
+    for (i, m) in team.members.iter().enumerate() {
+        if let Some(first) = (0..i).find(|&j| real[j].is_some() && real[j] == real[i]) {
+            let _ = writeln!(
+                anstream::stderr(),
+                "saleslog: warning: members {} and {} are the same journal folder ({}), so its figures count twice in the team's; list it once in team.yaml",
+                team.members[first].name,
+                m.name,
+                m.root.display()
+            );
+        }
     }
 }
 

@@ -739,3 +739,15 @@ fn team_export_never_writes_into_a_members_journal() {
     let outside = t.join("tables");
     assert_eq!(t.run(&["team", "export", "--format", "parquet", "-o", outside.to_str().unwrap()]).code, 0);
 }
+
+/// One journal listed under two names is said on stderr: every team count
+/// would take it twice.
+#[test]
+fn one_journal_under_two_names_is_said() {
+    let t = Journal::new()
+        .file("team.yaml", "members:\n  - {name: Alex, journal: alex}\n  - {name: Alex Again, journal: ./alex/}\n")
+        .note("alex/2026-11-26", "mood: 4");
+    let run = t.run(&["team", "report"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("members Alex and Alex Again are the same journal folder"), "{}", run.stderr);
+}
