@@ -37,7 +37,9 @@ use super::load::Team;
 use crate::commands::export::Export;
 use crate::error::{Error, Result};
 use crate::model::diagnostic::Tally;
-use crate::site::output_dir::{marker_line, parse_marker_line, read_marker, safe_relative, Fingerprint};
+use crate::site::output_dir::{
+    holds_recorded, marker_line, parse_marker_line, read_marker, safe_relative, Fingerprint,
+};
 use chrono::NaiveDate;
 use parquet::basic::Compression;
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
@@ -465,7 +467,7 @@ fn remove_stale(dir: &Path, previous: &Listed, new: &Listed, report: &mut Export
     for (rel, recorded) in previous.iter().filter(|(rel, _)| !new.contains_key(*rel)) {
         let path = dir.join(rel);
         match recorded {
-            Some(f) if holds_what_it_wrote(dir, rel, *f) => {
+            Some(f) if holds_recorded(dir, rel, *f) => {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
                 report.removed += 1;
                 if let Some(parent) = path.parent() {
@@ -477,25 +479,6 @@ fn remove_stale(dir: &Path, previous: &Listed, new: &Listed, report: &mut Export
         }
     }
     Ok(())
-}
-
-/// Does `rel` still hold the bytes recorded for it, reached through real
-/// folders only (no component a symlink), as a regular file?
-fn holds_what_it_wrote(dir: &Path, rel: &str, recorded: Fingerprint) -> bool {
-    let mut path = dir.to_path_buf();
-    let parts: Vec<&str> = rel.split('/').collect();
-    for (i, part) in parts.iter().enumerate() {
-        path.push(part);
-        let Ok(meta) = std::fs::symlink_metadata(&path) else { return false };
-        let last = i + 1 == parts.len();
-        if meta.file_type().is_symlink() || (last && !meta.is_file()) || (!last && !meta.is_dir()) {
-            return false;
-        }
-        if last && meta.len() != recorded.len {
-            return false;
-        }
-    }
-    std::fs::read(&path).is_ok_and(|bytes| fingerprint(&bytes) == recorded)
 }
 
 /// The default folder of a team's export.
