@@ -770,38 +770,8 @@ impl OutputDir {
     /// ([`OutputDir::remove_stale`]), then the folders this empties.
     #[cfg(unix)]
     fn remove_own(&self, tree: &beneath::Root, rel: &str) -> Result<bool> {
-        use std::io::Read;
-        use std::os::unix::fs::MetadataExt;
         let Some(Some(recorded)) = self.owned.get(rel).copied() else { return Ok(false) };
-        let (folder_rel, name) = beneath::split(rel);
-        let Ok(folder) = tree.folder(folder_rel, false) else { return Ok(false) };
-        let Ok(mut file) = folder.open_file(name) else { return Ok(false) };
-        let Ok(meta) = file.metadata() else { return Ok(false) };
-        if !meta.is_file() || meta.len() != recorded.len {
-            return Ok(false);
-        }
-        let mut bytes = Vec::new();
-        if file.read_to_end(&mut bytes).is_err() || crate::render::page_hash(&bytes) != recorded.hash {
-            return Ok(false);
-        }
-        hook("unlink");
-        if folder.identity(name).ok() != Some((meta.dev(), meta.ino())) {
-            return Ok(false);
-        }
-        folder.remove_file(name).map_err(|e| Error::io(self.root.join(rel), e))?;
-        // The folders it leaves empty, up to the output folder (never
-        // beyond it), each removed from its parent's descriptor.
-        let mut emptied = folder_rel;
-        while !emptied.is_empty() {
-            let (parent, name) = beneath::split(emptied);
-            let Ok(parent_folder) = tree.folder(parent, false) else { break };
-            if parent_folder.remove_empty_folder(name).is_err() {
-                break; // not empty (or not ours to judge): stop
-            }
-            tree.forget(emptied);
-            emptied = parent;
-        }
-        Ok(true)
+        remove_recorded(tree, &self.root, rel, recorded)
     }
 
     /// Does `rel` still hold the bytes saleslog recorded for it, reached
@@ -970,6 +940,48 @@ fn hook(at: &str) {
         }
     });
     let _ = at;
+}
+
+/// Remove `rel` below `tree` (the folder at `root`) if it still holds the
+/// bytes `recorded`, then the folders this empties (never `root`). The
+/// file is reached one folder at a time without following a symlink, read
+/// through its own descriptor, and unlinked from its folder's descriptor
+/// only if the name still is the file just read: a folder or a file
+/// swapped meanwhile cannot turn the removal onto anything else. `false`
+/// when it was not removed (changed, a link, gone).
+#[cfg(unix)]
+pub(crate) fn remove_recorded(tree: &beneath::Root, root: &Path, rel: &str, recorded: Fingerprint) -> Result<bool> {
+    use std::io::Read;
+    use std::os::unix::fs::MetadataExt;
+    let (folder_rel, name) = beneath::split(rel);
+    let Ok(folder) = tree.folder(folder_rel, false) else { return Ok(false) };
+    let Ok(mut file) = folder.open_file(name) else { return Ok(false) };
+    let Ok(meta) = file.metadata() else { return Ok(false) };
+    if !meta.is_file() || meta.len() != recorded.len {
+        return Ok(false);
+    }
+    let mut bytes = Vec::new();
+    if file.read_to_end(&mut bytes).is_err() || crate::render::page_hash(&bytes) != recorded.hash {
+        return Ok(false);
+    }
+    hook("unlink");
+    if folder.identity(name).ok() != Some((meta.dev(), meta.ino())) {
+        return Ok(false);
+    }
+    folder.remove_file(name).map_err(|e| Error::io(root.join(rel), e))?;
+    // The folders it leaves empty, up to `root` (never beyond it), each
+    // removed from its parent's descriptor.
+    let mut emptied = folder_rel;
+    while !emptied.is_empty() {
+        let (parent, name) = beneath::split(emptied);
+        let Ok(parent_folder) = tree.folder(parent, false) else { break };
+        if parent_folder.remove_empty_folder(name).is_err() {
+            break; // not empty (or not ours to judge): stop
+        }
+        tree.forget(emptied);
+        emptied = parent;
+    }
+    Ok(true)
 }
 
 /// Does `rel` below `root` still hold the bytes `recorded`, reached by

@@ -2,7 +2,7 @@
 //! their boxes over the last twelve weeks, and the team's counts and totals.
 //!
 //! A member is computed exactly as its own `report` would be, by the same
-//! [`Workspace::figures`]: the team adds, it never recomputes.
+//! [`Workspace::figures`](crate::site::workspace::Workspace::figures): the team adds, it never recomputes.
 
 use super::load::{Member, Team};
 use crate::analyse::pipeline::{period, won_and_closing, QuotaProgress};
@@ -147,7 +147,7 @@ pub fn assemble(
 /// One member's row: its own report as of `as_of`, and its boxes as of
 /// each of the last [`HISTORY_WEEKS`] weeks; and its journal as of `as_of`.
 /// The weeks are one pass over the member's notes
-/// ([`Workspace::figures_over`]), each week equal to the member's own
+/// ([`Workspace::figures_over`](crate::site::workspace::Workspace::figures_over)), each week equal to the member's own
 /// `report --today` of that date.
 pub fn member_report(member: &Member, as_of: NaiveDate) -> (MemberReport, Option<Journal>) {
     let Some(ws) = member.workspace() else {

@@ -29,14 +29,17 @@
 //! replaced, but a stale one is kept (nothing says it holds what saleslog
 //! wrote), and no longer listed.
 //!
-//! Each check and its write are separate system calls: a folder swapped
-//! for a symlink in between is not caught (the HTML build has the same
-//! window); what is guarded is every layout found on disk.
+//! On unix the files are written, renamed and removed through folder
+//! descriptors ([`beneath`], as the HTML build's pages are): a folder
+//! swapped for a symlink between a check and the write it guards cannot
+//! send either outside the folder. Other systems keep the checks by path.
 
 use super::load::Team;
 use crate::commands::export::Export;
 use crate::error::{Error, Result};
 use crate::model::diagnostic::Tally;
+#[cfg(unix)]
+use crate::site::beneath;
 use crate::site::output_dir::{
     holds_recorded, marker_line, parse_marker_line, read_marker, safe_relative, Fingerprint,
 };
@@ -300,13 +303,63 @@ pub fn export(team: &Team, as_of: NaiveDate, dir: &Path) -> Result<ExportReport>
         union.entry(rel.clone()).or_insert(*f);
     }
     write_marker(dir, &union)?;
+    // On unix every write and removal goes through folder descriptors, as
+    // the HTML build's do: a folder swapped for a link between a check and
+    // the write it guards cannot send either outside the folder.
+    #[cfg(unix)]
+    let tree = Some(beneath::Root::open(dir).map_err(|e| Error::io(dir, e))?);
+    #[cfg(not(unix))]
+    let tree: Option<()> = None;
     for (rel, bytes) in &files {
-        write_partition(dir, rel, bytes, &previous)?;
+        match &tree {
+            #[cfg(unix)]
+            Some(tree) => put_beneath(tree, dir, rel, bytes, &previous)?,
+            _ => write_partition(dir, rel, bytes, &previous)?,
+        }
         report.files += 1;
     }
-    remove_stale(dir, &previous, &new, &mut report)?;
+    remove_stale(tree.as_ref(), dir, &previous, &new, &mut report)?;
     write_marker(dir, &new)?;
     Ok(report)
+}
+
+/// Put a partition file in place beneath the export folder: its folders
+/// reached (or made) one at a time from the folder's descriptor, never
+/// through a link; the bytes in a temporary file of its own folder, renamed
+/// over the name, which must be free unless the marker lists it (Linux's
+/// `RENAME_NOREPLACE`).
+#[cfg(unix)]
+fn put_beneath(tree: &beneath::Root, dir: &Path, rel: &str, bytes: &[u8], previous: &Listed) -> Result<()> {
+    use std::io::Write as _;
+    let (folder_rel, name) = beneath::split(rel);
+    let folder = tree.folder(folder_rel, true).map_err(|e| {
+        let at = dir.join(&e.at);
+        if beneath::is_link_or_file(&e.error) {
+            Error::Usage(format!(
+                "{} is a link or a file; team export never writes through links (remove it, or choose another folder with -o)",
+                at.display()
+            ))
+        } else {
+            Error::io(&at, e.error)
+        }
+    })?;
+    let temp = format!(".saleslog-{}-{name}.tmp", std::process::id());
+    let path = dir.join(rel);
+    let mut file = folder.create_new(&temp).map_err(|e| Error::io(dir.join(folder_rel).join(&temp), e))?;
+    let written = file.write_all(bytes);
+    drop(file);
+    let put = written.and_then(|()| folder.rename(temp.as_ref(), &folder, name, previous.contains_key(rel)));
+    if let Err(e) = put {
+        let _ = folder.remove_file(&temp);
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            return Err(Error::Usage(format!(
+                "{} exists and was not written by saleslog; it is left as it is (remove it, or choose another folder with -o)",
+                path.display()
+            )));
+        }
+        return Err(Error::io(&path, e));
+    }
+    Ok(())
 }
 
 /// Every member's four tables as Parquet bytes, by partition path; a
@@ -463,22 +516,51 @@ fn real_folder(path: &Path) -> Result<()> {
 /// still hold those bytes. Any other stale file (edited, behind a link, or
 /// listed by an older saleslog without a hash) is kept and reported; the
 /// new marker no longer lists it.
-fn remove_stale(dir: &Path, previous: &Listed, new: &Listed, report: &mut ExportReport) -> Result<()> {
+fn remove_stale<T: Tree>(
+    tree: Option<&T>,
+    dir: &Path,
+    previous: &Listed,
+    new: &Listed,
+    report: &mut ExportReport,
+) -> Result<()> {
     for (rel, recorded) in previous.iter().filter(|(rel, _)| !new.contains_key(*rel)) {
         let path = dir.join(rel);
-        match recorded {
-            Some(f) if holds_recorded(dir, rel, *f) => {
+        let removed = match (recorded, tree) {
+            (Some(f), Some(tree)) => tree.remove_recorded(dir, rel, *f)?,
+            (Some(f), None) if holds_recorded(dir, rel, *f) => {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-                report.removed += 1;
                 if let Some(parent) = path.parent() {
                     let _ = std::fs::remove_dir(parent); // only if now empty
                 }
+                true
             }
-            _ if std::fs::symlink_metadata(&path).is_ok() => report.kept.push(rel.clone()),
-            _ => {} // gone already
-        }
+            _ => false,
+        };
+        if removed {
+            report.removed += 1;
+        } else if std::fs::symlink_metadata(&path).is_ok() {
+            report.kept.push(rel.clone());
+        } // else: gone already
     }
     Ok(())
+}
+
+/// The export folder held open ([`beneath::Root`] on unix), or nothing.
+trait Tree {
+    fn remove_recorded(&self, dir: &Path, rel: &str, recorded: Fingerprint) -> Result<bool>;
+}
+
+#[cfg(unix)]
+impl Tree for beneath::Root {
+    fn remove_recorded(&self, dir: &Path, rel: &str, recorded: Fingerprint) -> Result<bool> {
+        crate::site::output_dir::remove_recorded(self, dir, rel, recorded)
+    }
+}
+
+impl Tree for () {
+    fn remove_recorded(&self, _: &Path, _: &str, _: Fingerprint) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// The default folder of a team's export.
@@ -489,6 +571,17 @@ pub fn default_dir(team: &Team) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The export folder held open, as `export` holds it (unix).
+    #[cfg(unix)]
+    fn tree(dir: &Path) -> Option<beneath::Root> {
+        Some(beneath::Root::open(dir).unwrap())
+    }
+
+    #[cfg(not(unix))]
+    fn tree(_: &Path) -> Option<()> {
+        None
+    }
 
     #[test]
     fn a_table_round_trips_through_the_parquet_reader() {
@@ -584,7 +677,7 @@ mod tests {
             ]
         );
         let mut report = ExportReport::default();
-        remove_stale(&out, &previous, &Listed::new(), &mut report).unwrap();
+        remove_stale(tree(&out).as_ref(), &out, &previous, &Listed::new(), &mut report).unwrap();
         assert_eq!(report.removed, 1, "only the file it wrote, reached through real folders");
         assert!(!out.join("notes/member=gone").exists(), "its emptied folder too");
         assert_eq!(report.kept, ["activity/member=gone/part-0.parquet", "deals/member=gone/part-0.parquet"]);
@@ -604,9 +697,36 @@ mod tests {
         std::fs::write(out.join("deals/member=gone/part-0.parquet"), "mine").unwrap();
         std::fs::write(out.join(MARKER), line("deals/member=gone/part-0.parquet", b"ours")).unwrap();
         let mut report = ExportReport::default();
-        remove_stale(out, &open_folder(out).unwrap(), &Listed::new(), &mut report).unwrap();
+        remove_stale(tree(out).as_ref(), out, &open_folder(out).unwrap(), &Listed::new(), &mut report).unwrap();
+        assert_eq!((report.removed, report.kept.len()), (0, 1));
+        // And by path, as where there are no folder descriptors.
+        let mut report = ExportReport::default();
+        remove_stale(None::<&()>, out, &open_folder(out).unwrap(), &Listed::new(), &mut report).unwrap();
         assert_eq!((report.removed, report.kept.len()), (0, 1));
         assert_eq!(std::fs::read_to_string(out.join("deals/member=gone/part-0.parquet")).unwrap(), "mine");
+    }
+
+    /// A partition folder swapped for a link after the export reached it
+    /// (a race) gets the file all the same; the folder the link leads to
+    /// is never written.
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_swapped_for_a_link_mid_export_is_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, victim) = (tmp.path().join("out"), tmp.path().join("victim"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(&victim).unwrap();
+        let tree = beneath::Root::open(&out).unwrap();
+        tree.folder("deals/member=a", true).unwrap();
+        std::fs::rename(out.join("deals/member=a"), out.join("deals/moved")).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("deals/member=a")).unwrap();
+        put_beneath(&tree, &out, "deals/member=a/part-0.parquet", b"PAR1", &Listed::new()).unwrap();
+        assert_eq!(std::fs::read(out.join("deals/moved/part-0.parquet")).unwrap(), b"PAR1");
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0, "nothing written through the link");
+        // A file that appeared at an unlisted name is not replaced.
+        std::fs::write(out.join("deals/moved/part-1.parquet"), "mine").unwrap();
+        assert!(put_beneath(&tree, &out, "deals/member=a/part-1.parquet", b"PAR1", &Listed::new()).is_err());
+        assert_eq!(std::fs::read_to_string(out.join("deals/moved/part-1.parquet")).unwrap(), "mine");
     }
 
     /// Regression (security probe): a partition folder (or a table's
