@@ -285,7 +285,7 @@ impl Watch {
     }
 
     /// [`Watch::start`] of a folder holding `journals` (absolute, as
-    /// `root` is given), each read by its own rules ([`is_relevant_within`]):
+    /// `root` is given), each read by its own rules (`is_relevant_within`):
     /// one watch for a team folder and the members inside it.
     pub fn start_within(
         root: &Path,
