@@ -490,7 +490,7 @@ fn execute(cli: Cli) -> Result<ExitCode> {
 /// would be missing without a word).
 /// A notice, not a diagnostic: it is about the folder, not a file, and
 /// must not change the Data box's count of warnings (SPEC §4).
-fn notice_if_no_notes(ws: &Workspace, journal: &Path) {
+fn notice_folder_problems(ws: &Workspace, journal: &Path) {
     if let Some(problem) = ws.history_problem() {
         let _ = writeln!(
             anstream::stderr(),
@@ -521,7 +521,7 @@ fn notice_if_no_notes(ws: &Workspace, journal: &Path) {
 
 fn check(journal: &Path, format: CheckFormat, as_of: NaiveDate) -> Result<ExitCode> {
     let ws = json_config_problems(Workspace::load_one_shot(journal), format)?;
-    notice_if_no_notes(&ws, journal);
+    notice_folder_problems(&ws, journal);
     let diagnostics = ws.diagnostics(as_of);
     let tally = Tally::of(&diagnostics);
     match format {
@@ -559,7 +559,7 @@ fn json_config_problems<T>(loaded: Result<T>, format: CheckFormat) -> Result<T> 
 
 fn build(journal: &Path, output: Option<&Path>, as_of: NaiveDate) -> Result<ExitCode> {
     let ws = Workspace::load_for_build(journal)?;
-    notice_if_no_notes(&ws, journal);
+    notice_folder_problems(&ws, journal);
     let out = output.map_or_else(|| ws.default_output(), Path::to_path_buf);
     let report = crate::site::build::build(&ws, as_of, &out)?;
     let _ = writeln!(anstream::stderr(), "{}", report.summary());
@@ -577,7 +577,7 @@ fn exit_leaving<T>(loaded: T) {
 
 fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<ExitCode> {
     let ws = Workspace::load_one_shot(journal)?;
-    notice_if_no_notes(&ws, journal);
+    notice_folder_problems(&ws, journal);
     let figures = ws.figures(as_of);
     match format {
         ReportFormat::Json => {
@@ -601,7 +601,7 @@ fn report(journal: &Path, format: ReportFormat, as_of: NaiveDate) -> Result<Exit
 /// A team of no one is most likely a folder given by mistake (a journal,
 /// not its team): said, as a journal without notes is. So is one journal
 /// listed under two names, which every count would take twice.
-fn notice_if_no_members(team: &crate::team::Team) {
+fn notice_team_problems(team: &crate::team::Team) {
     if team.members.is_empty() {
         let _ = writeln!(
             anstream::stderr(),
@@ -629,7 +629,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
     match command {
         TeamCommand::Report { team, format } => {
             let team = Team::load_one_shot(&team)?;
-            notice_if_no_members(&team);
+            notice_team_problems(&team);
             let (text, failed) = cmd::report_output(&team, as_of, matches!(format, ReportFormat::Json));
             stdout_write(&text)?;
             exit_leaving(team);
@@ -637,7 +637,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
         }
         TeamCommand::Check { team, format } => {
             let team = json_config_problems(Team::load_one_shot(&team), format)?;
-            notice_if_no_members(&team);
+            notice_team_problems(&team);
             let (diagnostics, counts) = cmd::check(&team, as_of);
             let tally = Tally::of(&diagnostics);
             match format {
@@ -668,7 +668,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
         }
         TeamCommand::Build { team, output } => {
             let team = Team::load_one_shot(&team)?;
-            notice_if_no_members(&team);
+            notice_team_problems(&team);
             let out = output.unwrap_or_else(|| team.root.join("_site"));
             let (report, figures) = cmd::build(&team, as_of, &out)?;
             let _ = writeln!(anstream::stderr(), "{}", report.summary());
@@ -683,7 +683,7 @@ fn team(command: TeamCommand, today: Option<NaiveDate>, as_of: NaiveDate) -> Res
         TeamCommand::Serve { team, output, serve } => crate::live::team::serve(&team, output, today, serve.options()),
         TeamCommand::Export { team, format: TeamExportFormat::Parquet, output } => {
             let team = Team::load(&team)?;
-            notice_if_no_members(&team);
+            notice_team_problems(&team);
             team_export(&team, as_of, output)
         }
     }

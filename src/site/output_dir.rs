@@ -444,17 +444,7 @@ impl OutputDir {
             let folder = fresh.tree.folder(folder, true).map_err(|e| self.folder_error(e))?;
             hook("create");
             self.list_fresh(fresh, rel, fingerprint)?;
-            let path = self.root.join(rel);
-            let mut file = match folder.create_new(name) {
-                Ok(file) => file,
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(self.foreign(rel)),
-                Err(e) => return Err(Error::io(&path, e)),
-            };
-            file.write_all(&page.bytes).map_err(|e| Error::io(&path, e))?;
-            if fresh.chmod {
-                served(&file, &path)?;
-            }
-            Ok(())
+            self.fill_fresh(fresh, page, folder.create_new(name))
         }
         #[cfg(not(unix))]
         self.write_fresh_by_path(fresh, page, fingerprint)
@@ -484,14 +474,18 @@ impl OutputDir {
             fresh.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_string());
         }
         self.list_fresh(fresh, rel, fingerprint)?;
-        let path = self.root.join(rel);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o644);
-        let mut file = match options.open(&path) {
+        let opened = std::fs::OpenOptions::new().write(true).create_new(true).open(self.root.join(rel));
+        self.fill_fresh(fresh, page, opened)
+    }
+
+    /// A first build's page file, just created new (by descriptor or by
+    /// path): a file there already is someone else's, refused; else the
+    /// page's bytes, with a served page's permissions.
+    fn fill_fresh(&self, fresh: &Fresh, page: &Page, opened: std::io::Result<std::fs::File>) -> Result<()> {
+        let path = self.root.join(&*page.path);
+        let mut file = match opened {
             Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(self.foreign(rel)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(self.foreign(&page.path)),
             Err(e) => return Err(Error::io(&path, e)),
         };
         file.write_all(&page.bytes).map_err(|e| Error::io(&path, e))?;

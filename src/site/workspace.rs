@@ -308,7 +308,7 @@ impl Workspace {
     /// repository (the Data page says those).
     pub fn history_problem(&self) -> Option<String> {
         match &self.history {
-            HistoryState::Unavailable(Unavailable::Failed(m)) if !m.starts_with("cannot run git") => Some(m.clone()),
+            HistoryState::Unavailable(Unavailable::Failed(m)) => Some(m.clone()),
             _ => None,
         }
     }

@@ -32,15 +32,23 @@ pub enum Unavailable {
     /// The journal is not inside a git work tree (no repository, a bare
     /// repository, or inside `.git`).
     NotAWorkTree,
-    /// `git` could not be run or failed; the message says how.
+    /// `git` could not be started (not installed, not on `PATH`): there is
+    /// no telling whether the journal is versioned at all.
+    NotRunnable(String),
+    /// `git` ran and failed on the repository; the message says how.
     Failed(String),
+}
+
+/// Starting git failed: [`Unavailable::NotRunnable`].
+fn not_runnable(e: std::io::Error) -> Unavailable {
+    Unavailable::NotRunnable(format!("cannot run git: {e}"))
 }
 
 impl std::fmt::Display for Unavailable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Unavailable::NotAWorkTree => f.write_str("the journal is not in a git work tree"),
-            Unavailable::Failed(m) => write!(f, "git could not be read: {m}"),
+            Unavailable::NotRunnable(m) | Unavailable::Failed(m) => write!(f, "git could not be read: {m}"),
         }
     }
 }
@@ -508,9 +516,7 @@ pub fn moves_head(git_dir: &Path, refs: &Path, path: &Path) -> bool {
 
 /// `HEAD`'s commit id, `None` when the branch has no commit yet.
 pub fn head(root: &Path) -> Result<Option<String>, Unavailable> {
-    let out = command(root, &["rev-parse", "-q", "--verify", "HEAD^{commit}"])
-        .output()
-        .map_err(|e| Unavailable::Failed(format!("cannot run git: {e}")))?;
+    let out = command(root, &["rev-parse", "-q", "--verify", "HEAD^{commit}"]).output().map_err(not_runnable)?;
     if !out.status.success() {
         return Ok(None);
     }
@@ -548,7 +554,7 @@ fn git(root: &Path, args: &[&str], input: Option<Vec<u8>>) -> Result<Vec<u8>, Un
     if input.is_some() {
         cmd.stdin(Stdio::piped());
     }
-    let mut child = cmd.spawn().map_err(|e| Unavailable::Failed(format!("cannot run git: {e}")))?;
+    let mut child = cmd.spawn().map_err(not_runnable)?;
     let writer = input.and_then(|bytes| {
         let mut stdin = child.stdin.take()?;
         Some(std::thread::spawn(move || {
@@ -574,7 +580,7 @@ fn cat_blobs(root: &Path, blobs: &[String]) -> Result<HashMap<String, Arc<str>>,
     }
     let mut cmd = command(root, &["cat-file", "--batch"]);
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
-    let mut child = cmd.spawn().map_err(|e| Unavailable::Failed(format!("cannot run git: {e}")))?;
+    let mut child = cmd.spawn().map_err(not_runnable)?;
     let mut stdin = child.stdin.take().ok_or_else(|| Unavailable::Failed("git cat-file: no stdin".into()))?;
     let input: String = blobs.iter().map(|b| format!("{b}\n")).collect();
     let writer = std::thread::spawn(move || {

@@ -176,11 +176,7 @@ impl Team {
 fn default_name(state: &MemberState, dir: &Path, journal: &str) -> String {
     let configured = match state {
         MemberState::Loaded(ws) => Some(ws.config.name.trim().to_string()),
-        MemberState::Failed { .. } => {
-            let path = dir.join(config::FILE_NAME);
-            let text = discover::read_journal_file(dir, &path, config::MAX_FILE_BYTES).ok().flatten();
-            text.and_then(|t| String::from_utf8(t).ok()).and_then(|t| config::name_in(&t))
-        }
+        MemberState::Failed { .. } => config_text(dir).and_then(|t| config::name_in(&t)),
     };
     configured.filter(|n| !slug(n).is_empty()).unwrap_or_else(|| {
         Path::new(journal).file_name().map_or_else(|| journal.to_string(), |n| n.to_string_lossy().into_owned())
@@ -236,12 +232,19 @@ fn check_slugs(members: &[Member], from_file: bool) -> Result<()> {
 /// Where a member found without a team.yaml gets its name: the `name:`
 /// line of its `saleslog.yaml`, else its folder.
 fn configured_name_at(m: &Member) -> (String, Pos) {
-    let path = m.root.join(config::FILE_NAME);
-    let text = discover::read_journal_file(&m.root, &path, config::MAX_FILE_BYTES).ok().flatten();
-    match text.and_then(|t| String::from_utf8(t).ok()).and_then(|t| config::name_pos_in(&t)) {
+    match config_text(&m.root).and_then(|t| config::name_pos_in(&t)) {
         Some(at) => (format!("{}/{}", m.journal, config::FILE_NAME), at),
         None => (format!("{}/", m.journal), Pos::START),
     }
+}
+
+/// The text of the member's `saleslog.yaml` as it is on disk, read by the
+/// journal-file rules (never a pipe, never past the size limit), for what
+/// a failed load does not carry: its `name:` and where it is.
+fn config_text(dir: &Path) -> Option<String> {
+    let path = dir.join(config::FILE_NAME);
+    let bytes = discover::read_journal_file(dir, &path, config::MAX_FILE_BYTES).ok().flatten()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// A member's journal through the one workspace loader, its failure in

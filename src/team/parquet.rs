@@ -303,22 +303,16 @@ pub fn export(team: &Team, as_of: NaiveDate, dir: &Path) -> Result<ExportReport>
         union.entry(rel.clone()).or_insert(*f);
     }
     write_marker(dir, &union)?;
-    // On unix every write and removal goes through folder descriptors, as
-    // the HTML build's do: a folder swapped for a link between a check and
-    // the write it guards cannot send either outside the folder.
-    #[cfg(unix)]
-    let tree = Some(beneath::Root::open(dir).map_err(|e| Error::io(dir, e))?);
-    #[cfg(not(unix))]
-    let tree: Option<()> = None;
+    let reach = Reach::of(dir)?;
     for (rel, bytes) in &files {
-        match &tree {
+        match &reach {
             #[cfg(unix)]
-            Some(tree) => put_beneath(tree, dir, rel, bytes, &previous)?,
-            _ => write_partition(dir, rel, bytes, &previous)?,
+            Reach::Beneath(tree) => put_beneath(tree, dir, rel, bytes, &previous)?,
+            Reach::ByPath => write_partition(dir, rel, bytes, &previous)?,
         }
         report.files += 1;
     }
-    remove_stale(tree.as_ref(), dir, &previous, &new, &mut report)?;
+    remove_stale(&reach, dir, &previous, &new, &mut report)?;
     write_marker(dir, &new)?;
     Ok(report)
 }
@@ -516,18 +510,13 @@ fn real_folder(path: &Path) -> Result<()> {
 /// still hold those bytes. Any other stale file (edited, behind a link, or
 /// listed by an older saleslog without a hash) is kept and reported; the
 /// new marker no longer lists it.
-fn remove_stale<T: Tree>(
-    tree: Option<&T>,
-    dir: &Path,
-    previous: &Listed,
-    new: &Listed,
-    report: &mut ExportReport,
-) -> Result<()> {
+fn remove_stale(reach: &Reach, dir: &Path, previous: &Listed, new: &Listed, report: &mut ExportReport) -> Result<()> {
     for (rel, recorded) in previous.iter().filter(|(rel, _)| !new.contains_key(*rel)) {
         let path = dir.join(rel);
-        let removed = match (recorded, tree) {
-            (Some(f), Some(tree)) => tree.remove_recorded(dir, rel, *f)?,
-            (Some(f), None) if holds_recorded(dir, rel, *f) => {
+        let removed = match (recorded, reach) {
+            #[cfg(unix)]
+            (Some(f), Reach::Beneath(tree)) => crate::site::output_dir::remove_recorded(tree, dir, rel, *f)?,
+            (Some(f), Reach::ByPath) if holds_recorded(dir, rel, *f) => {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
                 if let Some(parent) = path.parent() {
                     let _ = std::fs::remove_dir(parent); // only if now empty
@@ -545,21 +534,24 @@ fn remove_stale<T: Tree>(
     Ok(())
 }
 
-/// The export folder held open ([`beneath::Root`] on unix), or nothing.
-trait Tree {
-    fn remove_recorded(&self, dir: &Path, rel: &str, recorded: Fingerprint) -> Result<bool>;
+/// How the export reaches its files. On unix every write and removal goes
+/// through folder descriptors, as the HTML build's do: a folder swapped
+/// for a link between a check and the write it guards cannot send either
+/// outside the folder. Other systems check by path (which unix tests run
+/// too, so the path-based code is not left untried).
+enum Reach {
+    #[cfg(unix)]
+    Beneath(beneath::Root),
+    #[cfg_attr(all(unix, not(test)), allow(dead_code))]
+    ByPath,
 }
 
-#[cfg(unix)]
-impl Tree for beneath::Root {
-    fn remove_recorded(&self, dir: &Path, rel: &str, recorded: Fingerprint) -> Result<bool> {
-        crate::site::output_dir::remove_recorded(self, dir, rel, recorded)
-    }
-}
-
-impl Tree for () {
-    fn remove_recorded(&self, _: &Path, _: &str, _: Fingerprint) -> Result<bool> {
-        Ok(false)
+impl Reach {
+    fn of(dir: &Path) -> Result<Reach> {
+        #[cfg(unix)]
+        return Ok(Reach::Beneath(beneath::Root::open(dir).map_err(|e| Error::io(dir, e))?));
+        #[cfg(not(unix))]
+        Ok(Reach::ByPath)
     }
 }
 
@@ -571,17 +563,6 @@ pub fn default_dir(team: &Team) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The export folder held open, as `export` holds it (unix).
-    #[cfg(unix)]
-    fn tree(dir: &Path) -> Option<beneath::Root> {
-        Some(beneath::Root::open(dir).unwrap())
-    }
-
-    #[cfg(not(unix))]
-    fn tree(_: &Path) -> Option<()> {
-        None
-    }
 
     #[test]
     fn a_table_round_trips_through_the_parquet_reader() {
@@ -677,7 +658,7 @@ mod tests {
             ]
         );
         let mut report = ExportReport::default();
-        remove_stale(tree(&out).as_ref(), &out, &previous, &Listed::new(), &mut report).unwrap();
+        remove_stale(&Reach::of(&out).unwrap(), &out, &previous, &Listed::new(), &mut report).unwrap();
         assert_eq!(report.removed, 1, "only the file it wrote, reached through real folders");
         assert!(!out.join("notes/member=gone").exists(), "its emptied folder too");
         assert_eq!(report.kept, ["activity/member=gone/part-0.parquet", "deals/member=gone/part-0.parquet"]);
@@ -697,11 +678,11 @@ mod tests {
         std::fs::write(out.join("deals/member=gone/part-0.parquet"), "mine").unwrap();
         std::fs::write(out.join(MARKER), line("deals/member=gone/part-0.parquet", b"ours")).unwrap();
         let mut report = ExportReport::default();
-        remove_stale(tree(out).as_ref(), out, &open_folder(out).unwrap(), &Listed::new(), &mut report).unwrap();
+        remove_stale(&Reach::of(out).unwrap(), out, &open_folder(out).unwrap(), &Listed::new(), &mut report).unwrap();
         assert_eq!((report.removed, report.kept.len()), (0, 1));
         // And by path, as where there are no folder descriptors.
         let mut report = ExportReport::default();
-        remove_stale(None::<&()>, out, &open_folder(out).unwrap(), &Listed::new(), &mut report).unwrap();
+        remove_stale(&Reach::ByPath, out, &open_folder(out).unwrap(), &Listed::new(), &mut report).unwrap();
         assert_eq!((report.removed, report.kept.len()), (0, 1));
         assert_eq!(std::fs::read_to_string(out.join("deals/member=gone/part-0.parquet")).unwrap(), "mine");
     }

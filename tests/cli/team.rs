@@ -552,23 +552,28 @@ fn parquet_export_reads_a_marker_without_hashes() {
     assert_eq!(marker.lines().filter(|l| !l.starts_with('#')).count(), 4, "{marker}");
 }
 
+/// `saleslog team serve TEAM -o SITE` on a free port, as of [`TODAY`].
+fn serve_team(team: &Path, site: &Path) -> Spawned {
+    Spawned::start(&[
+        "--today",
+        TODAY,
+        "team",
+        "serve",
+        team.to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+        "--port",
+        "0",
+    ])
+}
+
 #[test]
 fn serve_rebuilds_a_members_pages_and_the_grid_after_a_save() {
     let bob = with_bob(&Journal::new());
     let t = team_with(bob.path());
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let server = Spawned::start(&[
-        "--today",
-        TODAY,
-        "team",
-        "serve",
-        t.path().to_str().unwrap(),
-        "-o",
-        site.to_str().unwrap(),
-        "--port",
-        "0",
-    ]);
+    let server = serve_team(t.path(), &site);
     let long = Duration::from_secs(30);
     server.wait_for_line(|l| l.starts_with("serving the team"), long);
     server.wait_for_line(is_rebuild_line, long);
@@ -608,17 +613,7 @@ fn serve_sees_a_member_beside_the_team_folder_and_a_members_configuration() {
     write("team/ann/2026-11-26.md", "---\nmood: 4\nactivity: {calls: 3}\n---\n");
     write("ext/2026-11-26.md", "---\nmood: 3\n---\n");
     let site = outer.path().join("site");
-    let server = Spawned::start(&[
-        "--today",
-        TODAY,
-        "team",
-        "serve",
-        team.to_str().unwrap(),
-        "-o",
-        site.to_str().unwrap(),
-        "--port",
-        "0",
-    ]);
+    let server = serve_team(&team, &site);
     let long = Duration::from_secs(30);
     server.wait_for_line(|l| l.starts_with("serving the team"), long);
     server.wait_for_line(is_rebuild_line, long);
@@ -658,17 +653,7 @@ fn serve_reloads_the_open_team_page_in_a_browser_after_a_members_save() {
     let t = team_with(bob.path());
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let server = Spawned::start(&[
-        "--today",
-        TODAY,
-        "team",
-        "serve",
-        t.path().to_str().unwrap(),
-        "-o",
-        site.to_str().unwrap(),
-        "--port",
-        "0",
-    ]);
+    let server = serve_team(t.path(), &site);
     let serving = server.wait_for_line(|l| l.starts_with("serving the team"), LONG);
     let url = serving[serving.find("http://").unwrap()..].split_whitespace().next().unwrap().to_string();
     server.wait_for_line(is_rebuild_line, LONG);
