@@ -326,14 +326,14 @@ impl Reader {
                 self.invalid(node.pos, format!("`{key}` must be a finite number, not {shown}"));
                 None
             }
-            Some(v) => {
+            Some(_) => {
                 let range = match (min > f64::MIN, max < f64::MAX) {
                     (true, true) => format!("between {min} and {max}"),
                     (true, false) => format!("at least {min}"),
                     (false, true) => format!("at most {max}"),
                     (false, false) => "a finite number".to_string(),
                 };
-                self.invalid(node.pos, format!("`{key}` must be {range}, not {v}"));
+                self.invalid(node.pos, format!("`{key}` must be {range}, not {}", node.written()));
                 None
             }
             None => {
@@ -803,6 +803,11 @@ mod tests {
         );
         assert!(message("pipeline: {win_rate_days: 30.0}\n")[0].ends_with("not 30.0"));
         assert!(message("pipeline: {win_rate_days: null}\n")[0].ends_with("not null"));
+        // A huge number is quoted as written, not as its 301 digits.
+        assert_eq!(
+            message("goals: {weekly: {meetings: -1e300}}\n"),
+            ["`goals.weekly.meetings` must be between 0 and 1000000000000000, not -1e300"]
+        );
         assert_eq!(
             message("pipeline:\n  stages:\n    - {name: \"\", probability: 0.1}\n"),
             ["every stage needs a `name`"]

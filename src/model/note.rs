@@ -443,7 +443,7 @@ impl Cx<'_> {
                 self.error(
                     node.pos,
                     Code::OutOfRange,
-                    format!("`{what}: {v}` is outside the scale 1..{scale}"),
+                    format!("`{what}: {}` is outside the scale 1..{scale}", node.written()),
                     format!("use a number from 1 to {scale}"),
                 );
                 None
@@ -911,6 +911,16 @@ mod tests {
         // A `date:` the broken front matter kept from being read: why.
         let p = parse_default("meeting.md", "---\ndate: 2026-11-27\nmood: 3\nmood: 4\nactvity: 1\n---\n");
         assert_eq!(codes(&p), vec![(Code::DuplicateKey, 4), (Code::NoDate, 1)]);
+    }
+
+    /// A mood off the scale is quoted as written: `1e300`, not its 301
+    /// digits; a whole float keeps its point.
+    #[test]
+    fn a_mood_off_the_scale_is_quoted_as_written() {
+        for (written, shown) in [("1e300", "1e300"), ("9", "9"), ("9.0", "9.0"), ("0.5", "0.5")] {
+            let p = parse_default("2026-11-27.md", &format!("---\nmood: {written}\n---\n"));
+            assert_eq!(p.diagnostics[0].message, format!("`mood: {shown}` is outside the scale 1..5"));
+        }
     }
 
     /// A note saved with old Mac line breaks (CR only), or with a stray CR:

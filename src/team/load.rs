@@ -147,9 +147,9 @@ impl Team {
             .filter(|(name, _)| slug(name).is_empty())
             .map(|(name, e)| {
                 let message =
-                    format!("member name `{name}` has no letter or digit, so no slug for its pages and tables");
+                    format!("member name `{name}` has no letter a-z or digit, so no slug for its pages and tables");
                 Diagnostic::error(FILE_NAME, e.pos.unwrap_or(Pos::START), Code::ConfigInvalid, message)
-                    .with_hint("give the member a name with letters or digits")
+                    .with_hint("a slug is made of a-z and 0-9: add some to the name, e.g. `Kenji 日本語`")
             })
             .collect();
         if !nameless.is_empty() {

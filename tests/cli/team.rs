@@ -279,7 +279,14 @@ fn a_member_name_without_a_slug_is_a_team_yaml_error() {
     let run = t.run(&["team", "report", "--format", "json"]);
     assert_eq!(run.code, 2);
     assert!(run.stdout.is_empty());
-    assert!(run.stderr.contains("team.yaml:2:5") && run.stderr.contains("no letter or digit"), "{}", run.stderr);
+    assert!(run.stderr.contains("team.yaml:2:5") && run.stderr.contains("no letter a-z or digit"), "{}", run.stderr);
+    // Letters outside a-z make no slug either, and the message says which
+    // letters count.
+    let t = Journal::new().file("team.yaml", "members:\n  - {name: 日本語, journal: a}\n").file("a/saleslog.yaml", "");
+    let run = t.run(&["team", "report", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("`日本語` has no letter a-z or digit"), "{}", run.stderr);
+    assert!(run.stderr.contains("e.g. `Kenji 日本語`"), "{}", run.stderr);
 }
 
 #[test]
