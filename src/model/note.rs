@@ -439,7 +439,7 @@ impl Cx<'_> {
         let scale = self.config.attitude.scale;
         match node.as_f64() {
             Some(v) if (1.0..=scale).contains(&v) => Some(v),
-            Some(v) => {
+            Some(_) => {
                 self.error(
                     node.pos,
                     Code::OutOfRange,
