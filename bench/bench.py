@@ -171,8 +171,11 @@ def main():
                 if empty and a.fresh:
                     fresh = f"{empty}.fresh{r}"
                     shutil.rmtree(fresh, ignore_errors=True)
-                    cmds = [[fresh + arg[len(empty):] if arg.startswith(empty) else arg for arg in cmd]
-                            for cmd in cmds]
+                    # The output folder and the paths under it, not a
+                    # sibling that shares its prefix (`team3650x4`, the
+                    # team journal beside the `team3650` output).
+                    cmds = [[fresh + arg[len(empty):] if arg == empty or arg.startswith(empty + os.sep) else arg
+                             for arg in cmd] for cmd in cmds]
                     used.append(fresh)
                 elif empty:
                     shutil.rmtree(empty, ignore_errors=True)
