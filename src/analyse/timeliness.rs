@@ -300,7 +300,7 @@ pub fn describe(old: &Note, new: Option<&Note>, config: &Config) -> Vec<String> 
         "commitment",
         &old.commitments,
         &new.commitments,
-        |c| c.id.clone(),
+        |c| c.id.to_string(),
         |c: &CommitmentItem| {
             vec![
                 ("what", c.what.as_deref().map_or("none".into(), quoted)),

@@ -130,9 +130,9 @@ pub fn view(journal: &Journal, config: &Config, date: NaiveDate) -> NoteView {
             summary.push_str(&format!(" · task in {}", journal.notes[c.note].path));
         }
         let carried = CarriedCommitment {
-            id: c.id.clone(),
-            what: c.what.clone(),
-            to: c.to.clone().unwrap_or_default(),
+            id: c.id.to_string(),
+            what: c.what.to_string(),
+            to: c.to.as_deref().unwrap_or_default().to_string(),
             due: c.due.map(|d| d.to_string()).unwrap_or_default(),
             days_overdue,
             summary: one_line(&summary),

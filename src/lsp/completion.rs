@@ -160,7 +160,7 @@ pub fn complete(
                 (!matches!(s, Status::Open | Status::Overdue), c.due.is_none(), c.due, c.made_on)
             });
             for (i, (status, c)) in commitments.into_iter().enumerate() {
-                let mut detail = c.what.clone();
+                let mut detail = c.what.to_string();
                 if let Some(to) = &c.to {
                     detail.push_str(&format!(" — to {to}"));
                 }
@@ -168,14 +168,20 @@ pub fn complete(
                     detail.push_str(&format!(", due {due}"));
                 }
                 detail.push_str(&format!(" ({})", status.as_str()));
-                items.push(CompletionItemKind::VALUE, c.id.clone(), c.id.clone(), Some(detail), format!("{i:06}"));
+                items.push(
+                    CompletionItemKind::VALUE,
+                    c.id.to_string(),
+                    c.id.to_string(),
+                    Some(detail),
+                    format!("{i:06}"),
+                );
             }
         }
         Place::Value { block: Block::Commitments, key: k } if k == "to" => {
             let mut people: BTreeMap<&str, usize> = BTreeMap::new();
             for c in &journal.commitments {
                 if let Some(to) = &c.to {
-                    *people.entry(to.as_str()).or_default() += 1;
+                    *people.entry(to).or_default() += 1;
                 }
             }
             let mut people: Vec<_> = people.into_iter().collect();

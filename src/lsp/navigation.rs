@@ -44,7 +44,7 @@ pub fn target(text: &str, pos: Position, note: Option<&Note>) -> Option<Target> 
             parsed.or_else(written).map(Target::Deal)
         }
         Block::Commitments => {
-            let parsed = note.and_then(|n| n.commitments.iter().find(|c| within(c.pos.line))).map(|c| c.id.clone());
+            let parsed = note.and_then(|n| n.commitments.iter().find(|c| within(c.pos.line))).map(|c| c.id.to_string());
             parsed.or_else(|| item_value(text, lines, "id")).map(Target::Commitment)
         }
         _ => None,
@@ -131,7 +131,7 @@ pub fn definition(text: &str, pos: Position, note: Option<&Note>, journal: &Jour
             let c = journal.commitment(&id)?;
             let made = &journal.notes[c.note];
             let at = match c.origin {
-                Origin::FrontMatter => made.commitments.iter().find(|i| i.id == id)?.pos,
+                Origin::FrontMatter => made.commitments.iter().find(|i| *i.id == *id)?.pos,
                 Origin::Task => made.tasks.iter().find(|t| format!("{}-{}", made.date, t.slug) == id)?.pos,
             };
             Some((made.path.clone(), at.line, at.column))
@@ -168,16 +168,13 @@ pub fn symbols(text: &str, note: &Note, journal: &Journal, config: &Config) -> V
         out.push(symbol(name, detail, SymbolKind::OBJECT, m.pos.line));
     }
     for c in &note.commitments {
-        let name = c
-            .what
-            .clone()
-            .or_else(|| journal.commitment(&c.id).map(|x| x.what.clone()))
-            .unwrap_or_else(|| c.id.clone());
+        let name =
+            c.what.as_deref().or_else(|| journal.commitment(&c.id).map(|x| &*x.what)).unwrap_or(&c.id).to_string();
         out.push(symbol(name, Some(format!("commitment `{}`", c.id)), SymbolKind::EVENT, c.pos.line));
     }
     for t in &note.tasks {
         let id = format!("{}-{}", note.date, t.slug);
-        out.push(symbol(t.text.clone(), Some(format!("task `{id}`")), SymbolKind::EVENT, t.pos.line));
+        out.push(symbol(t.text.to_string(), Some(format!("task `{id}`")), SymbolKind::EVENT, t.pos.line));
     }
     out
 }

@@ -30,7 +30,7 @@ pub struct Journal {
     /// Deal id → index into `deals` (the fold needs it; so do the pages).
     pub deal_index: HashMap<String, usize>,
     /// Commitment id → index into `commitments`.
-    pub commitment_index: HashMap<String, usize>,
+    pub commitment_index: HashMap<Arc<str>, usize>,
 }
 
 /// A change of stage: the deal entered `stage` in the note dated `date`.
@@ -114,9 +114,9 @@ pub enum Origin {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Commitment {
-    pub id: String,
-    pub what: String,
-    pub to: Option<String>,
+    pub id: Arc<str>,
+    pub what: Arc<str>,
+    pub to: Option<Arc<str>>,
     pub made_on: NaiveDate,
     /// Index into [`Journal::notes`] of the note that made it.
     pub note: usize,
@@ -130,7 +130,7 @@ pub struct Commitment {
     pub original_due: Option<NaiveDate>,
     pub done: Option<NaiveDate>,
     pub dropped: Option<NaiveDate>,
-    pub remark: Option<String>,
+    pub remark: Option<Arc<str>>,
     /// Indexes of the notes that updated it.
     pub updates: Vec<usize>,
 }
@@ -460,7 +460,7 @@ impl Folder<'_> {
             let id = task_id(note, task);
             let done = task.checked.then(|| task.done.unwrap_or(note.date));
             let dropped = task.cancelled.then(|| task.dropped.unwrap_or(note.date));
-            match self.journal.commitment_index.get(&id) {
+            match self.journal.commitment_index.get(id.as_str()) {
                 Some(&c) => {
                     let c = &mut self.journal.commitments[c];
                     if let Some(due) = task.due {
@@ -475,6 +475,7 @@ impl Folder<'_> {
                     c.updates.push(index);
                 }
                 None => {
+                    let id: Arc<str> = id.into();
                     self.journal.commitment_index.insert(id.clone(), self.journal.commitments.len());
                     self.journal.commitments.push(Commitment {
                         id,
@@ -612,18 +613,14 @@ impl Folder<'_> {
                     Code::UnknownCommitment,
                     format!("update to unknown commitment `{}`", item.id),
                 )
-                .with_hint(
-                    match closest(&item.id, self.journal.commitments.iter().map(|c| c.id.as_str())) {
-                        Some(known) => format!(
-                            "did you mean `{known}` ({})? Otherwise add `what:` to make a new commitment",
-                            self.journal.commitment(known).map_or("", |c| c.what.as_str())
-                        ),
-                        None => {
-                            "check the id against the note that made the commitment, or add `what:` to make a new one"
-                                .to_string()
-                        }
-                    },
-                ),
+                .with_hint(match closest(&item.id, self.journal.commitments.iter().map(|c| &*c.id)) {
+                    Some(known) => format!(
+                        "did you mean `{known}` ({})? Otherwise add `what:` to make a new commitment",
+                        self.journal.commitment(known).map_or("", |c| &*c.what)
+                    ),
+                    None => "check the id against the note that made the commitment, or add `what:` to make a new one"
+                        .to_string(),
+                }),
             );
             return;
         };
@@ -836,7 +833,7 @@ mod tests {
             [("2026-11-02.md", "- [ ] Send deck 📅 2026-11-04\n- [x] Call Jane ✅ 2026-11-03\n- [x] No date\n")];
         let j = journal(&files, "2026-11-05");
         assert_eq!(j.commitments.len(), 3);
-        assert_eq!(j.commitments[0].id, "2026-11-02-send-deck");
+        assert_eq!(&*j.commitments[0].id, "2026-11-02-send-deck");
         assert_eq!(j.commitments[0].status(d("2026-11-05")), Status::Overdue);
         assert_eq!(j.commitments[1].done, Some(d("2026-11-03")));
         assert_eq!(j.commitments[2].done, Some(d("2026-11-02")));

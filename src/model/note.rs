@@ -16,6 +16,7 @@ use crate::source::yaml::{self, Key, Node, Value};
 use crate::text::{date_in_file_name, did_you_mean, likely_typo, parse_date, slug};
 use chrono::NaiveDate;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The top-level keys a note may have.
 pub const KNOWN_KEYS: &[&str] =
@@ -191,15 +192,15 @@ pub enum Mark {
 pub struct CommitmentItem {
     pub pos: Pos,
     /// `id` as written, else `<note date>-<slug(what)>`.
-    pub id: String,
+    pub id: Arc<str>,
     /// Whether the id was written (an update needs one).
     pub explicit_id: bool,
-    pub what: Option<String>,
-    pub to: Option<String>,
+    pub what: Option<Arc<str>>,
+    pub to: Option<Arc<str>>,
     pub due: Option<NaiveDate>,
     pub done: Option<Mark>,
     pub dropped: Option<Mark>,
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
 }
 
 /// The outcome of reading one file: a note (unless it has no date) and the
@@ -749,7 +750,9 @@ impl Cx<'_> {
                 return None;
             }
         };
-        Some(CommitmentItem { pos: item.pos, id, explicit_id, what, to, due, done, dropped, note })
+        // Shared with the journal's commitment, not copied into it.
+        let (what, to, note) = (what.map(Arc::from), to.map(Arc::from), note.map(Arc::from));
+        Some(CommitmentItem { pos: item.pos, id: id.into(), explicit_id, what, to, due, done, dropped, note })
     }
 }
 
@@ -930,7 +933,7 @@ mod tests {
     fn a_lone_carriage_return_is_a_line_break() {
         let p = parse_default("2026-11-27.md", "---\rmood: 9\r---\rprose\r- [ ] call 📅 2026-13-01\r");
         assert_eq!(codes(&p), vec![(Code::OutOfRange, 2), (Code::InvalidDate, 5)]);
-        assert_eq!(p.note.unwrap().tasks[0].text, "call");
+        assert_eq!(&*p.note.unwrap().tasks[0].text, "call");
     }
 
     /// A boolean is no text (YAML 1.2 reads `name: true` as true): a wrong
@@ -1045,6 +1048,6 @@ mod tests {
     fn commitment_identity() {
         let p = parse_default("2026-11-27.md", "---\ncommitments:\n  - what: Send the deck!\n  - to: Bob\n---\n");
         assert_eq!(codes(&p), vec![(Code::CommitmentWithoutWhat, 4)]);
-        assert_eq!(p.note.unwrap().commitments[0].id, "2026-11-27-send-the-deck");
+        assert_eq!(&*p.note.unwrap().commitments[0].id, "2026-11-27-send-the-deck");
     }
 }

@@ -10,6 +10,7 @@ use crate::model::journal::{Commitment, Origin, Status};
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How far back the kept, late and dropped lists go.
 const HISTORY_DAYS: i64 = 90;
@@ -43,8 +44,9 @@ pub struct Section {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CommitmentRow {
-    pub what: String,
-    pub to: String,
+    /// Shared with the journal's commitment.
+    pub what: Arc<str>,
+    pub to: Arc<str>,
     pub due: String,
     /// The due date it was made with, when it was rescheduled.
     pub original_due: Option<String>,

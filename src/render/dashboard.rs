@@ -130,7 +130,7 @@ fn todo(site: &Site<'_>) -> Vec<TodoList> {
             let row = super::commitments::row(site, c);
             let to = if row.to.is_empty() { String::new() } else { format!("to {} · ", row.to) };
             TodoItem {
-                text: row.what,
+                text: row.what.to_string(),
                 href: row.made.href.to_string(),
                 detail: format!("{to}due {}, {}", row.due, row.when),
                 flags: Vec::new(),

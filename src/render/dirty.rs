@@ -174,10 +174,10 @@ impl Facts {
                 dirty.weeks.insert(week_start(note.date));
                 dirty.years.insert(note.date.iso_week().year());
                 deals.extend(note.deals.iter().filter_map(|m| after.deal_index.get(m.id.as_str()).copied()));
-                let tasks = note.tasks.iter().map(|task| task_id(note, task));
+                let tasks = note.tasks.iter().map(|task| task_id(note, task).into());
                 for id in note.commitments.iter().map(|item| item.id.clone()).chain(tasks) {
-                    let was = before.commitment_index.get(&id).map(|&k| &before.commitments[k]);
-                    let is = after.commitment_index.get(&id).map(|&k| &after.commitments[k]);
+                    let was = before.commitment_index.get(&*id).map(|&k| &before.commitments[k]);
+                    let is = after.commitment_index.get(&*id).map(|&k| &after.commitments[k]);
                     let seen = |c: Option<&Commitment>, j: &Journal, notes: &[Arc<Note>]| {
                         c.map(|c| shown(c, j, notes, site, d))
                     };

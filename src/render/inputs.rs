@@ -91,7 +91,7 @@ pub fn note(site: &Site<'_>, index: usize, v: &mut Visit<'_>) {
         site.deal_index.get(m.id.as_str()).map(|&i| &site.journal.deals[i].name).hash(h);
     }
     for item in &note.commitments {
-        match site.commitment_index.get(item.id.as_str()).map(|&i| &site.journal.commitments[i]) {
+        match site.commitment_index.get(&*item.id).map(|&i| &site.journal.commitments[i]) {
             Some(c) => {
                 (&site.journal.notes[c.note].path, c.status(d), super::commitments::was_late(c, d), &c.what, &c.to)
                     .hash(h)

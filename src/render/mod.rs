@@ -475,12 +475,39 @@ impl Renderer {
             }
             each(page)
         };
-        let (first, rest) = rayon::join(
-            || few.par_iter().enumerate().with_max_len(1).map(render).collect::<Result<Vec<T>>>(),
-            || many.par_iter().enumerate().map(|(j, job)| render((j + few.len(), job))).collect::<Result<Vec<T>>>(),
+        // Each job's outcome goes to its own slot of one list made to size:
+        // rayon's `collect::<Result<Vec<_>>>` cannot know how many will
+        // succeed, so it gathers pieces and copies them into one list at the
+        // end, twice the list at the moment of a 100-year build's peak.
+        let mut slots: Vec<Option<T>> = (0..jobs.len()).map(|_| None).collect();
+        let failed = Mutex::new(None);
+        let fill = |(slot, (j, job)): (&mut Option<T>, (usize, &Job))| {
+            if lock(&failed).is_some() {
+                return;
+            }
+            match render((j, job)) {
+                Ok(made) => *slot = Some(made),
+                Err(e) => {
+                    lock(&failed).get_or_insert(e);
+                }
+            }
+        };
+        let (few_slots, many_slots) = slots.split_at_mut(few.len());
+        rayon::join(
+            || few_slots.par_iter_mut().zip(few.par_iter().enumerate()).with_max_len(1).for_each(fill),
+            || {
+                many_slots
+                    .par_iter_mut()
+                    .zip(many.par_iter().enumerate().map(|(j, job)| (j + few.len(), job)))
+                    .for_each(fill)
+            },
         );
-        let mut made = first?;
-        made.extend(rest?);
+        if let Some(e) = failed.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+            return Err(e);
+        }
+        // In place: an `Option` of a page takes the room of the page.
+        let made: Vec<T> =
+            slots.into_iter().map(|slot| slot.expect("no job failed, so each filled its slot")).collect();
         let generation = self.generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if since.is_none() {
             // A page the site no longer has is forgotten. After a render
@@ -830,7 +857,7 @@ pub struct Site<'a> {
     /// Deal id → index into `journal.deals`.
     pub deal_index: &'a HashMap<String, usize>,
     /// Commitment id → index into `journal.commitments`.
-    pub commitment_index: &'a HashMap<String, usize>,
+    pub commitment_index: &'a HashMap<Arc<str>, usize>,
     /// The weeks, years and per-week lists, kept from render to render.
     pub indexes: Indexes,
     /// A link to each of `all_notes`, made once.

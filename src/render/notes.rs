@@ -16,6 +16,7 @@ use crate::model::journal::{Commitment, Status};
 use crate::model::note::{Mark, Note};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The questions that close every weekly review.
 pub const REFLECTION_QUESTIONS: [&str; 4] = [
@@ -113,8 +114,8 @@ pub struct NoteDeal {
 
 #[derive(Debug, Serialize)]
 pub struct NoteCommitment {
-    pub what: String,
-    pub to: String,
+    pub what: Arc<str>,
+    pub to: Arc<str>,
     pub said: Vec<String>,
     pub status: &'static str,
     pub status_class: &'static str,
@@ -178,7 +179,7 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         .commitments
         .iter()
         .map(|item| {
-            let c = site.commitment_index.get(item.id.as_str()).map(|&i| &site.journal.commitments[i]);
+            let c = site.commitment_index.get(&*item.id).map(|&i| &site.journal.commitments[i]);
             let mut said = Vec::new();
             if c.is_some_and(|c| site.journal.notes[c.note].path != note.path) {
                 said.push("update".to_string());
@@ -193,7 +194,7 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
                 said.push(mark("dropped", m));
             }
             if let Some(n) = &item.note {
-                said.push(n.clone());
+                said.push(n.to_string());
             }
             let (status, status_class) = match c.map(|c| (c.status(d), c)) {
                 None => ("not counted", "na"),

@@ -10,13 +10,14 @@ use crate::model::diagnostic::Pos;
 use crate::text::parse_date;
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::sync::Arc;
 
 /// A task item as written in a body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskItem {
     pub pos: Pos,
     /// The text without its date markers.
-    pub text: String,
+    pub text: Arc<str>,
     /// `slug(text)`: with the note's date, the commitment's id (made once
     /// here, not at every fold of the journal).
     pub slug: String,
@@ -28,7 +29,7 @@ pub struct TaskItem {
     pub cancelled: bool,
     pub dropped: Option<NaiveDate>,
     /// The counterpart, a vault task's first `[[Page]]`.
-    pub to: Option<String>,
+    pub to: Option<Arc<str>>,
     /// Markers whose date is not a real date (` 📅 2026-02-30`): where the
     /// date is in the file, and the date as written.
     pub bad_dates: Vec<(Pos, String)>,
@@ -187,7 +188,7 @@ fn parse_item(raw: &str, checked: bool, place: impl Fn(usize) -> Pos) -> TaskIte
     TaskItem {
         pos: Pos::START,
         slug: crate::text::slug(&text),
-        text,
+        text: text.into(),
         checked,
         due,
         done,
@@ -220,13 +221,13 @@ mod tests {
     fn markers_are_read_and_removed() {
         let t = find("- [ ] Send the case study to Bob 📅 2026-12-01\n", 5);
         assert_eq!(t.len(), 1);
-        assert_eq!(t[0].text, "Send the case study to Bob");
+        assert_eq!(&*t[0].text, "Send the case study to Bob");
         assert_eq!(t[0].due, d("2026-12-01"));
         assert_eq!(t[0].pos, Pos::new(5, 3));
         let t = find("* [x] Call back Jane ✅ 2026-11-27\n+ [X] Book QBR due:2026-12-04 done:2026-12-03\n", 1);
         assert_eq!(t[0].done, d("2026-11-27"));
         assert!(t[0].checked);
-        assert_eq!(t[1].text, "Book QBR");
+        assert_eq!(&*t[1].text, "Book QBR");
         assert_eq!((t[1].due, t[1].done), (d("2026-12-04"), d("2026-12-03")));
         assert_eq!(t[1].pos.line, 2);
     }
@@ -236,7 +237,7 @@ mod tests {
         let body = "```\n- [ ] not a task\n```\n\n    - [ ] indented code\n\n- [ ] real\n";
         let t = find(body, 1);
         assert_eq!(t.len(), 1);
-        assert_eq!(t[0].text, "real");
+        assert_eq!(&*t[0].text, "real");
         assert_eq!(t[0].pos.line, 7);
     }
 
@@ -244,14 +245,14 @@ mod tests {
     fn numbered_items_are_not_tasks() {
         let t = find("1. [ ] numbered\n\n- [ ] bullet\n", 1);
         assert_eq!(t.len(), 1);
-        assert_eq!(t[0].text, "bullet");
+        assert_eq!(&*t[0].text, "bullet");
     }
 
     #[test]
     fn nested_items_and_crlf() {
         let t = find("- parent\r\n  - [ ] child due:2026-01-02\r\n", 10);
         assert_eq!(t.len(), 1);
-        assert_eq!(t[0].text, "child");
+        assert_eq!(&*t[0].text, "child");
         assert_eq!(t[0].pos, Pos::new(11, 5));
     }
 
@@ -259,13 +260,13 @@ mod tests {
     fn markers_count_in_the_order_they_are_written() {
         let t = parse_item(" A due:2026-12-01 📅 2026-12-05 done:2026-11-30 ✅ 2026-11-29", false, at_line_1);
         assert_eq!((t.due, t.done), (d("2026-12-01"), d("2026-11-30")));
-        assert_eq!(t.text, "A");
+        assert_eq!(&*t.text, "A");
         // Something marker-like that is not a date does not hide a later marker.
         let t = parse_item(" Call due: soon due:2026-12-01", false, at_line_1);
-        assert_eq!((t.due, t.text.as_str()), (d("2026-12-01"), "Call due: soon"));
+        assert_eq!((t.due, &*t.text), (d("2026-12-01"), "Call due: soon"));
         // A date runs to ten characters, no further.
         let t = parse_item(" Ref due:2026-12-011", false, at_line_1);
-        assert_eq!((t.due, t.text.as_str()), (None, "Ref due:2026-12-011"));
+        assert_eq!((t.due, &*t.text), (None, "Ref due:2026-12-011"));
     }
 
     #[test]
@@ -273,12 +274,12 @@ mod tests {
         let t = parse_item(" A 📅 2026-02-30 due:2026-13-01", false, at_line_1);
         let columns: Vec<usize> = t.bad_dates.iter().map(|(at, _)| at.column).collect();
         assert_eq!(columns, [6, 21]);
-        assert_eq!(t.text, "A");
+        assert_eq!(&*t.text, "A");
         // In a note: where each is in the file, on a wrapped line too.
         let t = find("x\n  - [ ] A 📅 2026-02-30\n    and due:2026-13-01\n", 4);
         let at = |line, column, date: &str| (Pos::new(line, column), date.to_string());
         assert_eq!(t[0].bad_dates, vec![at(5, 13, "2026-02-30"), at(6, 13, "2026-13-01")]);
-        assert_eq!(t[0].text, "A and");
+        assert_eq!(&*t[0].text, "A and");
     }
 
     /// An item's text is its paragraph: wrapped onto the lines below
@@ -289,7 +290,7 @@ mod tests {
         let body = "- [ ] Call Bob back about the\n  board meeting 📅 2026-11-18\n- [x] Send\nthe deck ✅ 2026-11-17\n  - [ ] child\n> - [ ] quoted\n> text due:2026-11-20\n";
         let t = find(body, 1);
         let read: Vec<(&str, Option<NaiveDate>, Option<NaiveDate>, usize)> =
-            t.iter().map(|t| (t.text.as_str(), t.due, t.done, t.pos.line)).collect();
+            t.iter().map(|t| (&*t.text, t.due, t.done, t.pos.line)).collect();
         assert_eq!(
             read,
             [
@@ -307,6 +308,6 @@ mod tests {
         let t = find("- [ ] thing 📅 2026-02-30\n", 1);
         assert_eq!(t[0].due, None);
         assert_eq!(t[0].bad_dates.len(), 1);
-        assert_eq!(t[0].text, "thing");
+        assert_eq!(&*t[0].text, "thing");
     }
 }

@@ -21,7 +21,7 @@ use crate::site::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -574,8 +574,8 @@ fn pipeline_view(ctx: &Ctx) -> PipelineView {
 
 #[derive(Debug, Serialize)]
 struct CommitmentRow {
-    what: String,
-    to: String,
+    what: Arc<str>,
+    to: Arc<str>,
     due: String,
 }
 

@@ -203,9 +203,9 @@ pub fn tables(e: &Export) -> [(&'static str, Table); 4] {
     let mut commitments = Table::default();
     let c = &e.commitments;
     commitments
-        .col("id", true, Values::Text(some(c.iter().map(|x| x.id.clone()))))
-        .col("what", true, Values::Text(some(c.iter().map(|x| x.what.clone()))))
-        .col("to", false, Values::Text(c.iter().map(|x| x.to.clone()).collect()))
+        .col("id", true, Values::Text(some(c.iter().map(|x| x.id.to_string()))))
+        .col("what", true, Values::Text(some(c.iter().map(|x| x.what.to_string()))))
+        .col("to", false, Values::Text(c.iter().map(|x| x.to.as_deref().map(str::to_string)).collect()))
         .col("status", true, Values::Text(some(c.iter().map(|x| x.status.to_string()))))
         .col("made_on", true, Values::Date(some(c.iter().map(|x| x.made_on))))
         .col("made_in", true, Values::Text(some(c.iter().map(|x| x.made_in.clone()))))

@@ -328,6 +328,25 @@ fn journal_templates_override_and_errors_name_the_template() {
     assert_eq!(j.read("_site/style.css"), "body { color: rebeccapurple; }");
 }
 
+/// One page that fails to render (here the last note's, as the override
+/// reads a field no view has) stops the build with the template's error,
+/// and the folder keeps every page as it was, with no temporary file left.
+#[test]
+fn a_page_that_fails_to_render_leaves_the_folder_as_it_was() {
+    let j = Journal::new().note("2026-11-26", "mood: 4").note("2026-11-27", "mood: 3");
+    assert_eq!(j.run(&["build"]).code, 0);
+    let before = tree(&j.join("_site"));
+    j.write(
+        "templates/note.html",
+        b"{% extends \"base.html\" %}{% block content %}{% if view.path == \"2026-11-27.md\" %}{{ view.nope.deeper }}{% endif %}mine{% endblock content %}",
+    );
+    let run = j.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("template templates/note.html"), "{}", run.stderr);
+    assert!(run.stderr.contains("Field `nope` is not defined"), "{}", run.stderr);
+    assert_eq!(tree(&j.join("_site")), before, "no page changed, none added");
+}
+
 #[test]
 fn an_empty_journal_builds() {
     let j = Journal::new();

@@ -45,7 +45,8 @@ fn num_opt(v: Option<f64>) -> String {
     v.map(num).unwrap_or_default()
 }
 
-fn lines(items: &[String]) -> String {
+fn lines(items: &[impl AsRef<str>]) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
     items.join("\n")
 }
 
@@ -159,8 +160,8 @@ pub fn table(e: &Export, what: What) -> String {
                 record(
                     &mut out,
                     &[
-                        c.id.clone(),
-                        c.what.clone(),
+                        c.id.to_string(),
+                        c.what.to_string(),
                         opt(&c.to),
                         c.status.to_string(),
                         c.made_on.to_string(),

@@ -24,6 +24,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The version of the export schema, bumped only on an incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -99,9 +100,9 @@ pub struct NoteRow {
     /// Ids of the deals this note mentions.
     pub deals: Vec<String>,
     /// Ids of the commitments this note made.
-    pub commitments_made: Vec<String>,
+    pub commitments_made: Vec<Arc<str>>,
     /// Ids of the commitments this note updated.
-    pub commitments_updated: Vec<String>,
+    pub commitments_updated: Vec<Arc<str>>,
     /// Unknown top-level keys, with their values as text.
     pub extra: BTreeMap<String, String>,
     /// The markdown after the front matter.
@@ -162,9 +163,9 @@ pub struct StageChangeRow {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CommitmentRow {
-    pub id: String,
-    pub what: String,
-    pub to: Option<String>,
+    pub id: Arc<str>,
+    pub what: Arc<str>,
+    pub to: Option<Arc<str>>,
     /// `open`, `overdue`, `done` or `dropped`.
     pub status: &'static str,
     pub made_on: NaiveDate,
@@ -184,7 +185,7 @@ pub struct CommitmentRow {
     /// For a done one, whether it was done by its counting due date; null otherwise.
     pub kept_on_time: Option<bool>,
     /// Its `note:`.
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
     /// Paths of the notes that updated it.
     pub updated_in: Vec<String>,
 }
@@ -267,8 +268,8 @@ impl Export {
             })
             .collect();
 
-        let mut made: Vec<Vec<String>> = vec![Vec::new(); paths.len()];
-        let mut updated: Vec<Vec<String>> = vec![Vec::new(); paths.len()];
+        let mut made: Vec<Vec<Arc<str>>> = vec![Vec::new(); paths.len()];
+        let mut updated: Vec<Vec<Arc<str>>> = vec![Vec::new(); paths.len()];
         let commitments = journal
             .commitments
             .iter()
@@ -576,7 +577,7 @@ pub(crate) mod tests {
     #[test]
     fn rows_carry_computed_statuses() {
         let e = story();
-        let status: Vec<(&str, &str)> = e.commitments.iter().map(|c| (c.id.as_str(), c.status)).collect();
+        let status: Vec<(&str, &str)> = e.commitments.iter().map(|c| (&*c.id, c.status)).collect();
         assert_eq!(
             status,
             [("acme-pricing", "overdue"), ("kept", "done"), ("later", "open"), ("2026-11-02-call-bob", "overdue")]
@@ -591,8 +592,9 @@ pub(crate) mod tests {
         assert_eq!(e.deals[1].status, "lost");
         assert_eq!(e.deals[1].closed_on, Some(d("2026-11-04")));
         assert!(!e.deals[1].stale, "hygiene is for open deals");
-        assert_eq!(e.notes[2].commitments_updated, ["kept"]);
-        assert_eq!(e.notes[0].commitments_made, ["acme-pricing", "kept", "later", "2026-11-02-call-bob"]);
+        assert_eq!(e.notes[2].commitments_updated, [Arc::from("kept")]);
+        let made: Vec<&str> = e.notes[0].commitments_made.iter().map(|id| &**id).collect();
+        assert_eq!(made, ["acme-pricing", "kept", "later", "2026-11-02-call-bob"]);
         assert_eq!(e.notes[2].extra.get("vibe").map(String::as_str), Some("good"));
         assert_eq!(e.activity.len(), 2);
         assert_eq!(e.activity[1].notes, 2);

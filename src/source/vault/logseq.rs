@@ -10,6 +10,7 @@ use crate::source::tasks::TaskItem;
 use crate::source::yaml::{Key, Node};
 use crate::text::{parse_date, slug};
 use std::path::Path;
+use std::sync::Arc;
 
 const CONFIG: &str = "logseq/config.edn";
 
@@ -233,8 +234,8 @@ fn task(line: &str, at: usize, line_no: usize) -> Option<TaskItem> {
     Some(TaskItem {
         pos: Pos::new(line_no, fields::column(line, at)),
         slug: slug(&text),
-        to: fields::first_link(&text),
-        text,
+        to: fields::first_link(&text).map(Arc::from),
+        text: text.into(),
         checked,
         due: None,
         done: None,
@@ -312,7 +313,7 @@ mod tests {
     fn a_drawer_holds_no_tasks() {
         let body = "- DONE Call Ann\n  :LOGBOOK:\n  - TODO clocked, not a task\n  DEADLINE: <2026-12-01 Tue>\n  :END:\n  DEADLINE: <2026-12-02 Wed>\n- Notes\n  :LOGBOOK:\n  - TODO still in the drawer\n- TODO After an open drawer\n";
         let p = page("journals/2026_11_27.md", body, 1, Vec::new(), &[]);
-        let tasks: Vec<(&str, Option<chrono::NaiveDate>)> = p.tasks.iter().map(|t| (t.text.as_str(), t.due)).collect();
+        let tasks: Vec<(&str, Option<chrono::NaiveDate>)> = p.tasks.iter().map(|t| (&*t.text, t.due)).collect();
         assert_eq!(tasks, [("Call Ann", d("2026-12-02")), ("After an open drawer", None)]);
     }
 
@@ -325,7 +326,7 @@ mod tests {
         let Value::Seq(tags) = &p.entries[2].1.value else { panic!() };
         assert_eq!(tags[1].value, Value::Str("Acme Corp".into()));
         let tasks: Vec<(&str, bool, bool, Option<chrono::NaiveDate>)> =
-            p.tasks.iter().map(|t| (t.text.as_str(), t.checked, t.cancelled, t.due)).collect();
+            p.tasks.iter().map(|t| (&*t.text, t.checked, t.cancelled, t.due)).collect();
         assert_eq!(
             tasks,
             [

@@ -11,6 +11,7 @@ use crate::source::tasks::{looks_like_date, TaskItem};
 use crate::source::yaml::{Key, Node};
 use crate::text::{did_you_mean, parse_date, slug};
 use std::path::Path;
+use std::sync::Arc;
 
 const CORE: &str = ".obsidian/daily-notes.json";
 const PERIODIC: &str = ".obsidian/plugins/periodic-notes/data.json";
@@ -299,8 +300,8 @@ fn task(rel: &str, line: &str, at: usize, line_no: usize, diagnostics: &mut Vec<
     Some(TaskItem {
         pos,
         slug: slug(&task.text),
-        to: fields::first_link(&task.text),
-        text: task.text,
+        to: fields::first_link(&task.text).map(Arc::from),
+        text: task.text.into(),
         checked,
         due: task.due,
         done: task.done,
@@ -505,7 +506,7 @@ mod tests {
         assert_eq!(p.entries[1].1.value, Value::Int(4));
         assert_eq!(p.entries[1].1.pos, Pos::new(7, 10));
         let tasks: Vec<(&str, usize, bool, bool)> =
-            p.tasks.iter().map(|t| (t.text.as_str(), t.pos.line, t.checked, t.cancelled)).collect();
+            p.tasks.iter().map(|t| (&*t.text, t.pos.line, t.checked, t.cancelled)).collect();
         assert_eq!(
             tasks,
             [
