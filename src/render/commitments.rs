@@ -74,13 +74,50 @@ pub struct PersonRow {
     pub rate: String,
     pub rate_of: String,
     pub rate_class: &'static str,
-    #[serde(skip)]
-    pub judged: usize,
-    #[serde(skip)]
-    pub kept_on_time: usize,
+}
+
+/// One counterpart's commitments, counted under the name as the
+/// commitments write it: a 100-year journal has some 20,000 counterparts,
+/// and only those of the ledger's year get a row (and text) of their own.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    made: usize,
+    kept: usize,
+    late: usize,
+    open: usize,
+    overdue: usize,
+    dropped: usize,
+    judged: usize,
+    kept_on_time: usize,
     /// The last time a commitment to them was made, done or dropped.
-    #[serde(skip)]
-    pub last: NaiveDate,
+    last: NaiveDate,
+}
+
+impl Tally {
+    fn new(last: NaiveDate) -> Tally {
+        Tally { made: 0, kept: 0, late: 0, open: 0, overdue: 0, dropped: 0, judged: 0, kept_on_time: 0, last }
+    }
+
+    fn row(&self, name: &str) -> PersonRow {
+        let (rate, rate_of, rate_class) = if self.judged > 0 {
+            let rate = self.kept_on_time as f64 / self.judged as f64;
+            (format::pct(rate), format!("{} of {}", self.kept_on_time, self.judged), rate_class(rate))
+        } else {
+            ("–".into(), "none due yet".into(), "na")
+        };
+        PersonRow {
+            name: name.to_string(),
+            made: self.made,
+            kept: self.kept,
+            late: self.late,
+            open: self.open,
+            overdue: self.overdue,
+            dropped: self.dropped,
+            rate,
+            rate_of,
+            rate_class,
+        }
+    }
 }
 
 /// Judged for the on-time rate as of `d`, whatever the window: not
@@ -217,24 +254,10 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
     ];
 
     // The ledger per person.
-    let mut people: BTreeMap<String, PersonRow> = BTreeMap::new();
+    let mut people: BTreeMap<&str, Tally> = BTreeMap::new();
     for c in all {
-        let name = c.to.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("(nobody named)").to_string();
-        let p = people.entry(name.clone()).or_insert_with(|| PersonRow {
-            name,
-            made: 0,
-            kept: 0,
-            late: 0,
-            open: 0,
-            overdue: 0,
-            dropped: 0,
-            rate: String::new(),
-            rate_of: String::new(),
-            rate_class: "na",
-            judged: 0,
-            kept_on_time: 0,
-            last: c.made_on,
-        });
+        let name = c.to.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("(nobody named)");
+        let p = people.entry(name).or_insert_with(|| Tally::new(c.made_on));
         p.made += 1;
         p.last = [Some(p.last), Some(c.made_on), c.done.filter(|x| *x <= d), c.dropped.filter(|x| *x <= d)]
             .into_iter()
@@ -257,20 +280,9 @@ pub fn view(site: &Site<'_>) -> CommitmentsView {
     let ledger_since = d - Duration::days(LEDGER_DAYS - 1);
     let people_count = people.len();
     let mut people: Vec<PersonRow> = people
-        .into_values()
-        .filter(|p| p.open + p.overdue > 0 || p.last >= ledger_since)
-        .map(|mut p| {
-            if p.judged > 0 {
-                let rate = p.kept_on_time as f64 / p.judged as f64;
-                p.rate = format::pct(rate);
-                p.rate_class = rate_class(rate);
-                p.rate_of = format!("{} of {}", p.kept_on_time, p.judged);
-            } else {
-                p.rate = "–".into();
-                p.rate_of = "none due yet".into();
-            }
-            p
-        })
+        .iter()
+        .filter(|(_, p)| p.open + p.overdue > 0 || p.last >= ledger_since)
+        .map(|(name, p)| p.row(name))
         .collect();
     people.sort_by(|a, b| b.made.cmp(&a.made).then_with(|| a.name.cmp(&b.name)));
 
