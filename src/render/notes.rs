@@ -60,22 +60,23 @@ pub fn note_label(note: &Note) -> String {
     }
 }
 
+/// A note's page: what it shows of the note itself is borrowed from it.
 #[derive(Debug, Serialize)]
-pub struct NoteView {
+pub struct NoteView<'a> {
     pub title: String,
     pub date: String,
     pub label: String,
-    pub path: String,
+    pub path: &'a str,
     pub future: bool,
     pub mood: Option<Score>,
     pub energy: Option<Score>,
     pub activity: Vec<ActivityItem>,
-    pub tags: Vec<String>,
-    pub wins: Vec<String>,
-    pub help: Vec<String>,
+    pub tags: &'a [String],
+    pub wins: &'a [String],
+    pub help: &'a [String],
     pub deals: Vec<NoteDeal>,
     pub commitments: Vec<NoteCommitment>,
-    pub extra: Vec<(String, String)>,
+    pub extra: &'a [(String, String)],
     /// Why the note's day is a day off (`PTO`, `day off`), or empty.
     pub off: String,
     pub problems: Vec<Problem>,
@@ -142,7 +143,7 @@ fn score(value: Option<f64>, site: &Site<'_>) -> Option<Score> {
 }
 
 /// The page of `site.all_notes[index]`; `root` leads from it to the site root.
-pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
+pub fn note_view<'a>(site: &Site<'a>, index: usize, root: &str) -> NoteView<'a> {
     let note = &site.all_notes[index];
     let config = site.config;
     let d = site.as_of;
@@ -244,17 +245,17 @@ pub fn note_view(site: &Site<'_>, index: usize, root: &str) -> NoteView {
         title: format!("{} · {label}", format::date_long(note.date)),
         date: format::date_long(note.date),
         label,
-        path: note.path.clone(),
+        path: &note.path,
         future: note.date > d,
         mood: score(note.mood, site),
         energy: score(note.energy, site),
         activity,
-        tags: note.tags.clone(),
-        wins: note.wins.clone(),
-        help: note.help.clone(),
+        tags: &note.tags,
+        wins: &note.wins,
+        help: &note.help,
         deals,
         commitments,
-        extra: note.extra.clone(),
+        extra: &note.extra,
         off: note.off.as_ref().map_or(String::new(), |o| o.reason.clone().unwrap_or_else(|| "day off".into())),
         problems,
         body,
