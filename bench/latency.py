@@ -17,6 +17,8 @@ With --git the journal is first committed one note per commit
 saved and committed: from the end of `git commit` to the Data page written
 anew (issue 18 aims at no more than 20 ms over a plain save).
 
+It also prints the server's peak and resident memory after the saves.
+
 Issue 16 aims at 50 ms or less at 10 years and 80 ms at 100, the 15 ms debounce included. This is a benchmark,
 not a test: nothing here passes or fails.
 """
@@ -54,6 +56,17 @@ def inode(path):
         return os.stat(path).st_ino
     except FileNotFoundError:
         return None
+
+
+def status_kb(pid):
+    """The server's peak and current resident memory (VmHWM, VmRSS), in KiB."""
+    fields = {}
+    with open(f"/proc/{pid}/status", encoding="utf-8") as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            if name in ("VmHWM", "VmRSS"):
+                fields[name] = int(value.split()[0])
+    return fields
 
 
 def main():
@@ -180,6 +193,7 @@ def main():
                 commit_ms.append(int(REBUILD.search(line).group(1)))
                 time.sleep(0.3)
             shutil.rmtree(home, ignore_errors=True)
+        memory = status_kb(server.pid)
     finally:
         server.terminate()
         server.wait()
@@ -195,6 +209,8 @@ def main():
 
     print(f"save → note page and dashboard written ({args.runs} saves): {summary(latencies)}")
     print(f"rebuild as logged by saleslog (rescan + render + write):  {summary(build_ms)}")
+    print(f"serve's memory after the saves: peak {memory['VmHWM'] / 1024:.0f} MB, "
+          f"resident {memory['VmRSS'] / 1024:.0f} MB")
     if commit_latencies:
         print(f"commit → data page written ({args.runs} commits):          {summary(commit_latencies)}")
         print(f"rebuild after a commit as logged by saleslog:             {summary(commit_ms)}")

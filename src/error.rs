@@ -16,6 +16,11 @@ pub enum Error {
     Template { name: String, message: String },
     /// The command cannot run as asked (bad arguments, unsafe output folder).
     Usage(String),
+    /// A watch session's page, remembered by hash only, had to be written
+    /// again (its output folder was emptied or changed by someone else):
+    /// the session renders every page afresh and writes again. Never seen
+    /// by a user unless that second build fails the same way.
+    Forgotten { page: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -41,6 +46,11 @@ impl fmt::Display for Error {
             }
             Error::Template { name, message } => write!(f, "template {name}: {message}"),
             Error::Usage(message) => f.write_str(message),
+            Error::Forgotten { page } => write!(
+                f,
+                "internal error: the page {page} had to be written again after this session stopped holding it; \
+                 run `saleslog build` to write the output folder whole"
+            ),
         }
     }
 }

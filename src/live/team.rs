@@ -132,12 +132,27 @@ impl TeamSession {
     /// Render the team pages and the sites of `members` (all of them when
     /// `None`) and write them: the whole site, or only that part of it.
     fn write(&mut self, members: Option<&[usize]>) -> Result<crate::site::output_dir::WriteReport> {
+        match self.write_once(members) {
+            // The output folder wants written again a page a member's
+            // renderer remembers by hash only: every page is made afresh.
+            Err(Error::Forgotten { .. }) => {
+                self.renderers.iter().flatten().for_each(Renderer::forget_pages);
+                self.write_once(members)
+            }
+            done => done,
+        }
+    }
+
+    fn write_once(&mut self, members: Option<&[usize]>) -> Result<crate::site::output_dir::WriteReport> {
         let journals: Vec<Option<&Journal>> =
             self.journals.iter().map(|j| j.as_ref().map(|(journal, _)| journal)).collect();
         let report = figures::assemble(&self.team, self.rows.clone(), &journals, self.date);
         let all: Vec<usize> = (0..self.team.members.len()).collect();
-        let sites = members.unwrap_or(&all);
         self.output.begin()?;
+        // A folder emptied, or written by another build, since this session
+        // last wrote it: the whole site, not only the members who changed.
+        let members = members.filter(|_| self.output.trusted());
+        let sites = members.unwrap_or(&all);
         let output = &self.output;
         // The team pages and the members' sites at once: neither waits on
         // the other.
@@ -514,5 +529,39 @@ mod tests {
         let (report, _) = crate::team::command::build(&reloaded, today.unwrap(), &out).unwrap();
         assert_eq!((report.written, report.removed), (0, 0));
         assert_eq!(report.unchanged, files(&fresh).len());
+    }
+
+    /// The session holds the pages it wrote by hash only: after the output
+    /// folder is emptied, one member's save writes the whole site again,
+    /// every member's pages made afresh.
+    #[test]
+    fn a_save_after_the_folder_was_emptied_writes_the_whole_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let team = tmp.path().join("team");
+        let write = |rel: &str, text: &str| {
+            let path = team.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("team.yaml", "name: East\nmembers:\n  - {name: Ann, journal: ann}\n  - {name: Bob, journal: bob}\n");
+        for who in ["ann", "bob"] {
+            write(&format!("{who}/2026-11-23.md"), "---\nmood: 3\nactivity: {calls: 4}\n---\nMonday.\n");
+            write(&format!("{who}/2026-11-24.md"), "---\nmood: 4\n---\nTuesday.\n");
+        }
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27);
+        let out = tmp.path().join("site");
+        let mut session = TeamSession::open(&team, Some(out.clone()), today).unwrap();
+        assert!(!session.rebuild(Changed::All).failed);
+        write("ann/2026-11-24.md", "---\nmood: 5\n---\nTuesday, better.\n");
+        assert!(!session.rebuild(Changed::Members(vec![0])).failed);
+
+        std::fs::remove_dir_all(&out).unwrap();
+        write("bob/2026-11-24.md", "---\nmood: 2\n---\nTuesday, worse.\n");
+        let outcome = session.rebuild(Changed::Members(vec![1]));
+        assert!(!outcome.failed, "{}", outcome.line);
+        let fresh = tmp.path().join("fresh");
+        let reloaded = crate::team::Team::load(&team).unwrap();
+        crate::team::command::build(&reloaded, today.unwrap(), &fresh).unwrap();
+        assert_eq!(files(&out), files(&fresh), "the session's site is a fresh build's");
     }
 }

@@ -53,19 +53,59 @@ use tera::{Context, Tera};
 
 /// One file of the site: its path relative to the output folder
 /// (`/`-separated), its bytes (shared: a watch session hands out the same
-/// bytes again for an unchanged page), and a hash of them, computed once
-/// when the page is made, which the output folder records in its marker.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// bytes again for an unchanged page), and their hash and length, computed
+/// once when the page is made, which the output folder records in its
+/// marker.
+///
+/// A watch session remembers the pages it wrote by hash and length only
+/// ([`Page::remembered`]): their bytes are on disk, and holding them all
+/// was most of a 100-year session's memory. Writing such a page again
+/// (the output folder emptied, or a file in it changed by someone else) is
+/// refused with [`Error::Forgotten`], and the session renders afresh.
+#[derive(Debug, Clone, Eq)]
 pub struct Page {
     pub path: Arc<str>,
-    pub bytes: Arc<[u8]>,
+    bytes: Option<Arc<[u8]>>,
     pub hash: u64,
+    pub len: u64,
 }
 
 impl Page {
     pub fn new(path: impl Into<Arc<str>>, bytes: impl Into<Arc<[u8]>>) -> Page {
-        let bytes = bytes.into();
-        Page { path: path.into(), hash: page_hash(&bytes), bytes }
+        let bytes: Arc<[u8]> = bytes.into();
+        Page { path: path.into(), hash: page_hash(&bytes), len: bytes.len() as u64, bytes: Some(bytes) }
+    }
+
+    /// Its bytes, unless it is a page a watch session remembers only by
+    /// hash ([`Page::remembered`]).
+    pub fn bytes(&self) -> Option<&[u8]> {
+        self.bytes.as_deref()
+    }
+
+    /// The same page at another path (a team member's page, under its
+    /// folder).
+    pub fn moved_to(self, path: impl Into<Arc<str>>) -> Page {
+        Page { path: path.into(), ..self }
+    }
+
+    /// The page as a watch session remembers it once written: its path,
+    /// hash and length, without the bytes.
+    pub(crate) fn remembered(&self) -> Page {
+        Page { bytes: None, ..self.clone() }
+    }
+}
+
+/// The same path and the same bytes, told by hash and length when either
+/// page is only [`Page::remembered`].
+impl PartialEq for Page {
+    fn eq(&self, other: &Page) -> bool {
+        self.path == other.path
+            && self.hash == other.hash
+            && self.len == other.len
+            && match (&self.bytes, &other.bytes) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
     }
 }
 
@@ -114,7 +154,8 @@ pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
 /// A page as last rendered: a fingerprint of its view (and frame), the
 /// inputs the view was built from when its kind can tell them (see
-/// [`inputs`]), and the page.
+/// [`inputs`]), and the page, by hash only ([`Page::remembered`]: at 100
+/// years the bytes of every page were 250 MB of a session's 420).
 struct Memo {
     key: Option<u64>,
     inputs: Option<inputs::Inputs>,
@@ -392,6 +433,15 @@ impl Renderer {
         lock(&self.facts).take()
     }
 
+    /// Forget every page this renderer remembers, so the next render makes
+    /// each one afresh, bytes and all: a watch session's output folder
+    /// wants a page written again that it holds by hash only
+    /// ([`Error::Forgotten`]).
+    pub fn forget_pages(&self) {
+        lock(&self.memo).clear();
+        *lock(&self.facts) = None;
+    }
+
     /// Keep `value` for [`Renderer::free_garbage`].
     fn free_later(&self, value: Box<dyn Send>) {
         lock(&self.garbage).push(value);
@@ -471,7 +521,7 @@ impl Renderer {
                 }
             };
             if let Some(slot) = kept.get(j) {
-                let _ = slot.set(page.clone());
+                let _ = slot.set(page.remembered());
             }
             each(page)
         };
@@ -616,7 +666,7 @@ impl Renderer {
         let html = self.render_bounded(template, &context)?;
         let page = Page::new(path, html);
         if key.is_some() {
-            let memo = Memo { key, inputs: None, page: page.clone(), seen: self.generation() };
+            let memo = Memo { key, inputs: None, page: page.remembered(), seen: self.generation() };
             lock(&self.memo).insert(path.to_string(), memo);
         }
         Ok(page)
@@ -1391,7 +1441,15 @@ mod tests {
         }
         let ws = Workspace::load(dir.path()).unwrap();
         let pages = Renderer::builtin().unwrap().render_site(&ws, crate::text::parse_date(as_of).unwrap()).unwrap();
-        pages.into_iter().map(|p| (p.path.to_string(), String::from_utf8(p.bytes.to_vec()).unwrap())).collect()
+        pages
+            .into_iter()
+            .map(|p| {
+                (
+                    p.path.to_string(),
+                    String::from_utf8(p.bytes().expect("a fresh render holds its bytes").to_vec()).unwrap(),
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -1451,7 +1509,8 @@ mod tests {
             ws.refresh().unwrap();
             let pages = kept.render_site(&ws, crate::text::parse_date("2026-11-27").unwrap()).unwrap();
             let page = pages.iter().find(|p| &*p.path == "notes/2026-11-23.html").unwrap();
-            assert!(String::from_utf8_lossy(&page.bytes).contains(&format!("Save number {save}.")));
+            assert!(String::from_utf8_lossy(page.bytes().expect("a page made anew"))
+                .contains(&format!("Save number {save}.")));
             assert!(lock(&kept.bodies.0).len() <= 2 + 64 + 1);
         }
     }
@@ -1620,7 +1679,7 @@ mod tests {
         let (held, lean) = (Workspace::load(dir.path()).unwrap(), Workspace::load_one_shot(dir.path()).unwrap());
         let (a, b) = (renderer.render_site(&held, d).unwrap(), renderer.render_site(&lean, d).unwrap());
         let page = a.iter().find(|p| p.path.starts_with("notes/")).unwrap();
-        assert!(String::from_utf8_lossy(&page.bytes).contains("Met Ann."));
+        assert!(String::from_utf8_lossy(page.bytes().expect("a page made anew")).contains("Met Ann."));
         assert_eq!(a, b);
     }
 }

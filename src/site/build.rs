@@ -7,7 +7,7 @@
 //! templates parsed once, page hashes remembered, each rebuild writing only
 //! what changed.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::diagnostic::{Diagnostic, Tally};
 use crate::render::{Page, Renderer};
 use crate::site::output_dir::{OutputDir, WriteReport};
@@ -90,6 +90,19 @@ impl Builder {
     /// Render and write.
     pub fn build(&mut self, ws: &Workspace, as_of: NaiveDate) -> Result<BuildReport> {
         let start = Instant::now();
+        match self.build_once(ws, as_of, start) {
+            // A watch session's folder wants written again a page the
+            // session remembers by hash only (it was emptied, or changed by
+            // someone else): every page is made afresh, bytes and all.
+            Err(Error::Forgotten { .. }) => {
+                self.renderer.forget_pages();
+                self.build_once(ws, as_of, start)
+            }
+            done => done,
+        }
+    }
+
+    fn build_once(&mut self, ws: &Workspace, as_of: NaiveDate, start: Instant) -> Result<BuildReport> {
         // Each page goes to a temporary file of the output folder as soon
         // as it is rendered, and only then into place, once every page has
         // rendered: a build holds one page per thread, never the whole
@@ -119,4 +132,49 @@ impl Builder {
 /// Build the site of `ws` as of `as_of` into `out` once.
 pub fn build(ws: &Workspace, as_of: NaiveDate, out: &Path) -> Result<BuildReport> {
     Builder::new(ws, out)?.build(ws, as_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A watch session holds the pages it wrote by hash only; once another
+    /// build wrote into its folder and someone edited a page by hand, the
+    /// next build must write that page again, which it can only do by
+    /// rendering afresh.
+    #[test]
+    fn a_watch_builder_mends_a_page_it_holds_by_hash_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("journal");
+        std::fs::create_dir(&journal).unwrap();
+        for day in 23..=26 {
+            std::fs::write(journal.join(format!("2026-11-{day}.md")), format!("---\nmood: 4\n---\nDay {day}.\n"))
+                .unwrap();
+        }
+        let out = dir.path().join("out");
+        let mut ws = Workspace::load(&journal).unwrap();
+        let d = crate::text::parse_date("2026-11-27").unwrap();
+        let mut watching = Builder::for_watch(&ws, &out).unwrap();
+        let first = watching.build(&ws, d).unwrap();
+        assert_eq!(first.written, first.pages);
+        // Every page taken as it was: the session holds none of their bytes.
+        assert_eq!(watching.build(&ws, d).unwrap().written, 0);
+        let kept = watching.render(&ws, d).unwrap();
+        assert!(kept.iter().filter(|p| p.path.starts_with("notes/")).all(|p| p.bytes().is_none()));
+
+        // Another build writes into the folder (its marker anew), then a
+        // page is edited by hand.
+        std::fs::write(journal.join("2026-11-26.md"), "---\nmood: 2\n---\nA hard day.\n").unwrap();
+        ws.refresh().unwrap();
+        assert!(build(&ws, d, &out).unwrap().written > 0);
+        let page = out.join("notes/2026-11-24.html");
+        let made = std::fs::read(&page).unwrap();
+        std::fs::write(&page, "edited by hand").unwrap();
+        let later = std::time::SystemTime::now() + Duration::from_secs(5);
+        std::fs::File::options().write(true).open(&page).unwrap().set_modified(later).unwrap();
+
+        let mended = watching.build(&ws, d).unwrap();
+        assert_eq!(std::fs::read(&page).unwrap(), made);
+        assert_eq!((mended.written, mended.pages), (1, first.pages));
+    }
 }

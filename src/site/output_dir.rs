@@ -144,8 +144,14 @@ pub(crate) struct Fingerprint {
 
 impl Fingerprint {
     fn of(page: &Page) -> Fingerprint {
-        Fingerprint { hash: page.hash, len: page.bytes.len() as u64 }
+        Fingerprint { hash: page.hash, len: page.len }
     }
+}
+
+/// The bytes of a page to be written: a page a watch session remembers by
+/// hash only cannot be, and its session renders again.
+fn bytes_to_write(page: &Page) -> Result<&[u8]> {
+    page.bytes().ok_or_else(|| Error::Forgotten { page: page.path.to_string() })
 }
 
 /// A page on its way into the folder ([`OutputDir::stage`]): its bytes in
@@ -372,6 +378,13 @@ impl OutputDir {
     }
 
     /// The folder, resolved.
+    /// Whether, as of the last [`OutputDir::begin`], every file the
+    /// marker lists was written or checked by this process and not changed
+    /// since: a part of the site can then be written alone.
+    pub fn trusted(&self) -> bool {
+        self.trusted
+    }
+
     pub fn path(&self) -> &Path {
         &self.root
     }
@@ -488,7 +501,7 @@ impl OutputDir {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(self.foreign(&page.path)),
             Err(e) => return Err(Error::io(&path, e)),
         };
-        file.write_all(&page.bytes).map_err(|e| Error::io(&path, e))?;
+        file.write_all(bytes_to_write(page)?).map_err(|e| Error::io(&path, e))?;
         if fresh.chmod {
             served(&file, &path)?;
         }
@@ -515,8 +528,11 @@ impl OutputDir {
         if recorded.is_none() {
             self.refuse_foreign(page)?;
         }
-        let temp =
-            if known || self.holds(page, fingerprint) { None } else { Some(temp_file(&self.root, &page.bytes)?) };
+        let temp = if known || self.holds(page, fingerprint) {
+            None
+        } else {
+            Some(temp_file(&self.root, bytes_to_write(page)?)?)
+        };
         let (listed, changed) = (recorded.is_some(), recorded.flatten() != Some(fingerprint));
         Ok(Staged { path: page.path.clone(), fingerprint, temp, listed, changed })
     }
@@ -851,7 +867,8 @@ impl OutputDir {
                     (Some(modified), Some(marker)) => modified <= marker,
                     _ => false,
                 };
-                (recorded && untouched) || std::fs::read(&path).is_ok_and(|old| *old == *page.bytes)
+                (recorded && untouched)
+                    || page.bytes().is_some_and(|bytes| std::fs::read(&path).is_ok_and(|old| *old == *bytes))
             }
             _ => false,
         }

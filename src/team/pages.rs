@@ -134,7 +134,10 @@ pub fn member_site_each<T: Send>(
     each: &(dyn Fn(Page) -> Result<T> + Sync),
 ) -> Result<Vec<T>> {
     let prefix = member_prefix(member);
-    let prefixed = |p: Page| Page { path: format!("{prefix}{}", p.path).into(), bytes: p.bytes, hash: p.hash };
+    let prefixed = |p: Page| {
+        let path = format!("{prefix}{}", p.path);
+        p.moved_to(path)
+    };
     let write_failed = Mutex::new(None);
     let made = match (member.workspace(), renderer) {
         (Some(ws), Some(renderer)) => renderer

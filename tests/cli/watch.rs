@@ -381,6 +381,25 @@ fn a_renamed_note_leaves_no_ghost_also_when_only_the_case_changes() {
     assert_eq!(differences(&tree(&s.out), &tree(&s.cold_build(TODAY))), Vec::<String>::new());
 }
 
+/// A watch session remembers the pages it wrote by hash only: when the
+/// output folder is emptied under it, the next save writes every page
+/// again, byte for byte what a cold build makes, with nothing missing.
+#[test]
+fn an_output_folder_emptied_while_watching_is_written_whole_on_the_next_save() {
+    let s = Setup::sample();
+    let w = s.watch(&[]);
+    // A first save, so the session holds pages it took as unchanged.
+    let rebuilds = rebuilds_caused_by(&w, || fs::write(s.note(), s.note_text(7361)).unwrap());
+    assert_eq!(rebuilds.len(), 1, "{rebuilds:#?}");
+    let pages = tree(&s.out).len();
+    fs::remove_dir_all(&s.out).unwrap();
+    let rebuilds = rebuilds_caused_by(&w, || fs::write(s.note(), s.note_text(7362)).unwrap());
+    assert!(!rebuilds.is_empty() && !w.lines().iter().any(|l| l.contains("internal error")), "{:#?}", w.lines());
+    assert!(s.page(NOTE_PAGE).contains("7362"));
+    assert_eq!(tree(&s.out).len(), pages);
+    assert_eq!(differences(&tree(&s.out), &tree(&s.cold_build(TODAY))), Vec::<String>::new());
+}
+
 /// Keys of two trees that differ, for a readable failure.
 fn differences(
     a: &std::collections::BTreeMap<String, Vec<u8>>,
