@@ -475,22 +475,38 @@ mod tests {
             .collect()
     }
 
+    /// Write `text` to `rel` below `root`, its folders made.
+    fn write_at(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// The team East of Ann and Bob, each with a note of Monday 23
+    /// November 2026, in `tmp/team`.
+    fn team_of_two(tmp: &Path) -> PathBuf {
+        let team = tmp.join("team");
+        write_at(
+            &team,
+            "team.yaml",
+            "name: East\nmembers:\n  - {name: Ann, journal: ann}\n  - {name: Bob, journal: bob}\n",
+        );
+        for who in ["ann", "bob"] {
+            write_at(&team, &format!("{who}/2026-11-23.md"), "---\nmood: 3\nactivity: {calls: 4}\n---\nMonday.\n");
+        }
+        team
+    }
+
     /// A save in one member's journal writes that member's part of the site
     /// alone (the other member's pages are not touched), and the site is
     /// then exactly what a fresh `team build` makes.
     #[test]
     fn a_members_save_writes_its_part_and_the_site_equals_a_fresh_build() {
         let tmp = tempfile::tempdir().unwrap();
-        let team = tmp.path().join("team");
-        let write = |rel: &str, text: &str| {
-            let path = team.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write("team.yaml", "name: East\nmembers:\n  - {name: Ann, journal: ann}\n  - {name: Bob, journal: bob}\n");
+        let team = team_of_two(tmp.path());
+        let write = |rel: &str, text: &str| write_at(&team, rel, text);
         for who in ["ann", "bob"] {
             write(&format!("{who}/saleslog.yaml"), "name: Rep\n");
-            write(&format!("{who}/2026-11-23.md"), "---\nmood: 3\nactivity: {calls: 4}\n---\nMonday.\n");
         }
         let today = NaiveDate::from_ymd_opt(2026, 11, 27);
         let out = tmp.path().join("site");
@@ -537,15 +553,9 @@ mod tests {
     #[test]
     fn a_save_after_the_folder_was_emptied_writes_the_whole_site() {
         let tmp = tempfile::tempdir().unwrap();
-        let team = tmp.path().join("team");
-        let write = |rel: &str, text: &str| {
-            let path = team.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write("team.yaml", "name: East\nmembers:\n  - {name: Ann, journal: ann}\n  - {name: Bob, journal: bob}\n");
+        let team = team_of_two(tmp.path());
+        let write = |rel: &str, text: &str| write_at(&team, rel, text);
         for who in ["ann", "bob"] {
-            write(&format!("{who}/2026-11-23.md"), "---\nmood: 3\nactivity: {calls: 4}\n---\nMonday.\n");
             write(&format!("{who}/2026-11-24.md"), "---\nmood: 4\n---\nTuesday.\n");
         }
         let today = NaiveDate::from_ymd_opt(2026, 11, 27);
