@@ -108,6 +108,11 @@ impl Builder {
         // rendered: a build holds one page per thread, never the whole
         // site, and a failed render still leaves the folder as it was.
         self.output.begin()?;
+        if self.output.is_fresh() {
+            // An empty folder (emptied under a watch session): every page
+            // is written, so none is taken as remembered.
+            self.renderer.forget_pages();
+        }
         let output = &self.output;
         let (staged, diagnostics) = self.renderer.render_site_each(ws, as_of, &|page| output.stage(&page))?;
         let pages = staged.len();

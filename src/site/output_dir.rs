@@ -377,7 +377,6 @@ impl OutputDir {
         })
     }
 
-    /// The folder, resolved.
     /// Whether, as of the last [`OutputDir::begin`], every file the
     /// marker lists was written or checked by this process and not changed
     /// since: a part of the site can then be written alone.
@@ -385,6 +384,15 @@ impl OutputDir {
         self.trusted
     }
 
+    /// Whether the write [`OutputDir::begin`] started is a first build into
+    /// an empty folder, where every page is written: a watch session then
+    /// renders every page afresh instead of handing over the pages it
+    /// remembers by hash only.
+    pub fn is_fresh(&self) -> bool {
+        self.fresh.is_some()
+    }
+
+    /// The folder, resolved.
     pub fn path(&self) -> &Path {
         &self.root
     }
@@ -400,6 +408,13 @@ impl OutputDir {
     /// Start a write ([`OutputDir::stage`] each page, then
     /// [`OutputDir::commit`]): check the folder again and make it.
     pub fn begin(&mut self) -> Result<()> {
+        // A first build that never committed (a page failed to render, or
+        // had to be rendered again): the marker lists the pages it wrote,
+        // so the folder is read again and they are known as saleslog's,
+        // not refused as someone else's.
+        if self.fresh.take().is_some() {
+            *self = OutputDir::open(&self.given, &self.journal)?;
+        }
         self.recheck()?;
         // Trust ends when the marker is not the one written last (the
         // folder was emptied, or another build wrote into it).
@@ -450,6 +465,9 @@ impl OutputDir {
     /// first, its folders checked (a real folder, never a symlink) or made,
     /// then the file, created new.
     fn write_fresh(&self, fresh: &Fresh, page: &Page, fingerprint: Fingerprint) -> Result<()> {
+        // Before its line or its file: a page that cannot be written leaves
+        // no trace.
+        bytes_to_write(page)?;
         let rel: &str = &page.path;
         #[cfg(unix)]
         {
@@ -1641,5 +1659,34 @@ mod tests {
         }
         // A new folder, or an empty one, is fine.
         OutputDir::open(&tmp.path().join("new/deeper"), &journal).unwrap();
+    }
+
+    /// A first build into an empty folder that stops midway (a page it
+    /// cannot write, remembered by hash only; or a page that failed to
+    /// render) leaves no trace of that page, and the next write takes the
+    /// pages it did write as saleslog's, even when the marker's time did
+    /// not move (a coarse clock: every write within one tick).
+    #[test]
+    fn a_first_build_that_stopped_midway_is_written_by_the_next() {
+        let tmp = tempfile::tempdir().unwrap();
+        let journal = tmp.path().join("journal");
+        std::fs::create_dir(&journal).unwrap();
+        let out = journal.join("_site");
+        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        let (a, b) = (page("a.html", "aaa"), page("notes/b.html", "bbb"));
+        dir.begin().unwrap();
+        assert!(dir.is_fresh());
+        let header_time = dir.marker_time.unwrap();
+        dir.stage(&a).unwrap();
+        let e = dir.stage(&b.remembered()).unwrap_err();
+        assert!(matches!(e, Error::Forgotten { .. }), "{e}");
+        assert!(!out.join("notes/b.html").exists(), "no empty file for the page not written");
+        assert!(!std::fs::read_to_string(out.join(MARKER)).unwrap().contains("notes/b.html"));
+        std::fs::File::options().append(true).open(out.join(MARKER)).unwrap().set_modified(header_time).unwrap();
+
+        let r = dir.write(&[a.clone(), b.clone()]).unwrap();
+        assert_eq!((r.written, r.unchanged), (1, 1));
+        assert_eq!(std::fs::read_to_string(out.join("notes/b.html")).unwrap(), "bbb");
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "aaa");
     }
 }
