@@ -167,6 +167,9 @@ pub struct Staged {
     /// sort tens of thousands of paths nor to look each up again.
     listed: bool,
     changed: bool,
+    /// Put in place by this commit ([`OutputDir::put_in_place`]), so a
+    /// commit that fails midway can record what is really there.
+    placed: bool,
 }
 
 /// The marker line of a file: `hash length path`, or the bare path when
@@ -490,6 +493,29 @@ impl OutputDir {
             .map_err(|e| Error::io(self.root.join(MARKER), e))
     }
 
+    /// Take the line of `rel` out of a first build's marker: its file
+    /// could not be created (someone's file is there). The marker is read
+    /// back through the folder's descriptor on unix and written whole
+    /// again under the lock every line is appended under.
+    fn unlist_fresh(&self, fresh: &Fresh, rel: &str) -> Result<()> {
+        let marker_path = self.root.join(MARKER);
+        let io = |e| Error::io(&marker_path, e);
+        let mut marker = fresh.marker.lock().unwrap_or_else(|e| e.into_inner());
+        #[cfg(unix)]
+        let mut reading = fresh.tree.top().open_file(MARKER).map_err(io)?;
+        #[cfg(not(unix))]
+        let mut reading = std::fs::File::open(&marker_path).map_err(io)?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut reading, &mut text).map_err(io)?;
+        let kept: String = text
+            .split_inclusive('\n')
+            .filter(|line| parse_marker_line(line.trim_end_matches('\n')).is_none_or(|(path, _)| path != rel))
+            .collect();
+        // Opened for appending: after the truncation, writes start at 0.
+        marker.set_len(0).map_err(io)?;
+        marker.write_all(kept.as_bytes()).map_err(io)
+    }
+
     /// [`OutputDir::write_fresh`] where there are no folder descriptors.
     #[cfg(not(unix))]
     fn write_fresh_by_path(&self, fresh: &Fresh, page: &Page, fingerprint: Fingerprint) -> Result<()> {
@@ -516,7 +542,12 @@ impl OutputDir {
         let path = self.root.join(&*page.path);
         let mut file = match opened {
             Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(self.foreign(&page.path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                // Someone's file there since the folder was found empty:
+                // its line goes, or the next build would take it as ours.
+                self.unlist_fresh(fresh, &page.path)?;
+                return Err(self.foreign(&page.path));
+            }
             Err(e) => return Err(Error::io(&path, e)),
         };
         file.write_all(bytes_to_write(page)?).map_err(|e| Error::io(&path, e))?;
@@ -538,7 +569,14 @@ impl OutputDir {
         let fingerprint = Fingerprint::of(page);
         if let Some(fresh) = &self.fresh {
             self.write_fresh(fresh, page, fingerprint)?;
-            return Ok(Staged { path: page.path.clone(), fingerprint, temp: None, listed: false, changed: true });
+            return Ok(Staged {
+                path: page.path.clone(),
+                fingerprint,
+                temp: None,
+                listed: false,
+                changed: true,
+                placed: false,
+            });
         }
         let recorded = self.owned.get(&*page.path).copied();
         // A page this process wrote or checked before, with the same bytes.
@@ -552,7 +590,7 @@ impl OutputDir {
             Some(temp_file(&self.root, bytes_to_write(page)?)?)
         };
         let (listed, changed) = (recorded.is_some(), recorded.flatten() != Some(fingerprint));
-        Ok(Staged { path: page.path.clone(), fingerprint, temp, listed, changed })
+        Ok(Staged { path: page.path.clone(), fingerprint, temp, listed, changed, placed: false })
     }
 
     /// Put the staged pages in place, each by a rename, and remove the
@@ -615,7 +653,28 @@ impl OutputDir {
             self.write_marker(&union)?;
             self.owned = union;
         }
-        let written = self.put_in_place(&mut staged)?;
+        let written = match self.put_in_place(&mut staged) {
+            Ok(written) => written,
+            Err(e) => {
+                // The marker says what is there now: a new page put in
+                // place with its hash, one that was not (someone's file
+                // appeared at its path) not at all, and a replaced page
+                // with its new hash, so saleslog still knows it as its own.
+                let mut now = self.owned.clone();
+                for s in &staged {
+                    if s.placed {
+                        now.insert(s.path.to_string(), Some(s.fingerprint));
+                    } else if !s.listed {
+                        now.remove(&*s.path);
+                    }
+                }
+                if now != self.owned {
+                    self.write_marker(&now)?;
+                    self.owned = now;
+                }
+                return Err(e);
+            }
+        };
         let mut report = WriteReport { written, unchanged: staged.len() - written, ..WriteReport::default() };
 
         // A stale file is removed only when it still holds the bytes
@@ -641,50 +700,76 @@ impl OutputDir {
     /// cannot send a page outside. A page new to the marker never replaces
     /// a file that appeared at its path since it was staged.
     fn put_in_place(&self, staged: &mut [Staged]) -> Result<usize> {
-        let todo: Vec<(&str, bool, tempfile::TempPath)> =
-            staged.iter_mut().filter_map(|s| s.temp.take().map(|t| (&*s.path, s.listed, t))).collect();
+        let todo: Vec<(usize, tempfile::TempPath)> =
+            staged.iter_mut().enumerate().filter_map(|(i, s)| s.temp.take().map(|t| (i, t))).collect();
         if todo.is_empty() {
             return Ok(0);
         }
+        // The pages new to the marker first: one refused (someone's file
+        // appeared at its path) stops the commit before any page is
+        // replaced.
+        let (new, replacing): (Vec<_>, Vec<_>) = todo.into_iter().partition(|(i, _)| !staged[*i].listed);
+        let pages: &[Staged] = staged;
         #[cfg(unix)]
-        {
+        let outcomes = {
             let tree = self.tree()?;
             let mut folders = std::collections::HashMap::new();
-            for (rel, ..) in &todo {
-                let folder = beneath::split(rel).0;
+            for (i, _) in new.iter().chain(&replacing) {
+                let folder = beneath::split(&pages[*i].path).0;
                 if !folders.contains_key(folder) {
                     folders.insert(folder, tree.folder(folder, true).map_err(|e| self.folder_error(e))?);
                 }
             }
             hook("rename");
-            todo.into_par_iter()
-                .map(|(rel, listed, temp)| {
-                    let (folder, name) = beneath::split(rel);
-                    let from = temp.file_name().unwrap_or_default();
-                    match tree.top().rename(from, &folders[folder], name, listed) {
-                        Ok(()) => {
-                            // In place: nothing left to remove when dropped.
-                            let _ = temp.keep();
-                            Ok(())
-                        }
-                        Err(e) if !listed && e.kind() == std::io::ErrorKind::AlreadyExists => Err(self.foreign(rel)),
-                        Err(e) => Err(Error::io(self.root.join(rel), e)),
+            let rename = |(i, temp): (usize, tempfile::TempPath)| {
+                let rel: &str = &pages[i].path;
+                let listed = pages[i].listed;
+                let (folder, name) = beneath::split(rel);
+                let from = temp.file_name().unwrap_or_default();
+                let outcome = match tree.top().rename(from, &folders[folder], name, listed) {
+                    Ok(()) => {
+                        // In place: nothing left to remove when dropped.
+                        let _ = temp.keep();
+                        Ok(())
                     }
-                })
-                .collect::<Result<Vec<()>>>()
-                .map(|done| done.len())
-        }
+                    Err(e) if !listed && e.kind() == std::io::ErrorKind::AlreadyExists => Err(self.foreign(rel)),
+                    Err(e) => Err(Error::io(self.root.join(rel), e)),
+                };
+                (i, outcome)
+            };
+            let mut outcomes: Vec<(usize, Result<()>)> = new.into_par_iter().map(rename).collect();
+            if outcomes.iter().all(|(_, o)| o.is_ok()) {
+                outcomes.par_extend(replacing.into_par_iter().map(rename));
+            }
+            outcomes
+        };
         #[cfg(not(unix))]
-        {
-            self.check_folders(todo.iter().map(|(path, ..)| *path))?;
-            todo.into_par_iter()
-                .map(|(rel, _, temp)| {
-                    let path = self.root.join(rel);
-                    temp.persist(&path).map_err(|e| Error::io(&path, e.error))
-                })
-                .collect::<Result<Vec<()>>>()
-                .map(|done| done.len())
+        let outcomes = {
+            self.check_folders(new.iter().chain(&replacing).map(|(i, _)| &*pages[*i].path))?;
+            let persist = |(i, temp): (usize, tempfile::TempPath)| {
+                let path = self.root.join(&*pages[i].path);
+                (i, temp.persist(&path).map_err(|e| Error::io(&path, e.error)))
+            };
+            let mut outcomes: Vec<(usize, Result<()>)> = new.into_par_iter().map(persist).collect();
+            if outcomes.iter().all(|(_, o)| o.is_ok()) {
+                outcomes.par_extend(replacing.into_par_iter().map(persist));
+            }
+            outcomes
+        };
+        let mut first_error = None;
+        let mut done = 0;
+        for (i, outcome) in outcomes {
+            match outcome {
+                Ok(()) => {
+                    staged[i].placed = true;
+                    done += 1;
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
         }
+        first_error.map_or(Ok(done), Err)
     }
 
     /// The checks of [`OutputDir::open`], again: before every write, since
@@ -814,7 +899,23 @@ impl OutputDir {
     /// them changed. Only those were looked at and written, and their
     /// hashes are updated in place (their marker lines in path order).
     fn rewrite(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
-        let written = self.put_in_place(&mut staged)?;
+        let placed = self.put_in_place(&mut staged);
+        let written = match placed {
+            Ok(written) => written,
+            Err(e) => {
+                // The pages replaced before the failure are listed with their
+                // new hashes.
+                let mut now = self.owned.clone();
+                for s in staged.iter().filter(|s| s.placed) {
+                    now.insert(s.path.to_string(), Some(s.fingerprint));
+                }
+                if now != self.owned {
+                    self.write_marker(&now)?;
+                    self.owned = now;
+                }
+                return Err(e);
+            }
+        };
         let mut changed: Vec<&Staged> = staged.iter().filter(|s| s.changed).collect();
         changed.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         let mut lines = String::new();
@@ -899,6 +1000,19 @@ impl OutputDir {
             text.push_str(&marker_line(path, *fingerprint));
         }
         let marker = self.root.join(MARKER);
+        #[cfg(unix)]
+        {
+            // Renamed into place through the folder's descriptor, opened
+            // without following a link: a folder swapped for a link since it
+            // was checked gets no marker (which would make the folder the
+            // link leads to look like saleslog's).
+            let tree = self.tree()?;
+            let temp = temp_file(&self.root, text.as_bytes())?;
+            let from = temp.file_name().unwrap_or_default();
+            tree.top().rename(from, tree.top(), MARKER, true).map_err(|e| Error::io(&marker, e))?;
+            let _ = temp.keep();
+        }
+        #[cfg(not(unix))]
         atomic_write(&marker, text.as_bytes())?;
         self.marker_time = std::fs::metadata(&marker).and_then(|m| m.modified()).ok();
         self.appended = 0;
@@ -1688,5 +1802,111 @@ mod tests {
         assert_eq!((r.written, r.unchanged), (1, 1));
         assert_eq!(std::fs::read_to_string(out.join("notes/b.html")).unwrap(), "bbb");
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "aaa");
+    }
+
+    /// A file of someone's that appears at a page's path while a first
+    /// build runs is refused, and its line taken out of the marker: the
+    /// next build refuses it too, never overwrites it.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_refused_in_a_first_build_is_not_taken_as_saleslogs_by_the_next() {
+        let (_tmp, journal, out, mut dir) = fresh();
+        let o = out.clone();
+        at_hook(move |at| {
+            if at == "create" && !o.join("index.html").exists() {
+                std::fs::write(o.join("index.html"), "the user's").unwrap();
+            }
+        });
+        let err = dir.write(&[page("index.html", "a")]).unwrap_err().to_string();
+        at_hook(|_| {});
+        assert!(err.contains("refusing to overwrite"), "{err}");
+        assert!(!std::fs::read_to_string(out.join(MARKER)).unwrap().contains("index.html"));
+        let again = OutputDir::open(&out, &journal).unwrap().write(&[page("index.html", "a")]);
+        assert!(again.unwrap_err().to_string().contains("refusing to overwrite"));
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "the user's");
+    }
+
+    /// A file of someone's that appears at a new page's path between the
+    /// staging and the commit: the commit is refused before any page is
+    /// replaced, the marker no longer lists that path, and the next build
+    /// refuses the file too.
+    #[test]
+    fn a_file_that_appears_at_a_new_pages_path_before_the_commit_is_never_overwritten() {
+        let (_tmp, journal, out, mut dir) = fresh();
+        dir.write(&[page("index.html", "i"), page("old.html", "o")]).unwrap();
+        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        dir.begin().unwrap();
+        let staged = vec![
+            dir.stage(&page("index.html", "i2")).unwrap(),
+            dir.stage(&page("old.html", "o2")).unwrap(),
+            dir.stage(&page("new.html", "n")).unwrap(),
+        ];
+        std::fs::write(out.join("new.html"), "the user's").unwrap();
+        let err = dir.commit(staged).unwrap_err().to_string();
+        assert!(err.contains("refusing to overwrite"), "{err}");
+        // As it was: no page replaced.
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "i");
+        assert_eq!(std::fs::read_to_string(out.join("old.html")).unwrap(), "o");
+        assert!(!std::fs::read_to_string(out.join(MARKER)).unwrap().contains("new.html"));
+        let again = OutputDir::open(&out, &journal).unwrap().write(&[page("index.html", "i2"), page("new.html", "n")]);
+        assert!(again.unwrap_err().to_string().contains("refusing to overwrite"));
+        assert_eq!(std::fs::read_to_string(out.join("new.html")).unwrap(), "the user's");
+        // Once the file is moved away, old.html is still known as
+        // saleslog's: removed when no longer made.
+        std::fs::remove_file(out.join("new.html")).unwrap();
+        let r = OutputDir::open(&out, &journal).unwrap().write(&[page("index.html", "i2")]).unwrap();
+        assert_eq!(r.removed, 1);
+        assert!(!out.join("old.html").exists());
+    }
+
+    /// A commit that fails after some pages were replaced (here: a page's
+    /// folder made unwritable) lists the replaced pages with their new
+    /// hashes, so saleslog still knows them as its own.
+    #[cfg(unix)]
+    #[test]
+    fn a_commit_that_fails_midway_lists_the_pages_it_replaced() {
+        let (_tmp, journal, out, mut dir) = fresh();
+        dir.write(&[page("a.html", "a"), page("notes/b.html", "b")]).unwrap();
+        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        dir.begin().unwrap();
+        let staged = vec![dir.stage(&page("a.html", "a2")).unwrap(), dir.stage(&page("notes/b.html", "b2")).unwrap()];
+        // Once the folders are open: a folder where b's page goes, which
+        // its rename cannot replace.
+        let o = out.clone();
+        at_hook(move |at| {
+            if at == "rename" {
+                std::fs::remove_file(o.join("notes/b.html")).unwrap();
+                std::fs::create_dir_all(o.join("notes/b.html/inside")).unwrap();
+            }
+        });
+        let failed = dir.commit(staged);
+        at_hook(|_| {});
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "a2");
+        std::fs::remove_dir_all(out.join("notes/b.html")).unwrap();
+        let r = OutputDir::open(&out, &journal).unwrap().write(&[]).unwrap();
+        assert_eq!(r.removed, 1, "a.html, replaced, is still saleslog's");
+        assert!(!out.join("a.html").exists());
+    }
+
+    /// The output folder swapped for a link to another folder between the
+    /// staging and the commit: nothing is written there, marker included.
+    #[cfg(unix)]
+    #[test]
+    fn no_marker_is_written_through_an_output_folder_swapped_for_a_link() {
+        let (tmp, journal, out, mut dir) = fresh();
+        dir.write(&[page("index.html", "i")]).unwrap();
+        let victim = tmp.path().join("victim");
+        std::fs::create_dir(&victim).unwrap();
+        std::fs::write(victim.join("index.html"), "PRECIOUS").unwrap();
+        let mut dir = OutputDir::open(&out, &journal).unwrap();
+        dir.begin().unwrap();
+        let staged = vec![dir.stage(&page("index.html", "i")).unwrap(), dir.stage(&page("new.html", "n")).unwrap()];
+        std::fs::rename(&out, journal.join("_site.real")).unwrap();
+        std::os::unix::fs::symlink(&victim, &out).unwrap();
+        assert!(dir.commit(staged).is_err());
+        let names: Vec<_> = std::fs::read_dir(&victim).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["index.html"], "nothing written outside the output");
+        assert_eq!(std::fs::read_to_string(victim.join("index.html")).unwrap(), "PRECIOUS");
     }
 }
