@@ -687,6 +687,9 @@ impl Session {
                 if changes.history {
                     changed.push("new commits".into());
                 }
+                if changes.skipped {
+                    changed.push("files skipped".into());
+                }
                 if changes.is_empty() && !templates && self.builder.is_some() && !self.date_changed() {
                     return Outcome { partial, ..Outcome::default() };
                 }
@@ -778,6 +781,7 @@ impl Session {
                 Ok(more) => {
                     changes.config |= more.config;
                     changes.history |= more.history;
+                    changes.skipped |= more.skipped;
                     for rel in more.added {
                         // Gone, then back: the note changed.
                         if let Some(at) = changes.removed.iter().position(|r| r == &rel) {

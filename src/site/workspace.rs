@@ -52,11 +52,20 @@ pub struct Changes {
     pub config: bool,
     /// New commits (or another `HEAD`).
     pub history: bool,
+    /// The problems met while looking for notes (a dangling symlink, a
+    /// FIFO named `.md`, a link loop) are not those of the last look: no
+    /// note changed, but the Data page's list did.
+    pub skipped: bool,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.modified.is_empty() && self.removed.is_empty() && !self.config && !self.history
+        self.added.is_empty()
+            && self.modified.is_empty()
+            && self.removed.is_empty()
+            && !self.config
+            && !self.history
+            && !self.skipped
     }
 }
 
@@ -405,8 +414,8 @@ impl Workspace {
             found.files.retain(|f| layout.date_of(&f.rel).is_some());
             found.diagnostics.retain(|d| layout.may_hold(&d.file));
         }
+        let mut changes = Changes { skipped: found.diagnostics != self.discovery, ..Changes::default() };
         self.discovery = found.diagnostics;
-        let mut changes = Changes::default();
         let mut next = BTreeMap::new();
         let mut todo: Vec<SourceFile> = Vec::new();
         let mut previous: BTreeMap<String, Source> = BTreeMap::new();
@@ -944,5 +953,35 @@ mod tests {
         let changes = ws.refresh().unwrap();
         assert_eq!(changes.added, vec!["2026-11-28.md".to_string()]);
         assert_eq!(changes.removed, vec!["2026-11-27.md".to_string()]);
+    }
+
+    /// A note replaced by a file of the same length and modification time
+    /// (`cp -p` of an older copy, a restore) is read again: its stamp holds
+    /// its identity and status-change time too.
+    #[cfg(unix)]
+    #[test]
+    fn a_note_replaced_with_the_same_length_and_time_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let note = dir.path().join("2026-11-27.md");
+        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let put = |text: &str, at: &Path| {
+            std::fs::write(at, text).unwrap();
+            std::fs::File::options().write(true).open(at).unwrap().set_modified(when).unwrap();
+        };
+        put("---\nmood: 2\n---\n", &note);
+        let mut ws = Workspace::load(dir.path()).unwrap();
+        assert_eq!(ws.notes()[0].mood, Some(2.0));
+        // Written elsewhere and renamed over, as `cp -p` through a temporary
+        // file or a restore does: the same length and time.
+        let copy = dir.path().join("copy.tmp");
+        put("---\nmood: 5\n---\n", &copy);
+        std::fs::rename(&copy, &note).unwrap();
+        let changes = ws.refresh().unwrap();
+        assert_eq!(changes.modified, vec!["2026-11-27.md".to_string()]);
+        assert_eq!(ws.notes()[0].mood, Some(5.0));
+        // Rewritten in place with the time set back: the change time moved.
+        put("---\nmood: 3\n---\n", &note);
+        assert_eq!(ws.refresh_known(&[std::path::absolute(&note).unwrap()]).unwrap().modified.len(), 1);
+        assert_eq!(ws.notes()[0].mood, Some(3.0));
     }
 }

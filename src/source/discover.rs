@@ -344,10 +344,17 @@ pub enum Contents {
 }
 
 /// What a file looked like when it was read: a cheap change detector.
+///
+/// Beside the length and modification time, on unix, the file's identity
+/// and status-change time (inode, ctime): a file replaced by another of the
+/// same length and modification time (`cp -p`, a restore from a backup, a
+/// symlink swapped in) or made unreadable (`chmod`) reads as changed,
+/// which length and time alone miss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     pub len: u64,
     pub modified: Option<SystemTime>,
+    identity: (u64, u64, i64, i64),
 }
 
 impl Stamp {
@@ -358,7 +365,14 @@ impl Stamp {
 
 impl From<&std::fs::Metadata> for Stamp {
     fn from(m: &std::fs::Metadata) -> Stamp {
-        Stamp { len: m.len(), modified: m.modified().ok() }
+        #[cfg(unix)]
+        let identity = {
+            use std::os::unix::fs::MetadataExt;
+            (m.dev(), m.ino(), m.ctime(), m.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let identity = (0, 0, 0, 0);
+        Stamp { len: m.len(), modified: m.modified().ok(), identity }
     }
 }
 

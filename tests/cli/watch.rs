@@ -400,6 +400,24 @@ fn an_output_folder_emptied_while_watching_is_written_whole_on_the_next_save() {
     assert_eq!(differences(&tree(&s.out), &tree(&s.cold_build(TODAY))), Vec::<String>::new());
 }
 
+/// A change that makes no note differ but the files skipped while looking
+/// for notes (a dangling symlink named `.md`) rebuilds too: the Data page
+/// lists the problem at once, and drops it once the link is gone.
+#[cfg(unix)]
+#[test]
+fn a_dangling_symlink_appearing_or_going_is_rebuilt_at_once() {
+    let s = Setup::sample();
+    let w = s.watch(&[]);
+    let link = s.journal.join("2026/11/dangling.md");
+    let rebuilds = rebuilds_caused_by(&w, || std::os::unix::fs::symlink(s.journal.join("nowhere.md"), &link).unwrap());
+    assert_eq!(rebuilds.len(), 1, "{rebuilds:#?}");
+    assert!(s.page("data.html").contains("dangling symlink"));
+    assert_eq!(differences(&tree(&s.out), &tree(&s.cold_build(TODAY))), Vec::<String>::new());
+    let rebuilds = rebuilds_caused_by(&w, || fs::remove_file(&link).unwrap());
+    assert_eq!(rebuilds.len(), 1, "{rebuilds:#?}");
+    assert!(!s.page("data.html").contains("dangling symlink"));
+}
+
 /// Keys of two trees that differ, for a readable failure.
 fn differences(
     a: &std::collections::BTreeMap<String, Vec<u8>>,
