@@ -11,7 +11,7 @@
 //! change to `team.yaml` reloads the team.
 
 use super::serve;
-use super::watch::{real_path, Batch, Watch, DEFAULT_DEBOUNCE};
+use super::watch::{folder_identity, real_path, Batch, Watch, DEFAULT_DEBOUNCE};
 use crate::error::{Error, Result};
 use crate::model::diagnostic::Tally;
 use crate::model::journal::Journal;
@@ -448,10 +448,20 @@ impl Watches {
         let (tx, output, poll) = (self.tx.clone(), self.output.clone(), self.poll);
         std::thread::spawn(move || {
             let mut watch = Some(watch);
+            let mut identity = folder_identity(&dir);
             while !stop.load(Ordering::Relaxed) {
                 let Some(w) = &watch else {
                     std::thread::sleep(Duration::from_secs(1));
                     watch = Watch::start_within(&dir, &journals, &output, DEFAULT_DEBOUNCE, poll).ok();
+                    if watch.is_some() {
+                        identity = folder_identity(&dir);
+                        // Whatever changed while nothing watched it (a
+                        // journal removed and cloned again) is read again.
+                        if stop.load(Ordering::Relaxed) || tx.send(Batch { rescan: true, ..Batch::default() }).is_err()
+                        {
+                            return;
+                        }
+                    }
                     continue;
                 };
                 if let Some(batch) = w.next(Duration::from_secs(1)) {
@@ -461,6 +471,12 @@ impl Watches {
                     if stop.load(Ordering::Relaxed) || tx.send(batch).is_err() {
                         return;
                     }
+                }
+                // The folder removed or replaced (`rm -rf` and a new clone,
+                // `mv j j-old && mv new j`): a native watch follows the old
+                // folder wherever it went, so the path is watched anew.
+                if watch.is_some() && folder_identity(&dir) != identity {
+                    watch = None;
                 }
             }
         });

@@ -839,7 +839,7 @@ fn describe(changed: &[String]) -> String {
 /// so a folder moved away and another put in its place is told apart.
 /// `None` when there is none (or off Unix, where the swap goes unseen
 /// unless `--poll` is used).
-fn folder_identity(path: &Path) -> Option<(u64, u64)> {
+pub(crate) fn folder_identity(path: &Path) -> Option<(u64, u64)> {
     let meta = std::fs::metadata(path).ok()?;
     #[cfg(unix)]
     {

@@ -599,6 +599,35 @@ fn serve_rebuilds_a_members_pages_and_the_grid_after_a_save() {
     assert!(eventually(long, || queue().contains("A brand new ask")));
 }
 
+/// A member's journal outside the team folder removed and cloned again (or
+/// replaced by another folder): `team serve` watches the new folder, its
+/// pages come back, and a save in it reaches the site.
+#[test]
+fn serve_watches_a_members_journal_removed_and_cloned_again() {
+    let bob = with_bob(&Journal::new());
+    let t = team_with(bob.path());
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let server = serve_team(t.path(), &site);
+    let long = Duration::from_secs(30);
+    server.wait_for_line(is_rebuild_line, long);
+    let dashboard = || std::fs::read_to_string(site.join("members/bob-ray/index.html")).unwrap_or_default();
+    assert!(dashboard().contains("2.0"), "Bob's mood before");
+
+    let away = out.path().join("bob-away");
+    std::fs::rename(bob.path(), &away).unwrap();
+    std::fs::create_dir(bob.path()).unwrap();
+    std::fs::write(bob.path().join("saleslog.yaml"), "name: Bob Ray\n").unwrap();
+    std::fs::write(bob.path().join("2026-11-25.md"), "---\nmood: 4\n---\n").unwrap();
+    assert!(eventually(long, || dashboard().contains("4.0")), "the new clone's pages");
+    std::fs::write(bob.path().join("2026-11-26.md"), "---\nmood: 1\n---\n").unwrap();
+    assert!(eventually(long, || dashboard().contains("2.5")), "a save in the new clone reaches the site");
+    // The old folder, moved away, is no longer Bob's journal.
+    std::fs::write(away.join("2026-11-27.md"), "---\nmood: 5\n---\n").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(!dashboard().contains("3.3") && dashboard().contains("2.5"));
+}
+
 /// `team serve` watches a member written `../ext` (SPEC §10's own example
 /// is `../clones/sam`) where its files really are, and reads a member's
 /// `saleslog.yaml` inside the team folder as that member's configuration:
