@@ -319,7 +319,10 @@ impl OutputDir {
         // A VCS's or an editor's own folder: pages there would corrupt it
         // (`output: .git` in a journal that has no repository yet).
         if let Some(name) = out.components().find_map(|c| match c {
-            Component::Normal(part) => METADATA_FOLDERS.iter().find(|m| part == std::ffi::OsStr::new(m)),
+            // Without regard to case: on macOS and Windows `.GIT` is `.git`.
+            Component::Normal(part) => {
+                METADATA_FOLDERS.iter().find(|m| part.to_str().is_some_and(|p| p.eq_ignore_ascii_case(m)))
+            }
             _ => None,
         }) {
             return Err(refuse(dir, &format!("{name} is a version-control or editor metadata folder")));
@@ -330,8 +333,11 @@ impl OutputDir {
         if root.starts_with(&out) {
             return Err(refuse(dir, "it contains the journal"));
         }
-        // Pages written there would be read back as template overrides.
-        if out.starts_with(root.join("templates")) {
+        // Pages written there would be read back as template overrides;
+        // without regard to case, since on macOS and Windows `Templates`
+        // (made by the build) is the `templates/` saleslog reads.
+        let first_below = out.strip_prefix(&root).ok().and_then(|rest| rest.components().next());
+        if first_below.is_some_and(|c| c.as_os_str().to_str().is_some_and(|n| n.eq_ignore_ascii_case("templates"))) {
             return Err(refuse(dir, "it is the journal's templates folder"));
         }
         let mut owned = BTreeMap::new();
@@ -1756,6 +1762,8 @@ mod tests {
         assert!(refused(&journal).contains("the journal folder itself"));
         assert!(refused(tmp.path()).contains("contains the journal"));
         assert!(refused(&journal.join("templates")).contains("templates folder"));
+        assert!(refused(&journal.join("Templates/site")).contains("templates folder"));
+        assert!(refused(&journal.join(".GIT")).contains("metadata folder"));
         assert!(refused(&journal.join("2026")).contains("holds notes"));
         assert!(refused(&journal.join("2026/./../2026")).contains("holds notes"));
         let repo = tmp.path().join("repo");
