@@ -149,14 +149,14 @@ impl TeamSession {
         let report = figures::assemble(&self.team, self.rows.clone(), &journals, self.date);
         let all: Vec<usize> = (0..self.team.members.len()).collect();
         self.output.begin()?;
-        if self.output.is_fresh() {
-            // An empty folder: every page is written, none taken as
-            // remembered.
+        // A folder emptied, or written by another build, since this session
+        // last wrote it: the whole site, not only the members who changed,
+        // and no page taken as remembered.
+        let trusted = self.output.trusted();
+        if !trusted {
             self.renderers.iter().flatten().for_each(Renderer::forget_pages);
         }
-        // A folder emptied, or written by another build, since this session
-        // last wrote it: the whole site, not only the members who changed.
-        let members = members.filter(|_| self.output.trusted());
+        let members = members.filter(|_| trusted);
         let sites = members.unwrap_or(&all);
         let output = &self.output;
         // The team pages and the members' sites at once: neither waits on

@@ -91,7 +91,7 @@ impl Page {
     /// The page as a watch session remembers it once written: its path,
     /// hash and length, without the bytes.
     pub(crate) fn remembered(&self) -> Page {
-        Page { bytes: None, ..self.clone() }
+        Page { path: self.path.clone(), bytes: None, hash: self.hash, len: self.len }
     }
 }
 

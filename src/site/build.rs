@@ -108,9 +108,9 @@ impl Builder {
         // rendered: a build holds one page per thread, never the whole
         // site, and a failed render still leaves the folder as it was.
         self.output.begin()?;
-        if self.output.is_fresh() {
-            // An empty folder (emptied under a watch session): every page
-            // is written, so none is taken as remembered.
+        if !self.output.trusted() {
+            // A folder emptied, or written by someone else, since this
+            // session last wrote it: no page is taken as remembered.
             self.renderer.forget_pages();
         }
         let output = &self.output;

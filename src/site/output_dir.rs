@@ -148,6 +148,21 @@ impl Fingerprint {
     }
 }
 
+/// `put` each staged page new to the marker, in parallel, then, only if all
+/// of them went in, each one that replaces a listed page: what each gave,
+/// by its index among the staged pages.
+fn new_then_replacing(
+    new: Vec<(usize, tempfile::TempPath)>,
+    replacing: Vec<(usize, tempfile::TempPath)>,
+    put: impl Fn((usize, tempfile::TempPath)) -> (usize, Result<()>) + Sync + Send,
+) -> Vec<(usize, Result<()>)> {
+    let mut outcomes: Vec<(usize, Result<()>)> = new.into_par_iter().map(&put).collect();
+    if outcomes.iter().all(|(_, o)| o.is_ok()) {
+        outcomes.par_extend(replacing.into_par_iter().map(&put));
+    }
+    outcomes
+}
+
 /// The bytes of a page to be written: a page a watch session remembers by
 /// hash only cannot be, and its session renders again.
 fn bytes_to_write(page: &Page) -> Result<&[u8]> {
@@ -388,17 +403,11 @@ impl OutputDir {
 
     /// Whether, as of the last [`OutputDir::begin`], every file the
     /// marker lists was written or checked by this process and not changed
-    /// since: a part of the site can then be written alone.
+    /// since: a part of the site can then be written alone, and a watch
+    /// session may hand over the pages it remembers by hash only. Never in
+    /// an empty folder (a first build).
     pub fn trusted(&self) -> bool {
         self.trusted
-    }
-
-    /// Whether the write [`OutputDir::begin`] started is a first build into
-    /// an empty folder, where every page is written: a watch session then
-    /// renders every page afresh instead of handing over the pages it
-    /// remembers by hash only.
-    pub fn is_fresh(&self) -> bool {
-        self.fresh.is_some()
     }
 
     /// The folder, resolved.
@@ -662,22 +671,7 @@ impl OutputDir {
         let written = match self.put_in_place(&mut staged) {
             Ok(written) => written,
             Err(e) => {
-                // The marker says what is there now: a new page put in
-                // place with its hash, one that was not (someone's file
-                // appeared at its path) not at all, and a replaced page
-                // with its new hash, so saleslog still knows it as its own.
-                let mut now = self.owned.clone();
-                for s in &staged {
-                    if s.placed {
-                        now.insert(s.path.to_string(), Some(s.fingerprint));
-                    } else if !s.listed {
-                        now.remove(&*s.path);
-                    }
-                }
-                if now != self.owned {
-                    self.write_marker(&now)?;
-                    self.owned = now;
-                }
+                self.list_what_is_there(&staged)?;
                 return Err(e);
             }
         };
@@ -743,11 +737,7 @@ impl OutputDir {
                 };
                 (i, outcome)
             };
-            let mut outcomes: Vec<(usize, Result<()>)> = new.into_par_iter().map(rename).collect();
-            if outcomes.iter().all(|(_, o)| o.is_ok()) {
-                outcomes.par_extend(replacing.into_par_iter().map(rename));
-            }
-            outcomes
+            new_then_replacing(new, replacing, rename)
         };
         #[cfg(not(unix))]
         let outcomes = {
@@ -756,11 +746,7 @@ impl OutputDir {
                 let path = self.root.join(&*pages[i].path);
                 (i, temp.persist(&path).map_err(|e| Error::io(&path, e.error)))
             };
-            let mut outcomes: Vec<(usize, Result<()>)> = new.into_par_iter().map(persist).collect();
-            if outcomes.iter().all(|(_, o)| o.is_ok()) {
-                outcomes.par_extend(replacing.into_par_iter().map(persist));
-            }
-            outcomes
+            new_then_replacing(new, replacing, persist)
         };
         let mut first_error = None;
         let mut done = 0;
@@ -776,6 +762,27 @@ impl OutputDir {
             }
         }
         first_error.map_or(Ok(done), Err)
+    }
+
+    /// After a commit that failed midway, the marker says what is there
+    /// now: a page put in place with its new hash (a replaced page too, so
+    /// saleslog still knows it as its own), and a page new to the marker
+    /// that was not put in place (someone's file appeared at its path) not
+    /// at all.
+    fn list_what_is_there(&mut self, staged: &[Staged]) -> Result<()> {
+        let mut now = self.owned.clone();
+        for s in staged {
+            if s.placed {
+                now.insert(s.path.to_string(), Some(s.fingerprint));
+            } else if !s.listed {
+                now.remove(&*s.path);
+            }
+        }
+        if now != self.owned {
+            self.write_marker(&now)?;
+            self.owned = now;
+        }
+        Ok(())
     }
 
     /// The checks of [`OutputDir::open`], again: before every write, since
@@ -905,20 +912,10 @@ impl OutputDir {
     /// them changed. Only those were looked at and written, and their
     /// hashes are updated in place (their marker lines in path order).
     fn rewrite(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
-        let placed = self.put_in_place(&mut staged);
-        let written = match placed {
+        let written = match self.put_in_place(&mut staged) {
             Ok(written) => written,
             Err(e) => {
-                // The pages replaced before the failure are listed with their
-                // new hashes.
-                let mut now = self.owned.clone();
-                for s in staged.iter().filter(|s| s.placed) {
-                    now.insert(s.path.to_string(), Some(s.fingerprint));
-                }
-                if now != self.owned {
-                    self.write_marker(&now)?;
-                    self.owned = now;
-                }
+                self.list_what_is_there(&staged)?;
                 return Err(e);
             }
         };
@@ -1797,7 +1794,7 @@ mod tests {
         let mut dir = OutputDir::open(&out, &journal).unwrap();
         let (a, b) = (page("a.html", "aaa"), page("notes/b.html", "bbb"));
         dir.begin().unwrap();
-        assert!(dir.is_fresh());
+        assert!(dir.fresh.is_some() && !dir.trusted());
         let header_time = dir.marker_time.unwrap();
         dir.stage(&a).unwrap();
         let e = dir.stage(&b.remembered()).unwrap_err();

@@ -574,28 +574,51 @@ fn serve_team(team: &Path, site: &Path) -> Spawned {
     ])
 }
 
+/// The team of [`team_with`] and Bob (outside the team folder), served,
+/// once its first build is written.
+struct Served {
+    bob: tempfile::TempDir,
+    team: Journal,
+    out: tempfile::TempDir,
+    site: std::path::PathBuf,
+    _server: Spawned,
+}
+
+impl Served {
+    fn start(long: Duration) -> Served {
+        let bob = with_bob(&Journal::new());
+        let team = team_with(bob.path());
+        let out = tempfile::tempdir().unwrap();
+        let site = out.path().join("site");
+        let server = serve_team(team.path(), &site);
+        server.wait_for_line(|l| l.starts_with("serving the team"), long);
+        server.wait_for_line(is_rebuild_line, long);
+        Served { bob, team, out, site, _server: server }
+    }
+
+    /// A page of the site as it is now ("" while it is missing).
+    fn page(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.site.join(rel)).unwrap_or_default()
+    }
+}
+
 #[test]
 fn serve_rebuilds_a_members_pages_and_the_grid_after_a_save() {
-    let bob = with_bob(&Journal::new());
-    let t = team_with(bob.path());
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let server = serve_team(t.path(), &site);
     let long = Duration::from_secs(30);
-    server.wait_for_line(|l| l.starts_with("serving the team"), long);
-    server.wait_for_line(is_rebuild_line, long);
-    let grid = || std::fs::read_to_string(site.join("index.html")).unwrap_or_default();
+    let served = Served::start(long);
+    let (bob, t) = (&served.bob, &served.team);
+    let grid = || served.page("index.html");
     assert!(grid().contains("2.0 / 5"), "Bob's mood before");
     // Bob's journal is outside the team folder: it is watched too.
     std::fs::write(bob.path().join("2026-11-27.md"), "---\nmood: 5\n---\n").unwrap();
     assert!(eventually(long, || grid().contains("3.5 / 5")), "the grid shows Bob's new 7-day mood");
     // The pages of one rebuild are renamed into place side by side: the
     // grid may land a moment before Bob's dashboard.
-    let dashboard = || std::fs::read_to_string(site.join("members/bob-ray/index.html")).unwrap_or_default();
+    let dashboard = || served.page("members/bob-ray/index.html");
     assert!(eventually(long, || dashboard().contains("3.5")), "Bob's own dashboard was rebuilt");
     // A member inside the team folder, and the coaching queue.
     std::fs::write(t.join("ann/2026-11-27.md"), "---\nhelp: [\"A brand new ask\"]\n---\n").unwrap();
-    let queue = || std::fs::read_to_string(site.join("coaching.html")).unwrap_or_default();
+    let queue = || served.page("coaching.html");
     assert!(eventually(long, || queue().contains("A brand new ask")));
 }
 
@@ -604,17 +627,13 @@ fn serve_rebuilds_a_members_pages_and_the_grid_after_a_save() {
 /// pages come back, and a save in it reaches the site.
 #[test]
 fn serve_watches_a_members_journal_removed_and_cloned_again() {
-    let bob = with_bob(&Journal::new());
-    let t = team_with(bob.path());
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let server = serve_team(t.path(), &site);
     let long = Duration::from_secs(30);
-    server.wait_for_line(is_rebuild_line, long);
-    let dashboard = || std::fs::read_to_string(site.join("members/bob-ray/index.html")).unwrap_or_default();
+    let served = Served::start(long);
+    let bob = &served.bob;
+    let dashboard = || served.page("members/bob-ray/index.html");
     assert!(dashboard().contains("2.0"), "Bob's mood before");
 
-    let away = out.path().join("bob-away");
+    let away = served.out.path().join("bob-away");
     std::fs::rename(bob.path(), &away).unwrap();
     std::fs::create_dir(bob.path()).unwrap();
     std::fs::write(bob.path().join("saleslog.yaml"), "name: Bob Ray\n").unwrap();
