@@ -35,7 +35,11 @@ of the tool, and larger for the one that writes more files. --fresh takes
 the deletions out of the timed window; both protocols are like for like.
 
 and prints the median wall time, the peak memory (max RSS, from
-/usr/bin/time -v) and, for cold builds, the ratio to the cold floor. Medians
+/usr/bin/time -v), for cold builds the ratio to the cold floor, and the
+median CPU seconds (user + system, from /usr/bin/time -v) with their
+ratio to the floor's: the wall-time ratio moves with the machine (how
+fast the kernel creates files, how busy the other core is), the CPU
+ratio much less. Medians
 over --runs runs of one invocation; nothing here is a test. The
 incremental rebuild is measured by `cargo bench` (benches/pipeline.rs) and
 the save-to-page latency of `serve` by bench/latency.py.
@@ -56,21 +60,23 @@ TIME = "/usr/bin/time"
 
 
 def run(cmds):
-    """Wall seconds of running `cmds` one after the other, and the largest
-    max RSS (KB) among them."""
+    """Wall seconds of running `cmds` one after the other, the largest max
+    RSS (KB) among them, and the CPU seconds (user + system) they took."""
     start = time.perf_counter()
-    rss = 0
+    rss, cpu = 0, 0.0
     for cmd in cmds:
         if os.path.exists(TIME):
             p = subprocess.run([TIME, "-v"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             for line in p.stderr.splitlines():
                 if "Maximum resident set size" in line:
                     rss = max(rss, int(line.rsplit(":", 1)[1]))
+                elif "User time (seconds)" in line or "System time (seconds)" in line:
+                    cpu += float(line.rsplit(":", 1)[1])
         else:
             p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if p.returncode not in (0, 1):
             sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
-    return time.perf_counter() - start, rss
+    return time.perf_counter() - start, rss, cpu
 
 
 def last_date(journal):
@@ -110,7 +116,7 @@ def main():
     how = "a new folder each run, all removed at the end" if a.fresh else "removed before each run, untimed"
     print(f"cold = into an empty output folder ({how}); "
           f"medians of {a.runs} interleaved runs; × floor = cold work / cold floor")
-    print(f"{'journal':>8} {'work':<40} {'median':>9} {'max RSS':>9} {'× floor':>8}")
+    print(f"{'journal':>8} {'work':<40} {'median':>9} {'max RSS':>9} {'× floor':>8} {'CPU':>9} {'× floor':>8}")
     for days in [int(d) for d in a.sizes.split(",")]:
         journal = journal_of(os.path.join(a.journals, f"j{days}"), days, 1)
         today = last_date(journal)
@@ -162,6 +168,7 @@ def main():
         for cmds, _, _ in work.values():
             run(cmds)
         times = {k: [] for k in work}
+        cpus = {k: [] for k in work}
         rss = {k: 0 for k in work}
         names = list(work)
         used = []
@@ -179,19 +186,23 @@ def main():
                     used.append(fresh)
                 elif empty:
                     shutil.rmtree(empty, ignore_errors=True)
-                wall, kb = run(cmds)
+                wall, kb, cpu = run(cmds)
                 times[name].append(wall)
+                cpus[name].append(cpu)
                 rss[name] = max(rss[name], kb)
         for folder in used:
             shutil.rmtree(folder, ignore_errors=True)
-        floors = {"": statistics.median(times["floor, 2 threads, cold"])}
-        if a.team:
-            floors["team"] = statistics.median(times[f"floor ×{a.team} journals, cold"])
+        floor_of = {"": "floor, 2 threads, cold", "team": f"floor ×{a.team} journals, cold"}
+        floors = {k: (statistics.median(times[n]), statistics.median(cpus[n])) for k, n in floor_of.items()
+                  if n in times}
         for name in names:
-            m = statistics.median(times[name])
-            floor = floors["team"] if name.startswith("team") else floors[""]
-            ratio = f"{m / floor:>7.2f}×" if work[name][2] else f"{'—':>8}"
-            print(f"{days:>8} {name:<40} {m * 1000:>7.0f}ms {rss[name] / 1024:>7.0f}MB {ratio}", flush=True)
+            m, c = statistics.median(times[name]), statistics.median(cpus[name])
+            floor, floor_cpu = floors["team"] if name.startswith("team") else floors[""]
+            compared = work[name][2]
+            ratio = f"{m / floor:>7.2f}×" if compared else f"{'—':>8}"
+            cpu_ratio = f"{c / floor_cpu:>7.2f}×" if compared and floor_cpu > 0 else f"{'—':>8}"
+            print(f"{days:>8} {name:<40} {m * 1000:>7.0f}ms {rss[name] / 1024:>7.0f}MB {ratio} "
+                  f"{c * 1000:>7.0f}ms {cpu_ratio}", flush=True)
 
 
 if __name__ == "__main__":
