@@ -668,13 +668,7 @@ impl OutputDir {
             self.write_marker(&union)?;
             self.owned = union;
         }
-        let written = match self.put_in_place(&mut staged) {
-            Ok(written) => written,
-            Err(e) => {
-                self.list_what_is_there(&staged)?;
-                return Err(e);
-            }
-        };
+        let written = self.place(&mut staged)?;
         let mut report = WriteReport { written, unchanged: staged.len() - written, ..WriteReport::default() };
 
         // A stale file is removed only when it still holds the bytes
@@ -762,6 +756,16 @@ impl OutputDir {
             }
         }
         first_error.map_or(Ok(done), Err)
+    }
+
+    /// [`OutputDir::put_in_place`], and after a failure midway the marker
+    /// made to say what is there ([`OutputDir::list_what_is_there`]): the
+    /// one way both commits put pages in place.
+    fn place(&mut self, staged: &mut [Staged]) -> Result<usize> {
+        self.put_in_place(staged).or_else(|e| {
+            self.list_what_is_there(staged)?;
+            Err(e)
+        })
     }
 
     /// After a commit that failed midway, the marker says what is there
@@ -912,13 +916,7 @@ impl OutputDir {
     /// them changed. Only those were looked at and written, and their
     /// hashes are updated in place (their marker lines in path order).
     fn rewrite(&mut self, mut staged: Vec<Staged>) -> Result<WriteReport> {
-        let written = match self.put_in_place(&mut staged) {
-            Ok(written) => written,
-            Err(e) => {
-                self.list_what_is_there(&staged)?;
-                return Err(e);
-            }
-        };
+        let written = self.place(&mut staged)?;
         let mut changed: Vec<&Staged> = staged.iter().filter(|s| s.changed).collect();
         changed.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         let mut lines = String::new();
