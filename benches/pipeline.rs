@@ -2,7 +2,8 @@
 //! (`../shared/tools/gen-journal --days 3650`, generated on first run into
 //! the system temp folder): one note's parse, loading the journal, the
 //! figures from memory, rendering every page, a full build, and the
-//! incremental rebuild `watch` does after one note changed.
+//! incremental rebuild `watch` does after one note changed, and the
+//! rescan that follows it.
 //!
 //! `cargo bench` (add `-- incremental` to run one). The whole-binary
 //! comparison with the raw floor is `bench/bench.py`.
@@ -93,6 +94,14 @@ fn stages(c: &mut Criterion) {
         });
     }
     std::fs::write(&note, original).unwrap();
+
+    // The rescan `watch` runs after every partial rebuild (events are never
+    // trusted alone), and every refresh of a member in a team session:
+    // walk the folder, stat every note, re-read none.
+    ws.refresh().unwrap();
+    group.bench_function("rescan, nothing changed", |b| {
+        b.iter(|| assert!(ws.refresh().unwrap().is_empty(), "nothing changed"))
+    });
     group.finish();
 }
 

@@ -416,20 +416,32 @@ impl Workspace {
         }
         let mut changes = Changes { skipped: found.diagnostics != self.discovery, ..Changes::default() };
         self.discovery = found.diagnostics;
-        let mut next = BTreeMap::new();
+        // A file seen before is stat'ed to tell whether it changed; a new
+        // one (every file of a first load) is only opened and read, its
+        // stamp taken from the open handle.
+        let stamps = if reparse_all || self.sources.is_empty() {
+            vec![None; found.files.len()]
+        } else {
+            discover::stamps(&found.files)
+        };
+        // The files found and the sources known are both in `rel` order:
+        // walked side by side, one comparison each, and the sources kept
+        // are collected in order (no search of the map per note).
+        let mut known = std::mem::take(&mut self.sources).into_iter().peekable();
+        let mut kept: Vec<(String, Source)> = Vec::with_capacity(found.files.len());
         let mut todo: Vec<SourceFile> = Vec::new();
         let mut previous: BTreeMap<String, Source> = BTreeMap::new();
-        for file in found.files {
-            // A file seen before is stat'ed to tell whether it changed; a new
-            // one (every file of a first load) is only opened and read, its
-            // stamp taken from the open handle.
-            match self.sources.remove(&file.rel) {
-                Some(old) if !reparse_all && old.stamp.is_some() && old.stamp == Stamp::of(&file.path) => {
-                    next.insert(file.rel, old);
+        for (file, stamp) in found.files.into_iter().zip(stamps) {
+            while let Some((gone, _)) = known.next_if(|(rel, _)| *rel < file.rel) {
+                changes.removed.push(gone);
+            }
+            match known.next_if(|(rel, _)| *rel == file.rel) {
+                Some((rel, old)) if !reparse_all && old.stamp.is_some() && old.stamp == stamp => {
+                    kept.push((rel, old));
                 }
-                Some(old) => {
-                    changes.modified.push(file.rel.clone());
-                    previous.insert(file.rel.clone(), old);
+                Some((rel, old)) => {
+                    changes.modified.push(rel.clone());
+                    previous.insert(rel, old);
                     todo.push(file);
                 }
                 None => {
@@ -438,13 +450,17 @@ impl Workspace {
                 }
             }
         }
-        changes.removed = std::mem::take(&mut self.sources).into_keys().collect();
-        let parsed = self.read_sources(todo);
-        for (rel, source) in parsed {
-            let source = self.held_over(previous.get(&rel), source);
-            next.insert(rel, source);
-        }
-        self.sources = next;
+        changes.removed.extend(known.map(|(rel, _)| rel));
+        let parsed: Vec<(String, Source)> = self
+            .read_sources(todo)
+            .into_iter()
+            .map(|(rel, source)| {
+                let source = self.held_over(previous.get(&rel), source);
+                (rel, source)
+            })
+            .collect();
+        // Two runs in `rel` order: the map is built from them in one pass.
+        self.sources = kept.into_iter().chain(parsed).collect();
         if !changes.is_empty() || reparse_all {
             self.sorted = OnceLock::new();
             self.model_diagnostics = OnceLock::new();

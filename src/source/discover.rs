@@ -363,6 +363,76 @@ impl Stamp {
     }
 }
 
+/// The stamps of `files` as [`Stamp::of`] takes them (following a symlink),
+/// in order. Each file is stat'ed by its name within its folder, and each
+/// folder is opened once (discovery sorts the files, so a folder's notes
+/// come together): a rescan of a long journal looks up one name per note,
+/// not each note's whole path from the root again.
+pub fn stamps(files: &[SourceFile]) -> Vec<Option<Stamp>> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let mut folder: Option<(&[u8], Option<std::os::fd::OwnedFd>)> = None;
+        files
+            .iter()
+            .map(|file| {
+                // Split at the last `/` as bytes: `Path::parent` and a
+                // `Path` comparison parse every component, per note.
+                let bytes = file.path.as_os_str().as_bytes();
+                let (parent, name) = match bytes.iter().rposition(|&b| b == b'/') {
+                    Some(cut) => (&bytes[..cut.max(1)], &bytes[cut + 1..]),
+                    None => (&b"."[..], bytes),
+                };
+                if name.is_empty() || name == b"." || name == b".." {
+                    return Stamp::of(&file.path);
+                }
+                if folder.as_ref().is_none_or(|(open, _)| *open != parent) {
+                    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                    folder = Some((parent, rustix::fs::open(OsStr::from_bytes(parent), flags, Mode::empty()).ok()));
+                }
+                match folder.as_ref().and_then(|(_, fd)| fd.as_ref()) {
+                    Some(fd) => rustix::fs::statat(fd, OsStr::from_bytes(name), AtFlags::empty())
+                        .ok()
+                        .map(|st| Stamp::from(&st)),
+                    None => Stamp::of(&file.path),
+                }
+            })
+            .collect()
+    }
+    #[cfg(not(unix))]
+    {
+        files.iter().map(|file| Stamp::of(&file.path)).collect()
+    }
+}
+
+/// The same stamp as [`Stamp::from`] a [`std::fs::Metadata`] of the file
+/// gives (the unit test `stamps_by_folder_are_the_paths_stamps` holds them
+/// equal).
+#[cfg(unix)]
+impl From<&rustix::fs::Stat> for Stamp {
+    // The fields' integer types differ by platform (`i64` here, `c_long`
+    // there): the casts are what std's `MetadataExt` does.
+    #[allow(clippy::unnecessary_cast)]
+    fn from(st: &rustix::fs::Stat) -> Stamp {
+        let (secs, nanos) = (st.st_mtime as i64, st.st_mtime_nsec as u32);
+        let epoch = SystemTime::UNIX_EPOCH;
+        let modified = if secs >= 0 {
+            epoch.checked_add(std::time::Duration::new(secs as u64, nanos))
+        } else {
+            epoch
+                .checked_sub(std::time::Duration::from_secs(secs.unsigned_abs()))
+                .and_then(|t| t.checked_add(std::time::Duration::from_nanos(u64::from(nanos))))
+        };
+        Stamp {
+            len: st.st_size as u64,
+            modified,
+            identity: (st.st_dev as u64, st.st_ino as u64, st.st_ctime as i64, st.st_ctime_nsec as i64),
+        }
+    }
+}
+
 impl From<&std::fs::Metadata> for Stamp {
     fn from(m: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
@@ -547,6 +617,44 @@ mod tests {
         assert_eq!(rels, ["2026-11-27.md"]);
         let warned: Vec<_> = found.diagnostics.iter().map(|d| d.file.as_str()).collect();
         assert_eq!(warned, ["linked"]);
+    }
+
+    /// The stamps taken by name within each folder are those of the paths:
+    /// a note, a note in a folder, one through a symlink, a vanished one.
+    #[cfg(unix)]
+    #[test]
+    fn stamps_by_folder_are_the_paths_stamps() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("2026/11")).unwrap();
+        std::fs::create_dir_all(root.join("2026/12")).unwrap();
+        std::fs::write(root.join("a.md"), "x").unwrap();
+        std::fs::write(root.join("2026/11/2026-11-27.md"), "---\nmood: 4\n---\n").unwrap();
+        std::fs::write(root.join("2026/12/2026-12-01.md"), "y").unwrap();
+        std::os::unix::fs::symlink(root.join("a.md"), root.join("2026/12/2026-12-02.md")).unwrap();
+        let mut files = discover(root, &root.join("_site"), None).files;
+        files.push(SourceFile { rel: "2026/12/gone.md".into(), path: root.join("2026/12/gone.md") });
+        files.push(SourceFile { rel: "9/gone.md".into(), path: root.join("9/gone.md") });
+        assert_eq!(files.len(), 6);
+        // Relative paths too (a journal given as `.` or `j`), and a note
+        // of the current folder.
+        let here = std::env::current_dir().unwrap();
+        let up: PathBuf = here.components().skip(1).map(|_| "..").collect();
+        let rel_root = up.join(root.strip_prefix("/").unwrap());
+        let relative: Vec<SourceFile> =
+            files.iter().map(|f| SourceFile { rel: f.rel.clone(), path: rel_root.join(&f.rel) }).collect();
+        assert_eq!(stamps(&relative), files.iter().map(|f| Stamp::of(&f.path)).collect::<Vec<_>>());
+        let cargo = SourceFile { rel: "Cargo.toml".into(), path: PathBuf::from("Cargo.toml") };
+        assert_eq!(stamps(std::slice::from_ref(&cargo)), [Stamp::of(&cargo.path)]);
+        let want: Vec<_> = files.iter().map(|f| Stamp::of(&f.path)).collect();
+        assert_eq!(stamps(&files), want);
+        assert!(want[..4].iter().all(Option::is_some) && want[4..].iter().all(Option::is_none));
+        // The symlink's stamp is its target's, as `Stamp::of` follows it.
+        assert_eq!(want[2], Stamp::of(&root.join("a.md")));
+        // A stamp read from an open handle (how a note's first read takes
+        // it) is the same again.
+        let handle = std::fs::File::open(&files[0].path).unwrap().metadata().unwrap();
+        assert_eq!(stamps(&files[..1])[0], Some(Stamp::from(&handle)));
     }
 
     /// The stamp a read gives is the path's, so the next refresh sees the
