@@ -221,6 +221,31 @@ fn the_rescan_after_a_save_finds_what_the_events_missed() {
     w.wait_for_line_after(mark, named, LONG);
 }
 
+/// That rescan waits for the folder to be quiet: a change the watcher
+/// cannot see, made just after a save's pages are on disk, is found too
+/// (a rescan run straight after the save would have come before it).
+#[cfg(unix)]
+#[test]
+fn the_rescan_waits_for_quiet_and_finds_a_change_made_just_after_a_save() {
+    let s = Setup::sample();
+    let w = s.watch(&[]);
+    let other = s.journal.join("2026/11/2026-11-25.md");
+    let link = s.tmp.path().join("outside.md");
+    fs::hard_link(&other, &link).unwrap();
+    let mark = w.mark();
+    let temp = s.note().with_file_name(".2026-11-27.md.tmp");
+    fs::write(&temp, s.note_text(7352)).unwrap();
+    fs::rename(&temp, s.note()).unwrap();
+    assert!(eventually(LONG, || s.page(NOTE_PAGE).contains("7352")), "the save");
+    // The save is built; now, behind the watcher's back.
+    let text = fs::read_to_string(&link).unwrap();
+    fs::write(&link, format!("{text}\nWritten through a link just after a save.\n")).unwrap();
+    let page = || fs::read_to_string(s.out.join("notes/2026/11/2026-11-25.html")).unwrap_or_default();
+    assert!(eventually(LONG, || page().contains("just after a save")), "the rescan found the unseen change");
+    let named = |l: &str| is_rebuild_line(l) && l.contains("2026-11-25.md");
+    w.wait_for_line_after(mark, named, LONG);
+}
+
 #[test]
 fn editor_leftovers_and_git_cause_no_rebuild() {
     let s = Setup::sample();
