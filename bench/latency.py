@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Save-to-page latency of `saleslog serve` on a 10-year journal.
 
-    python3 bench/latency.py [--runs 30] [--days 3650] [--seed 1] [--bin target/release/saleslog]
+    python3 bench/latency.py [--runs 30] [--days 3650] [--seed 1] [--gap 0.3] [--bin target/release/saleslog]
 
 Generates a journal with ../shared/tools/gen-journal (GEN_JOURNAL overrides
 the path), starts `saleslog --today <last note's date> serve JOURNAL -o OUT
@@ -76,6 +76,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--bin", default=BIN)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--gap", type=float, default=0.3,
+                    help="seconds between one save's pages on disk and the next save (0.05: an editor "
+                         "saving as you type; the rescan owed after a save waits for 0.5 s of quiet)")
     ap.add_argument("--git", action="store_true",
                     help="commit the journal one note per commit first, then also time commits while serving")
     args = ap.parse_args()
@@ -159,7 +162,7 @@ def main():
             latencies.append((max(page_done, dash_done) - start) * 1000)
             line = lines[wait_rebuild(mark)]
             build_ms.append(int(REBUILD.search(line).group(1)))
-            time.sleep(0.3)  # let the server and the page cache settle between runs
+            time.sleep(args.gap)  # by default, let the server and the page cache settle between runs
         commit_latencies, commit_ms = [], []
         if args.git:
             # A new note of the day, saved (not committed: the Data page's
