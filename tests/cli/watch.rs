@@ -192,33 +192,58 @@ fn polling_sees_a_save_in_a_folder_with_a_dot() {
     assert!(s.page("notes/q4-2026/2026-11-26-review.html").contains("Quarter review, again"));
 }
 
-/// A change the watcher cannot see (written through a hard link from
-/// outside the journal: inotify reports it on the other folder) is found
-/// by the rescan that follows a save built from its events alone, once the
-/// folder has been quiet for a moment.
+/// A hard link from outside the journal to its note of 2026-11-25: a
+/// write through it is a change the watcher cannot see (inotify reports
+/// it on the other folder).
+#[cfg(unix)]
+fn unseen_link(s: &Setup) -> PathBuf {
+    let link = s.tmp.path().join("outside.md");
+    fs::hard_link(s.journal.join("2026/11/2026-11-25.md"), &link).unwrap();
+    link
+}
+
+/// Append `line` to the note behind `link`.
+#[cfg(unix)]
+fn write_unseen(link: &Path, line: &str) {
+    let text = fs::read_to_string(link).unwrap();
+    fs::write(link, format!("{text}\n{line}\n")).unwrap();
+}
+
+/// A save as editors make it, built at once from its event: the day's
+/// note with `calls`, written to a temporary file renamed over it.
+#[cfg(unix)]
+fn save_calls(s: &Setup, calls: u32) {
+    let temp = s.note().with_file_name(".2026-11-27.md.tmp");
+    fs::write(&temp, s.note_text(calls)).unwrap();
+    fs::rename(&temp, s.note()).unwrap();
+}
+
+/// Wait until the page of 2026-11-25 shows `line`, and for the rebuild
+/// line naming that note (the page is on disk a moment before the line
+/// that tells of it is printed).
+#[cfg(unix)]
+fn wait_for_unseen(s: &Setup, w: &Spawned, mark: usize, line: &str) {
+    let page = || fs::read_to_string(s.out.join("notes/2026/11/2026-11-25.html")).unwrap_or_default();
+    assert!(eventually(LONG, || page().contains(line)), "the rescan found the unseen change");
+    let named = |l: &str| is_rebuild_line(l) && l.contains("2026-11-25.md");
+    w.wait_for_line_after(mark, named, LONG);
+}
+
+/// A change the watcher cannot see is found by the rescan that follows a
+/// save built from its events alone, once the folder has been quiet for a
+/// moment.
 #[cfg(unix)]
 #[test]
 fn the_rescan_after_a_save_finds_what_the_events_missed() {
     let s = Setup::sample();
     let w = s.watch(&[]);
-    let other = s.journal.join("2026/11/2026-11-25.md");
-    let link = s.tmp.path().join("outside.md");
-    fs::hard_link(&other, &link).unwrap();
+    let link = unseen_link(&s);
     let mark = w.mark();
-    // A save as editors make it: built at once, from its event.
-    let temp = s.note().with_file_name(".2026-11-27.md.tmp");
-    fs::write(&temp, s.note_text(7351)).unwrap();
-    fs::rename(&temp, s.note()).unwrap();
+    save_calls(&s, 7351);
     // Meanwhile, behind the watcher's back.
-    let text = fs::read_to_string(&link).unwrap();
-    fs::write(&link, format!("{text}\nWritten through a link, unseen by the watcher.\n")).unwrap();
+    write_unseen(&link, "Written through a link, unseen by the watcher.");
     assert!(eventually(LONG, || s.page(NOTE_PAGE).contains("7351")), "the save");
-    let page = || fs::read_to_string(s.out.join("notes/2026/11/2026-11-25.html")).unwrap_or_default();
-    assert!(eventually(LONG, || page().contains("unseen by the watcher")), "the rescan found the unseen change");
-    // The page is on disk a moment before the line that tells of it is
-    // printed: wait for the line, not just look.
-    let named = |l: &str| is_rebuild_line(l) && l.contains("2026-11-25.md");
-    w.wait_for_line_after(mark, named, LONG);
+    wait_for_unseen(&s, &w, mark, "unseen by the watcher");
 }
 
 /// That rescan waits for the folder to be quiet: a change the watcher
@@ -229,21 +254,12 @@ fn the_rescan_after_a_save_finds_what_the_events_missed() {
 fn the_rescan_waits_for_quiet_and_finds_a_change_made_just_after_a_save() {
     let s = Setup::sample();
     let w = s.watch(&[]);
-    let other = s.journal.join("2026/11/2026-11-25.md");
-    let link = s.tmp.path().join("outside.md");
-    fs::hard_link(&other, &link).unwrap();
+    let link = unseen_link(&s);
     let mark = w.mark();
-    let temp = s.note().with_file_name(".2026-11-27.md.tmp");
-    fs::write(&temp, s.note_text(7352)).unwrap();
-    fs::rename(&temp, s.note()).unwrap();
+    save_calls(&s, 7352);
     assert!(eventually(LONG, || s.page(NOTE_PAGE).contains("7352")), "the save");
-    // The save is built; now, behind the watcher's back.
-    let text = fs::read_to_string(&link).unwrap();
-    fs::write(&link, format!("{text}\nWritten through a link just after a save.\n")).unwrap();
-    let page = || fs::read_to_string(s.out.join("notes/2026/11/2026-11-25.html")).unwrap_or_default();
-    assert!(eventually(LONG, || page().contains("just after a save")), "the rescan found the unseen change");
-    let named = |l: &str| is_rebuild_line(l) && l.contains("2026-11-25.md");
-    w.wait_for_line_after(mark, named, LONG);
+    write_unseen(&link, "Written through a link just after a save.");
+    wait_for_unseen(&s, &w, mark, "just after a save");
 }
 
 #[test]
