@@ -389,7 +389,9 @@ pub fn stamps(files: &[SourceFile]) -> Vec<Option<Stamp>> {
                     return Stamp::of(&file.path);
                 }
                 if folder.as_ref().is_none_or(|(open, _)| *open != parent) {
-                    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                    // Read-only, not `O_PATH`: the same on every unix (the
+                    // walk that found the notes read this folder already).
+                    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
                     folder = Some((parent, rustix::fs::open(OsStr::from_bytes(parent), flags, Mode::empty()).ok()));
                 }
                 match folder.as_ref().and_then(|(_, fd)| fd.as_ref()) {
