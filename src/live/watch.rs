@@ -504,9 +504,6 @@ mod tests {
         }
     }
 
-    /// The usual save: the events name a known note, which alone is re-read
-    /// and built at once; the rescan that follows finds what the events
-    /// did not name. A path the journal does not know yet takes the rescan.
     /// The rescan owed after saves built at once comes once the folder has
     /// been quiet for [`RESCAN_WHEN_QUIET`] after the last of them, and no
     /// later than [`RESCAN_AT_MOST`] after the first.
@@ -523,6 +520,9 @@ mod tests {
         assert_eq!(busy.due(), t + RESCAN_AT_MOST);
     }
 
+    /// The usual save: the events name a known note, which alone is re-read
+    /// and built at once; the rescan that follows finds what the events
+    /// did not name. A path the journal does not know yet takes the rescan.
     #[test]
     fn a_named_save_is_built_at_once_and_the_rescan_finds_the_rest() {
         let dir = tempfile::tempdir().unwrap();
@@ -677,8 +677,9 @@ impl Session {
     /// [`Session::rebuild`], told which files changed: when they are all
     /// notes it already has, only they are looked at (no walk of the
     /// folder), so the pages are written sooner. Events can be lost, so the
-    /// caller rescans after it ([`Session::rebuild`] again), which then
-    /// usually finds nothing more.
+    /// caller rescans after it ([`Session::rebuild`] again; [`run`] does
+    /// once the folder has been quiet for half a second), which
+    /// then usually finds nothing more.
     pub fn rebuild_after(&mut self, templates: bool, changed_paths: Option<&[PathBuf]>) -> Outcome {
         use crate::error::Error;
         let start = Instant::now();
