@@ -65,7 +65,7 @@ impl TeamSession {
             today,
             team,
             output,
-            renderer: TeamRenderer::new()?,
+            renderer: TeamRenderer::new()?.memoizing(),
             rows: Vec::new(),
             journals: Vec::new(),
             renderers: Vec::new(),

@@ -717,7 +717,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// A hash of everything a page is rendered from, or `None` if it cannot be
 /// serialized (then the page is always rendered).
-fn fingerprint<T: Serialize>(data: &T) -> Option<u64> {
+pub(crate) fn fingerprint<T: Serialize>(data: &T) -> Option<u64> {
     struct HashWriter(foldhash::quality::FoldHasher<'static>);
     impl std::io::Write for HashWriter {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

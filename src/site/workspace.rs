@@ -528,6 +528,16 @@ impl Workspace {
         })
     }
 
+    /// The notes dated in `[from, to]`, in (date, path) order: a slice of
+    /// [`Workspace::sorted_notes`] found by binary search (a team page
+    /// wants a fortnight of each member's notes, not all of them copied).
+    pub fn notes_dated(&self, from: NaiveDate, to: NaiveDate) -> &[Arc<Note>] {
+        let notes = self.sorted_notes();
+        let start = notes.partition_point(|n| n.date < from);
+        let end = notes.partition_point(|n| n.date <= to).max(start);
+        &notes[start..end]
+    }
+
     /// The journal as of `as_of`.
     pub fn journal(&self, as_of: NaiveDate) -> Journal {
         match &self.checkpoint {
@@ -860,6 +870,36 @@ mod tests {
         assert_eq!(format!("{:?}", journal.deals), format!("{:?}", ws.journal(dates[15]).deals));
         assert_eq!(journal.notes.len(), ws.sorted_notes().len());
         assert_eq!(ws.figures_over(&[]).0, Vec::new());
+    }
+
+    /// `notes_dated` is the sorted notes filtered by date, for every range:
+    /// empty, reversed, before and after the journal, on a date with two
+    /// notes, and on days between notes.
+    #[test]
+    fn notes_dated_are_the_notes_of_those_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, date) in
+            [("a.md", "2026-11-02"), ("2026-11-02.md", ""), ("2026-11-05.md", ""), ("2026-11-09.md", "")]
+        {
+            let text =
+                if date.is_empty() { "---\nmood: 3\n---\n".to_string() } else { format!("---\ndate: {date}\n---\n") };
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let ws = Workspace::load(dir.path()).unwrap();
+        assert_eq!(ws.sorted_notes().len(), 4);
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        for from in 1..=10 {
+            for to in 1..=10 {
+                let want: Vec<&str> = ws
+                    .sorted_notes()
+                    .iter()
+                    .filter(|n| n.date >= day(from) && n.date <= day(to))
+                    .map(|n| n.path.as_str())
+                    .collect();
+                let got: Vec<&str> = ws.notes_dated(day(from), day(to)).iter().map(|n| n.path.as_str()).collect();
+                assert_eq!(got, want, "{from}..={to}");
+            }
+        }
     }
 
     /// An editor's unsaved text stands in for its file (or a file not

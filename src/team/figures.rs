@@ -184,7 +184,7 @@ pub fn asks(team: &Team, as_of: NaiveDate) -> Vec<Ask> {
     let mut asks: Vec<Ask> = Vec::new();
     for (i, m) in team.members.iter().enumerate() {
         let Some(ws) = m.workspace() else { continue };
-        for note in ws.notes().iter().filter(|n| n.date >= from && n.date <= as_of) {
+        for note in ws.notes_dated(from, as_of) {
             asks.extend(note.help.iter().map(|text| Ask {
                 member: i,
                 date: note.date,

@@ -21,6 +21,7 @@ use crate::site::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tera::{Context, Tera};
 
@@ -45,6 +46,11 @@ const AREAS: [(&str, &str); 5] = [
 /// The team pages' templates, parsed once.
 pub struct TeamRenderer {
     tera: Tera,
+    /// A team session's last team pages, by path, each with a hash of what
+    /// it was rendered from: after one member's save, the one-to-ones of
+    /// the fifty others have the same views and skip tera (`None` for a
+    /// one-shot build, which renders each page once).
+    memo: Option<Mutex<HashMap<String, (u64, Page)>>>,
 }
 
 impl TeamRenderer {
@@ -53,18 +59,37 @@ impl TeamRenderer {
         tera.set_escape_fn(escape);
         tera.register_function("range", crate::render::bound::range);
         tera.add_raw_templates(TEMPLATES.to_vec()).map_err(|e| template_error("team templates", &e))?;
-        Ok(TeamRenderer { tera })
+        Ok(TeamRenderer { tera, memo: None })
+    }
+
+    /// This renderer, remembering each page it renders so that the next
+    /// render takes a page whose view is unchanged as it was (a team
+    /// session's). The templates are built in, so the same template, frame
+    /// and view make the same bytes.
+    pub fn memoizing(mut self) -> TeamRenderer {
+        self.memo = Some(Mutex::default());
+        self
     }
 
     fn page<T: Serialize>(&self, template: &str, path: &str, frame: &Frame, view: &T) -> Result<Page> {
-        let mut context = Context::new();
         let mut frame = frame.clone();
         frame.root = crate::render::root_of(path);
         frame.section = template.trim_start_matches("team/").trim_end_matches(".html").to_string();
+        let key = self.memo.as_ref().and_then(|_| crate::render::fingerprint(&(template, &frame, view)));
+        if let (Some(memo), Some(key)) = (&self.memo, key) {
+            if let Some((_, page)) = lock(memo).get(path).filter(|(k, _)| *k == key) {
+                return Ok(page.clone());
+            }
+        }
+        let mut context = Context::new();
         context.insert("page", &frame);
         context.insert("view", view);
         let html = crate::render::bound::render(&self.tera, template, template, &context)?;
-        Ok(Page::new(path, html))
+        let page = Page::new(path, html);
+        if let (Some(memo), Some(key)) = (&self.memo, key) {
+            lock(memo).insert(path.to_string(), (key, page.clone()));
+        }
+        Ok(page)
     }
 
     /// The team pages (not the members' own sites), from each member's
@@ -98,8 +123,19 @@ impl TeamRenderer {
             })
             .collect::<Result<_>>()?;
         pages.extend(one_to_ones);
+        if let Some(memo) = &self.memo {
+            // A member gone from team.yaml: its one-to-one is forgotten.
+            let made: HashSet<&str> = pages.iter().map(|p| &*p.path).collect();
+            lock(memo).retain(|path, _| made.contains(path.as_str()));
+        }
         Ok(pages)
     }
+}
+
+/// A mutex's data, even if a thread panicked holding it (a memo is only
+/// ever a whole entry).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Each member's own site under `members/<slug>/`, rendered by the
@@ -606,10 +642,59 @@ fn one_to_one_view(ctx: &Ctx, i: usize, attention: &[DealRow]) -> OneToOneView {
                 due: c.due.map_or("–".into(), format::date_long),
             });
         }
-        for note in ws.notes().iter().filter(|n| n.date >= from && n.date <= d) {
+        for note in ws.notes_dated(from, d) {
             wins.extend(note.wins.iter().map(|w| format!("{}: {w}", format::date_long(note.date))));
         }
     }
     let deals = attention.iter().filter(|r| r.of == i).cloned().collect();
     OneToOneView { member: member_row(ctx, i), asks: ask_rows(ctx, Some(i)), wins, overdue, deals }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (Team, NaiveDate) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-team");
+        (Team::load(&root).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap())
+    }
+
+    fn inputs(team: &Team, as_of: NaiveDate) -> (TeamReport, Vec<Option<MemberJournal>>) {
+        let (rows, journals) = figures::member_reports(team, as_of);
+        let report = figures::assemble(team, rows, &journals.iter().map(Option::as_ref).collect::<Vec<_>>(), as_of);
+        let journals = team.members.iter().zip(journals).map(|(m, j)| member_journal(m, j)).collect();
+        (report, journals)
+    }
+
+    fn same_bytes(a: &Page, b: &Page) -> bool {
+        std::ptr::eq(a.bytes().unwrap(), b.bytes().unwrap())
+    }
+
+    /// A team session renders the team pages after every save: a page
+    /// whose template, frame and view are those of the last render is the
+    /// last render's page (its very bytes), and every page, taken or made
+    /// again, is the one a fresh renderer makes.
+    #[test]
+    fn a_memoizing_team_renderer_takes_unchanged_pages_as_they_were() {
+        let (team, as_of) = sample();
+        let (report, journals) = inputs(&team, as_of);
+        let memo = TeamRenderer::new().unwrap().memoizing();
+        let first = memo.render(&team, &report, &journals).unwrap();
+        let again = memo.render(&team, &report, &journals).unwrap();
+        let fresh = TeamRenderer::new().unwrap().render(&team, &report, &journals).unwrap();
+        assert_eq!(again, fresh);
+        for (a, b) in first.iter().zip(&again).filter(|(a, _)| a.path.ends_with(".html")) {
+            assert!(same_bytes(a, b), "{} rendered again though nothing changed", a.path);
+        }
+        // Another report date changes every page's frame: each is made again.
+        let later = as_of + Duration::days(1);
+        let (report, journals) = inputs(&team, later);
+        let moved = memo.render(&team, &report, &journals).unwrap();
+        assert_eq!(moved, TeamRenderer::new().unwrap().render(&team, &report, &journals).unwrap());
+        for (a, b) in again.iter().zip(&moved).filter(|(a, _)| a.path.ends_with(".html")) {
+            assert!(!same_bytes(a, b), "{} taken from the render of another date", a.path);
+        }
+        // A one-shot renderer remembers nothing.
+        assert!(TeamRenderer::new().unwrap().memo.is_none());
+    }
 }
