@@ -1,8 +1,12 @@
 //! `saleslog team serve`: the team site, rebuilt on every save in any
 //! member's journal, served by the same local server as `serve`.
 //!
-//! A save in one member's journal re-reads that journal only (its
-//! [`crate::site::workspace::Workspace`] refresh), recomputes that
+//! A save in one member's journal re-reads that journal only: the notes
+//! its events name when the member knows them (the usual save), else its
+//! folder (its [`crate::site::workspace::Workspace`] refresh), with the
+//! rescan that events are never trusted without once the team's folders
+//! have been quiet for half a second, as for one journal
+//! ([`super::watch`]). It recomputes that
 //! member's row and journal and re-renders that member's own pages (its
 //! memoizing renderer skips what did not change); the team pages are
 //! rendered again from the cached rows and journals of the others; the
@@ -11,7 +15,7 @@
 //! change to `team.yaml` reloads the team.
 
 use super::serve;
-use super::watch::{folder_identity, real_path, Batch, Watch, DEFAULT_DEBOUNCE};
+use super::watch::{folder_identity, real_path, Batch, RescanOwed, Watch, DEFAULT_DEBOUNCE};
 use crate::error::{Error, Result};
 use crate::model::diagnostic::Tally;
 use crate::model::journal::Journal;
@@ -44,6 +48,11 @@ pub struct TeamSession {
     renderers: Vec<Option<Renderer>>,
     tallies: Vec<Tally>,
     date: NaiveDate,
+    /// The members whose saves were read by name (their notes alone, not
+    /// their folders) since they were last rescanned: the rescan that
+    /// events are never trusted without is owed for them, and comes once
+    /// the team's folders are quiet ([`TeamSession::rescan_owed`]).
+    named: std::collections::BTreeSet<usize>,
 }
 
 /// What one rebuild did.
@@ -71,6 +80,7 @@ impl TeamSession {
             renderers: Vec::new(),
             tallies: Vec::new(),
             date,
+            named: Default::default(),
         };
         session.compute_all();
         Ok(session)
@@ -197,6 +207,7 @@ impl TeamSession {
             Changed::Team => match Team::load(&self.dir) {
                 Ok(team) => {
                     self.team = team;
+                    self.named.clear();
                     self.compute_all();
                     what = "team.yaml".into();
                 }
@@ -208,28 +219,29 @@ impl TeamSession {
                     }
                 }
             },
-            Changed::Members(members) if !date_moved => {
-                for &i in &members {
-                    let m = &mut self.team.members[i];
-                    let refreshed = match m.workspace_mut() {
-                        Some(ws) => ws.refresh().map(|c| c.config),
-                        None => Ok(true),
-                    };
-                    let reloaded = match refreshed {
-                        Ok(false) => false,
-                        // A new configuration (stages, templates' inputs) or
-                        // one that broke or healed: load the member afresh.
-                        Ok(true) | Err(_) => {
-                            m.reload();
-                            true
-                        }
-                    };
-                    self.compute_member(i, reloaded);
+            Changed::Saved(saved) if !date_moved => {
+                for (i, paths) in &saved {
+                    let (_, reloaded) = self.refresh_member(*i, Some(paths));
+                    self.compute_member(*i, reloaded);
                 }
-                what = members.iter().map(|&i| self.team.members[i].name.as_str()).collect::<Vec<_>>().join(", ");
+                let members: Vec<usize> = saved.into_iter().map(|(i, _)| i).collect();
+                what = self.names(&members);
                 part = Some(members);
             }
-            Changed::Members(_) | Changed::All => {
+            Changed::Members(members) if !date_moved => {
+                for &i in &members {
+                    let (_, reloaded) = self.refresh_member(i, None);
+                    self.compute_member(i, reloaded);
+                }
+                what = self.names(&members);
+                part = Some(members);
+            }
+            Changed::Refreshed(members) if !date_moved => {
+                what = format!("{} (found by the rescan)", self.names(&members));
+                part = Some(members);
+            }
+            Changed::Saved(_) | Changed::Members(_) | Changed::Refreshed(_) | Changed::All => {
+                self.named.clear();
                 for m in &mut self.team.members {
                     let fresh = m.workspace_mut().is_some_and(|ws| ws.refresh().is_ok_and(|c| !c.config));
                     if !fresh {
@@ -277,6 +289,70 @@ impl TeamSession {
         }
     }
 
+    /// Member `i`'s journal read again, and its row, journal and tally
+    /// recomputed: only the notes at `paths` when they are notes it knows
+    /// ([`Workspace::refresh_known`](crate::site::workspace::Workspace::refresh_known):
+    /// the usual save, without walking its folder, a rescan then owed for
+    /// it), else its whole folder.
+    ///
+    /// Says whether its journal changed, and whether it was loaded afresh
+    /// (for [`TeamSession::compute_member`]).
+    fn refresh_member(&mut self, i: usize, paths: Option<&[PathBuf]>) -> (bool, bool) {
+        let m = &mut self.team.members[i];
+        let mut by_name = false;
+        let refreshed = match m.workspace_mut() {
+            Some(ws) => match paths.and_then(|p| ws.refresh_known(p)) {
+                Some(changes) => {
+                    by_name = true;
+                    Ok(changes)
+                }
+                None => ws.refresh(),
+            },
+            None => Err(Error::Usage("not loaded".into())),
+        };
+        let (changed, reloaded) = match refreshed {
+            Ok(changes) if !changes.config => (!changes.is_empty(), false),
+            // A new configuration (stages, templates' inputs) or one that
+            // broke or healed: load the member afresh.
+            Ok(_) | Err(_) => {
+                m.reload();
+                (true, true)
+            }
+        };
+        if by_name && !reloaded {
+            self.named.insert(i);
+        } else {
+            self.named.remove(&i);
+        }
+        (changed, reloaded)
+    }
+
+    /// The members' names, for the log.
+    fn names(&self, members: &[usize]) -> String {
+        members.iter().map(|&i| self.team.members[i].name.as_str()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The rescan owed for the members whose saves were read by name:
+    /// each one's folder walked and its notes stat'ed, and a rebuild of
+    /// those where it found what the events did not say (`None` when it
+    /// found nothing, as is usual: nothing is rendered or written).
+    pub fn rescan_owed(&mut self) -> Option<TeamOutcome> {
+        let mut changed = Vec::new();
+        for i in std::mem::take(&mut self.named) {
+            let (journal, reloaded) = self.refresh_member(i, None);
+            if journal {
+                self.compute_member(i, reloaded);
+                changed.push(i);
+            }
+        }
+        (!changed.is_empty() || self.today() != self.date).then(|| self.rebuild(Changed::Refreshed(changed)))
+    }
+
+    /// Whether a rescan is owed for any member.
+    pub fn owes_rescan(&self) -> bool {
+        !self.named.is_empty()
+    }
+
     /// What a batch of changed paths concerns. Paths are matched against
     /// where the folders really are ([`real_path`]), as they are watched.
     pub fn classify(&self, batch: &Batch) -> Changed {
@@ -298,13 +374,19 @@ impl TeamSession {
         let member_of = |p: &PathBuf| {
             roots.iter().enumerate().filter(|(_, r)| p.starts_with(r)).max_by_key(|(_, r)| r.components().count())
         };
-        let mut members: Vec<usize> = batch.paths.iter().filter_map(member_of).map(|(i, _)| i).collect();
-        members.sort_unstable();
-        members.dedup();
-        if members.is_empty() {
+        // Each path as under the member's journal as the team names it (the
+        // watch reports where the folders really are), by member.
+        let mut saved: std::collections::BTreeMap<usize, Vec<PathBuf>> = Default::default();
+        for p in &batch.paths {
+            if let Some((i, real)) = member_of(p) {
+                let path = p.strip_prefix(real).map_or_else(|_| p.clone(), |rel| self.team.members[i].root.join(rel));
+                saved.entry(i).or_default().push(path);
+            }
+        }
+        if saved.is_empty() {
             Changed::All
         } else {
-            Changed::Members(members)
+            Changed::Saved(saved.into_iter().collect())
         }
     }
 
@@ -335,7 +417,15 @@ impl TeamSession {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Changed {
     Team,
+    /// Files saved in these members' journals (the paths as under each
+    /// member's journal folder as `team.yaml` names it): the notes alone
+    /// are re-read when the member knows them.
+    Saved(Vec<(usize, Vec<PathBuf>)>),
+    /// These members' journals, each rescanned whole.
     Members(Vec<usize>),
+    /// These members' journals, read and computed again already (by
+    /// [`TeamSession::rescan_owed`]): only their pages to write.
+    Refreshed(Vec<usize>),
     All,
 }
 
@@ -360,8 +450,21 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
     if o.open {
         super::open_browser(&url);
     }
+    // The rescan owed after saves read by name, once the folders are quiet
+    // (as for one journal: [`RescanOwed`]).
+    let mut owed: Option<RescanOwed> = None;
     while !stop.load(Ordering::Relaxed) {
-        let Ok(mut merged) = watches.batches.recv_timeout(Duration::from_millis(200)) else { continue };
+        let look = Duration::from_millis(200);
+        let wait = owed.map_or(look, |o| o.due().saturating_duration_since(Instant::now()).min(look));
+        let Ok(mut merged) = watches.batches.recv_timeout(wait) else {
+            if owed.is_some_and(|o| o.due() <= Instant::now()) {
+                owed = None;
+                if let Some(outcome) = session.rescan_owed() {
+                    log(&outcome);
+                }
+            }
+            continue;
+        };
         // Other journals' batches that came in meanwhile (a `git pull` in
         // every clone) join this rebuild.
         while let Ok(more) = watches.batches.try_recv() {
@@ -376,6 +479,7 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
             let reloaded = matches!(changed, Changed::Team | Changed::All);
             let outcome = session.rebuild(changed);
             log(&outcome);
+            owed = session.owes_rescan().then(|| RescanOwed::after_save(owed, Instant::now()));
             // A member added to (or gone from) team.yaml: its journal is
             // watched from now on (or no longer), and read once more now
             // that it is: a save between the reload and the watch's start
@@ -566,6 +670,65 @@ mod tests {
         let (report, _) = crate::team::command::build(&reloaded, today.unwrap(), &out).unwrap();
         assert_eq!((report.written, report.removed), (0, 0));
         assert_eq!(report.unchanged, files(&fresh).len());
+    }
+
+    /// The usual save names a note the member knows: that note alone is
+    /// read again (the folder is not walked) and its pages are written at
+    /// once; the rescan owed for the member then finds what the events did
+    /// not name, and a rescan that finds nothing writes nothing.
+    #[test]
+    fn a_named_save_is_read_alone_and_the_owed_rescan_finds_the_rest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let team = team_of_two(tmp.path());
+        let write = |rel: &str, text: &str| write_at(&team, rel, text);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27);
+        let out = tmp.path().join("site");
+        let mut session = TeamSession::open(&team, Some(out.clone()), today).unwrap();
+        assert!(!session.rebuild(Changed::All).failed);
+        assert!(!session.owes_rescan());
+        let page = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap_or_default();
+
+        // Ann saves Monday's note, and a new note of Tuesday appears that
+        // no event names.
+        write("ann/2026-11-23.md", "---\nmood: 3\nactivity: {calls: 47}\n---\nMonday.\n");
+        write("ann/2026-11-24.md", "---\nmood: 4\nactivity: {calls: 3}\n---\nTuesday.\n");
+        let named = std::path::absolute(team.join("ann/2026-11-23.md")).unwrap();
+        let changed = session.classify(&Batch { paths: vec![named.clone()], ..Batch::default() });
+        assert_eq!(changed, Changed::Saved(vec![(0, vec![team.join("ann/2026-11-23.md")])]));
+        let outcome = session.rebuild(changed);
+        assert!(!outcome.failed, "{}", outcome.line);
+        assert!(page("members/ann/notes/2026-11-23.html").contains("47"), "the named note's page, at once");
+        assert!(!out.join("members/ann/notes/2026-11-24.html").exists(), "the folder was not walked");
+        assert!(session.owes_rescan());
+
+        let found = session.rescan_owed().expect("the rescan finds the new note");
+        assert!(!found.failed, "{}", found.line);
+        assert!(page("members/ann/notes/2026-11-24.html").contains("Tuesday"));
+        assert!(!session.owes_rescan());
+
+        // A save read by name, and nothing else changed: the rescan owed
+        // for it writes nothing.
+        write("ann/2026-11-24.md", "---\nmood: 5\nactivity: {calls: 3}\n---\nTuesday.\n");
+        let named = std::path::absolute(team.join("ann/2026-11-24.md")).unwrap();
+        let changed = session.classify(&Batch { paths: vec![named], ..Batch::default() });
+        assert!(!session.rebuild(changed).failed);
+        assert!(session.owes_rescan());
+        assert!(session.rescan_owed().is_none());
+        assert!(!session.owes_rescan());
+
+        // A path the member does not know yet (a new note) is read with a
+        // rescan of its folder: nothing is owed after it.
+        write("bob/2026-11-25.md", "---\nmood: 2\n---\nWednesday.\n");
+        let new = std::path::absolute(team.join("bob/2026-11-25.md")).unwrap();
+        let changed = session.classify(&Batch { paths: vec![new], ..Batch::default() });
+        assert!(!session.rebuild(changed).failed);
+        assert!(page("members/bob/notes/2026-11-25.html").contains("Wednesday"));
+        assert!(!session.owes_rescan());
+
+        let fresh = tmp.path().join("fresh");
+        let reloaded = crate::team::Team::load(&team).unwrap();
+        crate::team::command::build(&reloaded, today.unwrap(), &fresh).unwrap();
+        assert_eq!(files(&out), files(&fresh), "the session's site is a fresh build's");
     }
 
     /// The session holds the pages it wrote by hash only: after the output

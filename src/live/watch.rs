@@ -38,26 +38,26 @@ pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(15);
 /// straight after each save, it held the thread that builds the next one.
 /// Saves in a burst (an editor's autosave while typing) now cost one
 /// rescan, after the last of them.
-const RESCAN_WHEN_QUIET: Duration = Duration::from_millis(500);
+pub(crate) const RESCAN_WHEN_QUIET: Duration = Duration::from_millis(500);
 
 /// The longest a rescan waits for the folder to be quiet, counted from the
 /// first save it is owed for: a folder saved to without pause is still
 /// checked every few seconds.
-const RESCAN_AT_MOST: Duration = Duration::from_secs(5);
+pub(crate) const RESCAN_AT_MOST: Duration = Duration::from_secs(5);
 
 /// A rescan owed after saves built at once.
 #[derive(Debug, Clone, Copy)]
-struct RescanOwed {
+pub(crate) struct RescanOwed {
     first: Instant,
     last: Instant,
 }
 
 impl RescanOwed {
-    fn after_save(owed: Option<RescanOwed>, now: Instant) -> RescanOwed {
+    pub(crate) fn after_save(owed: Option<RescanOwed>, now: Instant) -> RescanOwed {
         RescanOwed { first: owed.map_or(now, |o| o.first), last: now }
     }
 
-    fn due(&self) -> Instant {
+    pub(crate) fn due(&self) -> Instant {
         (self.last + RESCAN_WHEN_QUIET).min(self.first + RESCAN_AT_MOST)
     }
 }

@@ -622,6 +622,31 @@ fn serve_rebuilds_a_members_pages_and_the_grid_after_a_save() {
     assert!(eventually(long, || queue().contains("A brand new ask")));
 }
 
+/// A save is read by the note its events name, and the rescan owed for
+/// that member comes once the folders are quiet: a change no event names
+/// (written through a hard link from outside the journal, just after a
+/// save) still reaches the member's pages.
+#[cfg(unix)]
+#[test]
+fn serve_finds_what_a_members_events_missed_once_the_folders_are_quiet() {
+    let long = Duration::from_secs(30);
+    let served = Served::start(long);
+    let bob = &served.bob;
+    let note = |day: &str| served.page(&format!("members/bob-ray/notes/2026-11-{day}.html"));
+    let unseen = bob.path().join("2026-11-26.md");
+    std::fs::write(&unseen, "---\nmood: 4\n---\nFirst text.\n").unwrap();
+    assert!(eventually(long, || note("26").contains("First text")), "a new note");
+    let link = served.out.path().join("outside.md");
+    std::fs::hard_link(&unseen, &link).unwrap();
+    // A save as editors make it: built at once from its event.
+    let temp = bob.path().join(".2026-11-25.md.tmp");
+    std::fs::write(&temp, "---\nmood: 3\n---\nA save, read by name.\n").unwrap();
+    std::fs::rename(&temp, bob.path().join("2026-11-25.md")).unwrap();
+    assert!(eventually(long, || note("25").contains("read by name")), "the save");
+    std::fs::write(&link, "---\nmood: 4\n---\nWritten through a link just after a save.\n").unwrap();
+    assert!(eventually(long, || note("26").contains("through a link")), "the owed rescan found what no event named");
+}
+
 /// A member's journal outside the team folder removed and cloned again (or
 /// replaced by another folder): `team serve` watches the new folder, its
 /// pages come back, and a save in it reaches the site.
