@@ -289,14 +289,15 @@ impl TeamSession {
         }
     }
 
-    /// Member `i`'s journal read again, and its row, journal and tally
-    /// recomputed: only the notes at `paths` when they are notes it knows
+    /// Member `i`'s journal read again: only the notes at `paths` when
+    /// they are notes it knows
     /// ([`Workspace::refresh_known`](crate::site::workspace::Workspace::refresh_known):
     /// the usual save, without walking its folder, a rescan then owed for
-    /// it), else its whole folder.
+    /// it), else its whole folder; loaded afresh when its configuration
+    /// changed, broke or healed.
     ///
     /// Says whether its journal changed, and whether it was loaded afresh
-    /// (for [`TeamSession::compute_member`]).
+    /// (for [`TeamSession::compute_member`], which the caller runs).
     fn refresh_member(&mut self, i: usize, paths: Option<&[PathBuf]>) -> (bool, bool) {
         let m = &mut self.team.members[i];
         let mut by_name = false;
