@@ -711,7 +711,7 @@ struct LinkCache {
 
 /// A mutex's data, even if a thread panicked holding it (the memos are
 /// only ever whole entries, never half-written).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

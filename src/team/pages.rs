@@ -16,7 +16,7 @@ use crate::analyse::{Boxes, Light};
 use crate::error::{Error, Result};
 use crate::model::journal::{Journal, Status};
 use crate::render::format::{self, money, plural};
-use crate::render::{escape, template_error, Links, Page, Renderer, STYLESHEET, STYLESHEET_NAME};
+use crate::render::{escape, lock, template_error, Links, Page, Renderer, STYLESHEET, STYLESHEET_NAME};
 use crate::site::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use rayon::prelude::*;
@@ -130,12 +130,6 @@ impl TeamRenderer {
         }
         Ok(pages)
     }
-}
-
-/// A mutex's data, even if a thread panicked holding it (a memo is only
-/// ever a whole entry).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Each member's own site under `members/<slug>/`, rendered by the
