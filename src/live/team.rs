@@ -455,10 +455,8 @@ pub fn serve(dir: &Path, output: Option<PathBuf>, today: Option<NaiveDate>, o: s
     // (as for one journal: [`RescanOwed`]).
     let mut owed: Option<RescanOwed> = None;
     while !stop.load(Ordering::Relaxed) {
-        let look = Duration::from_millis(200);
-        let wait = owed.map_or(look, |o| o.due().saturating_duration_since(Instant::now()).min(look));
-        let Ok(mut merged) = watches.batches.recv_timeout(wait) else {
-            if owed.is_some_and(|o| o.due() <= Instant::now()) {
+        let Ok(mut merged) = watches.batches.recv_timeout(RescanOwed::wait(owed)) else {
+            if RescanOwed::is_due(owed) {
                 owed = None;
                 if let Some(outcome) = session.rescan_owed() {
                     log(&outcome);

@@ -38,12 +38,12 @@ pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(15);
 /// straight after each save, it held the thread that builds the next one.
 /// Saves in a burst (an editor's autosave while typing) now cost one
 /// rescan, after the last of them.
-pub(crate) const RESCAN_WHEN_QUIET: Duration = Duration::from_millis(500);
+const RESCAN_WHEN_QUIET: Duration = Duration::from_millis(500);
 
 /// The longest a rescan waits for the folder to be quiet, counted from the
 /// first save it is owed for: a folder saved to without pause is still
 /// checked every few seconds.
-pub(crate) const RESCAN_AT_MOST: Duration = Duration::from_secs(5);
+const RESCAN_AT_MOST: Duration = Duration::from_secs(5);
 
 /// A rescan owed after saves built at once.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +59,17 @@ impl RescanOwed {
 
     pub(crate) fn due(&self) -> Instant {
         (self.last + RESCAN_WHEN_QUIET).min(self.first + RESCAN_AT_MOST)
+    }
+
+    /// How long a watch loop waits for its next batch: until the rescan
+    /// owed is due, and never longer than [`LOOK_EVERY`].
+    pub(crate) fn wait(owed: Option<RescanOwed>) -> Duration {
+        owed.map_or(LOOK_EVERY, |o| o.due().saturating_duration_since(Instant::now()).min(LOOK_EVERY))
+    }
+
+    /// Whether the rescan owed (if any) is due.
+    pub(crate) fn is_due(owed: Option<RescanOwed>) -> bool {
+        owed.is_some_and(|o| o.due() <= Instant::now())
     }
 }
 
@@ -518,6 +529,16 @@ mod tests {
         // Saves every 300 ms without pause: checked 5 s after the first.
         let busy = (1..=40).fold(owed, |o, k| RescanOwed::after_save(Some(o), t + ms(300 * k)));
         assert_eq!(busy.due(), t + RESCAN_AT_MOST);
+        // A loop with nothing owed looks every LOOK_EVERY; one owed a
+        // rescan waits no longer than that, and not at all once it is due.
+        assert_eq!(RescanOwed::wait(None), LOOK_EVERY);
+        assert!(!RescanOwed::is_due(None) && !RescanOwed::is_due(Some(owed)));
+        assert!(RescanOwed::wait(Some(owed)) <= LOOK_EVERY);
+        if let Some(long_ago) = t.checked_sub(RESCAN_AT_MOST) {
+            let overdue = RescanOwed::after_save(None, long_ago);
+            assert!(RescanOwed::is_due(Some(overdue)));
+            assert_eq!(RescanOwed::wait(Some(overdue)), Duration::ZERO);
+        }
     }
 
     /// The usual save: the events name a known note, which alone is re-read
@@ -949,8 +970,7 @@ pub fn run(
             on_build(&outcome);
         }
         while !stop.load(Ordering::Relaxed) {
-            let wait = rescan.map_or(LOOK_EVERY, |owed| owed.due().saturating_duration_since(Instant::now()));
-            let batch = watch.next(wait.min(LOOK_EVERY));
+            let batch = watch.next(RescanOwed::wait(rescan));
             if !root.is_dir() {
                 on_build(&Outcome {
                     line: format!(
@@ -1014,7 +1034,7 @@ pub fn run(
                     rescan = outcome.partial.then(|| RescanOwed::after_save(rescan, Instant::now()));
                     outcome
                 }
-                None if rescan.is_some_and(|owed| owed.due() <= Instant::now()) || session.date_changed() => {
+                None if RescanOwed::is_due(rescan) || session.date_changed() => {
                     rescan = None;
                     session.rebuild(false)
                 }
