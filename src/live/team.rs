@@ -6,12 +6,12 @@
 //! folder (its [`crate::site::workspace::Workspace`] refresh), with the
 //! rescan that events are never trusted without once the team's folders
 //! have been quiet for half a second, as for one journal
-//! ([`super::watch`]). It recomputes that
-//! member's row and journal and re-renders that member's own pages (its
-//! memoizing renderer skips what did not change); the team pages are
-//! rendered again from the cached rows and journals of the others; the
-//! output folder is written for that part alone ([`OutputDir::commit_within`]):
-//! the other members' pages are neither rendered, held nor looked at. A
+//! ([`super::watch`]). It recomputes that member's row and journal, then
+//! the team pages (from that row and the cached rows and journals of the
+//! others), while another thread re-renders that member's own pages (its
+//! memoizing renderer skips what did not change); the output folder is
+//! written for that part alone ([`OutputDir::commit_within`]): the other
+//! members' pages are neither rendered, held nor looked at. A
 //! change to `team.yaml` reloads the team.
 
 use super::serve;
@@ -24,7 +24,7 @@ use crate::site::output_dir::{OutputDir, Staged};
 use crate::team::command::open_output;
 use crate::team::figures::{self, MemberReport};
 use crate::team::pages::{member_journal, member_prefix, member_site_each, MemberJournal, TeamRenderer};
-use crate::team::Team;
+use crate::team::{Member, Team};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::io::Write as _;
@@ -108,57 +108,48 @@ impl TeamSession {
     fn compute_all(&mut self) {
         let n = self.team.members.len();
         self.renderers = (0..n).map(|i| self.renderer_for(i)).collect();
-        let (rows, journals): (Vec<_>, Vec<_>) = self
-            .team
-            .members
-            .par_iter()
-            .map(|m| {
-                let (row, journal) = figures::member_report(m, self.date);
-                (row, member_journal(m, journal))
-            })
-            .unzip();
-        (self.rows, self.journals) = (rows, journals);
-        self.tallies = (0..n).map(|i| self.tally_of(i)).collect();
-    }
-
-    /// Member `i`'s row, journal and tally, again; its renderer too when
-    /// the member was loaded afresh (a template change reloads the team:
-    /// [`TeamSession::classify`]). A kept renderer remembers the pages it
-    /// made, so a save re-renders only the pages whose view changed.
-    fn compute_member(&mut self, i: usize, reloaded: bool) {
-        if reloaded || self.renderers[i].is_none() {
-            self.renderers[i] = self.renderer_for(i);
+        let computed: Vec<Computed> = self.team.members.par_iter().map(|m| Computed::of(m, self.date)).collect();
+        (self.rows, self.journals, self.tallies) = (Vec::new(), Vec::new(), Vec::new());
+        for c in computed {
+            self.rows.push(c.row);
+            self.journals.push(c.journal);
+            self.tallies.push(c.tally);
         }
-        let m = &self.team.members[i];
-        let (row, journal) = figures::member_report(m, self.date);
-        (self.rows[i], self.journals[i]) = (row, member_journal(m, journal));
-        self.tallies[i] = self.tally_of(i);
     }
 
-    fn tally_of(&self, i: usize) -> Tally {
-        self.team.members[i].workspace().map(|ws| ws.tally(self.date)).unwrap_or_default()
-    }
-
-    /// Render the team pages and the sites of `members` (all of them when
+    /// Recompute the figures of `recompute` (members read again), render
+    /// the team pages and the sites of `members` (all of them when
     /// `None`) and write them: the whole site, or only that part of it.
-    fn write(&mut self, members: Option<&[usize]>) -> Result<crate::site::output_dir::WriteReport> {
-        match self.write_once(members) {
+    fn write(
+        &mut self,
+        members: Option<&[usize]>,
+        recompute: &[usize],
+    ) -> Result<crate::site::output_dir::WriteReport> {
+        match self.write_once(members, recompute) {
             // The output folder wants written again a page a member's
-            // renderer remembers by hash only: every page is made afresh.
+            // renderer remembers by hash only: every page is made afresh
+            // (the figures recomputed already).
             Err(Error::Forgotten { .. }) => {
                 self.renderers.iter().flatten().for_each(Renderer::forget_pages);
-                self.write_once(members)
+                self.write_once(members, &[])
             }
             done => done,
         }
     }
 
-    fn write_once(&mut self, members: Option<&[usize]>) -> Result<crate::site::output_dir::WriteReport> {
-        let journals: Vec<Option<&Journal>> =
-            self.journals.iter().map(|j| j.as_ref().map(|(journal, _)| journal)).collect();
-        let report = figures::assemble(&self.team, self.rows.clone(), &journals, self.date);
+    fn write_once(
+        &mut self,
+        members: Option<&[usize]>,
+        recompute: &[usize],
+    ) -> Result<crate::site::output_dir::WriteReport> {
         let all: Vec<usize> = (0..self.team.members.len()).collect();
-        self.output.begin()?;
+        if let Err(e) = self.output.begin() {
+            // Nothing rendered: the members read again still get their
+            // figures, for whatever writes next.
+            let TeamSession { team, rows, journals, tallies, date, .. } = self;
+            recompute_into(team, *date, recompute, rows, journals, tallies);
+            return Err(e);
+        }
         // A folder emptied, or written by another build, since this session
         // last wrote it: the whole site, not only the members who changed,
         // and no page taken as remembered.
@@ -168,17 +159,27 @@ impl TeamSession {
         }
         let members = members.filter(|_| trusted);
         let sites = members.unwrap_or(&all);
-        let output = &self.output;
-        // The team pages and the members' sites at once: neither waits on
-        // the other.
+        let TeamSession { team, output, renderer, rows, journals, renderers, tallies, date, .. } = self;
+        let (team, output, renderers, date) = (&*team, &*output, &*renderers, *date);
+        // The changed members' figures, then the team pages, and at the
+        // same time the members' sites: a member's site is rendered from
+        // its journal by its own renderer, not from its row, so neither
+        // waits on the other (a save's figures and grid on one core, its
+        // member's pages on the other).
         let (team_pages, per_member) = rayon::join(
-            || self.renderer.render(&self.team, &report, &self.journals),
+            || {
+                recompute_into(team, date, recompute, rows, journals, tallies);
+                let folded: Vec<Option<&Journal>> =
+                    journals.iter().map(|j| j.as_ref().map(|(journal, _)| journal)).collect();
+                let report = figures::assemble(team, rows.clone(), &folded, date);
+                renderer.render(team, &report, journals)
+            },
             || {
                 sites
                     .par_iter()
                     .map(|&i| {
-                        let m = &self.team.members[i];
-                        member_site_each(m, self.date, self.renderers[i].as_ref(), &|page| output.stage(&page))
+                        let m = &team.members[i];
+                        member_site_each(m, date, renderers[i].as_ref(), &|page| output.stage(&page))
                     })
                     .collect::<Result<Vec<Vec<Staged>>>>()
             },
@@ -203,6 +204,8 @@ impl TeamSession {
         self.date = date;
         let what: String;
         let mut part: Option<Vec<usize>> = None;
+        // The members read again, whose figures the write recomputes.
+        let mut recompute: Vec<usize> = Vec::new();
         match changed {
             Changed::Team => match Team::load(&self.dir) {
                 Ok(team) => {
@@ -221,23 +224,24 @@ impl TeamSession {
             },
             Changed::Saved(saved) if !date_moved => {
                 for (i, paths) in &saved {
-                    let (_, reloaded) = self.refresh_member(*i, Some(paths));
-                    self.compute_member(*i, reloaded);
+                    self.refresh_member(*i, Some(paths));
                 }
                 let members: Vec<usize> = saved.into_iter().map(|(i, _)| i).collect();
                 what = self.names(&members);
+                recompute.clone_from(&members);
                 part = Some(members);
             }
             Changed::Members(members) if !date_moved => {
                 for &i in &members {
-                    let (_, reloaded) = self.refresh_member(i, None);
-                    self.compute_member(i, reloaded);
+                    self.refresh_member(i, None);
                 }
                 what = self.names(&members);
+                recompute.clone_from(&members);
                 part = Some(members);
             }
             Changed::Refreshed(members) if !date_moved => {
                 what = format!("{} (found by the rescan)", self.names(&members));
+                recompute.clone_from(&members);
                 part = Some(members);
             }
             Changed::Saved(_) | Changed::Members(_) | Changed::Refreshed(_) | Changed::All => {
@@ -252,9 +256,10 @@ impl TeamSession {
                 what = "rebuilt".into();
             }
         }
+        let written = self.write(part.as_deref(), &recompute);
         let failed_members: Vec<String> =
             self.rows.iter().filter_map(|m| m.error.as_ref().map(|e| format!("member {}: {e}", m.name))).collect();
-        match self.write(part.as_deref()) {
+        match written {
             Ok(w) => {
                 let tally = self.tallies.iter().fold(Tally::default(), |mut all, &t| {
                     all.add(t);
@@ -296,9 +301,14 @@ impl TeamSession {
     /// it), else its whole folder; loaded afresh when its configuration
     /// changed, broke or healed.
     ///
-    /// Says whether its journal changed, and whether it was loaded afresh
-    /// (for [`TeamSession::compute_member`], which the caller runs).
-    fn refresh_member(&mut self, i: usize, paths: Option<&[PathBuf]>) -> (bool, bool) {
+    /// Its renderer is made again too when it was loaded afresh (a template
+    /// change reloads the team: [`TeamSession::classify`]); a kept renderer
+    /// remembers the pages it made, so a save re-renders only the pages
+    /// whose view changed. Its figures are the write's to recompute
+    /// ([`Computed`]).
+    ///
+    /// Says whether its journal changed.
+    fn refresh_member(&mut self, i: usize, paths: Option<&[PathBuf]>) -> bool {
         let m = &mut self.team.members[i];
         let mut by_name = false;
         let refreshed = match m.workspace_mut() {
@@ -325,7 +335,10 @@ impl TeamSession {
         } else {
             self.named.remove(&i);
         }
-        (changed, reloaded)
+        if reloaded || self.renderers[i].is_none() {
+            self.renderers[i] = self.renderer_for(i);
+        }
+        changed
     }
 
     /// The members' names, for the log.
@@ -340,9 +353,7 @@ impl TeamSession {
     pub fn rescan_owed(&mut self) -> Option<TeamOutcome> {
         let mut changed = Vec::new();
         for i in std::mem::take(&mut self.named) {
-            let (journal, reloaded) = self.refresh_member(i, None);
-            if journal {
-                self.compute_member(i, reloaded);
+            if self.refresh_member(i, None) {
                 changed.push(i);
             }
         }
@@ -412,6 +423,40 @@ impl TeamSession {
         }
         watched
     }
+}
+
+/// A member's row, journal as of the date and problems' tally: what the
+/// team pages are rendered from, computed again for a member read again.
+struct Computed {
+    row: MemberReport,
+    journal: Option<MemberJournal>,
+    tally: Tally,
+}
+
+impl Computed {
+    fn of(member: &Member, date: NaiveDate) -> Computed {
+        let (row, journal) = figures::member_report(member, date);
+        Computed { row, journal: member_journal(member, journal), tally: tally_of(member, date) }
+    }
+}
+
+/// The figures of the members `which` computed again, in place.
+fn recompute_into(
+    team: &Team,
+    date: NaiveDate,
+    which: &[usize],
+    rows: &mut [MemberReport],
+    journals: &mut [Option<MemberJournal>],
+    tallies: &mut [Tally],
+) {
+    let fresh: Vec<(usize, Computed)> = which.par_iter().map(|&i| (i, Computed::of(&team.members[i], date))).collect();
+    for (i, c) in fresh {
+        (rows[i], journals[i], tallies[i]) = (c.row, c.journal, c.tally);
+    }
+}
+
+fn tally_of(member: &Member, date: NaiveDate) -> Tally {
+    member.workspace().map(|ws| ws.tally(date)).unwrap_or_default()
 }
 
 /// Which part of the team a change concerns.

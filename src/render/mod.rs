@@ -295,9 +295,7 @@ impl Renderer {
     /// The built-in templates with `extra` (a journal's `templates/*.html`)
     /// replacing or adding to them, compiled; an error names the file.
     fn compile(extra: &[(String, String)]) -> Result<Tera> {
-        let mut tera = Tera::new();
-        tera.set_escape_fn(escape);
-        tera.register_function("range", bound::range);
+        let mut tera = engine();
         let overridden: HashSet<&str> = extra.iter().map(|(n, _)| n.as_str()).collect();
         let mut all: Vec<(&str, &str)> =
             TEMPLATES.iter().filter(|(name, _)| !overridden.contains(name)).map(|(n, t)| (*n, *t)).collect();
@@ -750,6 +748,17 @@ pub(crate) fn template_error(name: &str, e: &tera::Error) -> Error {
         source = s.source();
     }
     Error::Template { name: name.to_string(), message }
+}
+
+/// A tera set up as every saleslog page needs it, before its templates
+/// are added: values escaped by [`escape`], and `range` bounded by the
+/// render's deadline ([`bound::range`]). The journal's templates and the
+/// team's are added to one of these each.
+pub(crate) fn engine() -> Tera {
+    let mut tera = Tera::new();
+    tera.set_escape_fn(escape);
+    tera.register_function("range", bound::range);
+    tera
 }
 
 /// HTML escaping for every value a template prints, which also drops the

@@ -55,9 +55,7 @@ pub struct TeamRenderer {
 
 impl TeamRenderer {
     pub fn new() -> Result<TeamRenderer> {
-        let mut tera = Tera::new();
-        tera.set_escape_fn(escape);
-        tera.register_function("range", crate::render::bound::range);
+        let mut tera = crate::render::engine();
         tera.add_raw_templates(TEMPLATES.to_vec()).map_err(|e| template_error("team templates", &e))?;
         Ok(TeamRenderer { tera, memo: None })
     }
@@ -103,26 +101,34 @@ impl TeamRenderer {
             root: String::new(),
             section: String::new(),
         };
-        // The pipeline's deals to look at are each one-to-one's too: made
-        // once, not once per member.
-        let pipeline = pipeline_view(&ctx);
-        let mut pages = vec![
-            self.page("team/index.html", "index.html", &frame, &grid_view(&ctx))?,
-            self.page("team/coaching.html", "coaching.html", &frame, &coaching_view(&ctx))?,
-            self.page("team/pipeline.html", "pipeline.html", &frame, &pipeline)?,
-            Page::new(STYLESHEET_NAME, STYLESHEET.as_bytes()),
-            Page::new("team.css", TEAM_CSS.as_bytes()),
-        ];
-        let one_to_ones: Vec<Page> = team
-            .members
-            .par_iter()
-            .enumerate()
-            .map(|(i, member)| {
-                let path = format!("one-to-one/{}.html", member.slug);
-                self.page("team/one-to-one.html", &path, &frame, &one_to_one_view(&ctx, i, &pipeline.attention))
-            })
-            .collect::<Result<_>>()?;
-        pages.extend(one_to_ones);
+        // The grid, the costliest page (a save changes it every time), on
+        // one thread while the others are made.
+        let (grid, others) = rayon::join(
+            || self.page("team/index.html", "index.html", &frame, &grid_view(&ctx)),
+            || -> Result<Vec<Page>> {
+                // The pipeline's deals to look at are each one-to-one's
+                // too: made once, not once per member.
+                let pipeline = pipeline_view(&ctx);
+                let mut pages = vec![
+                    self.page("team/coaching.html", "coaching.html", &frame, &coaching_view(&ctx))?,
+                    self.page("team/pipeline.html", "pipeline.html", &frame, &pipeline)?,
+                ];
+                let one_to_ones: Vec<Page> = team
+                    .members
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, member)| {
+                        let path = format!("one-to-one/{}.html", member.slug);
+                        self.page("team/one-to-one.html", &path, &frame, &one_to_one_view(&ctx, i, &pipeline.attention))
+                    })
+                    .collect::<Result<_>>()?;
+                pages.extend(one_to_ones);
+                Ok(pages)
+            },
+        );
+        let mut pages =
+            vec![grid?, Page::new(STYLESHEET_NAME, STYLESHEET.as_bytes()), Page::new("team.css", TEAM_CSS.as_bytes())];
+        pages.extend(others?);
         if let Some(memo) = &self.memo {
             // A member gone from team.yaml: its one-to-one is forgotten.
             let made: HashSet<&str> = pages.iter().map(|p| &*p.path).collect();
