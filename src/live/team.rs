@@ -27,6 +27,7 @@ use crate::team::pages::{member_journal, member_prefix, member_site_each, Member
 use crate::team::{Member, Team};
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -52,7 +53,9 @@ pub struct TeamSession {
     /// their folders) since they were last rescanned: the rescan that
     /// events are never trusted without is owed for them, and comes once
     /// the team's folders are quiet ([`TeamSession::rescan_owed`]).
-    named: std::collections::BTreeSet<usize>,
+    named: BTreeSet<usize>,
+    /// What failed writes left unwritten: the next write writes it too.
+    unwritten: Unwritten,
 }
 
 /// What one rebuild did.
@@ -81,6 +84,7 @@ impl TeamSession {
             tallies: Vec::new(),
             date,
             named: Default::default(),
+            unwritten: Unwritten::Nothing,
         };
         session.compute_all();
         Ok(session)
@@ -125,16 +129,22 @@ impl TeamSession {
         members: Option<&[usize]>,
         recompute: &[usize],
     ) -> Result<crate::site::output_dir::WriteReport> {
-        match self.write_once(members, recompute) {
+        let part = self.unwritten.and(members);
+        let written = match self.write_once(part.as_deref(), recompute) {
             // The output folder wants written again a page a member's
             // renderer remembers by hash only: every page is made afresh
             // (the figures recomputed already).
             Err(Error::Forgotten { .. }) => {
                 self.renderers.iter().flatten().for_each(Renderer::forget_pages);
-                self.write_once(members, &[])
+                self.write_once(part.as_deref(), &[])
             }
             done => done,
+        };
+        match &written {
+            Ok(_) => self.unwritten = Unwritten::Nothing,
+            Err(_) => self.unwritten.add(part),
         }
+        written
     }
 
     fn write_once(
@@ -422,6 +432,44 @@ impl TeamSession {
             }
         }
         watched
+    }
+}
+
+/// What failed writes of a team session left unwritten (the output folder
+/// replaced by a file, a full disk): a save is never lost, its part is
+/// written with the next write's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Unwritten {
+    Nothing,
+    /// These members' parts of the site (and the team pages).
+    Members(BTreeSet<usize>),
+    /// The whole site.
+    All,
+}
+
+impl Unwritten {
+    /// The part to write now: `part` (`None`: the whole site) and what is
+    /// left unwritten.
+    fn and(&self, part: Option<&[usize]>) -> Option<Vec<usize>> {
+        match (self, part) {
+            (Unwritten::All, _) | (_, None) => None,
+            (Unwritten::Nothing, Some(p)) => Some(p.to_vec()),
+            (Unwritten::Members(left), Some(p)) => {
+                Some(left.iter().chain(p).copied().collect::<BTreeSet<_>>().into_iter().collect())
+            }
+        }
+    }
+
+    /// `part` could not be written.
+    fn add(&mut self, part: Option<Vec<usize>>) {
+        *self = match (std::mem::replace(self, Unwritten::Nothing), part) {
+            (Unwritten::All, _) | (_, None) => Unwritten::All,
+            (Unwritten::Nothing, Some(p)) => Unwritten::Members(p.into_iter().collect()),
+            (Unwritten::Members(mut left), Some(p)) => {
+                left.extend(p);
+                Unwritten::Members(left)
+            }
+        };
     }
 }
 
@@ -795,6 +843,56 @@ mod tests {
 
         std::fs::remove_dir_all(&out).unwrap();
         write("bob/2026-11-24.md", "---\nmood: 2\n---\nTuesday, worse.\n");
+        let outcome = session.rebuild(Changed::Members(vec![1]));
+        assert!(!outcome.failed, "{}", outcome.line);
+        let fresh = tmp.path().join("fresh");
+        let reloaded = crate::team::Team::load(&team).unwrap();
+        crate::team::command::build(&reloaded, today.unwrap(), &fresh).unwrap();
+        assert_eq!(files(&out), files(&fresh), "the session's site is a fresh build's");
+    }
+
+    /// What failed writes leave is added to every later write's part
+    /// until one succeeds; a failed write of the whole site makes every
+    /// later write whole.
+    #[test]
+    fn what_failed_writes_leave_joins_the_next_part() {
+        let mut left = Unwritten::Nothing;
+        assert_eq!(left.and(Some(&[2])), Some(vec![2]));
+        assert_eq!(left.and(None), None);
+        left.add(Some(vec![3, 1]));
+        assert_eq!(left.and(Some(&[2, 3])), Some(vec![1, 2, 3]));
+        left.add(Some(vec![0]));
+        assert_eq!(left, Unwritten::Members([0, 1, 3].into()));
+        left.add(None);
+        assert_eq!(left.and(Some(&[2])), None, "the whole site");
+        left.add(Some(vec![2]));
+        assert_eq!(left, Unwritten::All);
+    }
+
+    /// A save whose pages could not be written (the output folder gone,
+    /// a file in its place) is not lost: the next write, after another
+    /// member's save, writes that member's part too, and the site is then
+    /// a fresh build's.
+    #[test]
+    fn a_save_that_could_not_be_written_is_written_with_the_next() {
+        let tmp = tempfile::tempdir().unwrap();
+        let team = team_of_two(tmp.path());
+        let write = |rel: &str, text: &str| write_at(&team, rel, text);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27);
+        let out = tmp.path().join("site");
+        let mut session = TeamSession::open(&team, Some(out.clone()), today).unwrap();
+        assert!(!session.rebuild(Changed::All).failed);
+
+        let away = tmp.path().join("site-away");
+        std::fs::rename(&out, &away).unwrap();
+        std::fs::write(&out, "not a folder").unwrap();
+        write("ann/2026-11-23.md", "---\nmood: 5\nactivity: {calls: 9}\n---\nMonday, better.\n");
+        let outcome = session.rebuild(Changed::Members(vec![0]));
+        assert!(outcome.failed, "{}", outcome.line);
+        std::fs::remove_file(&out).unwrap();
+        std::fs::rename(&away, &out).unwrap();
+
+        write("bob/2026-11-24.md", "---\nmood: 2\n---\nTuesday.\n");
         let outcome = session.rebuild(Changed::Members(vec![1]));
         assert!(!outcome.failed, "{}", outcome.line);
         let fresh = tmp.path().join("fresh");
