@@ -699,6 +699,27 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
+    /// The session's site `out` is exactly what a fresh `team build` of
+    /// `team` as of `today` makes (in `tmp/fresh`, which it returns).
+    fn assert_a_fresh_build(tmp: &Path, team: &Path, today: NaiveDate, out: &Path) -> PathBuf {
+        let fresh = tmp.join("fresh");
+        let reloaded = crate::team::Team::load(team).unwrap();
+        crate::team::command::build(&reloaded, today, &fresh).unwrap();
+        assert_eq!(files(out), files(&fresh), "the session's site is a fresh build's");
+        fresh
+    }
+
+    /// A session of [`team_of_two`] as of Friday 27 November 2026, its
+    /// site built in `tmp/site`: the team folder, the output, the date.
+    fn serving_two(tmp: &Path) -> (PathBuf, PathBuf, NaiveDate, TeamSession) {
+        let team = team_of_two(tmp);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let out = tmp.join("site");
+        let mut session = TeamSession::open(&team, Some(out.clone()), Some(today)).unwrap();
+        assert!(!session.rebuild(Changed::All).failed);
+        (team, out, today, session)
+    }
+
     /// The team East of Ann and Bob, each with a note of Monday 23
     /// November 2026, in `tmp/team`.
     fn team_of_two(tmp: &Path) -> PathBuf {
@@ -753,10 +774,8 @@ mod tests {
         let page = std::fs::read_to_string(out.join("members/ann/notes/2026-11-24.html")).unwrap();
         assert!(page.contains("ann's own"), "the override is used");
 
-        let fresh = tmp.path().join("fresh");
+        let fresh = assert_a_fresh_build(tmp.path(), &team, today.unwrap(), &out);
         let reloaded = crate::team::Team::load(&team).unwrap();
-        crate::team::command::build(&reloaded, today.unwrap(), &fresh).unwrap();
-        assert_eq!(files(&out), files(&fresh), "the session's site is a fresh build's");
         // And the marker lists every page: a build into the session's
         // folder finds nothing to write and nothing foreign.
         let (report, _) = crate::team::command::build(&reloaded, today.unwrap(), &out).unwrap();
@@ -771,12 +790,8 @@ mod tests {
     #[test]
     fn a_named_save_is_read_alone_and_the_owed_rescan_finds_the_rest() {
         let tmp = tempfile::tempdir().unwrap();
-        let team = team_of_two(tmp.path());
+        let (team, out, today, mut session) = serving_two(tmp.path());
         let write = |rel: &str, text: &str| write_at(&team, rel, text);
-        let today = NaiveDate::from_ymd_opt(2026, 11, 27);
-        let out = tmp.path().join("site");
-        let mut session = TeamSession::open(&team, Some(out.clone()), today).unwrap();
-        assert!(!session.rebuild(Changed::All).failed);
         assert!(!session.owes_rescan());
         let page = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap_or_default();
 
@@ -817,10 +832,7 @@ mod tests {
         assert!(page("members/bob/notes/2026-11-25.html").contains("Wednesday"));
         assert!(!session.owes_rescan());
 
-        let fresh = tmp.path().join("fresh");
-        let reloaded = crate::team::Team::load(&team).unwrap();
-        crate::team::command::build(&reloaded, today.unwrap(), &fresh).unwrap();
-        assert_eq!(files(&out), files(&fresh), "the session's site is a fresh build's");
+        assert_a_fresh_build(tmp.path(), &team, today, &out);
     }
 
     /// The session holds the pages it wrote by hash only: after the output
@@ -845,10 +857,7 @@ mod tests {
         write("bob/2026-11-24.md", "---\nmood: 2\n---\nTuesday, worse.\n");
         let outcome = session.rebuild(Changed::Members(vec![1]));
         assert!(!outcome.failed, "{}", outcome.line);
-        let fresh = tmp.path().join("fresh");
-        let reloaded = crate::team::Team::load(&team).unwrap();
-        crate::team::command::build(&reloaded, today.unwrap(), &fresh).unwrap();
-        assert_eq!(files(&out), files(&fresh), "the session's site is a fresh build's");
+        assert_a_fresh_build(tmp.path(), &team, today.unwrap(), &out);
     }
 
     /// What failed writes leave is added to every later write's part
@@ -876,12 +885,8 @@ mod tests {
     #[test]
     fn a_save_that_could_not_be_written_is_written_with_the_next() {
         let tmp = tempfile::tempdir().unwrap();
-        let team = team_of_two(tmp.path());
+        let (team, out, today, mut session) = serving_two(tmp.path());
         let write = |rel: &str, text: &str| write_at(&team, rel, text);
-        let today = NaiveDate::from_ymd_opt(2026, 11, 27);
-        let out = tmp.path().join("site");
-        let mut session = TeamSession::open(&team, Some(out.clone()), today).unwrap();
-        assert!(!session.rebuild(Changed::All).failed);
 
         let away = tmp.path().join("site-away");
         std::fs::rename(&out, &away).unwrap();
@@ -895,9 +900,6 @@ mod tests {
         write("bob/2026-11-24.md", "---\nmood: 2\n---\nTuesday.\n");
         let outcome = session.rebuild(Changed::Members(vec![1]));
         assert!(!outcome.failed, "{}", outcome.line);
-        let fresh = tmp.path().join("fresh");
-        let reloaded = crate::team::Team::load(&team).unwrap();
-        crate::team::command::build(&reloaded, today.unwrap(), &fresh).unwrap();
-        assert_eq!(files(&out), files(&fresh), "the session's site is a fresh build's");
+        assert_a_fresh_build(tmp.path(), &team, today, &out);
     }
 }
