@@ -112,7 +112,7 @@ impl TeamSession {
     fn compute_all(&mut self) {
         let n = self.team.members.len();
         self.renderers = (0..n).map(|i| self.renderer_for(i)).collect();
-        let computed: Vec<Computed> = self.team.members.par_iter().map(|m| Computed::of(m, self.date)).collect();
+        let computed: Vec<Computed> = self.team.members.par_iter().map(|m| Computed::of(m, self.date, None)).collect();
         (self.rows, self.journals, self.tallies) = (Vec::new(), Vec::new(), Vec::new());
         for c in computed {
             self.rows.push(c.row);
@@ -482,9 +482,11 @@ struct Computed {
 }
 
 impl Computed {
-    fn of(member: &Member, date: NaiveDate) -> Computed {
+    /// `previous`: the member's last journal, whose links are kept if
+    /// they still hold.
+    fn of(member: &Member, date: NaiveDate, previous: Option<MemberJournal>) -> Computed {
         let (row, journal) = figures::member_report(member, date);
-        Computed { row, journal: member_journal(member, journal), tally: tally_of(member, date) }
+        Computed { row, journal: member_journal(member, journal, previous), tally: tally_of(member, date) }
     }
 }
 
@@ -497,7 +499,9 @@ fn recompute_into(
     journals: &mut [Option<MemberJournal>],
     tallies: &mut [Tally],
 ) {
-    let fresh: Vec<(usize, Computed)> = which.par_iter().map(|&i| (i, Computed::of(&team.members[i], date))).collect();
+    let previous: Vec<(usize, Option<MemberJournal>)> = which.iter().map(|&i| (i, journals[i].take())).collect();
+    let fresh: Vec<(usize, Computed)> =
+        previous.into_par_iter().map(|(i, last)| (i, Computed::of(&team.members[i], date, last))).collect();
     for (i, c) in fresh {
         (rows[i], journals[i], tallies[i]) = (c.row, c.journal, c.tally);
     }

@@ -1211,6 +1211,8 @@ impl NoteRef {
 pub struct Links {
     notes: HashMap<String, Arc<str>>,
     deals: HashMap<String, String>,
+    /// [`Links::inputs_key`] of what they were made from.
+    inputs: u64,
 }
 
 impl Links {
@@ -1238,7 +1240,25 @@ impl Links {
             .iter()
             .map(|d| (d.id.clone(), unique(&mut taken, &format!("deals/{}", page_slug(&d.id, "deal")))))
             .collect();
-        Links { notes, deals }
+        Links { notes, deals, inputs: Links::inputs_key(all_notes, journal) }
+    }
+
+    /// A hash of everything [`Links::new`] reads: the notes' paths and the
+    /// deals' ids, each in order.
+    pub fn inputs_key(all_notes: &[Arc<Note>], journal: &Journal) -> u64 {
+        let mut h = hasher();
+        for n in all_notes {
+            n.path.hash(&mut h);
+        }
+        Links::deals_key(journal).hash(&mut h);
+        h.finish()
+    }
+
+    /// Whether these are the links [`Links::new`] would make of
+    /// `all_notes` and `journal` (a team session keeps a member's links
+    /// across a save that adds no note and no deal).
+    pub fn made_of(&self, all_notes: &[Arc<Note>], journal: &Journal) -> bool {
+        self.inputs == Links::inputs_key(all_notes, journal)
     }
 
     /// The links of `all_notes` and `journal`'s deals, and a link to each
@@ -1431,6 +1451,53 @@ mod tests {
         ws.refresh().unwrap();
         same(&ws, d("2026-11-27")); // a note moved in time: neighbours change
         same(&ws, d("2026-11-21")); // and back to an earlier report date
+    }
+
+    /// Links say whether they are made of the given notes and deals: an
+    /// edit that adds no note and no deal keeps them (they are then the
+    /// links [`Links::new`] makes), a new note, a new deal or deals met in
+    /// another order do not.
+    #[test]
+    fn links_know_the_notes_and_deals_they_were_made_of() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| write_file(dir.path(), rel, text);
+        write("2026-11-23.md", "---\ndeals:\n  - {name: Acme, stage: lead}\n---\n");
+        write("2026-11-24.md", "---\ndeals:\n  - {name: Beta, stage: lead}\n---\n");
+        let mut ws = Workspace::load(dir.path()).unwrap();
+        let as_of = crate::text::parse_date("2026-11-27").unwrap();
+        let links = Links::new(ws.sorted_notes(), &ws.journal(as_of));
+        assert!(links.made_of(ws.sorted_notes(), &ws.journal(as_of)));
+        let made_of_now = |ws: &Workspace| {
+            let journal = ws.journal(as_of);
+            let now = Links::new(ws.sorted_notes(), &journal);
+            (links.made_of(ws.sorted_notes(), &journal), now)
+        };
+        // The same notes and deals, another mood and stage.
+        write("2026-11-24.md", "---\nmood: 2\ndeals:\n  - {name: Beta, stage: won}\n---\n");
+        ws.refresh().unwrap();
+        let (kept, now) = made_of_now(&ws);
+        assert!(kept, "an edit keeps them");
+        assert_eq!((&now.notes, &now.deals), (&links.notes, &links.deals), "and they are the links made anew");
+        // A new deal; the deals in another order; a new note.
+        write("2026-11-24.md", "---\ndeals:\n  - {name: Beta, stage: won}\n  - {name: Gamma, stage: lead}\n---\n");
+        ws.refresh().unwrap();
+        assert!(!made_of_now(&ws).0, "a new deal");
+        write("2026-11-23.md", "---\n---\n");
+        write("2026-11-25.md", "---\ndeals:\n  - {name: Acme, stage: lead}\n---\n");
+        ws.refresh().unwrap();
+        assert!(!made_of_now(&ws).0, "a new note");
+        // Acme met first, then Beta; then Beta first, then Acme.
+        std::fs::remove_file(dir.path().join("2026-11-25.md")).unwrap();
+        write("2026-11-22.md", "---\n---\n");
+        write("2026-11-23.md", "---\ndeals:\n  - {name: Acme, stage: lead}\n---\n");
+        write("2026-11-24.md", "---\ndeals:\n  - {name: Beta, stage: lead}\n---\n");
+        ws.refresh().unwrap();
+        let before = Links::new(ws.sorted_notes(), &ws.journal(as_of));
+        write("2026-11-22.md", "---\ndeals:\n  - {name: Beta, stage: lead}\n---\n");
+        ws.refresh().unwrap();
+        let journal = ws.journal(as_of);
+        assert_eq!(journal.deals.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["beta", "acme"]);
+        assert!(!before.made_of(ws.sorted_notes(), &journal), "the deals met in another order");
     }
 
     /// After a save of one note, a watch session's render looks at the

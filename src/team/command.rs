@@ -85,7 +85,7 @@ pub fn build(team: &Team, as_of: NaiveDate, out: &Path) -> Result<(BuildReport, 
     let renderers = member_renderers(team);
     let (rows, journals) = figures::member_reports(team, as_of);
     let report = figures::assemble(team, rows, &journals.iter().map(Option::as_ref).collect::<Vec<_>>(), as_of);
-    let journals: Vec<_> = team.members.iter().zip(journals).map(|(m, j)| member_journal(m, j)).collect();
+    let journals: Vec<_> = team.members.iter().zip(journals).map(|(m, j)| member_journal(m, j, None)).collect();
     output.begin()?;
     let mut staged: Vec<Staged> =
         renderer.render(team, &report, &journals)?.iter().map(|p| output.stage(p)).collect::<Result<_>>()?;

@@ -245,9 +245,18 @@ pub type MemberJournal = (Journal, Links);
 
 /// [`MemberJournal`] of a member whose journal loaded, from its journal
 /// as of the report date (folded once, for its row: [`figures::member_report`]).
-pub fn member_journal(member: &Member, journal: Option<Journal>) -> Option<MemberJournal> {
+/// The links of `previous` (the member's last one) are kept when they are
+/// made of the same notes and deals: a save to a note changes neither.
+pub fn member_journal(
+    member: &Member,
+    journal: Option<Journal>,
+    previous: Option<MemberJournal>,
+) -> Option<MemberJournal> {
     let (ws, journal) = (member.workspace()?, journal?);
-    let links = Links::new(ws.sorted_notes(), &journal);
+    let links = match previous {
+        Some((_, links)) if links.made_of(ws.sorted_notes(), &journal) => links,
+        _ => Links::new(ws.sorted_notes(), &journal),
+    };
     Some((journal, links))
 }
 
@@ -662,7 +671,7 @@ mod tests {
     fn inputs(team: &Team, as_of: NaiveDate) -> (TeamReport, Vec<Option<MemberJournal>>) {
         let (rows, journals) = figures::member_reports(team, as_of);
         let report = figures::assemble(team, rows, &journals.iter().map(Option::as_ref).collect::<Vec<_>>(), as_of);
-        let journals = team.members.iter().zip(journals).map(|(m, j)| member_journal(m, j)).collect();
+        let journals = team.members.iter().zip(journals).map(|(m, j)| member_journal(m, j, None)).collect();
         (report, journals)
     }
 
