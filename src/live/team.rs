@@ -213,9 +213,9 @@ impl TeamSession {
         let date_moved = date != self.date;
         self.date = date;
         let what: String;
+        // The members whose part of the site is written (`None`: all of
+        // it); their figures are recomputed by the write.
         let mut part: Option<Vec<usize>> = None;
-        // The members read again, whose figures the write recomputes.
-        let mut recompute: Vec<usize> = Vec::new();
         match changed {
             Changed::Team => match Team::load(&self.dir) {
                 Ok(team) => {
@@ -238,23 +238,13 @@ impl TeamSession {
                 }
                 let members: Vec<usize> = saved.into_iter().map(|(i, _)| i).collect();
                 what = self.names(&members);
-                recompute.clone_from(&members);
-                part = Some(members);
-            }
-            Changed::Members(members) if !date_moved => {
-                for &i in &members {
-                    self.refresh_member(i, None);
-                }
-                what = self.names(&members);
-                recompute.clone_from(&members);
                 part = Some(members);
             }
             Changed::Refreshed(members) if !date_moved => {
                 what = format!("{} (found by the rescan)", self.names(&members));
-                recompute.clone_from(&members);
                 part = Some(members);
             }
-            Changed::Saved(_) | Changed::Members(_) | Changed::Refreshed(_) | Changed::All => {
+            Changed::Saved(_) | Changed::Refreshed(_) | Changed::All => {
                 self.named.clear();
                 for m in &mut self.team.members {
                     let fresh = m.workspace_mut().is_some_and(|ws| ws.refresh().is_ok_and(|c| !c.config));
@@ -266,7 +256,7 @@ impl TeamSession {
                 what = "rebuilt".into();
             }
         }
-        let written = self.write(part.as_deref(), &recompute);
+        let written = self.write(part.as_deref(), part.as_deref().unwrap_or_default());
         let failed_members: Vec<String> =
             self.rows.iter().filter_map(|m| m.error.as_ref().map(|e| format!("member {}: {e}", m.name))).collect();
         match written {
@@ -519,10 +509,8 @@ pub enum Changed {
     /// member's journal folder as `team.yaml` names it): the notes alone
     /// are re-read when the member knows them.
     Saved(Vec<(usize, Vec<PathBuf>)>),
-    /// These members' journals, each rescanned whole.
-    Members(Vec<usize>),
-    /// These members' journals, read and computed again already (by
-    /// [`TeamSession::rescan_owed`]): only their pages to write.
+    /// These members' journals, read again already (by
+    /// [`TeamSession::rescan_owed`]): their figures and pages to make.
     Refreshed(Vec<usize>),
     All,
 }
@@ -703,6 +691,12 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
+    /// A save of the files `rels` (relative to the team folder) in member
+    /// `i`'s journal, as [`TeamSession::classify`] tells it.
+    fn saved(team: &Path, i: usize, rels: &[&str]) -> Changed {
+        Changed::Saved(vec![(i, rels.iter().map(|r| team.join(r)).collect())])
+    }
+
     /// The session's site `out` is exactly what a fresh `team build` of
     /// `team` as of `today` makes (in `tmp/fresh`, which it returns).
     fn assert_a_fresh_build(tmp: &Path, team: &Path, today: NaiveDate, out: &Path) -> PathBuf {
@@ -761,7 +755,7 @@ mod tests {
         // A changed note and a new one (a new page) in Ann's journal.
         write("ann/2026-11-23.md", "---\nmood: 5\nactivity: {calls: 9}\n---\nMonday, better.\n");
         write("ann/2026-11-24.md", "---\nmood: 4\n---\nTuesday.\n");
-        let outcome = session.rebuild(Changed::Members(vec![0]));
+        let outcome = session.rebuild(saved(&team, 0, &["ann/2026-11-23.md", "ann/2026-11-24.md"]));
         assert!(!outcome.failed, "{}", outcome.line);
         assert_ne!(std::fs::read_to_string(out.join("index.html")).unwrap(), grid_before, "the grid is new");
         assert!(out.join("members/ann/notes/2026-11-24.html").is_file(), "the new note's page");
@@ -855,11 +849,11 @@ mod tests {
         let mut session = TeamSession::open(&team, Some(out.clone()), today).unwrap();
         assert!(!session.rebuild(Changed::All).failed);
         write("ann/2026-11-24.md", "---\nmood: 5\n---\nTuesday, better.\n");
-        assert!(!session.rebuild(Changed::Members(vec![0])).failed);
+        assert!(!session.rebuild(saved(&team, 0, &["ann/2026-11-24.md"])).failed);
 
         std::fs::remove_dir_all(&out).unwrap();
         write("bob/2026-11-24.md", "---\nmood: 2\n---\nTuesday, worse.\n");
-        let outcome = session.rebuild(Changed::Members(vec![1]));
+        let outcome = session.rebuild(saved(&team, 1, &["bob/2026-11-24.md"]));
         assert!(!outcome.failed, "{}", outcome.line);
         assert_a_fresh_build(tmp.path(), &team, today.unwrap(), &out);
     }
@@ -896,13 +890,13 @@ mod tests {
         std::fs::rename(&out, &away).unwrap();
         std::fs::write(&out, "not a folder").unwrap();
         write("ann/2026-11-23.md", "---\nmood: 5\nactivity: {calls: 9}\n---\nMonday, better.\n");
-        let outcome = session.rebuild(Changed::Members(vec![0]));
+        let outcome = session.rebuild(saved(&team, 0, &["ann/2026-11-23.md"]));
         assert!(outcome.failed, "{}", outcome.line);
         std::fs::remove_file(&out).unwrap();
         std::fs::rename(&away, &out).unwrap();
 
         write("bob/2026-11-24.md", "---\nmood: 2\n---\nTuesday.\n");
-        let outcome = session.rebuild(Changed::Members(vec![1]));
+        let outcome = session.rebuild(saved(&team, 1, &["bob/2026-11-24.md"]));
         assert!(!outcome.failed, "{}", outcome.line);
         assert_a_fresh_build(tmp.path(), &team, today, &out);
     }

@@ -57,7 +57,7 @@ impl RescanOwed {
         RescanOwed { first: owed.map_or(now, |o| o.first), last: now }
     }
 
-    pub(crate) fn due(&self) -> Instant {
+    fn due(&self) -> Instant {
         (self.last + RESCAN_WHEN_QUIET).min(self.first + RESCAN_AT_MOST)
     }
 

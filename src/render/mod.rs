@@ -1245,7 +1245,7 @@ impl Links {
 
     /// A hash of everything [`Links::new`] reads: the notes' paths and the
     /// deals' ids, each in order.
-    pub fn inputs_key(all_notes: &[Arc<Note>], journal: &Journal) -> u64 {
+    fn inputs_key(all_notes: &[Arc<Note>], journal: &Journal) -> u64 {
         let mut h = hasher();
         for n in all_notes {
             n.path.hash(&mut h);

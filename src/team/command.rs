@@ -4,7 +4,7 @@
 
 use super::figures::{self, TeamReport};
 use super::load::{MemberState, Team};
-use super::pages::{member_journal, member_pages_each, member_renderers, TeamRenderer};
+use super::pages::{self, member_pages_each, member_renderers, TeamRenderer};
 use crate::error::Result;
 use crate::model::diagnostic::{Diagnostic, Tally};
 use crate::site::build::BuildReport;
@@ -83,9 +83,7 @@ pub fn build(team: &Team, as_of: NaiveDate, out: &Path) -> Result<(BuildReport, 
     let mut output = open_output(team, out)?;
     let renderer = TeamRenderer::new()?;
     let renderers = member_renderers(team);
-    let (rows, journals) = figures::member_reports(team, as_of);
-    let report = figures::assemble(team, rows, &journals.iter().map(Option::as_ref).collect::<Vec<_>>(), as_of);
-    let journals: Vec<_> = team.members.iter().zip(journals).map(|(m, j)| member_journal(m, j, None)).collect();
+    let (report, journals) = pages::inputs(team, as_of);
     output.begin()?;
     let mut staged: Vec<Staged> =
         renderer.render(team, &report, &journals)?.iter().map(|p| output.stage(p)).collect::<Result<_>>()?;

@@ -260,6 +260,15 @@ pub fn member_journal(
     Some((journal, links))
 }
 
+/// What the team pages are rendered from as of `as_of`: the team's report,
+/// and each member's journal with its links (each member folded once).
+pub fn inputs(team: &Team, as_of: NaiveDate) -> (TeamReport, Vec<Option<MemberJournal>>) {
+    let (rows, journals) = figures::member_reports(team, as_of);
+    let report = figures::assemble(team, rows, &journals.iter().map(Option::as_ref).collect::<Vec<_>>(), as_of);
+    let journals = team.members.iter().zip(journals).map(|(m, j)| member_journal(m, j, None)).collect();
+    (report, journals)
+}
+
 /// Computed once for all team pages.
 struct Ctx<'a> {
     team: &'a Team,
@@ -666,13 +675,6 @@ mod tests {
     fn sample() -> (Team, NaiveDate) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-team");
         (Team::load(&root).unwrap(), NaiveDate::from_ymd_opt(2026, 11, 27).unwrap())
-    }
-
-    fn inputs(team: &Team, as_of: NaiveDate) -> (TeamReport, Vec<Option<MemberJournal>>) {
-        let (rows, journals) = figures::member_reports(team, as_of);
-        let report = figures::assemble(team, rows, &journals.iter().map(Option::as_ref).collect::<Vec<_>>(), as_of);
-        let journals = team.members.iter().zip(journals).map(|(m, j)| member_journal(m, j, None)).collect();
-        (report, journals)
     }
 
     fn same_bytes(a: &Page, b: &Page) -> bool {
