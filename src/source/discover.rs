@@ -389,8 +389,14 @@ pub fn stamps(files: &[SourceFile]) -> Vec<Option<Stamp>> {
                     return Stamp::of(&file.path);
                 }
                 if folder.as_ref().is_none_or(|(open, _)| *open != parent) {
-                    // Read-only, not `O_PATH`: the same on every unix (the
-                    // walk that found the notes read this folder already).
+                    // On Linux `O_PATH`, which no watch is told of: a watch
+                    // session's own rescan opened each of a 100-year
+                    // journal's 1,300 folders read-only, and the watcher
+                    // queued an event per open ahead of the next save's.
+                    // Elsewhere read-only (the walk read the folder already).
+                    #[cfg(any(target_os = "linux", target_os = "android"))]
+                    let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+                    #[cfg(not(any(target_os = "linux", target_os = "android")))]
                     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
                     folder = Some((parent, rustix::fs::open(OsStr::from_bytes(parent), flags, Mode::empty()).ok()));
                 }
