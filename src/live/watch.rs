@@ -544,47 +544,83 @@ mod tests {
         }
     }
 
+    /// Two notes (23 and 24 November, 1 and 2 calls) and a watch session
+    /// on them, built once.
+    struct TwoNotes {
+        _dir: tempfile::TempDir,
+        journal: PathBuf,
+        out: PathBuf,
+        session: Session,
+    }
+
+    impl TwoNotes {
+        fn new() -> TwoNotes {
+            let dir = tempfile::tempdir().unwrap();
+            let journal = std::path::absolute(dir.path().join("journal")).unwrap();
+            std::fs::create_dir(&journal).unwrap();
+            let out = dir.path().join("out");
+            write_note(&journal, "23", 1);
+            write_note(&journal, "24", 2);
+            let mut session = Session::open(Options {
+                journal: journal.clone(),
+                output: Some(out.clone()),
+                today: Some(crate::text::parse_date("2026-11-27").unwrap()),
+                poll: false,
+                debounce: DEFAULT_DEBOUNCE,
+            })
+            .unwrap();
+            assert!(session.finish_rescan().is_none(), "none under way");
+            assert!(!session.rebuild(false).failed);
+            TwoNotes { _dir: dir, journal, out, session }
+        }
+
+        /// Save the note of `day` with `calls` calls; its path.
+        fn note(&self, day: &str, calls: u32) -> PathBuf {
+            write_note(&self.journal, day, calls)
+        }
+
+        fn page(&self, day: &str) -> String {
+            std::fs::read_to_string(self.out.join(format!("notes/2026-11-{day}.html"))).unwrap()
+        }
+
+        /// The rebuild of the rescan under way, once it is done.
+        fn rescanned(&mut self) -> Outcome {
+            loop {
+                if let Some(done) = self.session.finish_rescan() {
+                    return done;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+
+    fn write_note(journal: &Path, day: &str, calls: u32) -> PathBuf {
+        let path = journal.join(format!("2026-11-{day}.md"));
+        std::fs::write(&path, format!("---\nactivity: {{calls: {calls}}}\n---\n")).unwrap();
+        path
+    }
+
     /// The usual save: the events name a known note, which alone is re-read
     /// and built at once; the rescan that follows finds what the events
     /// did not name. A path the journal does not know yet takes the rescan.
     #[test]
     fn a_named_save_is_built_at_once_and_the_rescan_finds_the_rest() {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = std::path::absolute(dir.path().join("journal")).unwrap();
-        std::fs::create_dir(&journal).unwrap();
-        let note = |day: &str, calls: u32| {
-            let path = journal.join(format!("2026-11-{day}.md"));
-            std::fs::write(&path, format!("---\nactivity: {{calls: {calls}}}\n---\n")).unwrap();
-            path
-        };
-        let (a, b) = (note("23", 1), note("24", 2));
-        let out = dir.path().join("out");
-        let mut session = Session::open(Options {
-            journal: journal.clone(),
-            output: Some(out.clone()),
-            today: Some(crate::text::parse_date("2026-11-27").unwrap()),
-            poll: false,
-            debounce: DEFAULT_DEBOUNCE,
-        })
-        .unwrap();
-        assert!(!session.rebuild(false).failed);
-        let page = |day: &str| std::fs::read_to_string(out.join(format!("notes/2026-11-{day}.html"))).unwrap();
-
-        note("23", 111);
-        note("24", 222); // no event names it
-        let fast = session.rebuild_after(false, Some(std::slice::from_ref(&a)));
+        let mut t = TwoNotes::new();
+        let a = t.note("23", 111);
+        let b = t.note("24", 222); // no event names it
+        let fast = t.session.rebuild_after(false, Some(std::slice::from_ref(&a)));
         assert!(fast.partial && fast.line.starts_with("2026-11-23.md:"), "{}", fast.line);
-        assert!(page("23").contains(">111<") && page("24").contains(">2<"));
-        let rescan = session.rebuild(false);
+        assert!(t.page("23").contains(">111<") && t.page("24").contains(">2<"));
+        let rescan = t.session.rebuild(false);
         assert!(!rescan.partial && rescan.line.starts_with("2026-11-24.md:"), "{}", rescan.line);
-        assert!(page("24").contains(">222<"));
+        assert!(t.page("24").contains(">222<"));
         // Nothing more: the rescan after a quiet save builds nothing.
-        let again = session.rebuild_after(false, Some(std::slice::from_ref(&b)));
+        let again = t.session.rebuild_after(false, Some(std::slice::from_ref(&b)));
         assert!(again.partial && again.line.is_empty(), "{}", again.line);
-        assert!(session.rebuild(false).line.is_empty());
+        assert!(t.session.rebuild(false).line.is_empty());
 
-        let c = note("25", 3);
-        let new = session.rebuild_after(false, Some(std::slice::from_ref(&c)));
+        let c = t.note("25", 3);
+        let new = t.session.rebuild_after(false, Some(std::slice::from_ref(&c)));
         assert!(!new.partial && new.line.starts_with("+2026-11-25.md:"), "{}", new.line);
     }
 
@@ -593,52 +629,21 @@ mod tests {
     /// named is found and built by it.
     #[test]
     fn a_rescan_beside_the_saves_builds_only_what_they_did_not() {
-        let dir = tempfile::tempdir().unwrap();
-        let journal = std::path::absolute(dir.path().join("journal")).unwrap();
-        std::fs::create_dir(&journal).unwrap();
-        let note = |day: &str, calls: u32| {
-            let path = journal.join(format!("2026-11-{day}.md"));
-            std::fs::write(&path, format!("---\nactivity: {{calls: {calls}}}\n---\n")).unwrap();
-            path
-        };
-        let (a, _) = (note("23", 1), note("24", 2));
-        let out = dir.path().join("out");
-        let mut session = Session::open(Options {
-            journal: journal.clone(),
-            output: Some(out.clone()),
-            today: Some(crate::text::parse_date("2026-11-27").unwrap()),
-            poll: false,
-            debounce: DEFAULT_DEBOUNCE,
-        })
-        .unwrap();
-        assert!(session.finish_rescan().is_none(), "none under way");
-        assert!(!session.rebuild(false).failed);
-        let page = |day: &str| std::fs::read_to_string(out.join(format!("notes/2026-11-{day}.html"))).unwrap();
-
-        note("24", 222); // no event names it
-        assert!(session.start_rescan());
-        assert!(session.rescanning() && !session.start_rescan(), "one at a time");
-        note("23", 111);
-        let save = session.rebuild_after(false, Some(std::slice::from_ref(&a)));
+        let mut t = TwoNotes::new();
+        t.note("24", 222); // no event names it
+        assert!(t.session.start_rescan());
+        assert!(t.session.rescanning() && !t.session.start_rescan(), "one at a time");
+        let a = t.note("23", 111);
+        let save = t.session.rebuild_after(false, Some(std::slice::from_ref(&a)));
         assert!(save.partial && save.line.starts_with("2026-11-23.md:"), "{}", save.line);
-        let done = loop {
-            if let Some(done) = session.finish_rescan() {
-                break done;
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        };
+        let done = t.rescanned();
         assert!(!done.partial && done.line.starts_with("2026-11-24.md:"), "{}", done.line);
         assert!(!done.line.contains("2026-11-23"), "the save is not built again: {}", done.line);
-        assert!(page("23").contains(">111<") && page("24").contains(">222<"));
-        assert!(!session.rescanning() && session.finish_rescan().is_none());
+        assert!(t.page("23").contains(">111<") && t.page("24").contains(">222<"));
+        assert!(!t.session.rescanning() && t.session.finish_rescan().is_none());
         // A rescan that finds nothing new builds nothing.
-        assert!(session.start_rescan());
-        let quiet = loop {
-            if let Some(quiet) = session.finish_rescan() {
-                break quiet;
-            }
-            std::thread::sleep(Duration::from_millis(1));
-        };
+        assert!(t.session.start_rescan());
+        let quiet = t.rescanned();
         assert!(quiet.line.is_empty() && !quiet.failed, "{}", quiet.line);
     }
 
