@@ -207,7 +207,24 @@ impl Workspace {
     /// stamp changed. A changed configuration re-parses every note (stages
     /// and the mood scale are part of validation).
     pub fn refresh(&mut self) -> Result<Changes> {
+        self.refresh_with(None)
+    }
+
+    /// [`Workspace::refresh`] from a [`Scan`] taken apart from the
+    /// workspace, while it went on changing (a watch session builds saves
+    /// while its rescan walks the folder): every difference the scan
+    /// found is looked at again now, so a note read since the scan looked
+    /// at it is not read again, and one that vanished or appeared since is
+    /// taken as it is now. A scan of another configuration than the one
+    /// read now (changed meanwhile, or since) is not used: the folder is
+    /// looked at again.
+    pub fn refresh_from(&mut self, scan: Scan) -> Result<Changes> {
+        self.refresh_with(Some(scan))
+    }
+
+    fn refresh_with(&mut self, scan: Option<Scan>) -> Result<Changes> {
         let stamp = Stamp::of(&self.root.join(config::FILE_NAME));
+        let scan = scan.filter(|scan| scan.config_stamp == self.config_stamp && stamp == self.config_stamp);
         let mut config_changed = false;
         if stamp != self.config_stamp {
             let (config, stamp) = read_config(&self.root)?;
@@ -215,7 +232,11 @@ impl Workspace {
             self.config = config;
             self.config_stamp = stamp;
         }
-        let mut changes = self.refresh_notes(config_changed);
+        let mut changes = match scan {
+            Some(scan) if !self.differs(&scan) => Changes::default(),
+            Some(scan) => self.take_look(scan, false, true),
+            None => self.refresh_notes(config_changed),
+        };
         if config_changed {
             for (rel, buffer) in &mut self.buffers {
                 buffer.source = parse_buffer(&self.root, rel, &buffer.text, &self.config);
@@ -430,25 +451,6 @@ impl Workspace {
         }
     }
 
-    /// [`Workspace::refresh`] from a [`Scan`] taken apart from the
-    /// workspace, while it went on changing (a watch session builds saves
-    /// while its rescan walks the folder): every difference the scan
-    /// found is looked at again now, so a note read since the scan looked
-    /// at it is not read again, and one that vanished or appeared since is
-    /// taken as it is now. A configuration changed meanwhile (or since) is
-    /// a refresh of its own.
-    pub fn refresh_from(&mut self, scan: Scan) -> Result<Changes> {
-        let stamp = Stamp::of(&self.root.join(config::FILE_NAME));
-        if scan.config_stamp != self.config_stamp || stamp != self.config_stamp {
-            return self.refresh();
-        }
-        let mut changes = if self.differs(&scan) { self.take_look(scan, false, true) } else { Changes::default() };
-        if self.update_history() {
-            changes.history = true;
-        }
-        Ok(changes)
-    }
-
     /// Whether `scan` found anything other than these sources: after a
     /// rescan, nearly always not, and the look costs comparisons only
     /// (the 27,000 sources of a 100-year journal are not taken apart and
@@ -468,8 +470,6 @@ impl Workspace {
         let Scan { found, stamps, .. } = look;
         let skipped = found.diagnostics != self.discovery;
         self.discovery = found.diagnostics;
-        // The stamp of a file now, when the look's differs from the source's.
-        let now = |path: &Path, found: Option<Stamp>| if verify { Stamp::of(path) } else { found };
         // The files found and the sources known are both in `rel` order:
         // walked side by side, one comparison each, and the sources kept
         // are collected in order (no search of the map per note).
@@ -481,10 +481,13 @@ impl Workspace {
                 sorted.not_found(rel, old, verify);
             }
             match known.next_if(|(rel, _)| *rel == file.rel) {
-                Some((rel, old)) if !reparse_all && old.stamp.is_some() && old.stamp == stamp => {
-                    sorted.kept.push((rel, old));
-                }
-                Some((rel, old)) if !reparse_all && old.stamp.is_some() && old.stamp == now(&file.path, stamp) => {
+                // Kept when its stamp is the one found, or (the look being
+                // older than the source) the file's now.
+                Some((rel, old))
+                    if !reparse_all
+                        && old.stamp.is_some()
+                        && (old.stamp == stamp || (verify && old.stamp == Stamp::of(&file.path))) =>
+                {
                     sorted.kept.push((rel, old));
                 }
                 Some((rel, old)) => sorted.read_again(rel, old, file),
